@@ -1,0 +1,25 @@
+// The whole suite in tiers (ARCHITECTURE.md §9): unit specs need nothing; integration specs get a
+// throwaway PostgreSQL cluster started by the global setup (one database per test file).
+const preset = require('./jest.preset.js');
+
+const roots = ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'];
+
+module.exports = {
+  projects: [
+    {
+      ...preset,
+      displayName: 'unit',
+      roots,
+      testMatch: ['**/*.spec.ts'],
+      testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$', '/node_modules/', '<rootDir>/apps/console/'],
+    },
+    {
+      ...preset,
+      displayName: 'integration',
+      roots,
+      testMatch: ['**/*.int.spec.ts'],
+      globalSetup: '<rootDir>/tools/test/global-setup.js',
+      globalTeardown: '<rootDir>/tools/test/global-teardown.js',
+    },
+  ],
+};

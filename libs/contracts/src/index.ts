@@ -1,0 +1,3 @@
+export * from './lib/event-envelope';
+export * from './lib/domain-error';
+export * from './lib/projects';

@@ -1,0 +1,41 @@
+/**
+ * Rule violations raised by deciders. Each kind maps to one HTTP status at the edge; the field, when
+ * there is one, names the offending input so the client can point at it.
+ */
+export type DomainErrorKind = 'validation' | 'not-found' | 'conflict';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    /** Stable machine-readable code, e.g. `project.archived`. */
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  static validation(code: string, field: string, message: string): DomainError {
+    return new DomainError('validation', code, message, field);
+  }
+
+  static notFound(code: string, message: string): DomainError {
+    return new DomainError('not-found', code, message);
+  }
+
+  static conflict(code: string, message: string, field?: string): DomainError {
+    return new DomainError('conflict', code, message, field);
+  }
+}
+
+/** The JSON body of every 4xx/5xx answer of the API. */
+export interface ApiErrorBody {
+  readonly statusCode: number;
+  readonly error: string;
+  readonly message: string;
+  readonly code?: string;
+  /** One entry per offending input field. */
+  readonly fields?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
+  readonly requestId?: string;
+}

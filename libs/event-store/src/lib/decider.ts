@@ -1,0 +1,94 @@
+import type { DomainEvent, EventMetadata, RecordedEvent } from '@camel/contracts';
+import { ConcurrencyError } from './errors';
+import type { AppendResult, EventStore } from './types';
+
+/** What a decider may know about the outside world: injected, never read from globals. */
+export interface DecideContext {
+  readonly now: Date;
+}
+
+/**
+ * A bounded context's pure core (Emmett style): `decide` turns a command and the current state into
+ * new events or throws a DomainError; `evolve` folds one event into the state.
+ */
+export interface Decider<Command, Event extends DomainEvent, State> {
+  readonly initialState: State;
+  decide(command: Command, state: State, context: DecideContext): readonly Event[];
+  evolve(state: State, event: Event): State;
+  /** Turns a stored event of an older schema version into the current shape (events are never rewritten). */
+  upcast?(event: RecordedEvent): Event;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface ExecuteCommandInput<Command> {
+  readonly streamId: string;
+  readonly streamType: string;
+  readonly command: Command;
+  /** Metadata for every event; `time` comes from the clock. */
+  readonly metadata: Omit<EventMetadata, 'time'>;
+  readonly clock: Clock;
+  readonly newId: () => string;
+  /** Attempts before a concurrency conflict is given up on and surfaced (default 3). */
+  readonly maxAttempts?: number;
+}
+
+export interface ExecuteCommandResult<Event, State> {
+  readonly events: readonly Event[];
+  readonly state: State;
+  /** The stream's version after the command (unchanged when it decided nothing). */
+  readonly version: number;
+  readonly append: AppendResult | null;
+}
+
+export function foldStream<Event extends DomainEvent, State>(
+  decider: Decider<unknown, Event, State>,
+  events: readonly RecordedEvent[],
+): State {
+  return events.reduce(
+    (state, recorded) =>
+      decider.evolve(state, decider.upcast ? decider.upcast(recorded) : ({ type: recorded.type, data: recorded.data } as Event)),
+    decider.initialState,
+  );
+}
+
+/**
+ * Load → decide → append with the loaded version as the expectation. On a concurrent write the
+ * command is decided again on the fresh state, a bounded number of times.
+ */
+export async function executeCommand<Command, Event extends DomainEvent, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  input: ExecuteCommandInput<Command>,
+): Promise<ExecuteCommandResult<Event, State>> {
+  const maxAttempts = input.maxAttempts ?? 3;
+  for (let attempt = 1; ; attempt += 1) {
+    const history = await store.readStream(input.streamId);
+    const state = foldStream(decider as Decider<unknown, Event, State>, history);
+    const version = history.length === 0 ? 0 : history[history.length - 1].streamVersion;
+    const now = input.clock.now();
+    const events = decider.decide(input.command, state, { now });
+    if (events.length === 0) return { events, state, version, append: null };
+    try {
+      const append = await store.append(
+        input.streamId,
+        events.map((event) => ({
+          id: input.newId(),
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: event.data,
+          metadata: { ...input.metadata, time: now.toISOString() },
+        })),
+        { expectedVersion: version === 0 ? 'no-stream' : version, streamType: input.streamType },
+      );
+      const newState = events.reduce(decider.evolve, state);
+      return { events, state: newState, version: append.nextExpectedVersion, append };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
+    }
+  }
+}

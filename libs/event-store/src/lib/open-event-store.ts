@@ -1,0 +1,37 @@
+import { PostgresEventStore } from './postgres/postgres-event-store';
+import { PostgresDatabase } from './sql/postgres-database';
+import { SqliteDatabase } from './sql/sqlite-database';
+import { SqliteEventStore } from './sqlite/sqlite-event-store';
+import type { EventStore } from './types';
+
+export interface EventStoreLocation {
+  /** postgres:// or postgresql:// URL. When absent, the SQLite file is used. */
+  readonly databaseUrl?: string;
+  readonly sqliteFile?: string;
+  readonly poolSize?: number;
+  readonly applicationName?: string;
+}
+
+export const isPostgresUrl = (url: string | undefined): url is string =>
+  !!url && /^postgres(ql)?:\/\//.test(url);
+
+/** Opens the configured engine and applies the event store's migrations. */
+export async function openEventStore(location: EventStoreLocation): Promise<EventStore> {
+  let store: EventStore;
+  if (isPostgresUrl(location.databaseUrl)) {
+    store = new PostgresEventStore(
+      new PostgresDatabase(location.databaseUrl, { max: location.poolSize, applicationName: location.applicationName }),
+    );
+  } else if (location.sqliteFile) {
+    store = new SqliteEventStore(await SqliteDatabase.open(location.sqliteFile));
+  } else {
+    throw new Error('openEventStore: a postgres databaseUrl or a sqliteFile is required');
+  }
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}

@@ -1,0 +1,112 @@
+import type { Migration } from '../sql/migrator';
+
+/**
+ * Global positions are derived from the appending transaction's id:
+ *   position = xid * 4096 + n   (n = the event's index among the transaction's appends)
+ * so the order of positions is the order of transaction ids. Readers only read below
+ * pg_snapshot_xmin(pg_current_snapshot()) * 4096, i.e. events of transactions that can no longer
+ * commit or roll back: a transaction holding a lower id may be open for minutes, a reader will
+ * wait, never skip past it. A sequence would not give this: nextval order is not commit order.
+ * xid8 never wraps; 2^53 / 4096 leaves room for 2^41 transactions.
+ *
+ * The hash chain formula must match hash.ts (computeEventHash).
+ */
+export const POSTGRES_EVENT_STORE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events table, append-only trigger, append function',
+    sql: `
+CREATE TABLE events (
+  position bigint PRIMARY KEY,
+  stream_id text NOT NULL,
+  stream_type text NOT NULL,
+  stream_version integer NOT NULL,
+  event_id uuid NOT NULL,
+  event_type text NOT NULL,
+  schema_version integer NOT NULL,
+  data jsonb NOT NULL,
+  metadata jsonb NOT NULL,
+  hash text NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  CONSTRAINT events_event_id_key UNIQUE (event_id),
+  CONSTRAINT events_stream_version_key UNIQUE (stream_id, stream_version)
+);
+
+CREATE FUNCTION es_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  RAISE EXCEPTION 'events are append-only: % refused', TG_OP USING ERRCODE = 'CE405';
+END
+$fn$;
+
+CREATE TRIGGER events_append_only
+  BEFORE UPDATE OR DELETE OR TRUNCATE ON events
+  FOR EACH STATEMENT EXECUTE FUNCTION es_refuse_change();
+
+-- One round trip per append: idempotency check, version check, hash chain, insert.
+-- p_expected: -1 = any, otherwise the exact current version (0 = no stream).
+CREATE FUNCTION es_append(p_stream_id text, p_stream_type text, p_expected integer, p_events jsonb)
+RETURNS TABLE (out_position bigint, out_version integer, out_duplicate boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_count integer := jsonb_array_length(p_events);
+  v_existing integer;
+  v_same_stream integer;
+  v_current integer;
+  v_hash text;
+  v_seq integer;
+  v_base bigint;
+  v_event jsonb;
+  i integer;
+BEGIN
+  SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_id)
+    INTO v_existing, v_same_stream
+    FROM events e
+   WHERE e.event_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_events) x);
+  IF v_existing > 0 THEN
+    IF v_existing <> v_count OR v_same_stream <> v_count THEN
+      RAISE EXCEPTION 'append partially repeats earlier event ids' USING ERRCODE = 'CE422';
+    END IF;
+    RETURN QUERY
+      SELECT e.position, e.stream_version, true
+        FROM events e
+       WHERE e.event_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_events) x)
+       ORDER BY e.position;
+    RETURN;
+  END IF;
+
+  SELECT e.stream_version, e.hash INTO v_current, v_hash
+    FROM events e WHERE e.stream_id = p_stream_id
+   ORDER BY e.stream_version DESC LIMIT 1;
+  IF NOT FOUND THEN
+    v_current := 0;
+    v_hash := '';
+  END IF;
+  IF p_expected >= 0 AND v_current <> p_expected THEN
+    RAISE EXCEPTION 'stream %: expected version %, actual %', p_stream_id, p_expected, v_current
+      USING ERRCODE = 'CE409', DETAIL = v_current::text;
+  END IF;
+
+  v_seq := coalesce(nullif(current_setting('camel.event_seq', true), '')::integer, 0);
+  IF v_seq + v_count > 4096 THEN
+    RAISE EXCEPTION 'at most 4096 events per transaction' USING ERRCODE = 'CE413';
+  END IF;
+  v_base := pg_current_xact_id()::text::bigint * 4096 + v_seq;
+  PERFORM set_config('camel.event_seq', (v_seq + v_count)::text, true);
+
+  FOR i IN 0 .. v_count - 1 LOOP
+    v_event := p_events -> i;
+    v_hash := encode(sha256(convert_to(concat_ws(E'\\n',
+      v_hash, p_stream_id, p_stream_type, (v_current + i + 1)::text, v_event->>'id', v_event->>'type',
+      v_event->>'schemaVersion', (v_event->'data')::text, (v_event->'metadata')::text), 'UTF8')), 'hex');
+    INSERT INTO events (position, stream_id, stream_type, stream_version, event_id, event_type,
+                        schema_version, data, metadata, hash)
+    VALUES (v_base + i, p_stream_id, p_stream_type, v_current + i + 1, (v_event->>'id')::uuid,
+            v_event->>'type', (v_event->>'schemaVersion')::integer, v_event->'data', v_event->'metadata', v_hash);
+  END LOOP;
+
+  RETURN QUERY SELECT v_base + g, v_current + g + 1, false FROM generate_series(0, v_count - 1) g;
+END
+$fn$;
+`,
+  },
+];

@@ -1,0 +1,20 @@
+/**
+ * The SQL surface shared by the event store adapters, the migrator and projections. SQL is written
+ * with `$1`-style placeholders and portable types; the SQLite adapter rewrites placeholders.
+ */
+export type Dialect = 'postgres' | 'sqlite';
+
+export type Row = Record<string, unknown>;
+
+export interface SqlExecutor {
+  readonly dialect: Dialect;
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Several statements without parameters (DDL, migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends SqlExecutor {
+  /** Runs `fn` in one transaction: commit when it resolves, roll back when it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import sqlite3 from 'sqlite3';
+import type { Database, Row, SqlExecutor } from './database';
+import { Mutex } from './mutex';
+
+/** `$1` → `?1`: SQLite's numbered parameters bind the same array positions. */
+const toSqlite = (sql: string): string => sql.replace(/\$(\d+)/g, '?$1');
+
+const toParam = (value: unknown): unknown => {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+};
+
+function open(filename: string, mode: number): Promise<sqlite3.Database> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(filename, mode, (error) => (error ? reject(error) : resolve(db)));
+  });
+}
+
+class SqliteExecutor implements SqlExecutor {
+  readonly dialect = 'sqlite' as const;
+  constructor(protected readonly connection: sqlite3.Database) {}
+
+  query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      this.connection.all(toSqlite(sql), params.map(toParam), (error, rows) =>
+        error ? reject(error) : resolve(rows as T[]),
+      );
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.connection.exec(sql, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+}
+
+/**
+ * One writer connection (transactions serialised by a mutex, `BEGIN IMMEDIATE` so another process
+ * waits on the file lock instead of failing mid-transaction) and one reader connection, which in
+ * WAL mode sees the last committed state and never an open transaction's writes.
+ */
+export class SqliteDatabase extends SqliteExecutor implements Database {
+  private readonly writeLock = new Mutex();
+  private readonly writer: SqliteExecutor;
+
+  private constructor(
+    readonly filename: string,
+    private readonly writerConnection: sqlite3.Database,
+    private readonly reader: sqlite3.Database,
+  ) {
+    super(reader);
+    this.writer = new SqliteExecutor(writerConnection);
+  }
+
+  static async open(filename: string): Promise<SqliteDatabase> {
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    const writer = await open(filename, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE);
+    const init = new SqliteExecutor(writer);
+    await init.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+    writer.configure('busyTimeout', 10_000);
+    const reader = await open(filename, sqlite3.OPEN_READONLY);
+    reader.configure('busyTimeout', 10_000);
+    return new SqliteDatabase(filename, writer, reader);
+  }
+
+  /** Statements that write must go through the writer; outside a transaction they are wrapped in one. */
+  override query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    if (/^\s*(select|with)\b/i.test(sql) && !/\b(insert|update|delete)\b/i.test(sql)) {
+      return super.query<T>(sql, params);
+    }
+    return this.transaction((tx) => tx.query<T>(sql, params));
+  }
+
+  override exec(sql: string): Promise<void> {
+    return this.writeLock.run(() => this.writer.exec(sql));
+  }
+
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.writeLock.run(async () => {
+      await this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.writer);
+        await this.writer.exec('COMMIT');
+        return result;
+      } catch (error) {
+        await this.writer.exec('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.writeLock.run(async () => {
+      for (const connection of [this.reader, this.writerConnection]) {
+        await new Promise<void>((resolve, reject) => connection.close((e) => (e ? reject(e) : resolve())));
+      }
+    });
+  }
+}
