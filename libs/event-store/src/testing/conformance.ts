@@ -3,15 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, IdempotencyConflictError, InvalidAppendError } from '../lib/errors';
 import type { EventStore, NewEvent, Subscription } from '../lib/types';
 import { makeEvent } from './fixtures';
+import { createTestStoreLocation, type Engine, type TestStoreLocation } from './test-stores';
 
 export interface ConformanceHarness {
-  readonly engine: 'postgres' | 'sqlite';
-  /** A fresh, migrated, empty store. */
-  open(): Promise<EventStore>;
+  readonly engine: Engine;
   /** Changes one stored event's data behind the store's back, with the append-only guard switched off. */
   tamper(store: EventStore, position: number, data: unknown): Promise<void>;
-  /** Releases whatever open() created. */
-  dispose(store: EventStore): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,14 +50,16 @@ const expectNoDuplicates = (events: readonly RecordedEvent[]) =>
 /** The event store contract (ARCHITECTURE.md §4), one suite for every adapter. */
 export function eventStoreConformance(harness: ConformanceHarness): void {
   const isPostgres = harness.engine === 'postgres';
+  let location: TestStoreLocation;
   let store: EventStore;
 
   beforeEach(async () => {
-    store = await harness.open();
+    location = await createTestStoreLocation(harness.engine);
+    store = await location.open();
   });
 
   afterEach(async () => {
-    await harness.dispose(store);
+    await location.dispose();
   });
 
   describe('append and read', () => {

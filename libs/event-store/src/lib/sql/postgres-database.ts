@@ -52,16 +52,23 @@ export class PostgresDatabase extends PgExecutor implements Database {
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A server-side termination arrives as an 'error' event on the checked-out client; the pending
+    // query rejects as well, so the event only needs to be kept from crashing the process.
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(new PgExecutor(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken ??= rollbackError));
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A broken connection is destroyed rather than handed to the next caller.
+      client.release(broken);
     }
   }
 

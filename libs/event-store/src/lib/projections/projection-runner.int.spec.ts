@@ -1,0 +1,194 @@
+import type { RecordedEvent } from '@camel/contracts';
+import { createTestStoreLocation, ENGINES, makeEvent, type TestStoreLocation } from '@camel/event-store/testing';
+import type { SqlExecutor } from '../sql/database';
+import type { EventStore } from '../types';
+import type { Projection } from './projection';
+import { ProjectionRunner } from './projection-runner';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Counts events per stream: a doubled or lost effect shows up as a wrong count. */
+function counter(options: { version?: number; onApply?: (event: RecordedEvent) => Promise<void> | void } = {}): Projection {
+  return {
+    name: 'counter',
+    version: options.version ?? 1,
+    tables: ['counter_streams'],
+    eventTypes: ['Counted'],
+    async createSchema(tx: SqlExecutor) {
+      await tx.exec(
+        'CREATE TABLE IF NOT EXISTS counter_streams (stream_id TEXT PRIMARY KEY, n INTEGER NOT NULL, last_position BIGINT NOT NULL)',
+      );
+    },
+    async apply(tx: SqlExecutor, event: RecordedEvent) {
+      await options.onApply?.(event);
+      await tx.query(
+        `INSERT INTO counter_streams (stream_id, n, last_position) VALUES ($1, 1, $2)
+         ON CONFLICT (stream_id) DO UPDATE SET n = counter_streams.n + 1, last_position = $2`,
+        [event.streamId, event.position],
+      );
+    },
+  };
+}
+
+async function counts(store: EventStore): Promise<Record<string, number>> {
+  const rows = await store.db.query<{ stream_id: string; n: number }>('SELECT stream_id, n FROM counter_streams');
+  return Object.fromEntries(rows.map((r) => [r.stream_id, Number(r.n)]));
+}
+
+async function appendMany(store: EventStore, streams: number, perStream: number): Promise<number> {
+  let last = 0;
+  for (let i = 0; i < perStream; i += 1) {
+    for (let s = 0; s < streams; s += 1) {
+      last = (await store.append(`c-${s}`, [makeEvent('Counted'), makeEvent('Ignored')], { expectedVersion: 'any' }))
+        .lastPosition;
+    }
+  }
+  return last;
+}
+
+const expected = (streams: number, perStream: number) =>
+  Object.fromEntries(Array.from({ length: streams }, (_, s) => [`c-${s}`, perStream]));
+
+describe.each(ENGINES)('ProjectionRunner on %s', (engine) => {
+  let location: TestStoreLocation;
+  let store: EventStore;
+  const runners: ProjectionRunner[] = [];
+  const runner = (projection: Projection, s: EventStore = store) => {
+    const r = new ProjectionRunner(s, [projection], { pollIntervalMs: 100, retryDelayMs: 20, log: () => undefined, batchSize: 7 });
+    runners.push(r);
+    return r;
+  };
+
+  beforeEach(async () => {
+    location = await createTestStoreLocation(engine);
+    store = await location.open();
+  });
+
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+    await location.dispose();
+  });
+
+  it('catches up, follows live appends and reports zero lag', async () => {
+    await appendMany(store, 3, 4);
+    const r = runner(counter());
+    await r.start();
+    const last = await appendMany(store, 3, 2);
+    expect(await r.waitFor(last)).toBe(true);
+    expect(await counts(store)).toEqual(expected(3, 6));
+    const [status] = await r.status();
+    expect(status).toMatchObject({ name: 'counter', state: 'running', position: last, lag: 0 });
+  });
+
+  it('rolls back a batch that fails midway and applies it exactly once on retry', async () => {
+    await appendMany(store, 2, 10);
+    let failuresLeft = 2;
+    const r = runner(
+      counter({
+        onApply: (event) => {
+          if (event.streamVersion === 9 && failuresLeft > 0) {
+            failuresLeft -= 1;
+            throw new Error('simulated crash inside the transaction');
+          }
+        },
+      }),
+    );
+    await r.start();
+    expect(await r.waitFor(await store.headPosition(), { timeoutMs: 10_000 })).toBe(true);
+    expect(failuresLeft).toBe(0);
+    expect(await counts(store)).toEqual(expected(2, 10));
+    expect((await r.status())[0].state).toBe('running');
+  });
+
+  it('resumes from its checkpoint after a restart with no lost or doubled effect', async () => {
+    await appendMany(store, 2, 15);
+    let applied = 0;
+    const first = runner(counter({ onApply: () => void (applied += 1) }));
+    await first.start();
+    while (applied < 9) await sleep(5);
+    await first.stop();
+    const partial = Object.values(await counts(store)).reduce((a, b) => a + b, 0);
+    expect(partial).toBeLessThan(30);
+
+    const other = await location.open(); // a new process: fresh connections, nothing in memory
+    const second = runner(counter(), other);
+    await second.start();
+    expect(await second.waitFor(await store.headPosition(), { timeoutMs: 10_000 })).toBe(true);
+    expect(await counts(other)).toEqual(expected(2, 15));
+  });
+
+  it('lets two replicas run the same projection without doubling any effect', async () => {
+    const a = runner(counter());
+    const b = runner(counter(), await location.open());
+    await a.start();
+    await b.start();
+    const writers = [0, 1, 2].map(async (w) => {
+      for (let i = 0; i < 20; i += 1) await store.append(`c-${w}`, [makeEvent('Counted')], { expectedVersion: 'any' });
+    });
+    await Promise.all(writers);
+    const head = await store.headPosition();
+    await Promise.race([a.waitFor(head, { timeoutMs: 15_000 }), b.waitFor(head, { timeoutMs: 15_000 })]);
+    await sleep(200);
+    expect(await counts(store)).toEqual(expected(3, 20));
+  });
+
+  it('rebuilds from position 0 into fresh tables with progress, then stays live', async () => {
+    await appendMany(store, 3, 5);
+    const r = runner(counter());
+    await r.start();
+    expect(await r.waitFor(await store.headPosition())).toBe(true);
+    await store.db.query(`UPDATE counter_streams SET n = 999`); // a corrupted read model
+    const progress: number[] = [];
+    const result = await r.rebuild('counter', (p) => progress.push(p.done));
+    expect(result).toEqual({ done: 30, total: 30 });
+    expect(progress[0]).toBe(0);
+    expect(progress[progress.length - 1]).toBe(30);
+    expect(await counts(store)).toEqual(expected(3, 5));
+    const last = await appendMany(store, 3, 1);
+    expect(await r.waitFor(last)).toBe(true);
+    expect(await counts(store)).toEqual(expected(3, 6));
+  });
+
+  it('rebuilds automatically when the projection version changes', async () => {
+    await appendMany(store, 2, 3);
+    const v1 = runner(counter());
+    await v1.start();
+    expect(await v1.waitFor(await store.headPosition())).toBe(true);
+    await v1.stop();
+    await store.db.query(`UPDATE counter_streams SET n = 0`);
+    const v2 = runner(counter({ version: 2 }));
+    await v2.start();
+    expect(await v2.waitFor(await store.headPosition())).toBe(true);
+    expect(await counts(store)).toEqual(expected(2, 3));
+  });
+
+  it('answers waitFor with false when the position is not reached in time', async () => {
+    const r = runner(counter());
+    await r.start();
+    expect(await r.waitFor(Number.MAX_SAFE_INTEGER, { timeoutMs: 50 })).toBe(false);
+  });
+
+  if (engine === 'postgres') {
+    it('recovers when its database connection is killed mid-transaction', async () => {
+      await appendMany(store, 1, 6);
+      let killed = false;
+      const r = runner(
+        counter({
+          onApply: async (event) => {
+            if (!killed && event.streamVersion === 5) {
+              killed = true;
+              await store.db.query(
+                `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                  WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle in transaction'`,
+              );
+            }
+          },
+        }),
+      );
+      await r.start();
+      expect(await r.waitFor(await store.headPosition(), { timeoutMs: 10_000 })).toBe(true);
+      expect(killed).toBe(true);
+      expect(await counts(store)).toEqual(expected(1, 6));
+    });
+  }
+});

@@ -1,0 +1,119 @@
+import {
+  DomainError,
+  PROJECT_DESCRIPTION_MAX_LENGTH,
+  PROJECT_NAME_MAX_LENGTH,
+  type ProjectEvent,
+} from '@camel/contracts';
+import type { Decider } from '@camel/event-store';
+
+export type ProjectCommand =
+  | { readonly type: 'CreateProject'; readonly projectId: string; readonly name: string; readonly description?: string }
+  | { readonly type: 'RenameProject'; readonly projectId: string; readonly name: string }
+  | { readonly type: 'ArchiveProject'; readonly projectId: string };
+
+export type ProjectState =
+  | { readonly status: 'none' }
+  | { readonly status: 'active' | 'archived'; readonly id: string; readonly name: string };
+
+const initialState: ProjectState = { status: 'none' };
+
+/** Names are trimmed; control characters are refused so a name renders the same everywhere. */
+function validName(raw: unknown): string {
+  if (typeof raw !== 'string') throw DomainError.validation('project.name.required', 'name', 'name must be a string');
+  const name = raw.trim();
+  if (name.length === 0) throw DomainError.validation('project.name.required', 'name', 'name must not be empty');
+  if (name.length > PROJECT_NAME_MAX_LENGTH) {
+    throw DomainError.validation(
+      'project.name.too-long',
+      'name',
+      `name must be at most ${PROJECT_NAME_MAX_LENGTH} characters (got ${name.length})`,
+    );
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    throw DomainError.validation('project.name.invalid', 'name', 'name must not contain control characters');
+  }
+  return name;
+}
+
+function validDescription(raw: unknown): string {
+  if (raw === undefined || raw === null) return '';
+  if (typeof raw !== 'string') {
+    throw DomainError.validation('project.description.invalid', 'description', 'description must be a string');
+  }
+  const description = raw.trim();
+  if (description.length > PROJECT_DESCRIPTION_MAX_LENGTH) {
+    throw DomainError.validation(
+      'project.description.too-long',
+      'description',
+      `description must be at most ${PROJECT_DESCRIPTION_MAX_LENGTH} characters (got ${description.length})`,
+    );
+  }
+  return description;
+}
+
+function existing(state: ProjectState, projectId: string) {
+  if (state.status === 'none') throw DomainError.notFound('project.not-found', `project ${projectId} does not exist`);
+  return state;
+}
+
+function decide(command: ProjectCommand, state: ProjectState): ProjectEvent[] {
+  switch (command.type) {
+    case 'CreateProject': {
+      if (state.status !== 'none') {
+        throw DomainError.conflict('project.exists', `project ${command.projectId} already exists`);
+      }
+      return [
+        {
+          type: 'ProjectCreated',
+          data: {
+            projectId: command.projectId,
+            name: validName(command.name),
+            description: validDescription(command.description),
+          },
+        },
+      ];
+    }
+    case 'RenameProject': {
+      const project = existing(state, command.projectId);
+      const name = validName(command.name);
+      if (project.status === 'archived') {
+        throw DomainError.conflict('project.archived', `project ${command.projectId} is archived and cannot be renamed`);
+      }
+      if (name === project.name) return [];
+      return [{ type: 'ProjectRenamed', data: { projectId: command.projectId, name, previousName: project.name } }];
+    }
+    case 'ArchiveProject': {
+      const project = existing(state, command.projectId);
+      if (project.status === 'archived') {
+        throw DomainError.conflict('project.archived', `project ${command.projectId} is already archived`);
+      }
+      return [{ type: 'ProjectArchived', data: { projectId: command.projectId } }];
+    }
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
+  switch (event.type) {
+    case 'ProjectCreated':
+      return { status: 'active', id: event.data.projectId, name: event.data.name };
+    case 'ProjectRenamed':
+      return state.status === 'none' ? state : { ...state, name: event.data.name };
+    case 'ProjectArchived':
+      return state.status === 'none' ? state : { ...state, status: 'archived' };
+    default: {
+      const unknown: never = event;
+      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+export const projectDecider: Decider<ProjectCommand, ProjectEvent, ProjectState> = {
+  initialState,
+  decide,
+  evolve,
+};
