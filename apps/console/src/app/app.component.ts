@@ -18,7 +18,8 @@ const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Models', path: '/models' },
   { label: 'Admin', path: '/admin' },
   { label: 'Audit', path: '/audit' },
-  { label: 'Health', path: '/health' },
+  // Not '/health': that prefix is proxied to / served by the API, so a reload would leave the SPA.
+  { label: 'Health', path: '/status' },
 ];
 
 @Component({

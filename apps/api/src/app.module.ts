@@ -1,0 +1,22 @@
+import { AppConfigModule, EventStoreModule, ProjectionsModule, RequestContextMiddleware } from '@camel/server';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { HealthModule } from './health/health.module';
+import { API_PROJECTIONS } from './projections';
+import { ProjectsModule } from './projects/projects.module';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    EventStoreModule,
+    CqrsModule.forRoot(),
+    ProjectionsModule.forRoot({ projections: API_PROJECTIONS, run: true }),
+    HealthModule,
+    ProjectsModule,
+  ],
+})
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('{*path}');
+  }
+}

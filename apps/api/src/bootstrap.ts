@@ -1,0 +1,34 @@
+import { APP_CONFIG, ApiExceptionFilter, createValidationPipe, type AppConfig } from '@camel/server';
+import { RequestMethod, type INestApplication, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** The api as main.ts and the tests start it: same prefix, pipes, filters and OpenAPI document. */
+export async function createApiApp(options: { logger?: false } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule, { bufferLogs: true, logger: options.logger });
+  const config = app.get<AppConfig>(APP_CONFIG);
+  if (options.logger !== false) app.useLogger(LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1));
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('CAMEL Extensions API')
+      .setDescription('Commands append events; queries read projections. Every error has the ApiError shape.')
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

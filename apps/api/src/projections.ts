@@ -1,0 +1,5 @@
+import type { Projection } from '@camel/event-store';
+import { projectsProjection } from './projects/projects.projection';
+
+/** Every read model the api maintains; the rebuild CLI works on the same list. */
+export const API_PROJECTIONS: readonly Projection[] = [projectsProjection];

@@ -1,0 +1,78 @@
+import type { CommandAccepted, ProjectView } from '@camel/contracts';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ArchiveProject, CreateProject, RenameProject } from './projects.commands';
+import { ApiErrorDto, CommandAcceptedDto, CreateProjectDto, ListProjectsQueryDto, ProjectViewDto, RenameProjectDto } from './projects.dto';
+import { GetProject, ListProjects } from './projects.queries';
+
+const projectId = new ParseUUIDPipe({
+  exceptionFactory: () =>
+    new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'validation',
+      message: 'id must be a UUID',
+      fields: [{ field: 'id', message: 'id must be a UUID' }],
+    }),
+});
+
+/** Controllers only dispatch: commands to the CommandBus, reads to the QueryBus. */
+@ApiTags('projects')
+@ApiBadRequestResponse({ type: ApiErrorDto, description: 'Invalid input; `fields` names each offending field' })
+@Controller('projects')
+export class ProjectsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a project' })
+  @ApiCreatedResponse({ type: CommandAcceptedDto })
+  create(@Body() body: CreateProjectDto): Promise<CommandAccepted> {
+    return this.commands.execute(new CreateProject(body.name, body.description));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List projects' })
+  @ApiOkResponse({ type: [ProjectViewDto] })
+  list(@Query() query: ListProjectsQueryDto): Promise<ProjectView[]> {
+    return this.queries.execute(new ListProjects(query.status ?? 'active'));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get one project' })
+  @ApiOkResponse({ type: ProjectViewDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  get(@Param('id', projectId) id: string): Promise<ProjectView> {
+    return this.queries.execute(new GetProject(id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Rename a project' })
+  @ApiOkResponse({ type: CommandAcceptedDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The project is archived' })
+  rename(@Param('id', projectId) id: string, @Body() body: RenameProjectDto): Promise<CommandAccepted> {
+    return this.commands.execute(new RenameProject(id, body.name));
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Archive a project (it becomes read-only)' })
+  @ApiOkResponse({ type: CommandAcceptedDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The project is already archived' })
+  archive(@Param('id', projectId) id: string): Promise<CommandAccepted> {
+    return this.commands.execute(new ArchiveProject(id));
+  }
+}

@@ -1,0 +1,71 @@
+import { DomainError, type ProjectStatus, type ProjectView } from '@camel/contracts';
+import type { EventStore } from '@camel/event-store';
+import { EVENT_STORE } from '@camel/server';
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+
+export class ListProjects extends Query<ProjectView[]> {
+  constructor(readonly status: ProjectStatus | 'all') {
+    super();
+  }
+}
+
+export class GetProject extends Query<ProjectView> {
+  constructor(readonly projectId: string) {
+    super();
+  }
+}
+
+interface ProjectRow extends Record<string, unknown> {
+  id: string;
+  name: string;
+  description: string;
+  status: ProjectStatus;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  created_by: string;
+}
+
+const COLUMNS = 'id, name, description, status, version, created_at, updated_at, created_by';
+
+const toView = (row: ProjectRow): ProjectView => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  status: row.status,
+  version: Number(row.version),
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  createdBy: row.created_by,
+});
+
+/** Queries read only the `projects` read model, never the event log. */
+@QueryHandler(ListProjects)
+export class ListProjectsHandler implements IQueryHandler<ListProjects> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute(query: ListProjects): Promise<ProjectView[]> {
+    const rows =
+      query.status === 'all'
+        ? await this.store.db.query<ProjectRow>(`SELECT ${COLUMNS} FROM projects ORDER BY created_at, id`)
+        : await this.store.db.query<ProjectRow>(
+            `SELECT ${COLUMNS} FROM projects WHERE status = $1 ORDER BY created_at, id`,
+            [query.status],
+          );
+    return rows.map(toView);
+  }
+}
+
+@QueryHandler(GetProject)
+export class GetProjectHandler implements IQueryHandler<GetProject> {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async execute(query: GetProject): Promise<ProjectView> {
+    const rows = await this.store.db.query<ProjectRow>(`SELECT ${COLUMNS} FROM projects WHERE id = $1`, [query.projectId]);
+    if (!rows[0]) throw DomainError.notFound('project.not-found', `project ${query.projectId} does not exist`);
+    return toView(rows[0]);
+  }
+}
+
+export const PROJECT_QUERY_HANDLERS = [ListProjectsHandler, GetProjectHandler];

@@ -1,0 +1,127 @@
+import { isPostgresUrl } from '@camel/event-store';
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { resolve } from 'node:path';
+
+const NODE_ENVS = ['development', 'production', 'test'] as const;
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+
+/** Every setting the processes read, validated once at start. */
+class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(NODE_ENVS)
+  NODE_ENV?: (typeof NODE_ENVS)[number];
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  HOST?: string;
+
+  @IsOptional()
+  @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL?: (typeof LOG_LEVELS)[number];
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  PROJECTION_WAIT_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  READY_MAX_PROJECTION_LAG?: number;
+}
+
+export interface AppConfig {
+  readonly nodeEnv: (typeof NODE_ENVS)[number];
+  readonly port: number;
+  readonly workerPort: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** Set in production; absent on the embedded default. */
+  readonly databaseUrl?: string;
+  /** The SQLite file used when no DATABASE_URL is set. */
+  readonly sqliteFile: string;
+  readonly redisUrl?: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** How long a command waits for projections before answering (read-your-writes). */
+  readonly projectionWaitMs: number;
+  /** /health/ready fails when a projection is further behind than this many events. */
+  readonly readyMaxProjectionLag: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const INTEGER_KEYS = ['PORT', 'WORKER_PORT', 'PROJECTION_WAIT_MS', 'READY_MAX_PROJECTION_LAG'] as const;
+
+/** Validates raw environment variables; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  for (const key of INTEGER_KEYS) {
+    if (typeof raw[key] === 'string') {
+      const text = raw[key] as string;
+      raw[key] = /^\d+$/.test(text) ? Number(text) : text;
+    }
+  }
+  const vars = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  const problems = errors.map((error) => {
+    const messages = Object.values(error.constraints ?? {});
+    const value = JSON.stringify(error.value);
+    return `${error.property}=${value}: ${messages.join('; ')}`;
+  });
+  const nodeEnv = vars.NODE_ENV ?? 'development';
+  if (nodeEnv === 'production') {
+    if (!vars.DATABASE_URL) problems.push('DATABASE_URL is required when NODE_ENV=production (a postgres:// URL)');
+    if (!vars.REDIS_URL) problems.push('REDIS_URL is required when NODE_ENV=production (a redis:// URL)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = resolve(vars.DATA_DIR ?? 'data');
+  return {
+    nodeEnv,
+    port: vars.PORT ?? 3000,
+    workerPort: vars.WORKER_PORT ?? 3001,
+    host: vars.HOST ?? '0.0.0.0',
+    dataDir,
+    databaseUrl: isPostgresUrl(vars.DATABASE_URL) ? vars.DATABASE_URL : undefined,
+    sqliteFile: resolve(dataDir, 'camel.sqlite'),
+    redisUrl: vars.REDIS_URL,
+    logLevel: vars.LOG_LEVEL ?? 'log',
+    projectionWaitMs: vars.PROJECTION_WAIT_MS ?? 5000,
+    readyMaxProjectionLag: vars.READY_MAX_PROJECTION_LAG ?? 1000,
+  };
+}

@@ -1,0 +1,68 @@
+import type { DomainEvent } from '@camel/contracts';
+import {
+  executeCommand,
+  type Clock,
+  type Decider,
+  type EventStore,
+  type ExecuteCommandResult,
+  type ProjectionRunner,
+} from '@camel/event-store';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, PROJECTION_RUNNER, type IdGenerator } from '../tokens';
+import { currentRequestContext } from './request-context';
+
+export interface CommandTarget<Command> {
+  readonly streamId: string;
+  readonly streamType: string;
+  readonly command: Command;
+  readonly projectId?: string;
+}
+
+export interface CommandOutcome<Event, State> extends ExecuteCommandResult<Event, State> {
+  /** Global position of the last appended event (0 when nothing was appended). */
+  readonly position: number;
+  /** Whether the read models had caught up with the command before it answered. */
+  readonly projected: boolean;
+}
+
+/**
+ * What every @CommandHandler calls: load → decide → append with retries (executeCommand), with
+ * metadata from the request context and time from the injected clock; then waits, bounded, until
+ * the projections have applied the events so the caller can read its own writes.
+ */
+@Injectable()
+export class CommandExecutor {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
+    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute<Command, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    target: CommandTarget<Command>,
+  ): Promise<CommandOutcome<Event, State>> {
+    const context = currentRequestContext();
+    const result = await executeCommand(this.store, decider, {
+      streamId: target.streamId,
+      streamType: target.streamType,
+      command: target.command,
+      clock: this.clock,
+      newId: this.newId,
+      metadata: {
+        actor: context.actor,
+        correlationId: context.correlationId,
+        causationId: context.requestId,
+        requestId: context.requestId,
+        ...(target.projectId ? { projectId: target.projectId } : {}),
+      },
+    });
+    const position = result.append?.lastPosition ?? 0;
+    const projected =
+      position === 0 || (await this.projections.waitFor(position, { timeoutMs: this.config.projectionWaitMs }));
+    return { ...result, position, projected };
+  }
+}

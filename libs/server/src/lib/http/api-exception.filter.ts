@@ -1,0 +1,82 @@
+import { DomainError, type ApiErrorBody } from '@camel/contracts';
+import { ConcurrencyError } from '@camel/event-store';
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { currentRequestContext } from '../cqrs/request-context';
+
+const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
+  validation: HttpStatus.BAD_REQUEST,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+};
+
+const REASON: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+interface HttpResponse {
+  status(code: number): { json(body: unknown): void };
+}
+
+/** Every error answer has one shape (ApiErrorBody) and carries the request id for support. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<HttpResponse>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) this.logger.error(body.message, exception instanceof Error ? exception.stack : undefined);
+    response.status(body.statusCode).json({ ...body, requestId: currentRequestContext().requestId });
+  }
+
+  private toBody(exception: unknown): ApiErrorBody {
+    if (exception instanceof DomainError) {
+      const statusCode = DOMAIN_STATUS[exception.kind];
+      return {
+        statusCode,
+        error: REASON[statusCode],
+        message: exception.message,
+        code: exception.code,
+        ...(exception.field ? { fields: [{ field: exception.field, message: exception.message }] } : {}),
+      };
+    }
+    if (exception instanceof ConcurrencyError) {
+      return {
+        statusCode: 409,
+        error: REASON[409],
+        code: 'concurrency',
+        message: 'The resource was changed by someone else at the same time; reload it and try again',
+      };
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const payload = exception.getResponse();
+      if (typeof payload === 'object' && payload !== null && 'statusCode' in payload && 'message' in payload) {
+        const p = payload as Partial<ApiErrorBody> & { message: unknown };
+        return {
+          ...p,
+          statusCode,
+          error: p.error ?? REASON[statusCode] ?? 'Error',
+          message: Array.isArray(p.message) ? p.message.join('; ') : String(p.message),
+        };
+      }
+      return { statusCode, error: REASON[statusCode] ?? 'Error', message: exception.message };
+    }
+    return { statusCode: 500, error: REASON[500], message: 'Internal server error' };
+  }
+}

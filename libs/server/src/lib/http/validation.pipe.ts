@@ -1,0 +1,32 @@
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+
+function flatten(errors: readonly ValidationError[], parent = ''): { field: string; message: string }[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+/**
+ * Unknown fields are refused (not silently dropped), and every answer lists the offending fields
+ * so a client can show each message next to its input.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => {
+      const fields = flatten(errors);
+      return new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        code: 'validation',
+        message: fields.map((f) => f.message).join('; '),
+        fields,
+      });
+    },
+  });
+}

@@ -1,0 +1,61 @@
+// Compiles the server-side TypeScript (apps/api, apps/worker, libs) to dist/node with SWC, keeping
+// the folder layout and rewriting the @camel/* path aliases to relative requires. SWC keeps the
+// decorator metadata NestJS needs (esbuild cannot); type checking is `npm run typecheck`.
+import { transformFile } from '@swc/core';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const outDir = join(root, 'dist/node');
+const sources = ['apps/api/src', 'apps/worker/src', 'libs/contracts/src', 'libs/event-store/src', 'libs/identity/src', 'libs/server/src'];
+const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
+const swcrc = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
+
+const isSource = (file) => file.endsWith('.ts') && !file.endsWith('.spec.ts') && !file.endsWith('.d.ts');
+
+function* walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'testing') yield* walk(path);
+    } else if (isSource(path)) yield path;
+  }
+}
+
+export async function build({ quiet = false } = {}) {
+  const started = Date.now();
+  rmSync(outDir, { recursive: true, force: true });
+  let count = 0;
+  for (const source of sources) {
+    const dir = join(root, source);
+    try {
+      statSync(dir);
+    } catch {
+      continue;
+    }
+    for (const file of walk(dir)) {
+      const output = await transformFile(file, {
+        ...swcrc,
+        swcrc: false,
+        jsc: { ...swcrc.jsc, baseUrl: root, paths: compilerOptions.paths },
+        sourceMaps: true,
+        sourceFileName: relative(join(outDir, relative(root, dirname(file))), file),
+      });
+      const target = join(outDir, relative(root, file)).replace(/\.ts$/, '.js');
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, `${output.code}\n//# sourceMappingURL=${target.split('/').pop()}.map\n`);
+      if (output.map) writeFileSync(`${target}.map`, output.map);
+      count += 1;
+    }
+  }
+  if (!quiet) console.log(`built ${count} files into ${relative(root, outDir)} in ${Date.now() - started} ms`);
+  return outDir;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  build().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
