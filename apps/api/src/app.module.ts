@@ -7,7 +7,7 @@ import { ProjectsModule } from './projects/projects.module';
 
 @Module({
   imports: [
-    AppConfigModule,
+    AppConfigModule.forRoot(),
     EventStoreModule,
     CqrsModule.forRoot(),
     ProjectionsModule.forRoot({ projections: API_PROJECTIONS, run: true }),

@@ -8,7 +8,7 @@ import { WorkerHealthController } from './worker-health.controller';
  * connects to the event store and reports health, so deployments and probes are in place.
  */
 @Module({
-  imports: [AppConfigModule, EventStoreModule, TerminusModule.forRoot({ logger: false })],
+  imports: [AppConfigModule.forRoot(), EventStoreModule, TerminusModule.forRoot({ logger: false })],
   controllers: [WorkerHealthController],
   providers: [EventStoreHealthIndicator],
 })

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@camel/contracts';
-import { createTestStoreLocation, ENGINES, testMetadata, type TestStoreLocation } from '@camel/event-store/testing';
+import { createTestStoreLocation, ENGINES, testMetadata, type TestStoreLocation } from '../testing';
 import { randomUUID } from 'node:crypto';
 import { executeCommand, type Decider } from './decider';
 import { ConcurrencyError } from './errors';

@@ -33,7 +33,10 @@ export interface ExecuteCommandInput<Command> {
   readonly metadata: Omit<EventMetadata, 'time'>;
   readonly clock: Clock;
   readonly newId: () => string;
-  /** Attempts before a concurrency conflict is given up on and surfaced (default 3). */
+  /**
+   * Attempts before a concurrency conflict is surfaced (default 6). Each failed attempt means another
+   * writer succeeded in between, so N concurrent commands on one stream all succeed within N attempts.
+   */
   readonly maxAttempts?: number;
 }
 
@@ -65,7 +68,7 @@ export async function executeCommand<Command, Event extends DomainEvent, State>(
   decider: Decider<Command, Event, State>,
   input: ExecuteCommandInput<Command>,
 ): Promise<ExecuteCommandResult<Event, State>> {
-  const maxAttempts = input.maxAttempts ?? 3;
+  const maxAttempts = input.maxAttempts ?? 6;
   for (let attempt = 1; ; attempt += 1) {
     const history = await store.readStream(input.streamId);
     const state = foldStream(decider as Decider<unknown, Event, State>, history);

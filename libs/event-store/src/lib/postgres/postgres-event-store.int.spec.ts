@@ -1,4 +1,4 @@
-import { eventStoreConformance } from '@camel/event-store/testing';
+import { eventStoreConformance } from '../../testing';
 
 describe('PostgresEventStore conformance', () => {
   eventStoreConformance({

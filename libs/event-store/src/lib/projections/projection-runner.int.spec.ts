@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@camel/contracts';
-import { createTestStoreLocation, ENGINES, makeEvent, type TestStoreLocation } from '@camel/event-store/testing';
+import { createTestStoreLocation, ENGINES, makeEvent, type TestStoreLocation } from '../../testing';
 import type { SqlExecutor } from '../sql/database';
 import type { EventStore } from '../types';
 import type { Projection } from './projection';
@@ -102,13 +102,22 @@ describe.each(ENGINES)('ProjectionRunner on %s', (engine) => {
 
   it('resumes from its checkpoint after a restart with no lost or doubled effect', async () => {
     await appendMany(store, 2, 15);
+    // The first process dies on its 10th event every time: whatever it committed before stays.
     let applied = 0;
-    const first = runner(counter({ onApply: () => void (applied += 1) }));
+    const first = runner(
+      counter({
+        onApply: () => {
+          applied += 1;
+          if (applied >= 10) throw new Error('process dies here');
+        },
+      }),
+    );
     await first.start();
-    while (applied < 9) await sleep(5);
+    while ((await first.status())[0].state !== 'failing') await sleep(5);
     await first.stop();
     const partial = Object.values(await counts(store)).reduce((a, b) => a + b, 0);
-    expect(partial).toBeLessThan(30);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(10);
 
     const other = await location.open(); // a new process: fresh connections, nothing in memory
     const second = runner(counter(), other);

@@ -1,0 +1,3 @@
+import { projectsApiSuite } from '../testing/projects-api.suite';
+
+describe('projects API on PostgreSQL', () => projectsApiSuite('postgres'));

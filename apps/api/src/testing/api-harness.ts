@@ -1,0 +1,72 @@
+import type { EventStore } from '@camel/event-store';
+import { createTestPostgresDatabase, type Engine } from '@camel/event-store/testing';
+import { EVENT_STORE } from '@camel/server';
+import type { INestApplication } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestApi {
+  readonly baseUrl: string;
+  readonly app: INestApplication;
+  readonly store: EventStore;
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly body: any;
+}
+
+/**
+ * Starts the real api on a free port over real HTTP, on a fresh PostgreSQL database or SQLite file.
+ * Configuration is read from the environment when the app module loads, so the module is imported
+ * only after the environment is set (one app per test file).
+ */
+export async function startTestApi(engine: Engine): Promise<TestApi> {
+  let cleanup: () => Promise<void>;
+  if (engine === 'postgres') {
+    const database = await createTestPostgresDatabase('api');
+    process.env['DATABASE_URL'] = database.url;
+    cleanup = () => database.drop();
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'camel-api-'));
+    delete process.env['DATABASE_URL'];
+    process.env['DATA_DIR'] = dir;
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  process.env['PROJECTION_WAIT_MS'] = '10000';
+  const { createApiApp } = await import('../bootstrap');
+  const app = await createApiApp({ logger: false });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    app,
+    store: app.get<EventStore>(EVENT_STORE),
+    async request(method, path, body, headers = {}) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON (e.g. the Swagger UI page)
+      }
+      return { status: response.status, headers: response.headers, body: parsed };
+    },
+    async close() {
+      await app.close();
+      await cleanup();
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// `npm test`: lint, type-check, then every Jest tier (unit, integration). Prints one closing line
+// `tests: N passed, M failed` summed over the runners, which CI reads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const env = { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', FORCE_COLOR: process.env.FORCE_COLOR ?? '1' };
+const bin = (name) => join(root, 'node_modules/.bin', name);
+const extraArgs = process.argv.slice(2);
+
+const steps = [];
+function step(name, command, args) {
+  const started = Date.now();
+  console.log(`\n▶ ${name}`);
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
+  const ok = result.status === 0;
+  steps.push({ name, ok, seconds: ((Date.now() - started) / 1000).toFixed(1) });
+  return ok;
+}
+
+let passed = 0;
+let failed = 0;
+
+const lintOk = step('lint (eslint + nx module boundaries)', bin('eslint'), ['.']);
+const typesOk = step('typecheck (server, libs, tools)', bin('tsc'), ['-p', 'tsconfig.check.json', '--noEmit']);
+const consoleTypesOk = step('typecheck (console)', bin('tsc'), ['-p', 'apps/console/tsconfig.app.json', '--noEmit']);
+
+const outDir = join(root, 'test-output');
+mkdirSync(outDir, { recursive: true });
+const report = join(outDir, 'jest-results.json');
+rmSync(report, { force: true });
+const jestOk = step('jest (unit + integration)', process.execPath, [
+  bin('jest'),
+  '--json',
+  `--outputFile=${report}`,
+  ...extraArgs,
+]);
+if (existsSync(report)) {
+  const results = JSON.parse(readFileSync(report, 'utf8'));
+  passed += results.numPassedTests;
+  failed += results.numFailedTests;
+  // A suite that fails to load has no failed tests but must still fail the run.
+  failed += results.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
+} else {
+  failed += 1;
+}
+
+console.log('\nsummary');
+for (const s of steps) console.log(`  ${s.ok ? 'ok  ' : 'FAIL'} ${s.name} (${s.seconds} s)`);
+for (const [ok, name] of [
+  [lintOk, 'lint'],
+  [typesOk, 'typecheck'],
+  [consoleTypesOk, 'typecheck-console'],
+]) {
+  if (!ok) failed += 1, console.log(`  (${name} failure counted as a failed check)`);
+}
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && jestOk ? 0 : 1);
