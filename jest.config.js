@@ -18,6 +18,7 @@ module.exports = {
       displayName: 'integration',
       roots,
       testMatch: ['**/*.int.spec.ts'],
+      testTimeout: 30_000,
       globalSetup: '<rootDir>/tools/test/global-setup.js',
       globalTeardown: '<rootDir>/tools/test/global-teardown.js',
     },

@@ -7,7 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = join(root, 'dist/node');
+const defaultOutDir = join(root, 'dist/node');
 const sources = ['apps/api/src', 'apps/worker/src', 'libs/contracts/src', 'libs/event-store/src', 'libs/identity/src', 'libs/server/src'];
 const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
 const swcrc = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
@@ -23,7 +23,7 @@ function* walk(dir) {
   }
 }
 
-export async function build({ quiet = false } = {}) {
+export async function build({ quiet = false, outDir = defaultOutDir } = {}) {
   const started = Date.now();
   rmSync(outDir, { recursive: true, force: true });
   let count = 0;
@@ -54,7 +54,8 @@ export async function build({ quiet = false } = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  build().catch((error) => {
+  const at = process.argv.indexOf('--out');
+  build(at > 0 ? { outDir: resolve(process.argv[at + 1]) } : {}).catch((error) => {
     console.error(error);
     process.exit(1);
   });

@@ -1,0 +1,167 @@
+import { createTestPostgresDatabase, type TestDatabase } from '@camel/event-store/testing';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sqlite3 from 'sqlite3';
+
+/**
+ * The built api as a real process, as `npm start` runs it: start-up, configuration errors,
+ * SIGKILL and restart, and the CLI. These are the crash and restart paths, tested, not assumed.
+ */
+const root = resolve(__dirname, '../../..');
+let dist: string;
+
+beforeAll(() => {
+  // Inside the workspace (git-ignored tmp/) so the build resolves node_modules like dist/ does.
+  mkdirSync(join(root, 'tmp'), { recursive: true });
+  dist = mkdtempSync(join(root, 'tmp', 'dist-'));
+  const built = spawnSync(process.execPath, [join(root, 'tools/build/build-node.mjs'), '--out', dist], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`build failed: ${built.stderr}`);
+});
+
+afterAll(() => rmSync(dist, { recursive: true, force: true }));
+
+interface Running {
+  readonly url: string;
+  readonly process: ChildProcess;
+  output(): string;
+}
+
+function startApi(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, [join(dist, 'apps/api/src/main.js')], {
+    env: { ...process.env, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'log', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`api did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /ready at (http:\/\/localhost:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise({ url: match[1], process: child, output: () => output });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`api exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+function kill(running: Running, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((done) => {
+    if (running.process.exitCode !== null || running.process.signalCode !== null) return done();
+    running.process.removeAllListeners('exit');
+    running.process.once('exit', () => done());
+    running.process.kill(signal);
+  });
+}
+
+function cli(env: Record<string, string>, ...args: string[]) {
+  const result = spawnSync(process.execPath, [join(dist, 'apps/api/src/cli.js'), ...args], {
+    env: { ...process.env, DATABASE_URL: '', ...env },
+    encoding: 'utf8',
+  });
+  return { code: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+const post = (url: string, body: unknown) =>
+  fetch(`${url}/api/projects`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('api process', () => {
+  let dataDir: string;
+  const running: Running[] = [];
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'camel-proc-'));
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => kill(r, 'SIGKILL')));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stops at start with a message naming an invalid variable', () => {
+    const result = spawnSync(process.execPath, [join(dist, 'apps/api/src/main.js')], {
+      env: { ...process.env, PORT: 'eighty', DATA_DIR: dataDir, DATABASE_URL: 'mysql://nope' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  });
+
+  it('keeps every accepted command through SIGKILL and restart, and catches up its projections', async () => {
+    const first = await startApi({ DATA_DIR: dataDir });
+    running.push(first);
+    expect(first.output()).toContain(join(dataDir, 'camel.sqlite'));
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i += 1) {
+      const response = await post(first.url, { name: `Project ${i}` });
+      expect(response.status).toBe(201);
+      ids.push(((await response.json()) as { id: string }).id);
+    }
+    await kill(first, 'SIGKILL');
+
+    const second = await startApi({ DATA_DIR: dataDir });
+    running.push(second);
+    const list = (await (await fetch(`${second.url}/api/projects`)).json()) as { id: string }[];
+    expect(list.map((p) => p.id).sort()).toEqual([...ids].sort());
+    const ready = await fetch(`${second.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    await kill(second, 'SIGTERM');
+    expect(cli({ DATA_DIR: dataDir }, 'verify')).toMatchObject({ code: 0, out: expect.stringContaining('20 events') });
+  });
+
+  it('rebuilds a damaged read model from the log with the CLI, and verify reports tampering', async () => {
+    const api = await startApi({ DATA_DIR: dataDir });
+    running.push(api);
+    for (let i = 0; i < 5; i += 1) expect((await post(api.url, { name: `P${i}` })).status).toBe(201);
+    await kill(api, 'SIGTERM');
+
+    const file = join(dataDir, 'camel.sqlite');
+    const exec = (sql: string) =>
+      new Promise<void>((done, fail) => {
+        const db = new sqlite3.Database(file);
+        db.exec(sql, (error) => db.close(() => (error ? fail(error) : done())));
+      });
+    await exec(`UPDATE projects SET name = 'corrupted'`);
+    const rebuilt = cli({ DATA_DIR: dataDir }, 'rebuild', 'projects');
+    expect(rebuilt).toMatchObject({ code: 0, out: expect.stringContaining('projects: rebuilt from 5 events') });
+    const restarted = await startApi({ DATA_DIR: dataDir });
+    running.push(restarted);
+    const names = ((await (await fetch(`${restarted.url}/api/projects`)).json()) as { name: string }[]).map((p) => p.name);
+    expect(names.sort()).toEqual(['P0', 'P1', 'P2', 'P3', 'P4']);
+    await kill(restarted, 'SIGTERM');
+
+    await exec(`DROP TRIGGER events_refuse_update; UPDATE events SET data = '{"forged":true}' WHERE position = 3`);
+    const verify = cli({ DATA_DIR: dataDir }, 'verify');
+    expect(verify.code).toBe(3);
+    expect(verify.out).toMatch(/BROKEN stream=project-\S+ version=1 position=3 reason=hash-mismatch/);
+    expect(cli({ DATA_DIR: dataDir }, 'rebuild', 'nope')).toMatchObject({ code: 2 });
+  });
+
+  describe('on PostgreSQL', () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await createTestPostgresDatabase('proc');
+    });
+    afterAll(() => database.drop());
+
+    it('runs on DATABASE_URL and reports the engine as ready', async () => {
+      const api = await startApi({ DATABASE_URL: database.url, DATA_DIR: dataDir });
+      running.push(api);
+      expect(api.output()).toContain('PostgreSQL');
+      expect((await post(api.url, { name: 'On Postgres' })).status).toBe(201);
+      const ready = (await (await fetch(`${api.url}/health/ready`)).json()) as { details: { database: { engine: string } } };
+      expect(ready.details.database.engine).toBe('postgres');
+      await kill(api, 'SIGKILL');
+      expect(cli({ DATABASE_URL: database.url }, 'verify')).toMatchObject({ code: 0 });
+      expect(cli({ DATABASE_URL: database.url }, 'projections').out).toContain('projects');
+    });
+  });
+});
