@@ -1,20 +1,12 @@
 import 'reflect-metadata';
-import { APP_CONFIG, ConfigError, EVENT_STORE, loadConfig, type AppConfig } from '@camel/server';
+import { APP_CONFIG, EVENT_STORE, loadConfigOrExit, type AppConfig } from '@camel/server';
 import type { EventStore } from '@camel/event-store';
 import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
-  try {
-    loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  loadConfigOrExit();
   const app = await createApiApp();
   const config = app.get<AppConfig>(APP_CONFIG);
   const store = app.get<EventStore>(EVENT_STORE);

@@ -1,19 +1,11 @@
 import 'reflect-metadata';
-import { APP_CONFIG, ConfigError, loadConfig, type AppConfig } from '@camel/server';
+import { APP_CONFIG, loadConfigOrExit, type AppConfig } from '@camel/server';
 import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { createWorkerApp } from './bootstrap';
 
 async function main(): Promise<void> {
-  try {
-    loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  loadConfigOrExit();
   const app = await createWorkerApp();
   const config = app.get<AppConfig>(APP_CONFIG);
   await app.listen(config.workerPort, config.host);

@@ -1,17 +1,9 @@
-import { computeEventHash } from './hash';
+import { computeEventHash, type HashInput } from './hash';
 import type { VerifyFailure, VerifyReport } from './types';
 
-/** One stored event as verify reads it: the JSON exactly as stored, not re-serialised. */
-export interface VerifyRow {
+/** One stored event as verify reads it: the hash inputs (JSON exactly as stored) plus where it is. */
+export interface VerifyRow extends Omit<HashInput, 'prevHash'> {
   readonly position: number;
-  readonly streamId: string;
-  readonly streamType: string;
-  readonly streamVersion: number;
-  readonly eventId: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly dataText: string;
-  readonly metadataText: string;
   readonly hash: string;
 }
 

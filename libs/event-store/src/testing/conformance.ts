@@ -281,7 +281,8 @@ export function eventStoreConformance(harness: ConformanceHarness): void {
       expect(await store.readStream('rb-1')).toEqual([]);
     });
 
-    (isPostgres ? it : it.skip)(
+    // SQLite has one writer: a held-open transaction blocks later writers instead.
+    if (isPostgres) it(
       'never skips an event whose transaction commits after later ones (writer held open 2 s)',
       async () => {
         const { received, until, subscription } = collect(store);

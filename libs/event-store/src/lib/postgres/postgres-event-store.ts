@@ -1,61 +1,15 @@
-import type { EventMetadata, RecordedEvent } from '@camel/contracts';
+import type { RecordedEvent } from '@camel/contracts';
 import { Client } from 'pg';
 import { normalizeAppend, requiredVersion, type NormalizedAppend } from '../append-input';
 import { ConcurrencyError, IdempotencyConflictError, InvalidAppendError } from '../errors';
 import type { SqlExecutor } from '../sql/database';
 import { migrate } from '../sql/migrator';
 import type { PostgresDatabase } from '../sql/postgres-database';
-import { startSubscription } from '../subscription';
-import type {
-  AppendOptions,
-  AppendResult,
-  EventStore,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  SubscribeOptions,
-  Subscription,
-  VerifyReport,
-} from '../types';
-import { verifyChains, verifyPages } from '../verify';
-import { WakeHub } from '../wake';
+import { SqlEventStore } from '../sql-event-store';
+import type { AppendOptions, AppendResult, NewEvent, SubscribeOptions, Subscription } from '../types';
 import { POSTGRES_EVENT_STORE_MIGRATIONS } from './migrations';
 
 export const EVENTS_CHANNEL = 'camel_events';
-
-/** Below this position every transaction has ended: nothing can still appear before it. */
-const SAFE_CUTOFF = '(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 4096)';
-
-const EVENT_COLUMNS = `position, stream_id, stream_type, stream_version, event_id::text AS event_id, event_type,
-  schema_version, data, metadata, hash, recorded_at`;
-
-interface EventRow {
-  position: number;
-  stream_id: string;
-  stream_type: string;
-  stream_version: number;
-  event_id: string;
-  event_type: string;
-  schema_version: number;
-  data: unknown;
-  metadata: EventMetadata;
-  hash: string;
-  recorded_at: Date;
-}
-
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  position: row.position,
-  streamId: row.stream_id,
-  streamType: row.stream_type,
-  streamVersion: row.stream_version,
-  id: row.event_id,
-  type: row.event_type,
-  schemaVersion: row.schema_version,
-  data: row.data,
-  metadata: row.metadata,
-  hash: row.hash,
-  recordedAt: row.recorded_at.toISOString(),
-});
 
 interface PgError {
   code?: string;
@@ -65,16 +19,21 @@ interface PgError {
 
 const MAX_ANY_RETRIES = 10;
 
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore extends SqlEventStore {
   readonly engine = 'postgres' as const;
-  private readonly wakes = new WakeHub();
+  protected readonly storedColumns = `position, stream_id, stream_type, stream_version, event_id::text AS event_id,
+    event_type, schema_version, data::text AS data_text, metadata::text AS metadata_text, hash, recorded_at`;
+  /** Below this bound every transaction has ended: nothing can still appear there. */
+  protected readonly finalPositions = 'position < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 4096)';
   private listener: Client | null = null;
   private listenerStarting: Promise<void> | null = null;
   private notifying = false;
   private notifyPending = false;
   private closed = false;
 
-  constructor(readonly db: PostgresDatabase) {}
+  constructor(override readonly db: PostgresDatabase) {
+    super(db);
+  }
 
   async migrate(): Promise<void> {
     await migrate(this.db, 'event-store', POSTGRES_EVENT_STORE_MIGRATIONS);
@@ -114,7 +73,7 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  notifyCommitted(): void {
+  override notifyCommitted(): void {
     this.afterCommit();
   }
 
@@ -165,70 +124,12 @@ export class PostgresEventStore implements EventStore {
     return rows[0]?.v ?? 0;
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const rows = await this.db.query<EventRow & Record<string, unknown>>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
-      [streamId, options.fromVersion ?? 1],
-    );
-    return rows.map(toRecorded);
-  }
-
-  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    const rows = await this.db.query<EventRow & Record<string, unknown>>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 AND position < ${SAFE_CUTOFF}
-        ORDER BY position LIMIT $2`,
-      [options.after, options.limit],
-    );
-    return rows.map(toRecorded);
-  }
-
-  async headPosition(): Promise<number> {
-    const rows = await this.db.query<{ head: number }>(
-      `SELECT coalesce(max(position), 0) AS head FROM events WHERE position < ${SAFE_CUTOFF}`,
-    );
-    return rows[0].head;
-  }
-
-  async countAfter(position: number, cap: number): Promise<number> {
-    const rows = await this.db.query<{ n: number }>(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE position > $1 AND position < ${SAFE_CUTOFF} LIMIT $2) t`,
-      [position, cap],
-    );
-    return rows[0].n;
-  }
-
-  subscribe(options: SubscribeOptions, handler: (events: RecordedEvent[]) => Promise<void>): Subscription {
+  override subscribe(
+    options: SubscribeOptions,
+    handler: (events: RecordedEvent[]) => Promise<void>,
+  ): Subscription {
     void this.ensureListener();
-    return startSubscription(this, this.wakes, options, handler);
-  }
-
-  async verify(options: { streamId?: string } = {}): Promise<VerifyReport> {
-    const filter = options.streamId === undefined ? '' : 'AND stream_id = $4';
-    return verifyChains(
-      verifyPages(async (after, limit) => {
-        const params: unknown[] = [after.streamId, after.streamVersion, limit];
-        if (options.streamId !== undefined) params.push(options.streamId);
-        const rows = await this.db.query<Record<string, unknown>>(
-          `SELECT position, stream_id, stream_type, stream_version, event_id::text AS event_id, event_type,
-                  schema_version, data::text AS data_text, metadata::text AS metadata_text, hash
-             FROM events WHERE (stream_id, stream_version) > ($1::text, $2::integer) ${filter}
-            ORDER BY stream_id, stream_version LIMIT $3`,
-          params,
-        );
-        return rows.map((r) => ({
-          position: r['position'] as number,
-          streamId: r['stream_id'] as string,
-          streamType: r['stream_type'] as string,
-          streamVersion: r['stream_version'] as number,
-          eventId: r['event_id'] as string,
-          type: r['event_type'] as string,
-          schemaVersion: r['schema_version'] as number,
-          dataText: r['data_text'] as string,
-          metadataText: r['metadata_text'] as string,
-          hash: r['hash'] as string,
-        }));
-      }),
-    );
+    return super.subscribe(options, handler);
   }
 
   /** Wake local subscribers now; other processes through one coalesced NOTIFY at a time. */

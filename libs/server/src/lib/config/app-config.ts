@@ -125,3 +125,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     readyMaxProjectionLag: vars.READY_MAX_PROJECTION_LAG ?? 1000,
   };
 }
+
+/** For process entry points: validate the environment first, and exit naming what is wrong. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

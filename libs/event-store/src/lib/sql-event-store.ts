@@ -1,0 +1,142 @@
+import type { RecordedEvent } from '@camel/contracts';
+import type { Database, Row, SqlExecutor } from './sql/database';
+import { startSubscription } from './subscription';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeOptions,
+  Subscription,
+  VerifyReport,
+} from './types';
+import { verifyChains, verifyPages } from './verify';
+import { WakeHub } from './wake';
+
+/** An `events` row with data and metadata as stored text (as verify hashes them). */
+interface StoredRow extends Row {
+  position: number;
+  stream_id: string;
+  stream_type: string;
+  stream_version: number;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data_text: string;
+  metadata_text: string;
+  hash: string;
+  recorded_at: string | Date;
+}
+
+/**
+ * What both SQL adapters share: reads, subscriptions and verify over the same `events` table. An
+ * adapter supplies its append, how to select the columns as text, and the bound below which
+ * positions are final (PostgreSQL: below the oldest open transaction; SQLite: everything).
+ */
+export abstract class SqlEventStore implements EventStore {
+  abstract readonly engine: EventStore['engine'];
+  protected readonly wakes = new WakeHub();
+
+  constructor(readonly db: Database) {}
+
+  /** Column list selecting data, metadata and event id as text, under the StoredRow names. */
+  protected abstract readonly storedColumns: string;
+  /** SQL condition true for positions no open transaction can still fill. */
+  protected abstract readonly finalPositions: string;
+
+  abstract migrate(): Promise<void>;
+  abstract append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  abstract appendInTransaction(
+    tx: SqlExecutor,
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult>;
+  abstract close(): Promise<void>;
+
+  notifyCommitted(): void {
+    this.wakes.wake();
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const rows = await this.db.query<StoredRow>(
+      `SELECT ${this.storedColumns} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+      [streamId, options.fromVersion ?? 1],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const rows = await this.db.query<StoredRow>(
+      `SELECT ${this.storedColumns} FROM events WHERE position > $1 AND ${this.finalPositions}
+        ORDER BY position LIMIT $2`,
+      [options.after, options.limit],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async headPosition(): Promise<number> {
+    const rows = await this.db.query<{ head: number }>(
+      `SELECT coalesce(max(position), 0) AS head FROM events WHERE ${this.finalPositions}`,
+    );
+    return Number(rows[0].head);
+  }
+
+  async countAfter(position: number, cap: number): Promise<number> {
+    const rows = await this.db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE position > $1 AND ${this.finalPositions} LIMIT $2) t`,
+      [position, cap],
+    );
+    return Number(rows[0].n);
+  }
+
+  subscribe(options: SubscribeOptions, handler: (events: RecordedEvent[]) => Promise<void>): Subscription {
+    return startSubscription(this, this.wakes, options, handler);
+  }
+
+  async verify(options: { streamId?: string } = {}): Promise<VerifyReport> {
+    const filter = options.streamId === undefined ? '' : 'AND stream_id = $4';
+    return verifyChains(
+      verifyPages(async (after, limit) => {
+        const params: unknown[] = [after.streamId, after.streamVersion, limit];
+        if (options.streamId !== undefined) params.push(options.streamId);
+        const rows = await this.db.query<StoredRow>(
+          `SELECT ${this.storedColumns} FROM events
+            WHERE (stream_id, stream_version) > ($1, $2) ${filter}
+            ORDER BY stream_id, stream_version LIMIT $3`,
+          params,
+        );
+        return rows.map((r) => ({
+          position: Number(r.position),
+          streamId: r.stream_id,
+          streamType: r.stream_type,
+          streamVersion: r.stream_version,
+          eventId: r.event_id,
+          type: r.event_type,
+          schemaVersion: r.schema_version,
+          dataText: r.data_text,
+          metadataText: r.metadata_text,
+          hash: r.hash,
+        }));
+      }),
+    );
+  }
+}
+
+function toRecorded(row: StoredRow): RecordedEvent {
+  return {
+    position: Number(row.position),
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    streamVersion: row.stream_version,
+    id: row.event_id,
+    type: row.event_type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data_text) as unknown,
+    metadata: JSON.parse(row.metadata_text) as RecordedEvent['metadata'],
+    hash: row.hash,
+    recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : row.recorded_at,
+  };
+}
