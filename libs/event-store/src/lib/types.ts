@@ -102,5 +102,6 @@ export interface EventStore {
     options: AppendOptions,
   ): Promise<AppendResult>;
   notifyCommitted(): void;
+  /** Stops wake-ups and closes the database connections (the store owns its `db`). */
   close(): Promise<void>;
 }

@@ -34,10 +34,7 @@ export async function createTestStoreLocation(engine: Engine): Promise<TestStore
         return store;
       },
       async dispose() {
-        for (const store of opened) {
-          await store.close();
-          await store.db.close().catch(() => undefined);
-        }
+        for (const store of opened) await store.close();
         await database.drop();
       },
     };

@@ -185,5 +185,6 @@ export class PostgresEventStore extends SqlEventStore {
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
     while (this.notifying) await new Promise((r) => setTimeout(r, 5));
+    await this.db.close();
   }
 }

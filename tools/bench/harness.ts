@@ -1,0 +1,84 @@
+import { performance } from 'node:perf_hooks';
+
+/** What tools/bench/run.mjs hands to a benchmark's `run`. */
+export interface PostgresCluster {
+  readonly url: string;
+  stop(): void;
+}
+
+export interface BenchContext {
+  /** Command-line arguments after the benchmark name. */
+  readonly args: readonly string[];
+  /** Repository root. */
+  readonly root: string;
+  /** tools/test/postgres.mjs: a throwaway cluster on a free loopback port. */
+  startPostgres(options: { fsync: boolean }): Promise<PostgresCluster>;
+}
+
+export interface Flags {
+  readonly quick: boolean;
+  readonly json: boolean;
+  /** `--name=value` options. */
+  readonly values: ReadonlyMap<string, string>;
+}
+
+export function parseFlags(args: readonly string[]): Flags {
+  const values = new Map<string, string>();
+  let quick = false;
+  let json = false;
+  for (const arg of args) {
+    if (arg === '--quick') quick = true;
+    else if (arg === '--json') json = true;
+    else if (arg.startsWith('--') && arg.includes('=')) {
+      const at = arg.indexOf('=');
+      values.set(arg.slice(2, at), arg.slice(at + 1));
+    } else throw new Error(`unknown argument ${arg}`);
+  }
+  return { quick, json, values };
+}
+
+/** Progress goes to stderr so stdout stays the table (or JSON). */
+export const log = (message: string): void => {
+  process.stderr.write(`${message}\n`);
+};
+
+export interface Timing {
+  readonly events: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+}
+
+/** Times `fn`, which returns how many events it handled. */
+export async function timed(fn: () => Promise<number>): Promise<Timing> {
+  const start = performance.now();
+  const events = await fn();
+  const seconds = (performance.now() - start) / 1000;
+  return { events, seconds, perSecond: events / seconds };
+}
+
+/** Runs `op(0..total-1)` from `writers` concurrent loops, each awaiting its op before the next. */
+export async function concurrently(total: number, writers: number, op: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      for (;;) {
+        const i = next;
+        next += 1;
+        if (i >= total) return;
+        await op(i);
+      }
+    }),
+  );
+}
+
+export const formatInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[], rightAligned: readonly number[]): string {
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, c) => (rightAligned.includes(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
