@@ -18,7 +18,7 @@ export interface BenchContext {
 export interface Flags {
   readonly quick: boolean;
   readonly json: boolean;
-  /** `--name=value` options. */
+  /** `--name=value` options (`--name` alone: 'true'). */
   readonly values: ReadonlyMap<string, string>;
 }
 
@@ -32,7 +32,8 @@ export function parseFlags(args: readonly string[]): Flags {
     else if (arg.startsWith('--') && arg.includes('=')) {
       const at = arg.indexOf('=');
       values.set(arg.slice(2, at), arg.slice(at + 1));
-    } else throw new Error(`unknown argument ${arg}`);
+    } else if (arg.startsWith('--')) values.set(arg.slice(2), 'true');
+    else throw new Error(`unknown argument ${arg}`);
   }
   return { quick, json, values };
 }

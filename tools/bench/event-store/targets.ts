@@ -223,7 +223,7 @@ export class SqliteEnvironment implements Environment {
     try {
       const [row] = await sqliteAll<{ v: string }>(db, 'SELECT sqlite_version() AS v', []);
       // The adapter's settings (SqliteDatabase.open); the baseline uses the same.
-      return { sqlite_version: row.v, journal_mode: 'wal', synchronous: 'normal', dir: this.dir };
+      return { sqlite_version: row.v, journal_mode: 'wal', synchronous: 'normal' };
     } finally {
       await sqliteClose(db);
     }
