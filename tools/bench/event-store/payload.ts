@@ -1,5 +1,5 @@
 import type { EventMetadata } from '@camel/contracts';
-import type { NewEvent } from '@camel/event-store';
+import { uuidv7, type NewEvent } from '@camel/event-store';
 import { randomUUID } from 'node:crypto';
 
 const INSTRUCTIONS = [
@@ -20,7 +20,7 @@ export const benchMetadata = (n: number): EventMetadata => ({
 /** A realistic event: about 300 bytes of data and 200 bytes of metadata as JSON. */
 export function benchEvent(n: number): NewEvent {
   return {
-    id: randomUUID(),
+    id: uuidv7(),
     type: 'AnnotationTaskCreated',
     data: {
       taskId: `task-${n}`,

@@ -1,6 +1,7 @@
 import type { EventMetadata } from '@camel/contracts';
 import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '../lib/types';
+import { uuidv7 } from '../lib/uuidv7';
 
 export const testMetadata = (overrides: Partial<EventMetadata> = {}): EventMetadata => ({
   actor: { type: 'system', id: 'test' },
@@ -9,7 +10,7 @@ export const testMetadata = (overrides: Partial<EventMetadata> = {}): EventMetad
   ...overrides,
 });
 
-export const makeEvent = (type = 'Something', data: unknown = { n: 1 }, id: string = randomUUID()): NewEvent => ({
+export const makeEvent = (type = 'Something', data: unknown = { n: 1 }, id: string = uuidv7()): NewEvent => ({
   id,
   type,
   data,

@@ -56,20 +56,24 @@ DECLARE
   v_seq integer;
   v_base bigint;
   v_event jsonb;
+  v_hashes text[] := ARRAY[]::text[];
   i integer;
 BEGIN
+  -- One index probe per id. (An IN (subquery) gets a cached generic plan that, chosen while the
+  -- table was small, seq-scans the whole log on every append as it grows.)
   SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_id)
     INTO v_existing, v_same_stream
-    FROM events e
-   WHERE e.event_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_events) x);
+    FROM jsonb_array_elements(p_events) x
+   CROSS JOIN LATERAL (SELECT ev.stream_id FROM events ev WHERE ev.event_id = (x->>'id')::uuid LIMIT 1) e;
   IF v_existing > 0 THEN
     IF v_existing <> v_count OR v_same_stream <> v_count THEN
       RAISE EXCEPTION 'append partially repeats earlier event ids' USING ERRCODE = 'CE422';
     END IF;
     RETURN QUERY
       SELECT e.position, e.stream_version, true
-        FROM events e
-       WHERE e.event_id IN (SELECT (x->>'id')::uuid FROM jsonb_array_elements(p_events) x)
+        FROM jsonb_array_elements(p_events) x
+        JOIN LATERAL (SELECT ev.position, ev.stream_version FROM events ev
+                       WHERE ev.event_id = (x->>'id')::uuid) e ON true
        ORDER BY e.position;
     RETURN;
   END IF;
@@ -93,16 +97,19 @@ BEGIN
   v_base := pg_current_xact_id()::text::bigint * 4096 + v_seq;
   PERFORM set_config('camel.event_seq', (v_seq + v_count)::text, true);
 
+  -- The chain is sequential, so hashes are computed in a loop; the rows go in with one INSERT.
   FOR i IN 0 .. v_count - 1 LOOP
     v_event := p_events -> i;
     v_hash := encode(sha256(convert_to(concat_ws(E'\\n',
       v_hash, p_stream_id, p_stream_type, (v_current + i + 1)::text, v_event->>'id', v_event->>'type',
       v_event->>'schemaVersion', (v_event->'data')::text, (v_event->'metadata')::text), 'UTF8')), 'hex');
-    INSERT INTO events (position, stream_id, stream_type, stream_version, event_id, event_type,
-                        schema_version, data, metadata, hash)
-    VALUES (v_base + i, p_stream_id, p_stream_type, v_current + i + 1, (v_event->>'id')::uuid,
-            v_event->>'type', (v_event->>'schemaVersion')::integer, v_event->'data', v_event->'metadata', v_hash);
+    v_hashes[i + 1] := v_hash;
   END LOOP;
+  INSERT INTO events (position, stream_id, stream_type, stream_version, event_id, event_type,
+                      schema_version, data, metadata, hash)
+  SELECT v_base + x.n - 1, p_stream_id, p_stream_type, v_current + x.n::integer, (x.e->>'id')::uuid,
+         x.e->>'type', (x.e->>'schemaVersion')::integer, x.e->'data', x.e->'metadata', v_hashes[x.n]
+    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, n);
 
   RETURN QUERY SELECT v_base + g, v_current + g + 1, false FROM generate_series(0, v_count - 1) g;
 END

@@ -82,6 +82,7 @@ export class PostgresEventStore extends SqlEventStore {
     const rows = await executor.query<{ out_position: number; out_version: number; out_duplicate: boolean }>(
       'SELECT out_position, out_version, out_duplicate FROM es_append($1, $2, $3, $4)',
       [input.streamId, input.streamType, required ?? -1, JSON.stringify(input.events)],
+      { name: 'camel_es_append' },
     );
     const positions = rows.map((r) => r.out_position);
     return {

@@ -6,9 +6,14 @@ export type Dialect = 'postgres' | 'sqlite';
 
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  /** Hot statements: PostgreSQL parses and plans a named statement once per connection. */
+  readonly name?: string;
+}
+
 export interface SqlExecutor {
   readonly dialect: Dialect;
-  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
   /** Several statements without parameters (DDL, migrations). */
   exec(sql: string): Promise<void>;
 }

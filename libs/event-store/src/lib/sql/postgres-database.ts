@@ -1,5 +1,5 @@
 import { Pool, type PoolClient, type PoolConfig, types as pgTypes } from 'pg';
-import type { Database, Row, SqlExecutor } from './database';
+import type { Database, QueryOptions, Row, SqlExecutor } from './database';
 
 const INT8_OID = 20;
 
@@ -24,8 +24,8 @@ class PgExecutor implements SqlExecutor {
   readonly dialect = 'postgres' as const;
   constructor(private readonly client: Pool | PoolClient) {}
 
-  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const result = await this.client.query(sql, params as unknown[]);
+  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> {
+    const result = await this.client.query({ text: sql, values: params as unknown[], name: options.name });
     return result.rows as T[];
   }
 

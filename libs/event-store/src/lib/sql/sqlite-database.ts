@@ -19,13 +19,19 @@ function open(filename: string, mode: number): Promise<sqlite3.Database> {
   });
 }
 
+/** Prepared statements kept per connection: preparing costs as much as running a small query. */
+const STATEMENT_CACHE_SIZE = 256;
+
 class SqliteExecutor implements SqlExecutor {
   readonly dialect = 'sqlite' as const;
+  private readonly statements = new Map<string, sqlite3.Statement>();
+
   constructor(protected readonly connection: sqlite3.Database) {}
 
-  query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const statement = await this.prepare(toSqlite(sql));
     return new Promise((resolve, reject) => {
-      this.connection.all(toSqlite(sql), params.map(toParam), (error, rows) =>
+      statement.all(params.map(toParam), (error: Error | null, rows: unknown[]) =>
         error ? reject(error) : resolve(rows as T[]),
       );
     });
@@ -34,6 +40,36 @@ class SqliteExecutor implements SqlExecutor {
   exec(sql: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.connection.exec(sql, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  /** Finalizes every cached statement (required before the connection can close). */
+  async finalizeAll(): Promise<void> {
+    const statements = [...this.statements.values()];
+    this.statements.clear();
+    await Promise.all(statements.map((statement) => new Promise<void>((done) => statement.finalize(() => done()))));
+  }
+
+  private prepare(sql: string): Promise<sqlite3.Statement> {
+    const cached = this.statements.get(sql);
+    if (cached) {
+      // Map order is the LRU order: move to the back.
+      this.statements.delete(sql);
+      this.statements.set(sql, cached);
+      return Promise.resolve(cached);
+    }
+    return new Promise((resolve, reject) => {
+      const statement = this.connection.prepare(sql, (error) => {
+        if (error) return reject(error);
+        this.statements.set(sql, statement);
+        if (this.statements.size > STATEMENT_CACHE_SIZE) {
+          const [oldestSql, oldest] = this.statements.entries().next().value as [string, sqlite3.Statement];
+          this.statements.delete(oldestSql);
+          // Finalize runs after the statement's queued operations.
+          oldest.finalize();
+        }
+        resolve(statement);
+      });
     });
   }
 }
@@ -95,6 +131,8 @@ export class SqliteDatabase extends SqliteExecutor implements Database {
 
   async close(): Promise<void> {
     await this.writeLock.run(async () => {
+      await this.finalizeAll();
+      await this.writer.finalizeAll();
       for (const connection of [this.reader, this.writerConnection]) {
         await new Promise<void>((resolve, reject) => connection.close((e) => (e ? reject(e) : resolve())));
       }

@@ -1,6 +1,5 @@
-import { systemClock, openEventStore, type Clock, type EventStore } from '@camel/event-store';
+import { openEventStore, systemClock, uuidv7, type Clock, type EventStore } from '@camel/event-store';
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, type IdGenerator } from '../tokens';
 
@@ -15,7 +14,7 @@ import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, type IdGenerator } from '
         openEventStore({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile, applicationName: 'camel-api' }),
     },
     { provide: CLOCK, useValue: systemClock satisfies Clock },
-    { provide: ID_GENERATOR, useValue: randomUUID satisfies IdGenerator },
+    { provide: ID_GENERATOR, useValue: (() => uuidv7()) satisfies IdGenerator },
   ],
   exports: [EVENT_STORE, CLOCK, ID_GENERATOR],
 })
