@@ -40,11 +40,17 @@ export class SqliteEventStore extends SqlEventStore {
   ): Promise<AppendResult> {
     const input = normalizeAppend(streamId, events, options);
     const ids = input.events.map((e) => e.id);
-    const existing = await tx.query<{ position: number; stream_id: string; stream_version: number }>(
-      `SELECT position, stream_id, stream_version FROM events
-        WHERE event_id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY position`,
-      ids,
+    // One statement for both checks: rows of earlier appends with these ids, and the stream's head.
+    const found = await tx.query<{ kind: 'dup' | 'head'; position: number; stream_id: string; stream_version: number; hash: string }>(
+      `SELECT 'dup' AS kind, position, stream_id, stream_version, hash FROM events
+        WHERE event_id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')})
+       UNION ALL
+       SELECT * FROM (SELECT 'head' AS kind, position, stream_id, stream_version, hash FROM events
+                       WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1)`,
+      [input.streamId, ...ids],
     );
+    const existing = found.filter((row) => row.kind === 'dup').sort((a, b) => a.position - b.position);
+    const head = found.filter((row) => row.kind === 'head');
     if (existing.length > 0) {
       if (existing.length !== ids.length || existing.some((row) => row.stream_id !== input.streamId)) {
         throw new IdempotencyConflictError(input.streamId, ids);
@@ -58,10 +64,6 @@ export class SqliteEventStore extends SqlEventStore {
       };
     }
 
-    const head = await tx.query<{ stream_version: number; hash: string }>(
-      'SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1',
-      [input.streamId],
-    );
     const current = head[0]?.stream_version ?? 0;
     const required = requiredVersion(input.expectedVersion);
     if (required !== null && required !== current) {
