@@ -5,6 +5,10 @@
  *
  *   node tools/bench/run.mjs event-store/append-variants [--quick] [--json] [--variants=a,b] [--rows=...] [--growth] [--skip-baseline]
  *
+ * "shipped" here is es_append as it was before the optimisations it led to (IN-subquery lookup, one
+ * INSERT per event); the migration now ships the "probe+set-insert" form. Kept as the reference the
+ * variants are compared with.
+ *
  * --skip-baseline leaves out the bare-table rows (e.g. to profile one variant alone).
  * --growth also appends 100k events in batches of 100 through one connection and prints the rate per
  * 10k, which shows whether an append's cost grows with the table.
