@@ -24,7 +24,8 @@ const STATEMENT_CACHE_SIZE = 256;
 
 class SqliteExecutor implements SqlExecutor {
   readonly dialect = 'sqlite' as const;
-  private readonly statements = new Map<string, sqlite3.Statement>();
+  /** Promises, so concurrent first uses of one SQL text share a single prepared statement. */
+  private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
 
   constructor(protected readonly connection: sqlite3.Database) {}
 
@@ -45,9 +46,9 @@ class SqliteExecutor implements SqlExecutor {
 
   /** Finalizes every cached statement (required before the connection can close). */
   async finalizeAll(): Promise<void> {
-    const statements = [...this.statements.values()];
+    const pending = [...this.statements.values()];
     this.statements.clear();
-    await Promise.all(statements.map((statement) => new Promise<void>((done) => statement.finalize(() => done()))));
+    await Promise.all(pending.map((p) => p.then(finalize, () => undefined)));
   }
 
   private prepare(sql: string): Promise<sqlite3.Statement> {
@@ -56,23 +57,26 @@ class SqliteExecutor implements SqlExecutor {
       // Map order is the LRU order: move to the back.
       this.statements.delete(sql);
       this.statements.set(sql, cached);
-      return Promise.resolve(cached);
+      return cached;
     }
-    return new Promise((resolve, reject) => {
-      const statement = this.connection.prepare(sql, (error) => {
-        if (error) return reject(error);
-        this.statements.set(sql, statement);
-        if (this.statements.size > STATEMENT_CACHE_SIZE) {
-          const [oldestSql, oldest] = this.statements.entries().next().value as [string, sqlite3.Statement];
-          this.statements.delete(oldestSql);
-          // Finalize runs after the statement's queued operations.
-          oldest.finalize();
-        }
-        resolve(statement);
-      });
+    const prepared = new Promise<sqlite3.Statement>((resolve, reject) => {
+      const statement = this.connection.prepare(sql, (error) => (error ? reject(error) : resolve(statement)));
     });
+    this.statements.set(sql, prepared);
+    // A statement that fails to prepare (bad SQL) is not kept.
+    prepared.catch(() => this.statements.get(sql) === prepared && this.statements.delete(sql));
+    if (this.statements.size > STATEMENT_CACHE_SIZE) {
+      const [oldestSql, oldest] = this.statements.entries().next().value as [string, Promise<sqlite3.Statement>];
+      this.statements.delete(oldestSql);
+      // Finalize is queued after the statement's pending operations.
+      void oldest.then(finalize, () => undefined);
+    }
+    return prepared;
   }
 }
+
+const finalize = (statement: sqlite3.Statement) =>
+  new Promise<void>((done) => statement.finalize(() => done()));
 
 /**
  * One writer connection (transactions serialised by a mutex, `BEGIN IMMEDIATE` so another process
