@@ -10,8 +10,4 @@ export class WakeHub {
   wake(): void {
     for (const listener of this.listeners) listener();
   }
-
-  get size(): number {
-    return this.listeners.size;
-  }
 }

@@ -22,8 +22,6 @@ export interface CommandTarget<Command> {
 export interface CommandOutcome<Event, State> extends ExecuteCommandResult<Event, State> {
   /** Global position of the last appended event (0 when nothing was appended). */
   readonly position: number;
-  /** Whether the read models had caught up with the command before it answered. */
-  readonly projected: boolean;
 }
 
 /**
@@ -61,8 +59,8 @@ export class CommandExecutor {
       },
     });
     const position = result.append?.lastPosition ?? 0;
-    const projected =
-      position === 0 || (await this.projections.waitFor(position, { timeoutMs: this.config.projectionWaitMs }));
-    return { ...result, position, projected };
+    // Bounded: past the timeout the command still succeeded; the read model is merely behind.
+    if (position > 0) await this.projections.waitFor(position, { timeoutMs: this.config.projectionWaitMs });
+    return { ...result, position };
   }
 }
