@@ -1,14 +1,16 @@
 import { APP_CONFIG, ApiExceptionFilter, createValidationPipe, type AppConfig } from '@camel/server';
-import { RequestMethod, type INestApplication, type LogLevel } from '@nestjs/common';
+import { Logger, RequestMethod, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { serveConsole } from './console-static';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /** The api as main.ts and the tests start it: same prefix, pipes, filters and OpenAPI document. */
 export async function createApiApp(options: { logger?: false } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule, { bufferLogs: true, logger: options.logger });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, logger: options.logger });
   const config = app.get<AppConfig>(APP_CONFIG);
   if (options.logger !== false) app.useLogger(LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1));
   app.setGlobalPrefix('api', {
@@ -30,5 +32,6 @@ export async function createApiApp(options: { logger?: false } = {}): Promise<IN
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  if (config.consoleDir) serveConsole(app, config.consoleDir, new Logger('Console'));
   return app;
 }

@@ -1,3 +1,5 @@
 export * from './lib/event-envelope';
 export * from './lib/domain-error';
 export * from './lib/projects';
+export * from './lib/live-events';
+export * from './lib/health';

@@ -1,5 +1,5 @@
-import type { CommandAccepted, ProjectView } from '@camel/contracts';
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { READ_POSITION_HEADER, type CommandAccepted, type ProjectList, type ProjectView } from '@camel/contracts';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -44,9 +44,22 @@ export class ProjectsController {
 
   @Get()
   @ApiOperation({ summary: 'List projects' })
-  @ApiOkResponse({ type: [ProjectViewDto] })
-  list(@Query() query: ListProjectsQueryDto): Promise<ProjectView[]> {
-    return this.queries.execute(new ListProjects(query.status ?? 'active'));
+  @ApiOkResponse({
+    type: [ProjectViewDto],
+    headers: {
+      [READ_POSITION_HEADER]: {
+        description: 'Checkpoint of the read model: follow the `Project` event family on the gateway from here',
+        schema: { type: 'integer' },
+      },
+    },
+  })
+  async list(
+    @Query() query: ListProjectsQueryDto,
+    @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void },
+  ): Promise<ProjectView[]> {
+    const list: ProjectList = await this.queries.execute(new ListProjects(query.status ?? 'active'));
+    response.setHeader(READ_POSITION_HEADER, String(list.position));
+    return list.projects;
   }
 
   @Get(':id')

@@ -1,10 +1,11 @@
-import { DomainError, type ProjectStatus, type ProjectView } from '@camel/contracts';
-import type { EventStore } from '@camel/event-store';
+import { DomainError, type ProjectList, type ProjectStatus, type ProjectView } from '@camel/contracts';
+import { readProjectionPosition, type EventStore } from '@camel/event-store';
 import { EVENT_STORE } from '@camel/server';
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { projectsProjection } from './projects.projection';
 
-export class ListProjects extends Query<ProjectView[]> {
+export class ListProjects extends Query<ProjectList> {
   constructor(readonly status: ProjectStatus | 'all') {
     super();
   }
@@ -27,6 +28,7 @@ interface ProjectRow extends Record<string, unknown> {
   created_by: string;
 }
 
+const PROJECTS_PROJECTION = projectsProjection.name;
 const COLUMNS = 'id, name, description, status, version, created_at, updated_at, created_by';
 
 const toView = (row: ProjectRow): ProjectView => ({
@@ -45,7 +47,8 @@ const toView = (row: ProjectRow): ProjectView => ({
 export class ListProjectsHandler implements IQueryHandler<ListProjects> {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async execute(query: ListProjects): Promise<ProjectView[]> {
+  async execute(query: ListProjects): Promise<ProjectList> {
+    const position = await readProjectionPosition(this.store.db, PROJECTS_PROJECTION);
     const rows =
       query.status === 'all'
         ? await this.store.db.query<ProjectRow>(`SELECT ${COLUMNS} FROM projects ORDER BY created_at, id`)
@@ -53,7 +56,7 @@ export class ListProjectsHandler implements IQueryHandler<ListProjects> {
             `SELECT ${COLUMNS} FROM projects WHERE status = $1 ORDER BY created_at, id`,
             [query.status],
           );
-    return rows.map(toView);
+    return { projects: rows.map(toView), position };
   }
 }
 

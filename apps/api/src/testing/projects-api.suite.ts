@@ -45,6 +45,8 @@ export function projectsApiSuite(engine: Engine): void {
       expect(detail.body).toMatchObject({ name: 'Trading bot', description: 'CAMEL demo', status: 'active', version: 1 });
       const list = await api.request('GET', '/api/projects');
       expect(list.body.map((p: { id: string }) => p.id)).toContain(response.body.id);
+      // The read model's checkpoint: the list reflects everything up to it, so a client follows from there.
+      expect(Number(list.headers.get('x-read-position'))).toBeGreaterThanOrEqual(response.body.position);
     });
 
     it('renames, records the previous name, and treats the same name as a no-op', async () => {

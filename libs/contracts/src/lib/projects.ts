@@ -49,6 +49,19 @@ export interface RenameProjectRequest {
   readonly name: string;
 }
 
+/**
+ * Response header of list queries: the read model's checkpoint (global position) when it was read.
+ * Following the topic from there misses nothing; an event already reflected in the list may arrive
+ * again, so clients apply events idempotently (by stream version).
+ */
+export const READ_POSITION_HEADER = 'x-read-position';
+
+export interface ProjectList {
+  readonly projects: ProjectView[];
+  /** Value of the `x-read-position` header. */
+  readonly position: number;
+}
+
 /** What every command endpoint answers: enough to wait for, or subscribe from, its effects. */
 export interface CommandAccepted {
   readonly id: string;

@@ -17,15 +17,14 @@ export interface Projection {
   apply(tx: SqlExecutor, event: RecordedEvent): Promise<void>;
 }
 
-export type ProjectionState = 'stopped' | 'running' | 'rebuilding' | 'failing';
+export type { ProjectionState, ProjectionStatus } from '@camel/contracts';
 
-export interface ProjectionStatus {
-  readonly name: string;
-  readonly version: number;
-  readonly state: ProjectionState;
-  /** Checkpoint: the last position applied. */
-  readonly position: number;
-  /** Readable events after the checkpoint (counted up to the runner's cap). */
-  readonly lag: number;
-  readonly lastError?: string;
+/**
+ * The projection's checkpoint, for queries that hand clients a position to follow the log from.
+ * Read it *before* the rows: the rows then reflect at least everything up to it (maybe more, which
+ * clients skip by stream version).
+ */
+export async function readProjectionPosition(db: SqlExecutor, name: string): Promise<number> {
+  const rows = await db.query<{ position: string | number }>('SELECT position FROM projection_checkpoints WHERE name = $1', [name]);
+  return rows[0] ? Number(rows[0].position) : 0;
 }

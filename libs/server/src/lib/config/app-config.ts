@@ -55,6 +55,16 @@ class EnvironmentVariables {
   @Min(1)
   @Max(1_000_000)
   READY_MAX_PROJECTION_LAG?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(1_000_000)
+  LIVE_BUFFER_LIMIT?: number;
+
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIR?: string;
 }
 
 export interface AppConfig {
@@ -73,6 +83,13 @@ export interface AppConfig {
   readonly projectionWaitMs: number;
   /** /health/ready fails when a projection is further behind than this many events. */
   readonly readyMaxProjectionLag: number;
+  /**
+   * Events the gateway holds for one live subscription whose client does not keep up; past it the
+   * client is told to resync from its position.
+   */
+  readonly liveBufferLimit: number;
+  /** Built console served by the api, when set (embedded default); absent = api only. */
+  readonly consoleDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -82,7 +99,7 @@ export class ConfigError extends Error {
   }
 }
 
-const INTEGER_KEYS = ['PORT', 'WORKER_PORT', 'PROJECTION_WAIT_MS', 'READY_MAX_PROJECTION_LAG'] as const;
+const INTEGER_KEYS = ['PORT', 'WORKER_PORT', 'PROJECTION_WAIT_MS', 'READY_MAX_PROJECTION_LAG', 'LIVE_BUFFER_LIMIT'] as const;
 
 /** Validates raw environment variables; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -123,6 +140,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logLevel: vars.LOG_LEVEL ?? 'log',
     projectionWaitMs: vars.PROJECTION_WAIT_MS ?? 5000,
     readyMaxProjectionLag: vars.READY_MAX_PROJECTION_LAG ?? 1000,
+    liveBufferLimit: vars.LIVE_BUFFER_LIMIT ?? 10_000,
+    consoleDir: vars.CONSOLE_DIR ? resolve(vars.CONSOLE_DIR) : undefined,
   };
 }
 

@@ -1,0 +1,3 @@
+import { liveEventsSuite } from '../testing/live-events.suite';
+
+describe('live events gateway on PostgreSQL', () => liveEventsSuite('postgres'));

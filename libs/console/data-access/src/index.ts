@@ -1,0 +1,3 @@
+export * from './lib/api-client';
+export * from './lib/live-events.client';
+export * from './lib/project-list';

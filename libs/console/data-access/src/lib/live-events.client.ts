@@ -1,0 +1,199 @@
+import {
+  LIVE_EVENTS_PATH,
+  LiveClientMessage,
+  LiveServerMessage,
+  type ApiErrorBody,
+  type EventTopic,
+  type EventsMessage,
+  type LiveClientToServerEvents,
+  type LiveServerToClientEvents,
+  type RecordedEvent,
+  type SubscribeReply,
+} from '@camel/contracts';
+import { io, type Socket } from 'socket.io-client';
+
+/**
+ * - `connecting`: first connection attempt.
+ * - `connected`: the socket is up; subscriptions are (re)established.
+ * - `reconnecting`: the connection dropped; retrying, subscriptions resume from their position.
+ * - `offline`: several attempts failed in a row (or the browser reports no network); still retrying.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+export interface LiveEventsClientOptions {
+  /** Origin of the api; omitted in the browser = the page's origin. */
+  readonly url?: string;
+  /** Failed reconnect attempts after which the state reads `offline` (default 3). */
+  readonly offlineAfterAttempts?: number;
+  readonly reconnectionDelayMs?: number;
+  readonly reconnectionDelayMaxMs?: number;
+}
+
+export interface SubscriptionHandlers {
+  /** Events in position order, each once. */
+  onEvents(events: readonly RecordedEvent[], position: number): void;
+  /** Catch-up reached the live tail (again, after every resubscribe). */
+  onCaughtUp?(position: number): void;
+  /** The server refused the subscription (e.g. invalid topic). It is not retried. */
+  onError?(error: ApiErrorBody): void;
+}
+
+export interface LiveSubscription {
+  readonly topic: EventTopic;
+  /** Last position received: where a resubscribe resumes. */
+  readonly position: number;
+  readonly caughtUp: boolean;
+  close(): void;
+}
+
+type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
+
+interface ActiveSubscription extends LiveSubscription {
+  readonly id: string;
+  readonly handlers: SubscriptionHandlers;
+  position: number;
+  caughtUp: boolean;
+  closed: boolean;
+  /** Bumped on every (re)subscribe: replies and batches of an older attempt are ignored. */
+  attempt: number;
+}
+
+let nextId = 0;
+
+/**
+ * The gateway's client: keeps one socket, follows topics from a position and resumes each one from
+ * the last position it received after a reconnect or a server `resync`, so the handler sees every
+ * event of the topic exactly once, in order. Framework-free: the console wraps it in signals; tests
+ * and benchmarks use it as is.
+ */
+export class LiveEventsClient {
+  private readonly socket: LiveSocket;
+  private readonly subscriptions = new Map<string, ActiveSubscription>();
+  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private currentState: ConnectionState = 'connecting';
+  private failedAttempts = 0;
+  private readonly offlineAfter: number;
+  private readonly retryAfterErrorMs: number;
+
+  constructor(options: LiveEventsClientOptions = {}) {
+    this.offlineAfter = options.offlineAfterAttempts ?? 3;
+    this.retryAfterErrorMs = options.reconnectionDelayMs ?? 500;
+    const socketOptions = {
+      path: LIVE_EVENTS_PATH,
+      transports: ['websocket'],
+      reconnectionDelay: options.reconnectionDelayMs ?? 500,
+      reconnectionDelayMax: options.reconnectionDelayMaxMs ?? 5000,
+    };
+    this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions);
+
+    this.socket.on('connect', () => {
+      this.failedAttempts = 0;
+      this.setState('connected');
+      for (const subscription of this.subscriptions.values()) this.sendSubscribe(subscription);
+    });
+    this.socket.on('disconnect', (reason) => {
+      for (const subscription of this.subscriptions.values()) subscription.caughtUp = false;
+      if (reason !== 'io client disconnect') this.setState('reconnecting');
+    });
+    this.socket.on('connect_error', () => {
+      this.failedAttempts += 1;
+      if (this.currentState === 'connected') return;
+      this.setState(this.failedAttempts >= this.offlineAfter ? 'offline' : this.currentState === 'connecting' ? 'connecting' : 'reconnecting');
+    });
+    this.socket.on(LiveServerMessage.Events, (message, ack) => {
+      ack();
+      this.receive(message);
+    });
+    this.socket.on(LiveServerMessage.CaughtUp, ({ subscriptionId, position }) => {
+      const subscription = this.subscriptions.get(subscriptionId);
+      if (!subscription) return;
+      subscription.position = Math.max(subscription.position, position);
+      subscription.caughtUp = true;
+      subscription.handlers.onCaughtUp?.(subscription.position);
+    });
+    this.socket.on(LiveServerMessage.Resync, ({ subscriptionId, reason }) => {
+      const subscription = this.subscriptions.get(subscriptionId);
+      if (!subscription) return;
+      subscription.caughtUp = false;
+      const attempt = subscription.attempt;
+      const resubscribe = () => {
+        if (!subscription.closed && attempt === subscription.attempt && this.socket.connected) this.sendSubscribe(subscription);
+      };
+      if (reason === 'server-error') setTimeout(resubscribe, this.retryAfterErrorMs);
+      else resubscribe();
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** Calls the listener with the current state, then on every change; returns an unsubscribe. */
+  onState(listener: (state: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    listener(this.currentState);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Follows `topic` from `after` (exclusive; 0 = from the beginning). */
+  subscribe(topic: EventTopic, after: number, handlers: SubscriptionHandlers): LiveSubscription {
+    nextId += 1;
+    const subscription: ActiveSubscription = {
+      id: `s${nextId}`,
+      topic,
+      handlers,
+      position: after,
+      caughtUp: false,
+      closed: false,
+      attempt: 0,
+      close: () => {
+        if (subscription.closed) return;
+        subscription.closed = true;
+        this.subscriptions.delete(subscription.id);
+        if (this.socket.connected) this.socket.emit(LiveClientMessage.Unsubscribe, { subscriptionId: subscription.id }, () => undefined);
+      },
+    };
+    this.subscriptions.set(subscription.id, subscription);
+    if (this.socket.connected) this.sendSubscribe(subscription);
+    return subscription;
+  }
+
+  /** Closes the socket for good. */
+  close(): void {
+    for (const subscription of [...this.subscriptions.values()]) subscription.close();
+    this.socket.disconnect();
+    this.setState('offline');
+    this.stateListeners.clear();
+  }
+
+  private sendSubscribe(subscription: ActiveSubscription): void {
+    subscription.attempt += 1;
+    subscription.caughtUp = false;
+    const attempt = subscription.attempt;
+    this.socket.emit(
+      LiveClientMessage.Subscribe,
+      { subscriptionId: subscription.id, topic: subscription.topic, after: subscription.position },
+      (reply: SubscribeReply) => {
+        if (reply.ok || subscription.closed || attempt !== subscription.attempt) return;
+        subscription.close();
+        subscription.handlers.onError?.(reply.error);
+      },
+    );
+  }
+
+  private receive(message: EventsMessage): void {
+    const subscription = this.subscriptions.get(message.subscriptionId);
+    if (!subscription) return;
+    // Batches of an earlier attempt can still be in flight after a resubscribe: positions tell.
+    const fresh = message.events.filter((event) => event.position > subscription.position);
+    if (message.position <= subscription.position && fresh.length === 0) return;
+    subscription.position = Math.max(subscription.position, message.position);
+    if (fresh.length > 0) subscription.handlers.onEvents(fresh, subscription.position);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+}
