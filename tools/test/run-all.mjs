@@ -31,7 +31,7 @@ const outDir = join(root, 'test-output');
 mkdirSync(outDir, { recursive: true });
 const report = join(outDir, 'jest-results.json');
 rmSync(report, { force: true });
-const jestOk = step('jest (unit + integration)', process.execPath, [
+const jestOk = step('jest (unit + integration + e2e in Chromium)', process.execPath, [
   bin('jest'),
   '--json',
   `--outputFile=${report}`,
