@@ -1,58 +1,85 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { BreakpointObserver } from '@angular/cdk/layout';
+import { ChangeDetectionStrategy, Component, inject, viewChild } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatListModule } from '@angular/material/list';
+import { MatSidenav, MatSidenavModule } from '@angular/material/sidenav';
+import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { map } from 'rxjs';
+import { ConnectionStatusComponent } from './layout/connection-status.component';
+import { NAV_ITEMS } from './layout/nav-items';
 
-interface NavItem {
-  readonly label: string;
-  readonly path: string;
-}
-
-/** Future sections of the console; pages are added by later issues. */
-const NAV_ITEMS: readonly NavItem[] = [
-  { label: 'Projects', path: '/projects' },
-  { label: 'Configs', path: '/configs' },
-  { label: 'Runs', path: '/runs' },
-  { label: 'Logs', path: '/logs' },
-  { label: 'Annotate', path: '/annotate' },
-  { label: 'Datasets', path: '/datasets' },
-  { label: 'Training', path: '/training' },
-  { label: 'Models', path: '/models' },
-  { label: 'Admin', path: '/admin' },
-  { label: 'Audit', path: '/audit' },
-  // Not '/health': that prefix is proxied to / served by the API, so a reload would leave the SPA.
-  { label: 'Health', path: '/status' },
-];
-
+/** The shell: toolbar, section navigation (a drawer on narrow screens) and the routed page. */
 @Component({
   selector: 'camel-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive],
+  imports: [
+    RouterOutlet,
+    RouterLink,
+    RouterLinkActive,
+    MatToolbarModule,
+    MatSidenavModule,
+    MatListModule,
+    MatButtonModule,
+    ConnectionStatusComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <header class="topbar">
-      <a class="brand" routerLink="/">CAMEL Extensions</a>
+    <a class="skip-link" href="#main-content">Skip to content</a>
+    <mat-toolbar class="toolbar" role="banner">
+      @if (narrow()) {
+        <button
+          mat-icon-button
+          type="button"
+          aria-label="Toggle navigation"
+          [attr.aria-expanded]="sidenav().opened"
+          aria-controls="camel-sidenav"
+          (click)="sidenav().toggle()"
+        >
+          <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+            <path fill="currentColor" d="M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z" />
+          </svg>
+        </button>
+      }
+      <a class="brand" routerLink="/projects">CAMEL Extensions</a>
       <span class="subtitle">Admin console</span>
-    </header>
-    <div class="body">
-      <nav class="sidenav" aria-label="Sections">
-        <ul>
-          <li>
-            <a
-              routerLink="/"
-              routerLinkActive="active"
-              [routerLinkActiveOptions]="{ exact: true }"
-              >Home</a
-            >
-          </li>
-          @for (item of navItems; track item.path) {
-            <li>
-              <a [routerLink]="item.path" routerLinkActive="active">{{ item.label }}</a>
-            </li>
-          }
-        </ul>
-      </nav>
-      <main class="content">
-        <router-outlet />
-      </main>
-    </div>
+      <span class="spacer"></span>
+      <camel-connection-status />
+      <a mat-button class="sign-in" routerLink="/sign-in">Sign in</a>
+    </mat-toolbar>
+
+    <mat-sidenav-container class="container">
+      <mat-sidenav
+        id="camel-sidenav"
+        class="sidenav"
+        [mode]="narrow() ? 'over' : 'side'"
+        [opened]="!narrow()"
+        [fixedInViewport]="false"
+      >
+        <nav aria-label="Sections">
+          <mat-nav-list>
+            @for (item of navItems; track item.path) {
+              <a
+                mat-list-item
+                [routerLink]="item.path"
+                routerLinkActive
+                #link="routerLinkActive"
+                [activated]="link.isActive"
+                ariaCurrentWhenActive="page"
+                [attr.data-testid]="'nav-' + item.path"
+                (click)="closeIfNarrow()"
+                >{{ item.label }}</a
+              >
+            }
+          </mat-nav-list>
+        </nav>
+      </mat-sidenav>
+      <mat-sidenav-content>
+        <main id="main-content" class="content" tabindex="-1">
+          <router-outlet />
+        </main>
+      </mat-sidenav-content>
+    </mat-sidenav-container>
   `,
   styles: `
     :host {
@@ -60,65 +87,68 @@ const NAV_ITEMS: readonly NavItem[] = [
       flex-direction: column;
       height: 100vh;
     }
-    .topbar {
-      display: flex;
-      align-items: baseline;
-      gap: 12px;
-      height: var(--topbar-h);
-      padding: 0 16px;
-      line-height: var(--topbar-h);
-      background: #1f2937;
-      color: #fff;
+    .toolbar {
       flex: none;
+      gap: 12px;
+      --mat-toolbar-container-background-color: #1f2937;
+      --mat-toolbar-container-text-color: #fff;
+      --mat-icon-button-icon-color: #fff;
     }
     .brand {
-      color: #fff;
-      font-weight: 600;
-      font-size: 16px;
+      color: inherit;
+      font: var(--mat-sys-title-medium);
       text-decoration: none;
     }
     .subtitle {
       color: #9ca3af;
-      font-size: 13px;
+      font: var(--mat-sys-body-medium);
     }
-    .body {
-      display: flex;
+    .spacer {
       flex: 1;
-      min-height: 0;
+    }
+    .container {
+      flex: 1;
     }
     .sidenav {
-      width: var(--sidenav-w);
-      flex: none;
-      overflow-y: auto;
-      background: var(--surface);
-      border-right: 1px solid var(--border);
-    }
-    .sidenav ul {
-      list-style: none;
-      margin: 0;
-      padding: 8px 0;
-    }
-    .sidenav a {
-      display: block;
-      padding: 6px 16px;
-      color: var(--text);
-      text-decoration: none;
-    }
-    .sidenav a:hover {
-      background: var(--bg);
-    }
-    .sidenav a.active {
-      background: var(--accent-soft);
-      color: var(--accent);
-      font-weight: 600;
+      width: 200px;
     }
     .content {
-      flex: 1;
-      overflow: auto;
       padding: 24px;
+      outline: none;
+    }
+    .skip-link {
+      position: absolute;
+      left: -9999px;
+      z-index: 10;
+    }
+    .skip-link:focus {
+      left: 8px;
+      top: 8px;
+      padding: 8px;
+      background: var(--mat-sys-surface);
+    }
+    @media (max-width: 599.98px) {
+      .subtitle,
+      .sign-in {
+        display: none;
+      }
+      .content {
+        padding: 12px;
+      }
     }
   `,
 })
 export class AppComponent {
   protected readonly navItems = NAV_ITEMS;
+  protected readonly sidenav = viewChild.required(MatSidenav);
+  protected readonly narrow = toSignal(
+    inject(BreakpointObserver)
+      .observe('(max-width: 839.98px)')
+      .pipe(map((state) => state.matches)),
+    { initialValue: false },
+  );
+
+  protected closeIfNarrow(): void {
+    if (this.narrow()) void this.sidenav().close();
+  }
 }
