@@ -1,6 +1,6 @@
 import { Injectable, inject } from '@angular/core';
 import type { CommandAccepted, CreateProjectRequest, ProjectList, ProjectStatus, ReadinessReport } from '@camel/contracts';
-import { ApiClient, ApiError } from '@camel/console-data-access';
+import { ApiClient } from '@camel/console-data-access';
 import { ToastService } from './toast.service';
 
 /**
@@ -30,18 +30,7 @@ export class ApiService {
 
   /** A 503 is an answer (the report says what is down); only an unreachable api rejects. */
   readiness(): Promise<{ httpStatus: number; report: ReadinessReport }> {
-    return this.run(async () => {
-      try {
-        return await this.client.readiness();
-      } catch (error) {
-        if (error instanceof ApiError) throw error;
-        throw new ApiError(0, {
-          statusCode: 0,
-          error: 'Network Error',
-          message: `The readiness check could not be read (${(error as Error).message}).`,
-        });
-      }
-    });
+    return this.run(() => this.client.readiness());
   }
 
   private async run<T>(request: () => Promise<T>): Promise<T> {

@@ -69,9 +69,17 @@ export class ApiClient {
 
   /** Readiness answers 503 with the same report when something is down: both are returned. */
   async readiness(): Promise<{ httpStatus: number; report: ReadinessReport }> {
-    const response = await this.fetchImpl(`${this.baseUrl}/health/ready`, { headers: { accept: 'application/json' } });
-    const report = (await response.json()) as ReadinessReport;
-    return { httpStatus: response.status, report };
+    const response = await this.fetchOrThrow('/health/ready', { headers: { accept: 'application/json' } });
+    const report = safeJson(await response.text());
+    if (!report || typeof report !== 'object' || !('status' in report)) {
+      // e.g. a proxy's 502 page while the api is down
+      throw new ApiError(response.status, {
+        statusCode: response.status,
+        error: response.statusText,
+        message: `Readiness answered ${response.status} without a health report.`,
+      });
+    }
+    return { httpStatus: response.status, report: report as ReadinessReport };
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -79,23 +87,14 @@ export class ApiClient {
   }
 
   private async send<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
-    let response: Response;
-    try {
-      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new ApiError(0, {
-        statusCode: 0,
-        error: 'Network Error',
-        message: `The server could not be reached (${(error as Error).message}).`,
-      });
-    }
+    const response = await this.fetchOrThrow(path, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     const parsed: unknown = text ? safeJson(text) : undefined;
     if (!response.ok) {
@@ -106,6 +105,19 @@ export class ApiClient {
       throw new ApiError(response.status, errorBody);
     }
     return { body: parsed as T, headers: response.headers };
+  }
+
+  /** A request that could not be made at all (server down, network) is an ApiError with status 0. */
+  private async fetchOrThrow(path: string, init: RequestInit): Promise<Response> {
+    try {
+      return await this.fetchImpl(`${this.baseUrl}${path}`, init);
+    } catch (error) {
+      throw new ApiError(0, {
+        statusCode: 0,
+        error: 'Network Error',
+        message: `The server could not be reached (${(error as Error).message}).`,
+      });
+    }
   }
 }
 
