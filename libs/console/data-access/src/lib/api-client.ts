@@ -20,7 +20,7 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The message for a person: the server's, with the offending fields when it named them. */
+  /** The message for a person: the server's (it already names the offending fields). */
   get displayMessage(): string {
     return this.body.message || `${this.status} ${this.body.error}`;
   }
