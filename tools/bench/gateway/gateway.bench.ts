@@ -5,7 +5,7 @@
  *
  *   node tools/bench/run.mjs gateway [--quick] [--json] [--clients=100,1000] [--rate=500]
  *     [--seconds=10] [--warmup=3] [--engines=postgres,sqlite] [--client=light|raw|typed]
- *     [--client-procs=2] [--streams=4] [--cpu-prof[=<dir>]] [--variant=shipped|cached-json|shared-frame]
+ *     [--client-procs=2] [--streams=4] [--cpu-prof[=<dir>]] [--variant=shipped|plain-emit]
  *
  * Processes: the api (createApiApp in a child process), the clients (spread over --client-procs
  * child processes), and this one. PostgreSQL: a throwaway cluster with fsync on, a new database per

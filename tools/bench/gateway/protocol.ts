@@ -6,7 +6,7 @@ export type Engine = 'postgres' | 'sqlite';
 export type ClientKind = 'raw' | 'typed' | 'light';
 
 /** Gateway variants the api process can run (variants.ts). */
-export const VARIANTS = ['shipped', 'cached-json', 'shared-frame'] as const;
+export const VARIANTS = ['shipped', 'plain-emit'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 export const PROJECT_ID = 'bench-project';

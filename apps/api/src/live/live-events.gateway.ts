@@ -21,6 +21,7 @@ import {
 import type { Server, Socket } from 'socket.io';
 import { ClientSubscription, DEFAULT_LIMITS, type SubscriptionLimits } from './client-subscription';
 import { EventFanout } from './event-fanout';
+import { sendEventsFrame } from './events-frame';
 import { parseSubscribeRequest, validationError } from './subscribe-request';
 
 type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, object, { subscriptions?: Map<string, ClientSubscription> }>;
@@ -90,8 +91,10 @@ export class LiveEventsGateway implements OnGatewayConnection, OnGatewayDisconne
       this.store,
       this.fanout,
       {
-        send: (events, position, acknowledged) =>
-          socket.emit(LiveServerMessage.Events, { subscriptionId, events, position }, acknowledged),
+        send: (events, position, acknowledged) => {
+          const message = { subscriptionId, events, position };
+          if (!sendEventsFrame(socket, message, acknowledged)) socket.emit(LiveServerMessage.Events, message, acknowledged);
+        },
         caughtUp: (position) => socket.emit(LiveServerMessage.CaughtUp, { subscriptionId, position }),
         resync: (position, reason) => {
           if (reason === 'slow-consumer') {

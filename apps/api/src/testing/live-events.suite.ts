@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { eventsFrameStats } from '../live/events-frame';
 import { LiveEventsGateway } from '../live/live-events.gateway';
 import { startTestApi, type TestApi } from './api-harness';
 
@@ -123,6 +124,25 @@ export function liveEventsSuite(engine: Engine): void {
     await waitFor(() => received.length >= 60, 'live events');
     expect(received.map((e) => e.position)).toEqual(await expectedEvents(api.store, projectId));
     expect(received.every((e) => e.metadata.projectId === projectId)).toBe(true);
+    // Batches went out as shared pre-built frames (a socket.io upgrade that disables it shows here).
+    expect(eventsFrameStats.shared).toBeGreaterThan(0);
+    expect(eventsFrameStats.fallback).toBe(0);
+  });
+
+  it('delivers catch-up batches larger than 64 KiB intact (64-bit frame length)', async () => {
+    const projectId = randomUUID();
+    const big = 'x'.repeat(2000);
+    for (let n = 1; n <= 60; n += 1) {
+      await api.store.append(
+        `probe-${projectId}`,
+        [{ id: uuidv7(), type: 'ProbeAppended', data: { n, big }, metadata: { actor: { type: 'system', id: 'test' }, projectId, correlationId: randomUUID(), time: new Date().toISOString() } }],
+        { expectedVersion: 'any' },
+      );
+    }
+    const { received, caughtUpCount } = collect(newClient(), { kind: 'project', projectId });
+    await waitFor(() => caughtUpCount() === 1, 'catch-up');
+    expect(received).toHaveLength(60);
+    expect(received.every((e) => (e.data as { big: string }).big === big)).toBe(true);
   });
 
   it('starts after the given position and filters by stream and by event-type family', async () => {
