@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 /** What tools/bench/run.mjs hands to a benchmark's `run`. */
@@ -82,4 +84,23 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
       .join('  ')
       .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** CPU count (as `nproc` sees it: cgroup limits included), CPU model, Node version, platform. */
+export function machineInfo(): Record<string, string> {
+  let nproc = String(availableParallelism());
+  try {
+    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+  } catch {
+    // keep availableParallelism()
+  }
+  return { nproc, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+/** A comma-separated flag value checked against the known names; `fallback` when it is absent. */
+export function pickNames<T extends string>(value: string | undefined, all: readonly T[], fallback: readonly T[], what: string): T[] {
+  if (!value) return [...fallback];
+  const names = value.split(',').map((s) => s.trim()) as T[];
+  for (const name of names) if (!all.includes(name)) throw new Error(`unknown ${what} ${name}; known: ${all.join(', ')}`);
+  return names;
 }

@@ -7,9 +7,7 @@
  * measurement. SQLite: a new file per measurement, the adapter's settings (WAL, synchronous=NORMAL).
  * Results in docs/benchmarks/event-store.md.
  */
-import { execFileSync } from 'node:child_process';
-import { availableParallelism, cpus } from 'node:os';
-import { formatInt, formatTable, log, parseFlags, type BenchContext, type Timing } from '../harness';
+import { formatInt, formatTable, log, machineInfo, parseFlags, pickNames, type BenchContext, type Timing } from '../harness';
 import { FULL, PAGE, QUICK, ROWS, type Row, type Sizes } from './rows';
 import { PostgresEnvironment, SqliteEnvironment, type Engine, type Environment } from './targets';
 
@@ -54,28 +52,11 @@ async function measure(environment: Environment, row: Row, sizes: Sizes): Promis
   return result;
 }
 
-function machine(): Record<string, string> {
-  let nproc = String(availableParallelism());
-  try {
-    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  } catch {
-    // keep availableParallelism()
-  }
-  return { nproc, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
-}
-
-function selected<T extends string>(value: string | undefined, all: readonly T[], what: string): T[] {
-  if (!value) return [...all];
-  const names = value.split(',').map((s) => s.trim()) as T[];
-  for (const name of names) if (!all.includes(name)) throw new Error(`unknown ${what} ${name}; known: ${all.join(', ')}`);
-  return names;
-}
-
 export async function run(context: BenchContext): Promise<void> {
   const flags = parseFlags(context.args);
   const sizes = flags.quick ? QUICK : FULL;
-  const engines = selected<Engine>(flags.values.get('engines'), ['postgres', 'sqlite'], 'engine');
-  const rowKeys = selected(flags.values.get('rows'), ROWS.map((r) => r.key), 'row');
+  const engines = pickNames<Engine>(flags.values.get('engines'), ['postgres', 'sqlite'], ['postgres', 'sqlite'], 'engine');
+  const rowKeys = pickNames(flags.values.get('rows'), ROWS.map((r) => r.key), ROWS.map((r) => r.key), 'row');
   const rows = ROWS.filter((r) => rowKeys.includes(r.key));
 
   const environments: Environment[] = [];
@@ -108,7 +89,7 @@ export async function run(context: BenchContext): Promise<void> {
     process.off('SIGTERM', onSignal);
   }
 
-  const info = { mode: flags.quick ? 'quick' : 'full', sizes, machine: machine(), engines: engineInfo };
+  const info = { mode: flags.quick ? 'quick' : 'full', sizes, machine: machineInfo(), engines: engineInfo };
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...info, targetPercent: TARGET_PERCENT, results }, null, 2)}\n`);
     return;

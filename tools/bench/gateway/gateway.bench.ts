@@ -14,11 +14,10 @@
  * (nothing wakes the api from another process). Results in docs/benchmarks/gateway.md.
  */
 import { openEventStore, type EventStore } from '@camel/event-store';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatInt, formatTable, log, parseFlags, type BenchContext } from '../harness';
+import { formatInt, formatTable, log, machineInfo, parseFlags, pickNames, type BenchContext } from '../harness';
 import { PostgresEnvironment } from '../event-store/targets';
 import { nowMs } from './clock';
 import { Histogram, type LatencySummary } from './histogram';
@@ -342,23 +341,6 @@ function buildReport(written: WriterResult, trace: FanoutTrace) {
   return { forClients: { positions, commitTimes, fanoutTimes, measured }, commitToFanout, fanoutPerBatch, eventsPerBatch };
 }
 
-function machine(): Record<string, string> {
-  let nproc = String(availableParallelism());
-  try {
-    nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  } catch {
-    // keep availableParallelism()
-  }
-  return { nproc, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}` };
-}
-
-function listOf<T extends string>(value: string | undefined, all: readonly T[], fallback: readonly T[], what: string): T[] {
-  if (!value) return [...fallback];
-  const names = value.split(',').map((s) => s.trim()) as T[];
-  for (const name of names) if (!all.includes(name)) throw new Error(`unknown ${what} ${name}; known: ${all.join(', ')}`);
-  return names;
-}
-
 function positiveNumber(value: string | undefined, fallback: number, what: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -372,7 +354,7 @@ function parseOptions(context: BenchContext): { options: Options; quick: boolean
   for (const key of flags.values.keys()) if (!known.includes(key)) throw new Error(`unknown option --${key}; known: ${known.join(', ')}`);
   const v = flags.values;
   const clients = (v.get('clients') ?? '100,1000').split(',').map((s) => positiveNumber(s.trim(), 0, 'clients'));
-  const kind = listOf<ClientKind>(v.get('client'), ['raw', 'typed', 'light'], ['light'], 'client kind');
+  const kind = pickNames<ClientKind>(v.get('client'), ['raw', 'typed', 'light'], ['light'], 'client kind');
   if (kind.length !== 1) throw new Error('--client takes one of raw, typed, light');
   let cpuProfDir: string | null = null;
   if (v.has('cpu-prof')) {
@@ -384,14 +366,14 @@ function parseOptions(context: BenchContext): { options: Options; quick: boolean
     json: flags.json,
     options: {
       clients: clients.map(Math.round),
-      engines: listOf<Engine>(v.get('engines'), ['postgres', 'sqlite'], ['postgres'], 'engine'),
+      engines: pickNames<Engine>(v.get('engines'), ['postgres', 'sqlite'], ['postgres'], 'engine'),
       writer: { rate: positiveNumber(v.get('rate'), 500, 'rate'), streams: Math.round(positiveNumber(v.get('streams'), 4, 'streams')) },
       seconds: positiveNumber(v.get('seconds'), flags.quick ? 3 : 10, 'seconds'),
       warmupSeconds: positiveNumber(v.get('warmup'), flags.quick ? 1 : 3, 'warmup'),
       kind: kind[0],
       clientProcs: Math.round(positiveNumber(v.get('client-procs'), 2, 'client-procs')),
       cpuProfDir,
-      variant: listOf<Variant>(v.get('variant'), VARIANTS, ['shipped'], 'variant')[0],
+      variant: pickNames<Variant>(v.get('variant'), VARIANTS, ['shipped'], 'variant')[0],
     },
   };
 }
@@ -467,7 +449,7 @@ export async function run(context: BenchContext): Promise<void> {
     clientProcesses: options.clientProcs,
     streams: options.writer.streams,
     variant: options.variant,
-    machine: machine(),
+    machine: machineInfo(),
     engines: engineInfo,
   };
   if (failures.length) process.exitCode = 1;
