@@ -3,3 +3,4 @@ export * from './lib/domain-error';
 export * from './lib/projects';
 export * from './lib/live-events';
 export * from './lib/health';
+export * from './lib/permissions';
