@@ -74,6 +74,7 @@ export class LiveEventsClient {
   private failedAttempts = 0;
   private readonly offlineAfter: number;
   private readonly retryAfterErrorMs: number;
+  private closed = false;
 
   constructor(options: LiveEventsClientOptions = {}) {
     this.offlineAfter = options.offlineAfterAttempts ?? 3;
@@ -93,7 +94,11 @@ export class LiveEventsClient {
     });
     this.socket.on('disconnect', (reason) => {
       for (const subscription of this.subscriptions.values()) subscription.caughtUp = false;
-      if (reason !== 'io client disconnect') this.setState('reconnecting');
+      if (reason === 'io client disconnect') return;
+      this.setState('reconnecting');
+      // socket.io does not retry after a server-side disconnect (e.g. an api shutting down
+      // gracefully during a rolling restart): retry ourselves, the subscriptions resume as usual.
+      if (reason === 'io server disconnect') setTimeout(() => this.closed || this.socket.connect(), this.retryAfterErrorMs);
     });
     this.socket.on('connect_error', () => {
       this.failedAttempts += 1;
@@ -160,6 +165,7 @@ export class LiveEventsClient {
 
   /** Closes the socket for good. */
   close(): void {
+    this.closed = true;
     for (const subscription of [...this.subscriptions.values()]) subscription.close();
     this.socket.disconnect();
     this.setState('offline');
