@@ -4,6 +4,7 @@ import {
   LiveServerMessage,
   type LiveClientToServerEvents,
   type LiveServerToClientEvents,
+  validationErrorBody,
   type SubscribeReply,
 } from '@camel/contracts';
 import type { EventStore } from '@camel/event-store';
@@ -22,7 +23,7 @@ import type { Server, Socket } from 'socket.io';
 import { ClientSubscription, DEFAULT_LIMITS, type SubscriptionLimits } from './client-subscription';
 import { EventFanout } from './event-fanout';
 import { sendEventsFrame } from './events-frame';
-import { parseSubscribeRequest, validationError } from './subscribe-request';
+import { parseSubscribeRequest } from './subscribe-request';
 
 type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, object, { subscriptions?: Map<string, ClientSubscription> }>;
 
@@ -79,7 +80,7 @@ export class LiveEventsGateway implements OnGatewayConnection, OnGatewayDisconne
     if (subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
       return {
         ok: false,
-        error: validationError([
+        error: validationErrorBody([
           { field: 'subscriptionId', message: `at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection` },
         ]),
       };

@@ -1,8 +1,10 @@
 import {
   EVENT_TOPIC_KINDS,
   TOPIC_VALUE_MAX_LENGTH,
+  validationErrorBody,
   type ApiErrorBody,
   type EventTopic,
+  type FieldError,
   type SubscribeRequest,
 } from '@camel/contracts';
 
@@ -16,7 +18,7 @@ const TOPIC_FIELD: Record<EventTopic['kind'], string> = { project: 'projectId', 
  * error shape as the REST API: every offending field is named.
  */
 export function parseSubscribeRequest(input: unknown): Parsed<SubscribeRequest> {
-  const fields: { field: string; message: string }[] = [];
+  const fields: FieldError[] = [];
   const body = isRecord(input) ? input : {};
   if (!isRecord(input)) fields.push({ field: 'body', message: 'the message must be an object' });
 
@@ -53,18 +55,8 @@ export function parseSubscribeRequest(input: unknown): Parsed<SubscribeRequest> 
   const unknown = Object.keys(body).filter((k) => !['subscriptionId', 'after', 'topic'].includes(k));
   for (const key of unknown) fields.push({ field: key, message: `property ${key} should not exist` });
 
-  if (fields.length > 0 || !topic) return { ok: false, error: validationError(fields) };
+  if (fields.length > 0 || !topic) return { ok: false, error: validationErrorBody(fields) };
   return { ok: true, value: { subscriptionId: subscriptionId as string, after: after as number, topic } };
-}
-
-export function validationError(fields: { field: string; message: string }[]): ApiErrorBody {
-  return {
-    statusCode: 400,
-    error: 'Bad Request',
-    code: 'validation',
-    message: fields.map((f) => f.message).join('; '),
-    fields,
-  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

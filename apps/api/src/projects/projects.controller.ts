@@ -1,4 +1,4 @@
-import { READ_POSITION_HEADER, type CommandAccepted, type ProjectList, type ProjectView } from '@camel/contracts';
+import { READ_POSITION_HEADER, validationErrorBody, type CommandAccepted, type ProjectList, type ProjectView } from '@camel/contracts';
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
@@ -15,14 +15,7 @@ import { ApiErrorDto, CommandAcceptedDto, CreateProjectDto, ListProjectsQueryDto
 import { GetProject, ListProjects } from './projects.queries';
 
 const projectId = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      code: 'validation',
-      message: 'id must be a UUID',
-      fields: [{ field: 'id', message: 'id must be a UUID' }],
-    }),
+  exceptionFactory: () => new BadRequestException(validationErrorBody([{ field: 'id', message: 'id must be a UUID' }])),
 });
 
 /** Controllers only dispatch: commands to the CommandBus, reads to the QueryBus. */

@@ -39,3 +39,19 @@ export interface ApiErrorBody {
   readonly fields?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
   readonly requestId?: string;
 }
+
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** The 400 body for invalid input: one entry per offending field, their messages joined. */
+export function validationErrorBody(fields: readonly FieldError[]): ApiErrorBody {
+  return {
+    statusCode: 400,
+    error: 'Bad Request',
+    code: 'validation',
+    message: fields.map((f) => f.message).join('; '),
+    fields: [...fields],
+  };
+}

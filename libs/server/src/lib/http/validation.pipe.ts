@@ -1,6 +1,7 @@
+import { validationErrorBody, type FieldError } from '@camel/contracts';
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 
-function flatten(errors: readonly ValidationError[], parent = ''): { field: string; message: string }[] {
+function flatten(errors: readonly ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
@@ -18,15 +19,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const fields = flatten(errors);
-      return new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        code: 'validation',
-        message: fields.map((f) => f.message).join('; '),
-        fields,
-      });
-    },
+    exceptionFactory: (errors) => new BadRequestException(validationErrorBody(flatten(errors))),
   });
 }
