@@ -1,9 +1,10 @@
 import { createTestPostgresDatabase, type TestDatabase } from '@camel/event-store/testing';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
+import { ApiProcess } from '@camel/server/testing';
 
 /**
  * The built api as a real process, as `npm start` runs it: start-up, configuration errors,
@@ -22,44 +23,10 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
-interface Running {
-  readonly url: string;
-  readonly process: ChildProcess;
-  output(): string;
-}
-
-function startApi(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, [join(dist, 'apps/api/src/main.js')], {
-    env: { ...process.env, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'log', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`api did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /ready at (http:\/\/localhost:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise({ url: match[1], process: child, output: () => output });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`api exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-function kill(running: Running, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((done) => {
-    if (running.process.exitCode !== null || running.process.signalCode !== null) return done();
-    running.process.removeAllListeners('exit');
-    running.process.once('exit', () => done());
-    running.process.kill(signal);
-  });
+async function startApi(env: Record<string, string>): Promise<ApiProcess> {
+  const api = new ApiProcess({ dist, env });
+  await api.start();
+  return api;
 }
 
 function cli(env: Record<string, string>, ...args: string[]) {
@@ -75,13 +42,13 @@ const post = (url: string, body: unknown) =>
 
 describe('api process', () => {
   let dataDir: string;
-  const running: Running[] = [];
+  const running: ApiProcess[] = [];
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'camel-proc-'));
   });
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => kill(r, 'SIGKILL')));
+    await Promise.all(running.splice(0).map((r) => r.kill('SIGKILL')));
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -98,14 +65,14 @@ describe('api process', () => {
   it('keeps every accepted command through SIGKILL and restart, and catches up its projections', async () => {
     const first = await startApi({ DATA_DIR: dataDir });
     running.push(first);
-    expect(first.output()).toContain(join(dataDir, 'camel.sqlite'));
+    expect(first.log).toContain(join(dataDir, 'camel.sqlite'));
     const ids: string[] = [];
     for (let i = 0; i < 20; i += 1) {
       const response = await post(first.url, { name: `Project ${i}` });
       expect(response.status).toBe(201);
       ids.push(((await response.json()) as { id: string }).id);
     }
-    await kill(first, 'SIGKILL');
+    await first.kill('SIGKILL');
 
     const second = await startApi({ DATA_DIR: dataDir });
     running.push(second);
@@ -113,7 +80,7 @@ describe('api process', () => {
     expect(list.map((p) => p.id).sort()).toEqual([...ids].sort());
     const ready = await fetch(`${second.url}/health/ready`);
     expect(ready.status).toBe(200);
-    await kill(second, 'SIGTERM');
+    await second.kill('SIGTERM');
     expect(cli({ DATA_DIR: dataDir }, 'verify')).toMatchObject({ code: 0, out: expect.stringContaining('20 events') });
   });
 
@@ -121,7 +88,7 @@ describe('api process', () => {
     const api = await startApi({ DATA_DIR: dataDir });
     running.push(api);
     for (let i = 0; i < 5; i += 1) expect((await post(api.url, { name: `P${i}` })).status).toBe(201);
-    await kill(api, 'SIGTERM');
+    await api.kill('SIGTERM');
 
     const file = join(dataDir, 'camel.sqlite');
     const exec = (sql: string) =>
@@ -136,7 +103,7 @@ describe('api process', () => {
     running.push(restarted);
     const names = ((await (await fetch(`${restarted.url}/api/projects`)).json()) as { name: string }[]).map((p) => p.name);
     expect(names.sort()).toEqual(['P0', 'P1', 'P2', 'P3', 'P4']);
-    await kill(restarted, 'SIGTERM');
+    await restarted.kill('SIGTERM');
 
     await exec(`DROP TRIGGER events_refuse_update; UPDATE events SET data = '{"forged":true}' WHERE position = 3`);
     const verify = cli({ DATA_DIR: dataDir }, 'verify');
@@ -155,11 +122,11 @@ describe('api process', () => {
     it('runs on DATABASE_URL and reports the engine as ready', async () => {
       const api = await startApi({ DATABASE_URL: database.url, DATA_DIR: dataDir });
       running.push(api);
-      expect(api.output()).toContain('PostgreSQL');
+      expect(api.log).toContain('PostgreSQL');
       expect((await post(api.url, { name: 'On Postgres' })).status).toBe(201);
       const ready = (await (await fetch(`${api.url}/health/ready`)).json()) as { details: { database: { engine: string } } };
       expect(ready.details.database.engine).toBe('postgres');
-      await kill(api, 'SIGKILL');
+      await api.kill('SIGKILL');
       expect(cli({ DATABASE_URL: database.url }, 'verify')).toMatchObject({ code: 0 });
       expect(cli({ DATABASE_URL: database.url }, 'projections').out).toContain('projects');
     });

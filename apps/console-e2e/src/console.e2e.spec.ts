@@ -2,7 +2,7 @@ import { projectStreamId, type ProjectCreated } from '@camel/contracts';
 import { openEventStore, uuidv7 } from '@camel/event-store';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AppProcess } from './support/app-process';
+import { ApiProcess } from '@camel/server/testing';
 import { launchChromium, screenshot, watchPage } from './support/browser';
 
 /**
@@ -11,13 +11,16 @@ import { launchChromium, screenshot, watchPage } from './support/browser';
  * the DOM (Playwright's expect-style polling via waitFor*), never for a fixed time.
  */
 describe('console in a real browser', () => {
-  let app: AppProcess;
+  let app: ApiProcess;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const watches: ReturnType<typeof watchPage>[] = [];
 
   beforeAll(async () => {
-    app = new AppProcess();
+    const dist = process.env['E2E_DIST'];
+    const consoleDir = process.env['E2E_CONSOLE_DIR'];
+    if (!dist || !consoleDir) throw new Error('E2E_DIST / E2E_CONSOLE_DIR are set by tools/test/e2e-setup.js');
+    app = new ApiProcess({ dist, env: { CONSOLE_DIR: consoleDir } });
     await app.start();
     browser = await launchChromium();
   });

@@ -1,0 +1,2 @@
+// Test helpers for the server processes (not part of the runtime build).
+export * from './testing/api-process';
