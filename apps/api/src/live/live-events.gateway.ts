@@ -72,8 +72,7 @@ export class LiveEventsGateway implements OnGatewayConnection, OnGatewayDisconne
     const parsed = parseSubscribeRequest(body);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { subscriptionId, topic, after } = parsed.value;
-    const subscriptions = socket.data.subscriptions ?? new Map<string, ClientSubscription>();
-    socket.data.subscriptions = subscriptions;
+    const subscriptions = (socket.data.subscriptions ??= new Map<string, ClientSubscription>());
     // Resubscribing under the same id replaces the old subscription (a client resuming after resync).
     subscriptions.get(subscriptionId)?.close();
     subscriptions.delete(subscriptionId);
