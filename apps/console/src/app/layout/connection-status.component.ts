@@ -7,6 +7,7 @@ const LABELS: Record<ConnectionState, string> = {
   connected: 'Live',
   reconnecting: 'Reconnecting…',
   offline: 'Offline',
+  unauthorized: 'Signed out',
 };
 
 /** The live gateway's connection state, for the toolbar. */
@@ -45,7 +46,8 @@ const LABELS: Record<ConnectionState, string> = {
     [data-state='connected'] .dot {
       background: #3fb950;
     }
-    [data-state='offline'] .dot {
+    [data-state='offline'] .dot,
+    [data-state='unauthorized'] .dot {
       background: #f85149;
     }
     [data-state='connecting'] .dot,

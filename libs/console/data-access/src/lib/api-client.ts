@@ -1,13 +1,32 @@
 import {
   READ_POSITION_HEADER,
+  type AcceptInviteRequest,
+  type AddMemberRequest,
   type ApiErrorBody,
+  type ApiKeyCreatedResponse,
+  type ApiKeyView,
+  type AuditPage,
+  type AuditQuery,
+  type AuditVerifyResult,
+  type ChangePasswordRequest,
   type CommandAccepted,
+  type CreateApiKeyRequest,
   type CreateProjectRequest,
+  type CreateUserRequest,
+  type LoginRequest,
+  type Me,
+  type MemberView,
+  type PasswordResetResponse,
   type ProjectList,
+  type ProjectRole,
   type ProjectStatus,
   type ProjectView,
   type ReadinessReport,
   type RenameProjectRequest,
+  type TokenResponse,
+  type UpdateUserRequest,
+  type UserCreatedResponse,
+  type UserView,
 } from '@camel/contracts';
 
 /** A failed request, carrying the server's error body (message, code, offending fields). */
@@ -24,35 +43,215 @@ export class ApiError extends Error {
   get displayMessage(): string {
     return this.body.message || `${this.status} ${this.body.error}`;
   }
+
+  /** The server's error code, e.g. `auth.token-expired`. */
+  get code(): string | undefined {
+    return this.body.code;
+  }
 }
+
+/**
+ * Obtains a fresh access token after a 401 (the console: POST /api/auth/refresh with its cookie).
+ * Resolves to the new token, or null when the session is over (then the 401 stands).
+ */
+export type AccessTokenRefresher = () => Promise<string | null>;
 
 export interface ApiClientOptions {
   /** Origin of the api; '' (default) = same origin as the page. */
   readonly baseUrl?: string;
   readonly fetch?: typeof fetch;
+  /** Initial bearer token: an access token or an API key. */
+  readonly accessToken?: string | null;
+  /** Called (one at a time) when a request with a token answers 401; see `renewAccessToken`. */
+  readonly refreshAccessToken?: AccessTokenRefresher;
 }
+
+/** A list read from a read model and the position to follow its events from. */
+export interface ReadList<T> {
+  readonly items: T[];
+  /** The `x-read-position` header: every event up to here is reflected in `items` (0 when absent). */
+  readonly position: number;
+}
+
+interface RequestOptions {
+  /** Auth endpoints themselves: a 401 there is the answer, not a reason to refresh. */
+  readonly retryOn401?: boolean;
+}
+
+const encode = encodeURIComponent;
 
 /**
  * Typed REST client of the api; request and response types come from `@camel/contracts`, the same
  * types the api's controllers return. Every non-2xx answer throws an `ApiError`.
+ *
+ * Auth: every request carries `Authorization: Bearer <token>` when a token is set, and same-origin
+ * cookies (the refresh cookie is scoped to /api/auth). A request answered 401 is retried once after
+ * `renewAccessToken()`, which runs one refresh at a time however many requests failed together.
  */
 export class ApiClient {
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
+  private token: string | null;
+  private refresher: AccessTokenRefresher | undefined;
+  private refreshing: Promise<string | null> | null = null;
 
   constructor(options: ApiClientOptions = {}) {
     this.baseUrl = options.baseUrl ?? '';
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.token = options.accessToken ?? null;
+    this.refresher = options.refreshAccessToken;
   }
+
+  get accessToken(): string | null {
+    return this.token;
+  }
+
+  /** The bearer token for the next requests (null = none). */
+  setAccessToken(token: string | null): void {
+    this.token = token;
+  }
+
+  setAccessTokenRefresher(refresher: AccessTokenRefresher | undefined): void {
+    this.refresher = refresher;
+  }
+
+  /**
+   * Single-flight refresh: every caller while one refresh runs gets that refresh's result. The new
+   * token (or null) becomes the client's token.
+   */
+  renewAccessToken(): Promise<string | null> {
+    const refresher = this.refresher;
+    if (!refresher) return Promise.resolve(null);
+    this.refreshing ??= (async () => {
+      try {
+        const token = await refresher();
+        this.token = token;
+        return token;
+      } catch {
+        return null;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  // ---- auth -------------------------------------------------------------------------------------
+
+  login(body: LoginRequest): Promise<TokenResponse> {
+    return this.request('POST', '/api/auth/login', body, { retryOn401: false });
+  }
+
+  /** Browsers omit the token: the HttpOnly `camel_refresh` cookie is sent instead. */
+  refresh(refreshToken?: string): Promise<TokenResponse> {
+    return this.request('POST', '/api/auth/refresh', refreshToken ? { refreshToken } : {}, { retryOn401: false });
+  }
+
+  /** Ends the session of the current token and/or cookie. */
+  async logout(): Promise<void> {
+    await this.request('POST', '/api/auth/logout', undefined, { retryOn401: false });
+  }
+
+  me(): Promise<Me> {
+    return this.request('GET', '/api/auth/me');
+  }
+
+  async changePassword(body: ChangePasswordRequest): Promise<void> {
+    await this.request('POST', '/api/auth/password', body);
+  }
+
+  /** Sets the password of an invited user (or after a reset) and signs in. */
+  acceptInvite(body: AcceptInviteRequest): Promise<TokenResponse> {
+    return this.request('POST', '/api/auth/accept-invite', body, { retryOn401: false });
+  }
+
+  // ---- users (owner) ----------------------------------------------------------------------------
+
+  async listUsers(): Promise<ReadList<UserView>> {
+    return this.list<UserView>('/api/users');
+  }
+
+  getUser(id: string): Promise<UserView> {
+    return this.request('GET', `/api/users/${encode(id)}`);
+  }
+
+  /** Without a password the answer carries a one-time invite token. */
+  createUser(body: CreateUserRequest): Promise<UserCreatedResponse> {
+    return this.request('POST', '/api/users', body);
+  }
+
+  updateUser(id: string, body: UpdateUserRequest): Promise<CommandAccepted> {
+    return this.request('PATCH', `/api/users/${encode(id)}`, body);
+  }
+
+  disableUser(id: string): Promise<CommandAccepted> {
+    return this.request('POST', `/api/users/${encode(id)}/disable`);
+  }
+
+  enableUser(id: string): Promise<CommandAccepted> {
+    return this.request('POST', `/api/users/${encode(id)}/enable`);
+  }
+
+  /** The answer carries a one-time reset token (used at /accept-invite like an invite). */
+  resetUserPassword(id: string): Promise<PasswordResetResponse> {
+    return this.request('POST', `/api/users/${encode(id)}/reset-password`);
+  }
+
+  // ---- project members --------------------------------------------------------------------------
+
+  listMembers(projectId: string): Promise<ReadList<MemberView>> {
+    return this.list<MemberView>(`/api/projects/${encode(projectId)}/members`);
+  }
+
+  addMember(projectId: string, body: AddMemberRequest): Promise<CommandAccepted> {
+    return this.request('POST', `/api/projects/${encode(projectId)}/members`, body);
+  }
+
+  changeMemberRole(projectId: string, userId: string, role: ProjectRole): Promise<CommandAccepted> {
+    return this.request('PATCH', `/api/projects/${encode(projectId)}/members/${encode(userId)}`, { role });
+  }
+
+  removeMember(projectId: string, userId: string): Promise<CommandAccepted> {
+    return this.request('DELETE', `/api/projects/${encode(projectId)}/members/${encode(userId)}`);
+  }
+
+  // ---- API keys ---------------------------------------------------------------------------------
+
+  listApiKeys(projectId: string): Promise<ReadList<ApiKeyView>> {
+    return this.list<ApiKeyView>(`/api/projects/${encode(projectId)}/api-keys`);
+  }
+
+  /** The answer holds the whole key: it is never shown again. */
+  createApiKey(projectId: string, body: CreateApiKeyRequest): Promise<ApiKeyCreatedResponse> {
+    return this.request('POST', `/api/projects/${encode(projectId)}/api-keys`, body);
+  }
+
+  revokeApiKey(projectId: string, keyId: string): Promise<CommandAccepted> {
+    return this.request('DELETE', `/api/projects/${encode(projectId)}/api-keys/${encode(keyId)}`);
+  }
+
+  // ---- audit ------------------------------------------------------------------------------------
+
+  /** Newest first; `position` is the read position to follow new entries from. */
+  async listAudit(query: AuditQuery = {}): Promise<AuditPage & { readonly position: number }> {
+    const { body, headers } = await this.send<AuditPage>('GET', `/api/audit${queryString({ ...query })}`);
+    return { ...body, position: readPosition(headers) };
+  }
+
+  verifyAudit(projectId?: string): Promise<AuditVerifyResult> {
+    return this.request('POST', `/api/audit/verify${queryString({ projectId })}`);
+  }
+
+  // ---- projects ---------------------------------------------------------------------------------
 
   /** The list and the read position to follow `{ kind: 'type', prefix: 'Project' }` from. */
   async listProjects(status: ProjectStatus | 'all' = 'active'): Promise<ProjectList> {
-    const { body, headers } = await this.send<ProjectView[]>('GET', `/api/projects?status=${encodeURIComponent(status)}`);
-    return { projects: body, position: Number(headers.get(READ_POSITION_HEADER) ?? 0) };
+    const { body, headers } = await this.send<ProjectView[]>('GET', `/api/projects?status=${encode(status)}`);
+    return { projects: body, position: readPosition(headers) };
   }
 
   getProject(id: string): Promise<ProjectView> {
-    return this.request('GET', `/api/projects/${encodeURIComponent(id)}`);
+    return this.request('GET', `/api/projects/${encode(id)}`);
   }
 
   createProject(body: CreateProjectRequest): Promise<CommandAccepted> {
@@ -60,12 +259,14 @@ export class ApiClient {
   }
 
   renameProject(id: string, body: RenameProjectRequest): Promise<CommandAccepted> {
-    return this.request('PATCH', `/api/projects/${encodeURIComponent(id)}`, body);
+    return this.request('PATCH', `/api/projects/${encode(id)}`, body);
   }
 
   archiveProject(id: string): Promise<CommandAccepted> {
-    return this.request('POST', `/api/projects/${encodeURIComponent(id)}/archive`);
+    return this.request('POST', `/api/projects/${encode(id)}/archive`);
   }
+
+  // ---- health -----------------------------------------------------------------------------------
 
   /** Readiness answers 503 with the same report when something is down: both are returned. */
   async readiness(): Promise<{ httpStatus: number; report: ReadinessReport }> {
@@ -82,16 +283,38 @@ export class ApiClient {
     return { httpStatus: response.status, report: report as ReadinessReport };
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return (await this.send<T>(method, path, body)).body;
+  // ---- plumbing ---------------------------------------------------------------------------------
+
+  private async list<T>(path: string): Promise<ReadList<T>> {
+    const { body, headers } = await this.send<T[]>('GET', path);
+    return { items: body, position: readPosition(headers) };
   }
 
-  private async send<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
+  private async request<T>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T> {
+    return (await this.send<T>(method, path, body, options)).body;
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<{ body: T; headers: Headers }> {
+    const sentWith = this.token;
+    try {
+      return await this.sendOnce<T>(method, path, body, sentWith);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401 || options.retryOn401 === false || !this.refresher) throw error;
+      // Another request may have refreshed while this one was in flight: use its token.
+      const token = this.token !== sentWith && this.token ? this.token : await this.renewAccessToken();
+      if (!token) throw error;
+      return this.sendOnce<T>(method, path, body, token);
+    }
+  }
+
+  private async sendOnce<T>(method: string, path: string, body: unknown, token: string | null): Promise<{ body: T; headers: Headers }> {
     const response = await this.fetchOrThrow(path, {
       method,
+      credentials: 'same-origin',
       headers: {
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -119,6 +342,21 @@ export class ApiClient {
       });
     }
   }
+}
+
+function readPosition(headers: Headers): number {
+  const value = Number(headers.get(READ_POSITION_HEADER) ?? 0);
+  return Number.isFinite(value) ? value : 0;
+}
+
+/** `?a=1&b=2` of the defined values, '' when none. */
+function queryString(query: Readonly<Record<string, string | number | undefined>>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
 }
 
 function safeJson(text: string): unknown {

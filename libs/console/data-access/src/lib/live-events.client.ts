@@ -7,8 +7,10 @@ import {
   type EventsMessage,
   type LiveClientToServerEvents,
   type LiveServerToClientEvents,
+  type AuthExpiredMessage,
   type RecordedEvent,
   type SubscribeReply,
+  type SubscriptionEndedMessage,
 } from '@camel/contracts';
 import { io, type Socket } from 'socket.io-client';
 
@@ -17,8 +19,19 @@ import { io, type Socket } from 'socket.io-client';
  * - `connected`: the socket is up; subscriptions are (re)established.
  * - `reconnecting`: the connection dropped; retrying, subscriptions resume from their position.
  * - `offline`: several attempts failed in a row (or the browser reports no network); still retrying.
+ *   Also the state after `disconnect()`.
+ * - `unauthorized`: the server refused the credentials and no fresh token could be obtained; not
+ *   retrying until `connect()` (e.g. after signing in again).
  */
-export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'unauthorized';
+
+/** The handshake's token: an access token or an API key (null/undefined = none). */
+export type LiveTokenProvider = () => string | null | undefined | Promise<string | null | undefined>;
+
+/** Why the client needs a fresh token: the handshake was refused, or the server announced expiry. */
+export type LiveAuthProblem =
+  | { readonly kind: 'refused'; readonly error: ApiErrorBody }
+  | { readonly kind: 'expired'; readonly message: AuthExpiredMessage };
 
 export interface LiveEventsClientOptions {
   /** Origin of the api; omitted in the browser = the page's origin. */
@@ -27,6 +40,15 @@ export interface LiveEventsClientOptions {
   readonly offlineAfterAttempts?: number;
   readonly reconnectionDelayMs?: number;
   readonly reconnectionDelayMaxMs?: number;
+  /** Asked on every (re)connect, so a reconnect always presents the current token. */
+  readonly token?: string | LiveTokenProvider;
+  /**
+   * Obtain a fresh token after the server refused or expired the current one; resolve true to
+   * reconnect with it, false to stop (state `unauthorized`). One call at a time.
+   */
+  readonly renewToken?: (problem: LiveAuthProblem) => Promise<boolean>;
+  /** Connect right away (default true); otherwise on `connect()`. */
+  readonly autoConnect?: boolean;
 }
 
 export interface SubscriptionHandlers {
@@ -34,8 +56,10 @@ export interface SubscriptionHandlers {
   onEvents(events: readonly RecordedEvent[], position: number): void;
   /** Catch-up reached the live tail (again, after every resubscribe). */
   onCaughtUp?(position: number): void;
-  /** The server refused the subscription (e.g. invalid topic). It is not retried. */
+  /** The server refused the subscription (e.g. invalid topic, no permission). It is not retried. */
   onError?(error: ApiErrorBody): void;
+  /** The server ended the subscription because the topic may no longer be read. Not retried. */
+  onEnded?(message: SubscriptionEndedMessage): void;
 }
 
 export interface LiveSubscription {
@@ -60,6 +84,15 @@ interface ActiveSubscription extends LiveSubscription {
 
 let nextId = 0;
 
+/** Handshakes refused in a row, each after a renewed token, before giving up (`unauthorized`). */
+const MAX_AUTH_RETRIES = 3;
+
+function isAuthError(data: unknown): data is ApiErrorBody {
+  if (!data || typeof data !== 'object') return false;
+  const body = data as Partial<ApiErrorBody>;
+  return body.statusCode === 401 || (typeof body.code === 'string' && body.code.startsWith('auth.'));
+}
+
 /**
  * The gateway's client: keeps one socket, follows topics from a position and resumes each one from
  * the last position it received after a reconnect or a server `resync`, so the handler sees every
@@ -75,20 +108,37 @@ export class LiveEventsClient {
   private readonly offlineAfter: number;
   private readonly retryAfterErrorMs: number;
   private closed = false;
+  /** `disconnect()` was called: no reconnect until `connect()`. */
+  private paused: boolean;
+  private readonly tokenProvider: LiveTokenProvider | undefined;
+  private readonly renewToken: ((problem: LiveAuthProblem) => Promise<boolean>) | undefined;
+  /** The running renewal; a server disconnect waits for it before reconnecting. */
+  private renewal: Promise<boolean> | null = null;
+  private authRetries = 0;
 
   constructor(options: LiveEventsClientOptions = {}) {
     this.offlineAfter = options.offlineAfterAttempts ?? 3;
     this.retryAfterErrorMs = options.reconnectionDelayMs ?? 500;
+    const token = options.token;
+    this.tokenProvider = typeof token === 'string' ? () => token : token;
+    this.renewToken = options.renewToken;
+    this.paused = options.autoConnect === false;
     const socketOptions = {
       path: LIVE_EVENTS_PATH,
       transports: ['websocket'],
       reconnectionDelay: options.reconnectionDelayMs ?? 500,
       reconnectionDelayMax: options.reconnectionDelayMaxMs ?? 5000,
+      autoConnect: !this.paused,
+      // The function form runs on every (re)connect: a reconnect presents the current token.
+      auth: (send: (data: object) => void) => {
+        void this.currentToken().then((value) => send(value ? { token: value } : {}));
+      },
     };
     this.socket = options.url ? io(options.url, socketOptions) : io(socketOptions);
 
     this.socket.on('connect', () => {
       this.failedAttempts = 0;
+      this.authRetries = 0;
       this.setState('connected');
       for (const subscription of this.subscriptions.values()) this.sendSubscribe(subscription);
     });
@@ -97,13 +147,48 @@ export class LiveEventsClient {
       if (reason === 'io client disconnect') return;
       this.setState('reconnecting');
       // socket.io does not retry after a server-side disconnect (e.g. an api shutting down
-      // gracefully during a rolling restart): retry ourselves, the subscriptions resume as usual.
-      if (reason === 'io server disconnect') setTimeout(() => this.closed || this.socket.connect(), this.retryAfterErrorMs);
+      // gracefully during a rolling restart, or a token that expired): retry ourselves, after the
+      // token renewal when one runs; the subscriptions resume as usual.
+      if (reason === 'io server disconnect') {
+        const renewal = this.renewal;
+        if (renewal) void renewal.then((renewed) => renewed && this.reconnectNow());
+        else setTimeout(() => this.reconnectNow(), this.retryAfterErrorMs);
+      }
     });
-    this.socket.on('connect_error', () => {
+    this.socket.on('connect_error', (error) => {
+      // A refused handshake is final for socket.io (no retry): renew the token, then reconnect.
+      if (isAuthError(error.data)) {
+        this.authRetries += 1;
+        if (this.authRetries > MAX_AUTH_RETRIES) return this.setState('unauthorized');
+        void this.renew({ kind: 'refused', error: error.data }).then((renewed) => {
+          if (renewed) this.reconnectNow();
+          else this.setState('unauthorized');
+        });
+        return;
+      }
       this.failedAttempts += 1;
       if (this.currentState === 'connected') return;
       this.setState(this.failedAttempts >= this.offlineAfter ? 'offline' : this.currentState === 'connecting' ? 'connecting' : 'reconnecting');
+    });
+    this.socket.on(LiveServerMessage.AuthExpired, (message) => {
+      // The server disconnects right after this message; renew meanwhile.
+      void this.renew({ kind: 'expired', message }).then((renewed) => {
+        if (!renewed) return this.setState('unauthorized');
+        // Should the server not have disconnected, present the fresh token ourselves.
+        if (this.socket.connected) {
+          this.socket.disconnect();
+          this.reconnectNow();
+        }
+      });
+    });
+    this.socket.on(LiveServerMessage.SubscriptionEnded, (message) => {
+      const subscription = this.subscriptions.get(message.subscriptionId);
+      if (!subscription) return;
+      subscription.position = Math.max(subscription.position, message.position);
+      // Ended by the server: nothing to unsubscribe.
+      subscription.closed = true;
+      this.subscriptions.delete(subscription.id);
+      subscription.handlers.onEnded?.(message);
     });
     this.socket.on(LiveServerMessage.Events, (message, ack) => {
       ack();
@@ -163,6 +248,26 @@ export class LiveEventsClient {
     return subscription;
   }
 
+  /** Connects (again) after `disconnect()`, `autoConnect: false` or `unauthorized`. */
+  connect(): void {
+    if (this.closed) return;
+    this.paused = false;
+    this.authRetries = 0;
+    if (this.socket.connected || this.socket.active) return;
+    if (this.currentState === 'offline' || this.currentState === 'unauthorized') this.setState('connecting');
+    this.socket.connect();
+  }
+
+  /**
+   * Drops the connection (e.g. on sign-out) until `connect()`. Subscriptions stay and resume from
+   * their positions on the next connect.
+   */
+  disconnect(): void {
+    this.paused = true;
+    this.socket.disconnect();
+    this.setState('offline');
+  }
+
   /** Closes the socket for good. */
   close(): void {
     this.closed = true;
@@ -170,6 +275,28 @@ export class LiveEventsClient {
     this.socket.disconnect();
     this.setState('offline');
     this.stateListeners.clear();
+  }
+
+  private async currentToken(): Promise<string | null | undefined> {
+    try {
+      return await this.tokenProvider?.();
+    } catch {
+      return undefined;
+    }
+  }
+
+  private renew(problem: LiveAuthProblem): Promise<boolean> {
+    const renewToken = this.renewToken;
+    if (!renewToken) return Promise.resolve(false);
+    this.renewal ??= renewToken(problem)
+      .catch(() => false)
+      .finally(() => (this.renewal = null));
+    return this.renewal;
+  }
+
+  private reconnectNow(): void {
+    if (this.closed || this.paused || this.socket.connected) return;
+    this.socket.connect();
   }
 
   private sendSubscribe(subscription: ActiveSubscription): void {

@@ -1,0 +1,60 @@
+import type { AuditEntry, AuditQuery, EventTopic, RecordedEvent } from '@camel/contracts';
+
+/** An event as the audit read model lists it. */
+export function auditEntryOf(event: RecordedEvent): AuditEntry {
+  const { metadata } = event;
+  return {
+    position: event.position,
+    eventId: event.id,
+    type: event.type,
+    streamId: event.streamId,
+    streamVersion: event.streamVersion,
+    projectId: metadata.projectId ?? null,
+    actor: metadata.actor,
+    requestId: metadata.requestId ?? null,
+    correlationId: metadata.correlationId,
+    time: metadata.time,
+  };
+}
+
+/** Does the entry pass the filters of `GET /api/audit` (`before`/`limit` are paging, not filters)? */
+export function matchesAuditQuery(entry: AuditEntry, query: AuditQuery): boolean {
+  if (query.projectId && entry.projectId !== query.projectId) return false;
+  if (query.actor && `${entry.actor.type}:${entry.actor.id}` !== query.actor) return false;
+  if (query.type) {
+    const matches = query.type.endsWith('*') ? entry.type.startsWith(query.type.slice(0, -1)) : entry.type === query.type;
+    if (!matches) return false;
+  }
+  const time = Date.parse(entry.time);
+  if (query.from && time < Date.parse(query.from)) return false;
+  if (query.to && time >= Date.parse(query.to)) return false;
+  return true;
+}
+
+/**
+ * Adds live events to a newest-first audit list: only those matching the query, each position
+ * once, newest first.
+ */
+export function mergeAuditEvents(entries: readonly AuditEntry[], events: readonly RecordedEvent[], query: AuditQuery): AuditEntry[] {
+  const known = new Set(entries.map((entry) => entry.position));
+  const fresh = events
+    .map(auditEntryOf)
+    .filter((entry) => !known.has(entry.position) && matchesAuditQuery(entry, query))
+    .sort((a, b) => b.position - a.position);
+  if (fresh.length === 0) return [...entries];
+  return [...fresh, ...entries].sort((a, b) => b.position - a.position).filter((entry, index, all) => index === 0 || all[index - 1]?.position !== entry.position);
+}
+
+/**
+ * Topics that carry every event the audit query can match. A project filter is one topic; a type
+ * filter narrows to its prefix; otherwise one topic per event family of the product (the gateway
+ * has no "everything" topic). `families` are type-name prefixes, e.g. ['Project', 'User', …].
+ */
+export function auditTopics(query: AuditQuery, families: readonly string[]): EventTopic[] {
+  if (query.projectId) return [{ kind: 'project', projectId: query.projectId }];
+  if (query.type) {
+    const prefix = query.type.endsWith('*') ? query.type.slice(0, -1) : query.type;
+    if (prefix) return [{ kind: 'type', prefix }];
+  }
+  return families.map((prefix) => ({ kind: 'type', prefix }));
+}
