@@ -2,6 +2,7 @@ import { AppConfigModule, EventStoreModule, ProjectionsModule, RequestContextMid
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
 import { LiveEventsModule } from './live/live-events.module';
 import { API_PROJECTIONS } from './projections';
 import { ProjectsModule } from './projects/projects.module';
@@ -12,6 +13,7 @@ import { ProjectsModule } from './projects/projects.module';
     EventStoreModule,
     CqrsModule.forRoot(),
     ProjectionsModule.forRoot({ projections: API_PROJECTIONS, run: true }),
+    IdentityModule,
     HealthModule,
     ProjectsModule,
     LiveEventsModule,

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { serveConsole } from './console-static';
+import { IdentityService } from './identity/identity.service';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -22,6 +23,7 @@ export async function createApiApp(options: { logger?: false } = {}): Promise<IN
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
+  if (config.auth.trustProxy) app.set('trust proxy', trustProxySetting(config.auth.trustProxy));
 
   const document = SwaggerModule.createDocument(
     app,
@@ -29,9 +31,18 @@ export async function createApiApp(options: { logger?: false } = {}): Promise<IN
       .setTitle('CAMEL Extensions API')
       .setDescription('Commands append events; queries read projections. Every error has the ApiError shape.')
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Access token (JWT) or API key (camel_…)' })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   if (config.consoleDir) serveConsole(app, config.consoleDir, new Logger('Console'));
+  await app.init();
+  await app.get(IdentityService).ensureFirstOwner();
   return app;
+}
+
+/** `TRUST_PROXY`: a hop count, true/false, or addresses/subnets (Express syntax). */
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

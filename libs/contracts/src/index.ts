@@ -4,3 +4,4 @@ export * from './lib/projects';
 export * from './lib/live-events';
 export * from './lib/health';
 export * from './lib/permissions';
+export * from './lib/identity';

@@ -1,9 +1,11 @@
 import { EventStoreHealthIndicator, ProjectionsHealthIndicator } from '@camel/server';
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '../identity/access';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -8,7 +8,11 @@ describe('ApiClient against the api (SQLite)', () => {
 
   beforeAll(async () => {
     api = await startTestApi('sqlite');
-    client = new ApiClient({ baseUrl: api.baseUrl });
+    const authorization = `Bearer ${api.ownerToken}`;
+    client = new ApiClient({
+      baseUrl: api.baseUrl,
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization } }),
+    });
   });
   afterAll(() => api?.close());
 

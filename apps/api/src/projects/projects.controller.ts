@@ -1,5 +1,5 @@
-import { READ_POSITION_HEADER, validationErrorBody, type CommandAccepted, type ProjectList, type ProjectView } from '@camel/contracts';
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { permissions, READ_POSITION_HEADER, type CommandAccepted, type ProjectList, type ProjectView } from '@camel/contracts';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -13,10 +13,11 @@ import {
 import { ArchiveProject, CreateProject, RenameProject } from './projects.commands';
 import { ApiErrorDto, CommandAcceptedDto, CreateProjectDto, ListProjectsQueryDto, ProjectViewDto, RenameProjectDto } from './projects.dto';
 import { GetProject, ListProjects } from './projects.queries';
+import { Authenticated, CurrentPrincipal, RequiresInstallation, RequiresProject } from '../identity/access';
+import { projectsWith, type Principal } from '../identity/principal';
+import { uuidParam } from '../identity/uuid-param';
 
-const projectId = new ParseUUIDPipe({
-  exceptionFactory: () => new BadRequestException(validationErrorBody([{ field: 'id', message: 'id must be a UUID' }])),
-});
+const projectId = uuidParam('id');
 
 /** Controllers only dispatch: commands to the CommandBus, reads to the QueryBus. */
 @ApiTags('projects')
@@ -29,6 +30,7 @@ export class ProjectsController {
   ) {}
 
   @Post()
+  @RequiresInstallation(permissions.createProject)
   @ApiOperation({ summary: 'Create a project' })
   @ApiCreatedResponse({ type: CommandAcceptedDto })
   create(@Body() body: CreateProjectDto): Promise<CommandAccepted> {
@@ -36,7 +38,8 @@ export class ProjectsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List projects' })
+  @Authenticated()
+  @ApiOperation({ summary: 'List the projects you may read (owners: all)' })
   @ApiOkResponse({
     type: [ProjectViewDto],
     headers: {
@@ -48,14 +51,16 @@ export class ProjectsController {
   })
   async list(
     @Query() query: ListProjectsQueryDto,
+    @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void },
   ): Promise<ProjectView[]> {
-    const list: ProjectList = await this.queries.execute(new ListProjects(query.status ?? 'active'));
+    const list: ProjectList = await this.queries.execute(new ListProjects(query.status ?? 'active', projectsWith(principal, permissions.readProject)));
     response.setHeader(READ_POSITION_HEADER, String(list.position));
     return list.projects;
   }
 
   @Get(':id')
+  @RequiresProject(permissions.readProject)
   @ApiOperation({ summary: 'Get one project' })
   @ApiOkResponse({ type: ProjectViewDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
@@ -64,6 +69,7 @@ export class ProjectsController {
   }
 
   @Patch(':id')
+  @RequiresProject(permissions.updateProject)
   @ApiOperation({ summary: 'Rename a project' })
   @ApiOkResponse({ type: CommandAcceptedDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
@@ -74,6 +80,7 @@ export class ProjectsController {
 
   @Post(':id/archive')
   @HttpCode(200)
+  @RequiresProject(permissions.archiveProject)
   @ApiOperation({ summary: 'Archive a project (it becomes read-only)' })
   @ApiOkResponse({ type: CommandAcceptedDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })

@@ -6,7 +6,11 @@ import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { projectsProjection } from './projects.projection';
 
 export class ListProjects extends Query<ProjectList> {
-  constructor(readonly status: ProjectStatus | 'all') {
+  /** `visible`: the project ids the caller may read, or 'all' (owners). */
+  constructor(
+    readonly status: ProjectStatus | 'all',
+    readonly visible: 'all' | readonly string[] = 'all',
+  ) {
     super();
   }
 }
@@ -49,13 +53,22 @@ export class ListProjectsHandler implements IQueryHandler<ListProjects> {
 
   async execute(query: ListProjects): Promise<ProjectList> {
     const position = await readProjectionPosition(this.store.db, PROJECTS_PROJECTION);
-    const rows =
-      query.status === 'all'
-        ? await this.store.db.query<ProjectRow>(`SELECT ${COLUMNS} FROM projects ORDER BY created_at, id`)
-        : await this.store.db.query<ProjectRow>(
-            `SELECT ${COLUMNS} FROM projects WHERE status = $1 ORDER BY created_at, id`,
-            [query.status],
-          );
+    if (query.visible !== 'all' && query.visible.length === 0) return { projects: [], position };
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.status !== 'all') {
+      params.push(query.status);
+      where.push(`status = $1`);
+    }
+    if (query.visible !== 'all') {
+      const first = params.length + 1;
+      params.push(...query.visible);
+      where.push(`id IN (${query.visible.map((_, i) => `$${first + i}`).join(', ')})`);
+    }
+    const rows = await this.store.db.query<ProjectRow>(
+      `SELECT ${COLUMNS} FROM projects ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`,
+      params,
+    );
     return { projects: rows.map(toView), position };
   }
 }

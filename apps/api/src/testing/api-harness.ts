@@ -7,8 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The first owner every test api starts with (ADMIN_EMAIL/ADMIN_PASSWORD). */
+export const TEST_OWNER = { email: 'owner@example.test', password: 'owner-test-password-1' } as const;
+/** Known to the tests so they can forge tokens (expired, wrong algorithm, …). */
+export const TEST_JWT_SECRET = 'test-jwt-secret-of-at-least-thirty-two-characters';
+
 export interface TestApi {
   readonly baseUrl: string;
+  /** Access token of TEST_OWNER; `request` sends it unless the headers name another `authorization` ('' = none). */
+  readonly ownerToken: string;
   readonly app: INestApplication;
   readonly store: EventStore;
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
@@ -40,19 +47,32 @@ export async function startTestApi(engine: Engine): Promise<TestApi> {
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
   process.env['PROJECTION_WAIT_MS'] = '10000';
+  process.env['ADMIN_EMAIL'] = TEST_OWNER.email;
+  process.env['ADMIN_PASSWORD'] = TEST_OWNER.password;
+  process.env['JWT_SECRET'] ??= TEST_JWT_SECRET;
   const { createApiApp } = await import('../bootstrap');
   const app = await createApiApp({ logger: false });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(TEST_OWNER),
+  });
+  if (login.status !== 200) throw new Error(`test owner could not sign in: ${login.status} ${await login.text()}`);
+  const ownerToken = ((await login.json()) as { accessToken: string }).accessToken;
   return {
     baseUrl,
+    ownerToken,
     app,
     store: app.get<EventStore>(EVENT_STORE),
     async request(method, path, body, headers = {}) {
+      const auth: Record<string, string> = 'authorization' in headers ? {} : { authorization: `Bearer ${ownerToken}` };
+      const sent = Object.fromEntries(Object.entries({ ...auth, ...headers }).filter(([, value]) => value !== ''));
       const response = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...sent },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.text();

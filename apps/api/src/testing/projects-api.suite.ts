@@ -103,7 +103,7 @@ export function projectsApiSuite(engine: Engine): void {
         correlationId: 'corr-456',
         causationId: 'req-123',
         projectId: response.body.id,
-        actor: { type: 'anonymous', id: 'anonymous' },
+        actor: { type: 'user', id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
       });
       expect(Date.parse(event.metadata.time)).not.toBeNaN();
     });

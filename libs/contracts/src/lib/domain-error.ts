@@ -2,7 +2,7 @@
  * Rule violations raised by deciders. Each kind maps to one HTTP status at the edge; the field, when
  * there is one, names the offending input so the client can point at it.
  */
-export type DomainErrorKind = 'validation' | 'not-found' | 'conflict';
+export type DomainErrorKind = 'validation' | 'not-found' | 'conflict' | 'unauthorized' | 'forbidden';
 
 export class DomainError extends Error {
   constructor(
@@ -26,6 +26,16 @@ export class DomainError extends Error {
 
   static conflict(code: string, message: string, field?: string): DomainError {
     return new DomainError('conflict', code, message, field);
+  }
+
+  /** No valid credentials (401): missing, expired or forged token, wrong password, revoked session. */
+  static unauthorized(code: string, message: string): DomainError {
+    return new DomainError('unauthorized', code, message);
+  }
+
+  /** Valid credentials without the permission (403). Other projects' data answers not-found instead. */
+  static forbidden(code: string, message: string): DomainError {
+    return new DomainError('forbidden', code, message);
   }
 }
 

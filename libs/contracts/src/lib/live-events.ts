@@ -52,6 +52,8 @@ export const LiveServerMessage = {
   Events: 'events',
   CaughtUp: 'caught-up',
   Resync: 'resync',
+  SubscriptionEnded: 'subscription-ended',
+  AuthExpired: 'auth-expired',
 } as const;
 
 export interface SubscribeRequest {
@@ -99,11 +101,40 @@ export interface ResyncMessage {
   readonly reason: 'slow-consumer' | 'server-error';
 }
 
+/**
+ * The server ended a subscription because its principal may no longer read the topic (membership
+ * removed or role lowered). Subscribing again is refused until access is granted again.
+ */
+export interface SubscriptionEndedMessage {
+  readonly subscriptionId: string;
+  readonly position: number;
+  readonly reason: 'forbidden';
+}
+
+/**
+ * Sent just before the server disconnects a socket whose credentials stopped being valid: the access
+ * token expired, the session was revoked, the user was disabled or the API key revoked. Reconnect
+ * with a fresh token (socket.io's `auth` callback) and subscribe again from the last position.
+ */
+export interface AuthExpiredMessage {
+  readonly reason: 'token-expired' | 'session-revoked' | 'user-disabled' | 'api-key-revoked';
+}
+
+/**
+ * The handshake needs `auth: { token }` (an access token or an API key). A refused handshake fails
+ * with socket.io's `connect_error`, whose `data` is an ApiErrorBody (statusCode 401, code `auth.*`).
+ */
+export interface LiveHandshakeAuth {
+  readonly token: string;
+}
+
 /** Typed socket.io event maps (socket.io's `Socket<Listen, Emit>` generics). */
 export interface LiveServerToClientEvents {
   events: (message: EventsMessage, ack: () => void) => void;
   'caught-up': (message: CaughtUpMessage) => void;
   resync: (message: ResyncMessage) => void;
+  'subscription-ended': (message: SubscriptionEndedMessage) => void;
+  'auth-expired': (message: AuthExpiredMessage) => void;
 }
 
 export interface LiveClientToServerEvents {

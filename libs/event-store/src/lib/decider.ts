@@ -1,6 +1,7 @@
 import type { DomainEvent, EventMetadata, RecordedEvent } from '@camel/contracts';
 import { ConcurrencyError } from './errors';
-import type { AppendResult, EventStore } from './types';
+import type { SqlExecutor } from './sql/database';
+import type { AppendOptions, AppendResult, EventStore, NewEvent } from './types';
 
 /** What a decider may know about the outside world: injected, never read from globals. */
 export interface DecideContext {
@@ -25,7 +26,7 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export interface ExecuteCommandInput<Command> {
+export interface ExecuteCommandInput<Command, Event = DomainEvent> {
   readonly streamId: string;
   readonly streamType: string;
   readonly command: Command;
@@ -38,6 +39,11 @@ export interface ExecuteCommandInput<Command> {
    * writer succeeded in between, so N concurrent commands on one stream all succeed within N attempts.
    */
   readonly maxAttempts?: number;
+  /**
+   * Runs in the append's transaction, after the events are in: writes that must commit or roll back
+   * together with them (e.g. a credential kept outside the log). Throwing rolls the append back.
+   */
+  readonly inTransaction?: (tx: SqlExecutor, events: readonly Event[]) => Promise<void>;
 }
 
 export interface ExecuteCommandResult<Event, State> {
@@ -66,7 +72,7 @@ export function foldStream<Event extends DomainEvent, State>(
 export async function executeCommand<Command, Event extends DomainEvent, State>(
   store: EventStore,
   decider: Decider<Command, Event, State>,
-  input: ExecuteCommandInput<Command>,
+  input: ExecuteCommandInput<Command, Event>,
 ): Promise<ExecuteCommandResult<Event, State>> {
   const maxAttempts = input.maxAttempts ?? 6;
   for (let attempt = 1; ; attempt += 1) {
@@ -76,22 +82,39 @@ export async function executeCommand<Command, Event extends DomainEvent, State>(
     const now = input.clock.now();
     const events = decider.decide(input.command, state, { now });
     if (events.length === 0) return { events, state, version, append: null };
+    const newEvents: NewEvent[] = events.map((event) => ({
+      id: input.newId(),
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      metadata: { ...input.metadata, time: now.toISOString() },
+    }));
+    const options: AppendOptions = { expectedVersion: version === 0 ? 'no-stream' : version, streamType: input.streamType };
     try {
-      const append = await store.append(
-        input.streamId,
-        events.map((event) => ({
-          id: input.newId(),
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: event.data,
-          metadata: { ...input.metadata, time: now.toISOString() },
-        })),
-        { expectedVersion: version === 0 ? 'no-stream' : version, streamType: input.streamType },
-      );
+      const hook = input.inTransaction;
+      const append = hook
+        ? await appendWith(store, input.streamId, newEvents, options, (tx) => hook(tx, events))
+        : await store.append(input.streamId, newEvents, options);
       const newState = events.reduce(decider.evolve, state);
       return { events, state: newState, version: append.nextExpectedVersion, append };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
     }
   }
+}
+
+async function appendWith(
+  store: EventStore,
+  streamId: string,
+  events: readonly NewEvent[],
+  options: AppendOptions,
+  hook: (tx: SqlExecutor) => Promise<void>,
+): Promise<AppendResult> {
+  const append = await store.db.transaction(async (tx) => {
+    const result = await store.appendInTransaction(tx, streamId, events, options);
+    await hook(tx);
+    return result;
+  });
+  store.notifyCommitted();
+  return append;
 }

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The first owner a test api process starts with, unless the env names another. */
+export const TEST_ADMIN = { email: 'owner@example.test', password: 'owner-test-password-1' } as const;
+
 export interface ApiProcessOptions {
   /** Output folder of `tools/build/build-node.mjs` (holds apps/api/src/main.js). */
   readonly dist: string;
@@ -47,6 +50,8 @@ export class ApiProcess {
         HOST: '127.0.0.1',
         DATA_DIR: this.dataDir,
         LOG_LEVEL: 'log',
+        ADMIN_EMAIL: TEST_ADMIN.email,
+        ADMIN_PASSWORD: TEST_ADMIN.password,
         ...this.options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,6 +77,20 @@ export class ApiProcess {
         reject(new Error(`api exited with ${code}:\n${this.output.slice(from)}`));
       });
     });
+  }
+
+  /** Signs in (as the first owner unless told otherwise) and returns the access token. */
+  async signIn(
+    email = this.options.env?.['ADMIN_EMAIL'] ?? TEST_ADMIN.email,
+    password = this.options.env?.['ADMIN_PASSWORD'] ?? TEST_ADMIN.password,
+  ): Promise<string> {
+    const response = await fetch(`${this.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    if (response.status !== 200) throw new Error(`sign-in as ${email} failed: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { accessToken: string }).accessToken;
   }
 
   /** SIGKILL (default): a crash, nothing flushed. SIGTERM: a graceful stop. */

@@ -3,17 +3,38 @@ import {
   PROJECT_DESCRIPTION_MAX_LENGTH,
   PROJECT_NAME_MAX_LENGTH,
   type ProjectEvent,
+  type ProjectMemberEvent,
+  type ProjectRole,
 } from '@camel/contracts';
 import type { Decider } from '@camel/event-store';
+import { validProjectRole } from '../api-keys/api-key.decider';
+
+/** Every event of a project's stream: its own lifecycle and its membership. */
+export type ProjectStreamEvent = ProjectEvent | ProjectMemberEvent;
 
 export type ProjectCommand =
   | { readonly type: 'CreateProject'; readonly projectId: string; readonly name: string; readonly description?: string }
   | { readonly type: 'RenameProject'; readonly projectId: string; readonly name: string }
-  | { readonly type: 'ArchiveProject'; readonly projectId: string };
+  | { readonly type: 'ArchiveProject'; readonly projectId: string }
+  | {
+      readonly type: 'AddMember';
+      readonly projectId: string;
+      readonly userId: string;
+      readonly role: ProjectRole;
+      /** Status of the user, read by the caller from the users read model. */
+      readonly userStatus: 'none' | 'invited' | 'active' | 'disabled';
+    }
+  | { readonly type: 'ChangeMemberRole'; readonly projectId: string; readonly userId: string; readonly role: ProjectRole }
+  | { readonly type: 'RemoveMember'; readonly projectId: string; readonly userId: string };
 
 export type ProjectState =
   | { readonly status: 'none' }
-  | { readonly status: 'active' | 'archived'; readonly id: string; readonly name: string };
+  | {
+      readonly status: 'active' | 'archived';
+      readonly id: string;
+      readonly name: string;
+      readonly members: Readonly<Record<string, ProjectRole>>;
+    };
 
 const initialState: ProjectState = { status: 'none' };
 
@@ -57,7 +78,13 @@ function existing(state: ProjectState, projectId: string) {
   return state;
 }
 
-function decide(command: ProjectCommand, state: ProjectState): ProjectEvent[] {
+function memberRole(project: Exclude<ProjectState, { status: 'none' }>, userId: string): ProjectRole {
+  const role = project.members[userId];
+  if (!role) throw DomainError.notFound('member.not-found', `user ${userId} is not a member of this project`);
+  return role;
+}
+
+function decide(command: ProjectCommand, state: ProjectState): ProjectStreamEvent[] {
   switch (command.type) {
     case 'CreateProject': {
       if (state.status !== 'none') {
@@ -90,6 +117,27 @@ function decide(command: ProjectCommand, state: ProjectState): ProjectEvent[] {
       }
       return [{ type: 'ProjectArchived', data: { projectId: command.projectId } }];
     }
+    case 'AddMember': {
+      const role = validProjectRole(command.role);
+      const project = existing(state, command.projectId);
+      if (command.userStatus === 'none') throw DomainError.validation('user.not-found', 'userId', `user ${command.userId} does not exist`);
+      if (project.members[command.userId]) {
+        throw DomainError.conflict('member.exists', 'the user is already a member; change the role instead', 'userId');
+      }
+      return [{ type: 'ProjectMemberAdded', data: { projectId: project.id, userId: command.userId, role } }];
+    }
+    case 'ChangeMemberRole': {
+      const role = validProjectRole(command.role);
+      const project = existing(state, command.projectId);
+      const previousRole = memberRole(project, command.userId);
+      if (previousRole === role) return [];
+      return [{ type: 'ProjectMemberRoleChanged', data: { projectId: project.id, userId: command.userId, role, previousRole } }];
+    }
+    case 'RemoveMember': {
+      const project = existing(state, command.projectId);
+      const previousRole = memberRole(project, command.userId);
+      return [{ type: 'ProjectMemberRemoved', data: { projectId: project.id, userId: command.userId, previousRole } }];
+    }
     default: {
       const unknown: never = command;
       throw new Error(`unknown command ${JSON.stringify(unknown)}`);
@@ -97,14 +145,23 @@ function decide(command: ProjectCommand, state: ProjectState): ProjectEvent[] {
   }
 }
 
-function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
+function evolve(state: ProjectState, event: ProjectStreamEvent): ProjectState {
   switch (event.type) {
     case 'ProjectCreated':
-      return { status: 'active', id: event.data.projectId, name: event.data.name };
+      return { status: 'active', id: event.data.projectId, name: event.data.name, members: {} };
     case 'ProjectRenamed':
       return state.status === 'none' ? state : { ...state, name: event.data.name };
     case 'ProjectArchived':
       return state.status === 'none' ? state : { ...state, status: 'archived' };
+    case 'ProjectMemberAdded':
+    case 'ProjectMemberRoleChanged':
+      return state.status === 'none' ? state : { ...state, members: { ...state.members, [event.data.userId]: event.data.role } };
+    case 'ProjectMemberRemoved': {
+      if (state.status === 'none') return state;
+      const members = { ...state.members };
+      delete members[event.data.userId];
+      return { ...state, members };
+    }
     default: {
       const unknown: never = event;
       throw new Error(`unknown event ${JSON.stringify(unknown)}`);
@@ -112,7 +169,7 @@ function evolve(state: ProjectState, event: ProjectEvent): ProjectState {
   }
 }
 
-export const projectDecider: Decider<ProjectCommand, ProjectEvent, ProjectState> = {
+export const projectDecider: Decider<ProjectCommand, ProjectStreamEvent, ProjectState> = {
   initialState,
   decide,
   evolve,

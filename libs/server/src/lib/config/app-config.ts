@@ -1,6 +1,6 @@
 import { isPostgresUrl } from '@camel/event-store';
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { resolve } from 'node:path';
 
 const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -65,6 +65,48 @@ class EnvironmentVariables {
   @IsOptional()
   @IsString()
   CONSOLE_DIR?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters (e.g. `openssl rand -base64 48`)' })
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  ACCESS_TOKEN_TTL?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(31_536_000)
+  REFRESH_TOKEN_TTL?: number;
+
+  @IsOptional()
+  @Matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' })
+  ADMIN_PASSWORD?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  LOGIN_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  LOGIN_RATE_LIMIT_IP?: number;
+
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
 }
 
 export interface AppConfig {
@@ -90,6 +132,20 @@ export interface AppConfig {
   readonly liveBufferLimit: number;
   /** Built console served by the api, when set (embedded default); absent = api only. */
   readonly consoleDir?: string;
+  readonly auth: {
+    /** HS256 key material; absent = a random secret generated once and kept in the database. */
+    readonly jwtSecret?: string;
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlSeconds: number;
+    /** First owner, created at first start when no user exists. */
+    readonly adminEmail?: string;
+    readonly adminPassword?: string;
+    /** Sign-in attempts per minute per account and per client address. */
+    readonly loginRateLimit: number;
+    readonly loginRateLimitIp: number;
+    /** Express `trust proxy` (e.g. `loopback`, `1`, a CIDR list) so client addresses behind nginx are real. */
+    readonly trustProxy?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -99,7 +155,19 @@ export class ConfigError extends Error {
   }
 }
 
-const INTEGER_KEYS = ['PORT', 'WORKER_PORT', 'PROJECTION_WAIT_MS', 'READY_MAX_PROJECTION_LAG', 'LIVE_BUFFER_LIMIT'] as const;
+const INTEGER_KEYS = [
+  'PORT',
+  'WORKER_PORT',
+  'PROJECTION_WAIT_MS',
+  'READY_MAX_PROJECTION_LAG',
+  'LIVE_BUFFER_LIMIT',
+  'ACCESS_TOKEN_TTL',
+  'REFRESH_TOKEN_TTL',
+  'LOGIN_RATE_LIMIT',
+  'LOGIN_RATE_LIMIT_IP',
+] as const;
+
+const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD']);
 
 /** Validates raw environment variables; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -117,7 +185,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const errors = validateSync(vars, { skipMissingProperties: false });
   const problems = errors.map((error) => {
     const messages = Object.values(error.constraints ?? {});
-    const value = JSON.stringify(error.value);
+    // Secrets are named, never echoed.
+    const value = SECRET_KEYS.has(error.property) ? '<redacted>' : JSON.stringify(error.value);
     return `${error.property}=${value}: ${messages.join('; ')}`;
   });
   const nodeEnv = vars.NODE_ENV ?? 'development';
@@ -125,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     if (!vars.DATABASE_URL) problems.push('DATABASE_URL is required when NODE_ENV=production (a postgres:// URL)');
     if (!vars.REDIS_URL) problems.push('REDIS_URL is required when NODE_ENV=production (a redis:// URL)');
   }
+  if (vars.ADMIN_PASSWORD && !vars.ADMIN_EMAIL) problems.push('ADMIN_EMAIL is required when ADMIN_PASSWORD is set');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = resolve(vars.DATA_DIR ?? 'data');
@@ -142,6 +212,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     readyMaxProjectionLag: vars.READY_MAX_PROJECTION_LAG ?? 1000,
     liveBufferLimit: vars.LIVE_BUFFER_LIMIT ?? 10_000,
     consoleDir: vars.CONSOLE_DIR ? resolve(vars.CONSOLE_DIR) : undefined,
+    auth: {
+      jwtSecret: vars.JWT_SECRET,
+      accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL ?? 900,
+      refreshTokenTtlSeconds: vars.REFRESH_TOKEN_TTL ?? 14 * 86_400,
+      adminEmail: vars.ADMIN_EMAIL,
+      adminPassword: vars.ADMIN_PASSWORD,
+      loginRateLimit: vars.LOGIN_RATE_LIMIT ?? 10,
+      loginRateLimitIp: vars.LOGIN_RATE_LIMIT_IP ?? 100,
+      trustProxy: vars.TRUST_PROXY,
+    },
   };
 }
 

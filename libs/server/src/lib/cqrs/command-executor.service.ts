@@ -6,6 +6,7 @@ import {
   type EventStore,
   type ExecuteCommandResult,
   type ProjectionRunner,
+  type SqlExecutor,
 } from '@camel/event-store';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
@@ -17,6 +18,8 @@ export interface CommandTarget<Command> {
   readonly streamType: string;
   readonly command: Command;
   readonly projectId?: string;
+  /** Extra writes committed atomically with the events (see ExecuteCommandInput.inTransaction). */
+  readonly inTransaction?: (tx: SqlExecutor, events: readonly DomainEvent[]) => Promise<void>;
 }
 
 export interface CommandOutcome<Event, State> extends ExecuteCommandResult<Event, State> {
@@ -48,6 +51,7 @@ export class CommandExecutor {
       streamId: target.streamId,
       streamType: target.streamType,
       command: target.command,
+      inTransaction: target.inTransaction,
       clock: this.clock,
       newId: this.newId,
       metadata: {

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 export interface RequestContext {
   readonly requestId: string;
   readonly correlationId: string;
-  readonly actor: Actor;
+  /** Anonymous until the auth guard has identified the caller (setRequestActor). */
+  actor: Actor;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -16,6 +17,12 @@ export const SYSTEM_ACTOR: Actor = { type: 'system', id: 'system' };
 /** The current request's context; outside a request (CLI, jobs) a fresh system context. */
 export function currentRequestContext(): RequestContext {
   return storage.getStore() ?? { requestId: randomUUID(), correlationId: randomUUID(), actor: SYSTEM_ACTOR };
+}
+
+/** Called by the auth guard once it knows who is calling: every event of the request names them. */
+export function setRequestActor(actor: Actor): void {
+  const context = storage.getStore();
+  if (context) context.actor = actor;
 }
 
 export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
@@ -44,7 +51,6 @@ export class RequestContextMiddleware implements NestMiddleware {
     const context: RequestContext = {
       requestId,
       correlationId: header('x-correlation-id') ?? requestId,
-      // Identity arrives with the auth issue; until then every HTTP caller is anonymous.
       actor: { type: 'anonymous', id: 'anonymous' },
     };
     res.setHeader('x-request-id', requestId);

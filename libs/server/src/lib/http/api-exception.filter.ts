@@ -14,6 +14,8 @@ const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   validation: HttpStatus.BAD_REQUEST,
   'not-found': HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  unauthorized: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
 };
 
 const REASON: Record<number, string> = {

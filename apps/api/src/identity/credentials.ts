@@ -1,0 +1,151 @@
+import { migrate, type Database, type Migration, type SqlExecutor } from '@camel/event-store';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Secret material kept OUTSIDE the event log (docs/security.md): password hashes, hashes of one-time
+ * invite/reset tokens and API keys, API key last-use times, and the generated signing secret. Rows are
+ * written in the same transaction as the event that refers to them (CommandExecutor.inTransaction),
+ * so an event and its credential commit or roll back together. Unlike read models these tables are
+ * not rebuilt from the log: back them up with the database.
+ */
+export const CREDENTIAL_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'credentials',
+    sql: `
+      CREATE TABLE IF NOT EXISTS user_passwords (
+        user_id TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS one_time_tokens (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS one_time_tokens_user ON one_time_tokens (user_id);
+      CREATE TABLE IF NOT EXISTS api_key_secrets (
+        key_id TEXT PRIMARY KEY,
+        project_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        secret_hash TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS api_key_usage (
+        key_id TEXT PRIMARY KEY,
+        last_used_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS server_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );`,
+  },
+];
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Constant-time comparison of two hex digests. */
+export function sameDigest(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+
+export type OneTimePurpose = 'invite' | 'reset';
+
+export interface ApiKeySecretRow {
+  readonly keyId: string;
+  readonly projectId: string;
+  readonly role: string;
+  readonly secretHash: string;
+}
+
+export class CredentialStore {
+  constructor(private readonly db: Database) {}
+
+  migrate(): Promise<unknown> {
+    return migrate(this.db, 'credentials', CREDENTIAL_MIGRATIONS);
+  }
+
+  async passwordHash(userId: string): Promise<string | undefined> {
+    const rows = await this.db.query<{ hash: string }>('SELECT hash FROM user_passwords WHERE user_id = $1', [userId]);
+    return rows[0]?.hash;
+  }
+
+  static async setPassword(tx: SqlExecutor, userId: string, hash: string, now: string): Promise<void> {
+    await tx.query(
+      `INSERT INTO user_passwords (user_id, hash, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at`,
+      [userId, hash, now],
+    );
+  }
+
+  /** A new one-time token replaces every earlier one of the user (an old invite link stops working). */
+  static async issueOneTimeToken(tx: SqlExecutor, userId: string, purpose: OneTimePurpose, tokenHash: string, expiresAt: string): Promise<void> {
+    await tx.query('DELETE FROM one_time_tokens WHERE user_id = $1', [userId]);
+    await tx.query('INSERT INTO one_time_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)', [
+      tokenHash,
+      userId,
+      purpose,
+      expiresAt,
+    ]);
+  }
+
+  async findOneTimeToken(tokenHash: string): Promise<{ userId: string; purpose: OneTimePurpose; expiresAt: string } | undefined> {
+    const rows = await this.db.query<{ user_id: string; purpose: OneTimePurpose; expires_at: string }>(
+      'SELECT user_id, purpose, expires_at FROM one_time_tokens WHERE token_hash = $1',
+      [tokenHash],
+    );
+    return rows[0] && { userId: rows[0].user_id, purpose: rows[0].purpose, expiresAt: rows[0].expires_at };
+  }
+
+  /** Consumes the token inside the password change's transaction: a second use finds nothing. */
+  static async consumeOneTimeTokens(tx: SqlExecutor, userId: string): Promise<void> {
+    await tx.query('DELETE FROM one_time_tokens WHERE user_id = $1', [userId]);
+  }
+
+  static async storeApiKey(tx: SqlExecutor, row: ApiKeySecretRow): Promise<void> {
+    await tx.query('INSERT INTO api_key_secrets (key_id, project_id, role, secret_hash) VALUES ($1, $2, $3, $4)', [
+      row.keyId,
+      row.projectId,
+      row.role,
+      row.secretHash,
+    ]);
+  }
+
+  /** Revocation deletes the secret in the revoking transaction: the key stops working at commit. */
+  static async deleteApiKey(tx: SqlExecutor, keyId: string): Promise<void> {
+    await tx.query('DELETE FROM api_key_secrets WHERE key_id = $1', [keyId]);
+  }
+
+  async apiKey(keyId: string): Promise<ApiKeySecretRow | undefined> {
+    const rows = await this.db.query<{ key_id: string; project_id: string; role: string; secret_hash: string }>(
+      'SELECT key_id, project_id, role, secret_hash FROM api_key_secrets WHERE key_id = $1',
+      [keyId],
+    );
+    const row = rows[0];
+    return row && { keyId: row.key_id, projectId: row.project_id, role: row.role, secretHash: row.secret_hash };
+  }
+
+  async touchApiKey(keyId: string, now: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO api_key_usage (key_id, last_used_at) VALUES ($1, $2)
+       ON CONFLICT (key_id) DO UPDATE SET last_used_at = excluded.last_used_at`,
+      [keyId, now],
+    );
+  }
+
+  /** The named secret, generated on first use; replicas starting together agree on one value. */
+  async serverSecret(name: string, now: string): Promise<string> {
+    await this.db.query('INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [
+      name,
+      randomToken(48),
+      now,
+    ]);
+    const rows = await this.db.query<{ value: string }>('SELECT value FROM server_secrets WHERE name = $1', [name]);
+    return rows[0].value;
+  }
+}

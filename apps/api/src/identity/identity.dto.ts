@@ -1,0 +1,154 @@
+import {
+  API_KEY_NAME_MAX_LENGTH,
+  EMAIL_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PROJECT_ROLES,
+  USER_NAME_MAX_LENGTH,
+  type AcceptInviteRequest,
+  type AddMemberRequest,
+  type ApiKeyView,
+  type AuditEntry,
+  type ChangeMemberRoleRequest,
+  type ChangePasswordRequest,
+  type CreateApiKeyRequest,
+  type CreateUserRequest,
+  type GlobalRole,
+  type LoginRequest,
+  type MemberView,
+  type ProjectRole,
+  type RefreshRequest,
+  type UpdateUserRequest,
+  type UserStatus,
+  type UserView,
+} from '@camel/contracts';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+
+// Password length policy is checked by the decider (so the same rule holds everywhere); here only types and an upper bound.
+export class LoginDto implements LoginRequest {
+  @ApiProperty({ example: 'ada@example.com' }) @IsString() @IsNotEmpty() @MaxLength(EMAIL_MAX_LENGTH) email!: string;
+  @ApiProperty({ format: 'password' }) @IsString() @IsNotEmpty() @MaxLength(PASSWORD_MAX_LENGTH) password!: string;
+}
+
+export class RefreshDto implements RefreshRequest {
+  @ApiPropertyOptional({ description: 'Omit in browsers: the HttpOnly cookie is used' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  refreshToken?: string;
+}
+
+export class AcceptInviteDto implements AcceptInviteRequest {
+  @ApiProperty({ description: 'The one-time invite or reset token' }) @IsString() @IsNotEmpty() @MaxLength(200) token!: string;
+  @ApiProperty({ format: 'password', minLength: 12 }) @IsString() @MaxLength(PASSWORD_MAX_LENGTH) password!: string;
+}
+
+export class ChangePasswordDto implements ChangePasswordRequest {
+  @ApiProperty({ format: 'password' }) @IsString() @IsNotEmpty() @MaxLength(PASSWORD_MAX_LENGTH) currentPassword!: string;
+  @ApiProperty({ format: 'password', minLength: 12 }) @IsString() @MaxLength(PASSWORD_MAX_LENGTH) newPassword!: string;
+}
+
+export class CreateUserDto implements CreateUserRequest {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(EMAIL_MAX_LENGTH) email!: string;
+  @ApiProperty({ maxLength: USER_NAME_MAX_LENGTH }) @IsString() @IsNotEmpty() @MaxLength(USER_NAME_MAX_LENGTH) name!: string;
+  @ApiPropertyOptional({ enum: ['owner'], nullable: true })
+  @IsOptional()
+  @IsIn(['owner'])
+  globalRole?: GlobalRole | null;
+  @ApiPropertyOptional({ format: 'password', description: 'Omit to invite the user (a one-time token is returned)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(PASSWORD_MAX_LENGTH)
+  password?: string;
+}
+
+export class UpdateUserDto implements UpdateUserRequest {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(USER_NAME_MAX_LENGTH) name?: string;
+  @ApiPropertyOptional({ enum: ['owner'], nullable: true, description: 'null removes the owner role' })
+  @ValidateIf((_o, value) => value !== null && value !== undefined)
+  @IsIn(['owner'])
+  globalRole?: GlobalRole | null;
+}
+
+export class AddMemberDto implements AddMemberRequest {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() userId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(EMAIL_MAX_LENGTH) email?: string;
+  @ApiProperty({ enum: PROJECT_ROLES }) @IsIn(PROJECT_ROLES) role!: ProjectRole;
+}
+
+export class ChangeMemberRoleDto implements ChangeMemberRoleRequest {
+  @ApiProperty({ enum: PROJECT_ROLES }) @IsIn(PROJECT_ROLES) role!: ProjectRole;
+}
+
+export class CreateApiKeyDto implements CreateApiKeyRequest {
+  @ApiProperty({ maxLength: API_KEY_NAME_MAX_LENGTH }) @IsString() @IsNotEmpty() @MaxLength(API_KEY_NAME_MAX_LENGTH) name!: string;
+  @ApiProperty({ enum: PROJECT_ROLES }) @IsIn(PROJECT_ROLES) role!: ProjectRole;
+}
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ example: 'user:0193…' }) @IsOptional() @Matches(/^(user|api-key|system|anonymous):[A-Za-z0-9._:-]{1,128}$/, { message: 'actor must be type:id, e.g. user:<id>' }) actor?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() projectId?: string;
+  @ApiPropertyOptional({ description: 'Event type, or a family prefix ending in *' })
+  @IsOptional()
+  @Matches(/^[A-Za-z][A-Za-z0-9]{0,99}\*?$/, { message: 'type must be an event type or a prefix ending in *' })
+  type?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() from?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) before?: number;
+  @ApiPropertyOptional({ default: 100, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class VerifyQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Project admins verify their project’s streams' })
+  @IsOptional()
+  @IsUUID()
+  projectId?: string;
+}
+
+export class UserViewDto implements UserView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ['owner'], nullable: true }) globalRole!: GlobalRole | null;
+  @ApiProperty({ enum: ['invited', 'active', 'disabled'] }) status!: UserStatus;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true }) lastLoginAt!: string | null;
+  @ApiProperty() version!: number;
+}
+
+export class MemberViewDto implements MemberView {
+  @ApiProperty({ format: 'uuid' }) projectId!: string;
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: PROJECT_ROLES }) role!: ProjectRole;
+  @ApiProperty({ format: 'date-time' }) addedAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+export class ApiKeyViewDto implements ApiKeyView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) projectId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: PROJECT_ROLES }) role!: ProjectRole;
+  @ApiProperty({ example: 'camel_0193ab12' }) prefix!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty() createdBy!: string;
+  @ApiProperty({ format: 'date-time', nullable: true }) revokedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true }) lastUsedAt!: string | null;
+}
+
+export class AuditEntryDto implements AuditEntry {
+  @ApiProperty() position!: number;
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty() streamId!: string;
+  @ApiProperty() streamVersion!: number;
+  @ApiProperty({ nullable: true }) projectId!: string | null;
+  @ApiProperty({ type: 'object', properties: { type: { type: 'string' }, id: { type: 'string' } } }) actor!: AuditEntry['actor'];
+  @ApiProperty({ nullable: true }) requestId!: string | null;
+  @ApiProperty() correlationId!: string;
+  @ApiProperty({ format: 'date-time' }) time!: string;
+}

@@ -1,0 +1,75 @@
+import { DomainError, type AccessTokenClaims } from '@camel/contracts';
+import { JwtService } from '@nestjs/jwt';
+import { createHmac, hkdfSync } from 'node:crypto';
+import { sameDigest } from './credentials';
+
+const ALGORITHM = 'HS256';
+
+export const TOKEN_EXPIRED = 'auth.token-expired';
+export const TOKEN_INVALID = 'auth.token-invalid';
+
+/**
+ * Access tokens: JWT HS256 signed with JWT_SECRET (or the generated secret), verified with the
+ * algorithm pinned (no `none`, no RS/HS confusion). Refresh tokens: `<sessionId>.<generation>.<mac>`
+ * with an HMAC under a key derived from the same secret, so spent tokens are recognised as authentic
+ * (and their reuse detected) without storing them.
+ */
+export class TokenService {
+  private readonly jwt = new JwtService();
+  private readonly refreshKey: Buffer;
+
+  constructor(
+    private readonly secret: string,
+    readonly accessTtlSeconds: number,
+    readonly refreshTtlSeconds: number,
+  ) {
+    this.refreshKey = Buffer.from(hkdfSync('sha256', secret, '', 'camel-extensions refresh token v1', 32));
+  }
+
+  signAccess(userId: string, sessionId: string, now: Date): string {
+    const iat = Math.floor(now.getTime() / 1000);
+    const claims: AccessTokenClaims = { sub: userId, sid: sessionId, iat, exp: iat + this.accessTtlSeconds, typ: 'access' };
+    return this.jwt.sign(claims, { secret: this.secret, algorithm: ALGORITHM });
+  }
+
+  /** The claims of a valid access token, or a 401 saying why not. */
+  verifyAccess(token: string, now: Date): AccessTokenClaims {
+    let claims: Partial<AccessTokenClaims>;
+    try {
+      claims = this.jwt.verify<AccessTokenClaims>(token, {
+        secret: this.secret,
+        algorithms: [ALGORITHM],
+        clockTimestamp: Math.floor(now.getTime() / 1000),
+      });
+    } catch (error) {
+      if ((error as Error).name === 'TokenExpiredError') throw DomainError.unauthorized(TOKEN_EXPIRED, 'the access token has expired; refresh it');
+      throw DomainError.unauthorized(TOKEN_INVALID, 'the access token is not valid');
+    }
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.exp !== 'number') {
+      throw DomainError.unauthorized(TOKEN_INVALID, 'the access token is not valid');
+    }
+    return claims as AccessTokenClaims;
+  }
+
+  refreshToken(sessionId: string, generation: number): string {
+    return `${sessionId}.${generation}.${this.mac(sessionId, generation)}`;
+  }
+
+  /** Session and generation of an authentic refresh token; anything else is a 401. */
+  parseRefresh(token: unknown): { sessionId: string; generation: number } {
+    const invalid = DomainError.unauthorized('auth.session-invalid', 'the refresh token is not valid; sign in again');
+    if (typeof token !== 'string' || token.length > 200) throw invalid;
+    const match = /^([0-9a-f-]{36})\.(\d{1,9})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!match) throw invalid;
+    const [, sessionId, gen, mac] = match;
+    const generation = Number(gen);
+    if (!sameDigest(Buffer.from(mac, 'base64url').toString('hex'), Buffer.from(this.mac(sessionId, generation), 'base64url').toString('hex'))) {
+      throw invalid;
+    }
+    return { sessionId, generation };
+  }
+
+  private mac(sessionId: string, generation: number): string {
+    return createHmac('sha256', this.refreshKey).update(`${sessionId}.${generation}`).digest('base64url');
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * Identity: users, sessions, project membership and API keys — the events, the read models as the
+ * API returns them, and the request bodies. Secrets (passwords, refresh tokens, API keys, invite and
+ * reset tokens) never appear in any of these events or views; see docs/security.md.
+ */
+import type { Actor, DomainEvent } from './event-envelope';
+import type { GlobalRole, Permission, ProjectRole } from './permissions';
+
+export const USER_STREAM_TYPE = 'user';
+export const SESSION_STREAM_TYPE = 'session';
+export const API_KEY_STREAM_TYPE = 'api-key';
+
+export const userStreamId = (userId: string): string => `user-${userId}`;
+export const sessionStreamId = (sessionId: string): string => `session-${sessionId}`;
+export const apiKeyStreamId = (keyId: string): string => `api-key-${keyId}`;
+
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 1024;
+export const USER_NAME_MAX_LENGTH = 100;
+export const EMAIL_MAX_LENGTH = 254;
+export const API_KEY_NAME_MAX_LENGTH = 100;
+
+/** API keys are shown once; they start with this so scanners and the guard recognise them. */
+export const API_KEY_PREFIX = 'camel_';
+/** Name of the HttpOnly cookie that carries the refresh token for the console (path /api/auth). */
+export const REFRESH_COOKIE = 'camel_refresh';
+
+export type UserStatus = 'invited' | 'active' | 'disabled';
+export type PasswordChangeReason = 'initial' | 'invite-accepted' | 'reset' | 'changed';
+export type SessionRevokeReason = 'logout' | 'refresh-reuse';
+
+// ---- events -------------------------------------------------------------------------------------
+
+export type UserCreated = DomainEvent<
+  'UserCreated',
+  { userId: string; email: string; name: string; globalRole: GlobalRole | null; status: 'invited' | 'active' }
+>;
+export type UserRenamed = DomainEvent<'UserRenamed', { userId: string; name: string }>;
+export type UserGlobalRoleChanged = DomainEvent<
+  'UserGlobalRoleChanged',
+  { userId: string; globalRole: GlobalRole | null; previousRole: GlobalRole | null }
+>;
+/** A password was set; the hash lives in the credential table, never in the log. */
+export type UserPasswordSet = DomainEvent<'UserPasswordSet', { userId: string; reason: PasswordChangeReason }>;
+/** A one-time reset (or invite) link was issued; the token itself is shown once to the issuer. */
+export type UserPasswordResetIssued = DomainEvent<'UserPasswordResetIssued', { userId: string; expiresAt: string }>;
+export type UserDisabled = DomainEvent<'UserDisabled', { userId: string }>;
+export type UserEnabled = DomainEvent<'UserEnabled', { userId: string }>;
+
+export type UserEvent =
+  | UserCreated
+  | UserRenamed
+  | UserGlobalRoleChanged
+  | UserPasswordSet
+  | UserPasswordResetIssued
+  | UserDisabled
+  | UserEnabled;
+export type UserEventType = UserEvent['type'];
+export const USER_EVENT_TYPES: readonly UserEventType[] = [
+  'UserCreated',
+  'UserRenamed',
+  'UserGlobalRoleChanged',
+  'UserPasswordSet',
+  'UserPasswordResetIssued',
+  'UserDisabled',
+  'UserEnabled',
+];
+
+export type SessionStarted = DomainEvent<'SessionStarted', { sessionId: string; userId: string; expiresAt: string }>;
+/** The refresh token was rotated: `generation` is the new token's; every older one is spent. */
+export type SessionRefreshed = DomainEvent<'SessionRefreshed', { sessionId: string; userId: string; generation: number; expiresAt: string }>;
+export type SessionRevoked = DomainEvent<'SessionRevoked', { sessionId: string; userId: string; reason: SessionRevokeReason }>;
+export type SessionEvent = SessionStarted | SessionRefreshed | SessionRevoked;
+export type SessionEventType = SessionEvent['type'];
+export const SESSION_EVENT_TYPES: readonly SessionEventType[] = ['SessionStarted', 'SessionRefreshed', 'SessionRevoked'];
+
+export type ProjectMemberAdded = DomainEvent<'ProjectMemberAdded', { projectId: string; userId: string; role: ProjectRole }>;
+export type ProjectMemberRoleChanged = DomainEvent<
+  'ProjectMemberRoleChanged',
+  { projectId: string; userId: string; role: ProjectRole; previousRole: ProjectRole }
+>;
+export type ProjectMemberRemoved = DomainEvent<'ProjectMemberRemoved', { projectId: string; userId: string; previousRole: ProjectRole }>;
+export type ProjectMemberEvent = ProjectMemberAdded | ProjectMemberRoleChanged | ProjectMemberRemoved;
+export type ProjectMemberEventType = ProjectMemberEvent['type'];
+export const PROJECT_MEMBER_EVENT_TYPES: readonly ProjectMemberEventType[] = [
+  'ProjectMemberAdded',
+  'ProjectMemberRoleChanged',
+  'ProjectMemberRemoved',
+];
+
+export type ApiKeyCreated = DomainEvent<
+  'ApiKeyCreated',
+  { keyId: string; projectId: string; name: string; role: ProjectRole; prefix: string }
+>;
+export type ApiKeyRevoked = DomainEvent<'ApiKeyRevoked', { keyId: string; projectId: string }>;
+export type ApiKeyEvent = ApiKeyCreated | ApiKeyRevoked;
+export type ApiKeyEventType = ApiKeyEvent['type'];
+export const API_KEY_EVENT_TYPES: readonly ApiKeyEventType[] = ['ApiKeyCreated', 'ApiKeyRevoked'];
+
+// ---- auth ---------------------------------------------------------------------------------------
+
+export interface LoginRequest {
+  readonly email: string;
+  readonly password: string;
+}
+
+/** `refreshToken` may be omitted by browsers, which send the HttpOnly cookie instead. */
+export interface RefreshRequest {
+  readonly refreshToken?: string;
+}
+
+export interface AcceptInviteRequest {
+  /** The one-time invite or reset token. */
+  readonly token: string;
+  readonly password: string;
+}
+
+export interface ChangePasswordRequest {
+  readonly currentPassword: string;
+  readonly newPassword: string;
+}
+
+export interface Membership {
+  readonly projectId: string;
+  readonly projectName: string;
+  readonly role: ProjectRole;
+}
+
+/** Who the caller is and what it may do: the console hides what is not listed here. */
+export interface Me {
+  readonly actor: Actor;
+  /** Users only. */
+  readonly email?: string;
+  readonly name: string;
+  readonly globalRole: GlobalRole | null;
+  readonly memberships: readonly Membership[];
+  /** Permissions that need no project (owner: all of them). */
+  readonly globalPermissions: readonly Permission[];
+}
+
+export interface TokenResponse {
+  readonly tokenType: 'Bearer';
+  readonly accessToken: string;
+  /** Seconds until the access token expires. */
+  readonly expiresIn: number;
+  /** Rotates on every refresh; presenting a spent one revokes the whole session. */
+  readonly refreshToken: string;
+  readonly refreshExpiresAt: string;
+  readonly me: Me;
+}
+
+/** Claims of the access token (JWT, HS256). */
+export interface AccessTokenClaims {
+  readonly sub: string;
+  readonly sid: string;
+  readonly iat: number;
+  readonly exp: number;
+  readonly typ: 'access';
+}
+
+// ---- users (owner) ------------------------------------------------------------------------------
+
+export interface UserView {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly globalRole: GlobalRole | null;
+  readonly status: UserStatus;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly lastLoginAt: string | null;
+  readonly version: number;
+}
+
+export interface CreateUserRequest {
+  readonly email: string;
+  readonly name: string;
+  readonly globalRole?: GlobalRole | null;
+  /** Omit to invite: the response then carries a one-time invite token. */
+  readonly password?: string;
+}
+
+export interface UpdateUserRequest {
+  readonly name?: string;
+  readonly globalRole?: GlobalRole | null;
+}
+
+export interface UserCreatedResponse {
+  readonly id: string;
+  readonly version: number;
+  readonly position: number;
+  /** Present for invitations: shown once, hand it to the user (console: /accept-invite?token=…). */
+  readonly inviteToken?: string;
+  readonly inviteExpiresAt?: string;
+}
+
+export interface PasswordResetResponse {
+  readonly id: string;
+  readonly position: number;
+  /** Shown once. */
+  readonly resetToken: string;
+  readonly expiresAt: string;
+}
+
+// ---- members ------------------------------------------------------------------------------------
+
+export interface MemberView {
+  readonly projectId: string;
+  readonly userId: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: ProjectRole;
+  readonly addedAt: string;
+  readonly updatedAt: string;
+}
+
+export interface AddMemberRequest {
+  /** One of userId or email. */
+  readonly userId?: string;
+  readonly email?: string;
+  readonly role: ProjectRole;
+}
+
+export interface ChangeMemberRoleRequest {
+  readonly role: ProjectRole;
+}
+
+// ---- API keys -----------------------------------------------------------------------------------
+
+export interface ApiKeyView {
+  readonly id: string;
+  readonly projectId: string;
+  readonly name: string;
+  readonly role: ProjectRole;
+  /** First characters of the key, to recognise it; never enough to use it. */
+  readonly prefix: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly revokedAt: string | null;
+  readonly lastUsedAt: string | null;
+}
+
+export interface CreateApiKeyRequest {
+  readonly name: string;
+  readonly role: ProjectRole;
+}
+
+export interface ApiKeyCreatedResponse {
+  readonly id: string;
+  readonly position: number;
+  /** The whole key, shown this once. Send it as `Authorization: Bearer <key>`. */
+  readonly key: string;
+  readonly view: ApiKeyView;
+}
+
+// ---- audit --------------------------------------------------------------------------------------
+
+export interface AuditEntry {
+  readonly position: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly projectId: string | null;
+  readonly actor: Actor;
+  readonly requestId: string | null;
+  readonly correlationId: string;
+  readonly time: string;
+}
+
+export interface AuditQuery {
+  /** `type:id`, e.g. `user:…` or `api-key:…`. */
+  readonly actor?: string;
+  readonly projectId?: string;
+  /** Exact event type or a family prefix ending in `*` (e.g. `Project*`). */
+  readonly type?: string;
+  /** ISO-8601, inclusive. */
+  readonly from?: string;
+  /** ISO-8601, exclusive. */
+  readonly to?: string;
+  /** Newest first; pass the previous page's `nextBefore` to page back. */
+  readonly before?: number;
+  readonly limit?: number;
+}
+
+export interface AuditPage {
+  readonly entries: readonly AuditEntry[];
+  /** Position to pass as `before` for the next (older) page; null at the start of the log. */
+  readonly nextBefore: number | null;
+}
+
+export interface AuditVerifyResult {
+  readonly ok: boolean;
+  readonly eventsChecked: number;
+  readonly streamsChecked: number;
+  /** The first broken link in log order, or null when every chain is intact. */
+  readonly firstBroken: {
+    readonly streamId: string;
+    readonly streamVersion: number;
+    readonly position: number;
+    readonly reason: 'hash-mismatch' | 'version-gap';
+  } | null;
+  readonly brokenStreams: number;
+  readonly checkedAt: string;
+}
