@@ -9,6 +9,8 @@ export interface SubscriptionSink {
   caughtUp(position: number): void;
   /** The subscription ended (client too slow, or a read failed); nothing after `position` was sent. */
   resync(position: number, reason: 'slow-consumer' | 'server-error'): void;
+  /** Per-event access check (the topic may span projects); evaluated when the event is queued. */
+  visible?(event: RecordedEvent): boolean;
 }
 
 export interface SubscriptionLimits {
@@ -63,6 +65,11 @@ export class ClientSubscription implements FanoutListener {
   ) {
     this.cursor = after;
     this.lastSent = after;
+  }
+
+  /** Position up to which the client has been sent everything of the topic. */
+  get sentPosition(): number {
+    return this.lastSent;
   }
 
   get state(): Mode {
@@ -150,7 +157,7 @@ export class ClientSubscription implements FanoutListener {
     const last = events[events.length - 1].position;
     if (last <= this.cursor) return;
     for (const event of events) {
-      if (event.position > this.cursor && matchesTopic(this.topic, event)) this.queue.push(event);
+      if (event.position > this.cursor && matchesTopic(this.topic, event) && (this.sink.visible?.(event) ?? true)) this.queue.push(event);
     }
     this.cursor = last;
   }

@@ -1,5 +1,10 @@
 import {
+  DomainError,
   LIVE_EVENTS_PATH,
+  permissions,
+  type ApiErrorBody,
+  type AuthExpiredMessage,
+  type RecordedEvent,
   LiveClientMessage,
   LiveServerMessage,
   type LiveClientToServerEvents,
@@ -8,7 +13,8 @@ import {
   type SubscribeReply,
 } from '@camel/contracts';
 import type { EventStore } from '@camel/event-store';
-import { APP_CONFIG, EVENT_STORE, type AppConfig } from '@camel/server';
+import type { ProjectionRunner } from '@camel/event-store';
+import { APP_CONFIG, EVENT_STORE, PROJECTION_RUNNER, type AppConfig } from '@camel/server';
 import { Inject, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -18,14 +24,49 @@ import {
   WebSocketServer,
   type OnGatewayConnection,
   type OnGatewayDisconnect,
+  type OnGatewayInit,
 } from '@nestjs/websockets';
+import { IdentityService } from '../identity/identity.service';
+import { can, isOwner, type Principal } from '../identity/principal';
 import type { Server, Socket } from 'socket.io';
 import { ClientSubscription, DEFAULT_LIMITS, type SubscriptionLimits } from './client-subscription';
 import { EventFanout } from './event-fanout';
 import { sendEventsFrame } from './events-frame';
 import { parseSubscribeRequest } from './subscribe-request';
 
-type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, object, { subscriptions?: Map<string, ClientSubscription> }>;
+interface SocketData {
+  subscriptions?: Map<string, ClientSubscription>;
+  principal?: Principal;
+  /** Kept in memory only, to re-check the credential when access changes. */
+  token?: string;
+  expiryTimer?: NodeJS.Timeout;
+}
+type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, object, SocketData>;
+
+/** Events after which the principals they name are resolved again (access may have changed). */
+const ACCESS_EVENTS = new Set([
+  'ProjectMemberAdded',
+  'ProjectMemberRoleChanged',
+  'ProjectMemberRemoved',
+  'UserDisabled',
+  'UserGlobalRoleChanged',
+  'UserPasswordResetIssued',
+  'SessionRevoked',
+  'ApiKeyRevoked',
+]);
+
+const EXPIRY_REASON: Record<string, AuthExpiredMessage['reason']> = {
+  'auth.token-expired': 'token-expired',
+  'auth.user-disabled': 'user-disabled',
+  'auth.api-key-invalid': 'api-key-revoked',
+};
+
+/** Events without a project (users, sessions) are visible to owners only. */
+export function mayReceive(principal: Principal, event: RecordedEvent): boolean {
+  if (isOwner(principal)) return true;
+  const projectId = event.metadata.projectId;
+  return projectId !== undefined && can(principal, permissions.subscribeEvents, projectId);
+}
 
 /** Subscriptions one connection may hold at once. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 64;
@@ -33,36 +74,79 @@ export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 64;
 /**
  * socket.io endpoint for live events. Every connection shares the process's one tail subscription
  * (EventFanout); each client subscription catches up from its own position, then follows live, with
- * a bounded buffer. Permissions per topic arrive with identity (issue C).
+ * a bounded buffer. The handshake needs an access token or API key; a client receives only events of
+ * projects where it holds events:subscribe (owners: all). When access changes (membership, disable,
+ * revocation) the affected sockets are re-checked; an expiring token ends its connection.
  */
 @WebSocketGateway({ path: LIVE_EVENTS_PATH, serveClient: false })
-export class LiveEventsGateway implements OnGatewayConnection, OnGatewayDisconnect, OnApplicationBootstrap, OnApplicationShutdown {
+export class LiveEventsGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationBootstrap, OnApplicationShutdown
+{
   @WebSocketServer() readonly server!: Server<LiveClientToServerEvents, LiveServerToClientEvents, object, LiveSocket['data']>;
   private readonly logger = new Logger('LiveEvents');
   private readonly fanout: EventFanout;
   private readonly limits: SubscriptionLimits;
 
+  private readonly accessWatcher = { onLive: (events: readonly RecordedEvent[]) => this.onAccessEvents(events) };
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+    private readonly identity: IdentityService,
   ) {
     this.fanout = new EventFanout(store, this.logger);
     this.limits = { ...DEFAULT_LIMITS, bufferLimit: config.liveBufferLimit };
   }
 
+  /** Handshake authentication: a refused connection gets connect_error with an ApiErrorBody as `data`. */
+  afterInit(server: Server): void {
+    server.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      this.identity
+        .authenticate(typeof token === 'string' ? token : undefined)
+        .then((principal) => {
+          const data = socket.data as SocketData;
+          data.principal = principal;
+          data.token = token as string;
+          next();
+        })
+        .catch((error: unknown) => {
+          const refused = new Error(error instanceof Error ? error.message : 'unauthorized') as Error & { data?: ApiErrorBody };
+          refused.data = {
+            statusCode: 401,
+            error: 'Unauthorized',
+            message: refused.message,
+            code: error instanceof DomainError ? error.code : 'auth.required',
+          };
+          if (!(error instanceof DomainError)) this.logger.error(`handshake check failed: ${(error as Error).stack}`);
+          next(refused);
+        });
+    });
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await this.fanout.start();
+    this.fanout.add(this.accessWatcher);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.fanout.remove(this.accessWatcher);
     await this.fanout.stop();
   }
 
   handleConnection(socket: LiveSocket): void {
     socket.data.subscriptions = new Map();
+    const expiresAt = socket.data.principal?.expiresAt;
+    if (expiresAt !== undefined) {
+      // Capped so a long-lived token does not overflow the timer (it is re-armed on re-checks).
+      const delay = Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1);
+      socket.data.expiryTimer = setTimeout(() => this.expel(socket, 'token-expired'), delay);
+    }
   }
 
   handleDisconnect(socket: LiveSocket): void {
+    clearTimeout(socket.data.expiryTimer);
     for (const subscription of socket.data.subscriptions?.values() ?? []) subscription.close();
     socket.data.subscriptions?.clear();
   }
@@ -72,6 +156,17 @@ export class LiveEventsGateway implements OnGatewayConnection, OnGatewayDisconne
     const parsed = parseSubscribeRequest(body);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { subscriptionId, topic, after } = parsed.value;
+    const principal = socket.data.principal;
+    if (!principal) return { ok: false, error: { statusCode: 401, error: 'Unauthorized', code: 'auth.required', message: 'not authenticated' } };
+    if (topic.kind === 'project' && !can(principal, permissions.subscribeEvents, topic.projectId)) {
+      const member = principal.roles.has(topic.projectId);
+      return {
+        ok: false,
+        error: member
+          ? { statusCode: 403, error: 'Forbidden', code: 'auth.forbidden', message: 'you lack the events:subscribe permission in this project' }
+          : { statusCode: 404, error: 'Not Found', code: 'project.not-found', message: `project ${topic.projectId} does not exist` },
+      };
+    }
     const subscriptions = (socket.data.subscriptions ??= new Map<string, ClientSubscription>());
     // Resubscribing under the same id replaces the old subscription (a client resuming after resync).
     subscriptions.get(subscriptionId)?.close();
@@ -96,6 +191,10 @@ export class LiveEventsGateway implements OnGatewayConnection, OnGatewayDisconne
           if (!sendEventsFrame(socket, message, acknowledged)) socket.emit(LiveServerMessage.Events, message, acknowledged);
         },
         caughtUp: (position) => socket.emit(LiveServerMessage.CaughtUp, { subscriptionId, position }),
+        visible: (event) => {
+          const current = socket.data.principal;
+          return current !== undefined && mayReceive(current, event);
+        },
         resync: (position, reason) => {
           if (reason === 'slow-consumer') {
             this.logger.warn(`subscription ${subscriptionId} of ${socket.id} fell behind; told to resync from ${position}`);
@@ -110,6 +209,52 @@ export class LiveEventsGateway implements OnGatewayConnection, OnGatewayDisconne
     subscriptions.set(subscriptionId, subscription);
     subscription.start();
     return { ok: true, subscriptionId, head: this.fanout.position };
+  }
+
+  /** Disconnects a socket whose credential stopped being valid, telling it why first. */
+  private expel(socket: LiveSocket, reason: AuthExpiredMessage['reason']): void {
+    socket.emit(LiveServerMessage.AuthExpired, { reason });
+    socket.disconnect(true);
+  }
+
+  private onAccessEvents(events: readonly RecordedEvent[]): void {
+    const users = new Set<string>();
+    const keys = new Set<string>();
+    for (const event of events) {
+      if (!ACCESS_EVENTS.has(event.type)) continue;
+      const data = event.data as { userId?: string; keyId?: string };
+      if (data.userId) users.add(data.userId);
+      if (data.keyId) keys.add(data.keyId);
+    }
+    if (users.size === 0 && keys.size === 0) return;
+    const position = events[events.length - 1].position;
+    void this.recheck(position, (principal) =>
+      (principal.userId !== undefined && users.has(principal.userId)) || (principal.keyId !== undefined && keys.has(principal.keyId)),
+    );
+  }
+
+  /** Re-resolves the affected sockets' credentials once the identity read model has the change. */
+  private async recheck(position: number, affected: (principal: Principal) => boolean): Promise<void> {
+    await this.projections.waitFor(position, { names: ['identity'], timeoutMs: 10_000 });
+    for (const socket of this.server.sockets.sockets.values()) {
+      const principal = socket.data.principal;
+      if (!principal || !affected(principal)) continue;
+      try {
+        const updated = await this.identity.authenticate(socket.data.token);
+        socket.data.principal = updated;
+        for (const [id, subscription] of socket.data.subscriptions ?? []) {
+          const topic = subscription.topic;
+          if (topic.kind === 'project' && !can(updated, permissions.subscribeEvents, topic.projectId)) {
+            subscription.close();
+            socket.data.subscriptions?.delete(id);
+            socket.emit(LiveServerMessage.SubscriptionEnded, { subscriptionId: id, position: subscription.sentPosition, reason: 'forbidden' });
+          }
+        }
+      } catch (error) {
+        const code = error instanceof DomainError ? error.code : '';
+        this.expel(socket as LiveSocket, EXPIRY_REASON[code] ?? 'session-revoked');
+      }
+    }
   }
 
   @SubscribeMessage(LiveClientMessage.Unsubscribe)

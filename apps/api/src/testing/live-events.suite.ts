@@ -80,12 +80,12 @@ export function liveEventsSuite(engine: Engine): void {
   const clients: LiveEventsClient[] = [];
   const sockets: RawSocket[] = [];
   const newClient = () => {
-    const client = new LiveEventsClient({ url: api.baseUrl, reconnectionDelayMs: 50, reconnectionDelayMaxMs: 200 });
+    const client = new LiveEventsClient({ url: api.baseUrl, token: api.ownerToken, reconnectionDelayMs: 50, reconnectionDelayMaxMs: 200 });
     clients.push(client);
     return client;
   };
   const rawSocket = () => {
-    const socket: RawSocket = io(api.baseUrl, { path: LIVE_EVENTS_PATH, transports: ['websocket'] });
+    const socket: RawSocket = io(api.baseUrl, { path: LIVE_EVENTS_PATH, transports: ['websocket'], auth: { token: api.ownerToken } });
     sockets.push(socket);
     return socket;
   };
