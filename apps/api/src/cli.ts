@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { openEventStore, ProjectionRunner, type EventStore, type VerifyReport } from '@camel/event-store';
 import { ConfigError, loadConfig } from '@camel/server';
 import { SingleBar } from 'cli-progress';
+import { CredentialStore } from './identity/credentials';
 import { API_PROJECTIONS } from './projections';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -72,7 +73,10 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'migrate':
-      await withStore((store) => runner(store).prepare());
+      await withStore(async (store) => {
+        await runner(store).prepare();
+        await new CredentialStore(store.db).migrate();
+      });
       console.log('migrations applied');
       return 0;
     case 'projections':

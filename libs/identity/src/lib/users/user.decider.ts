@@ -49,7 +49,8 @@ export type UserState =
 const GLOBAL_ROLES: readonly (GlobalRole | null)[] = ['owner', null];
 
 // Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the mail server's call.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// eslint-disable-next-line no-control-regex
+const EMAIL = /^[^\s@\u0000-\u001f\u007f]+@[^\s@\u0000-\u001f\u007f]+\.[^\s@\u0000-\u001f\u007f]+$/;
 
 /** Emails are compared case-insensitively and stored lower-case. */
 export function normalizeEmail(raw: unknown): string {
