@@ -1,5 +1,5 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
-import { ChangeDetectionStrategy, Component, inject, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, viewChild } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatListModule } from '@angular/material/list';
@@ -7,10 +7,15 @@ import { MatSidenav, MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { map } from 'rxjs';
+import { AuthService } from './core/auth.service';
 import { ConnectionStatusComponent } from './layout/connection-status.component';
 import { NAV_ITEMS } from './layout/nav-items';
+import { UserMenuComponent } from './layout/user-menu.component';
 
-/** The shell: toolbar, section navigation (a drawer on narrow screens) and the routed page. */
+/**
+ * The shell: toolbar, section navigation (a drawer on narrow screens) and the routed page. Signed
+ * out (sign-in, invitation links), only the page; signed in, the sections the user may open.
+ */
 @Component({
   selector: 'camel-root',
   imports: [
@@ -22,19 +27,20 @@ import { NAV_ITEMS } from './layout/nav-items';
     MatListModule,
     MatButtonModule,
     ConnectionStatusComponent,
+    UserMenuComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <a class="skip-link" href="#main-content">Skip to content</a>
     <mat-toolbar class="toolbar" role="banner">
-      @if (narrow()) {
+      @if (narrow() && signedIn()) {
         <button
           mat-icon-button
           type="button"
           aria-label="Toggle navigation"
-          [attr.aria-expanded]="sidenav().opened"
+          [attr.aria-expanded]="sidenav()?.opened"
           aria-controls="camel-sidenav"
-          (click)="sidenav().toggle()"
+          (click)="sidenav()?.toggle()"
         >
           <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
             <path fill="currentColor" d="M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z" />
@@ -44,42 +50,54 @@ import { NAV_ITEMS } from './layout/nav-items';
       <a class="brand" routerLink="/projects">CAMEL Extensions</a>
       <span class="subtitle">Admin console</span>
       <span class="spacer"></span>
-      <camel-connection-status />
-      <a mat-button class="sign-in" routerLink="/sign-in">Sign in</a>
+      @if (signedIn()) {
+        <camel-connection-status />
+        <camel-user-menu />
+      }
     </mat-toolbar>
 
-    <mat-sidenav-container class="container">
-      <mat-sidenav
-        id="camel-sidenav"
-        class="sidenav"
-        [mode]="narrow() ? 'over' : 'side'"
-        [opened]="!narrow()"
-        [fixedInViewport]="false"
-      >
-        <nav aria-label="Sections">
-          <mat-nav-list>
-            @for (item of navItems; track item.path) {
-              <a
-                mat-list-item
-                [routerLink]="item.path"
-                routerLinkActive
-                #link="routerLinkActive"
-                [activated]="link.isActive"
-                ariaCurrentWhenActive="page"
-                [attr.data-testid]="'nav-' + item.path"
-                (click)="closeIfNarrow()"
-                >{{ item.label }}</a
-              >
-            }
-          </mat-nav-list>
-        </nav>
-      </mat-sidenav>
-      <mat-sidenav-content>
-        <main id="main-content" class="content" tabindex="-1">
+    @if (signedIn()) {
+      <mat-sidenav-container class="container">
+        <mat-sidenav
+          id="camel-sidenav"
+          class="sidenav"
+          [mode]="narrow() ? 'over' : 'side'"
+          [opened]="!narrow()"
+          [fixedInViewport]="false"
+        >
+          <nav aria-label="Sections">
+            <mat-nav-list>
+              @for (item of navItems(); track item.path) {
+                <a
+                  mat-list-item
+                  [routerLink]="item.path"
+                  routerLinkActive
+                  #link="routerLinkActive"
+                  [activated]="link.isActive"
+                  ariaCurrentWhenActive="page"
+                  [attr.data-testid]="'nav-' + item.path"
+                  (click)="closeIfNarrow()"
+                  >{{ item.label }}</a
+                >
+              }
+            </mat-nav-list>
+          </nav>
+        </mat-sidenav>
+        <mat-sidenav-content>
+          <main id="main-content" class="content" tabindex="-1">
+            <router-outlet />
+          </main>
+        </mat-sidenav-content>
+      </mat-sidenav-container>
+    } @else {
+      <main id="main-content" class="content signed-out" tabindex="-1">
+        @if (auth.status() === 'restoring') {
+          <p class="camel-muted" role="status" data-testid="session-restoring">Loading…</p>
+        } @else {
           <router-outlet />
-        </main>
-      </mat-sidenav-content>
-    </mat-sidenav-container>
+        }
+      </main>
+    }
   `,
   styles: `
     :host {
@@ -109,6 +127,10 @@ import { NAV_ITEMS } from './layout/nav-items';
     .container {
       flex: 1;
     }
+    .signed-out {
+      flex: 1;
+      overflow: auto;
+    }
     .sidenav {
       width: 200px;
     }
@@ -128,8 +150,7 @@ import { NAV_ITEMS } from './layout/nav-items';
       background: var(--mat-sys-surface);
     }
     @media (max-width: 599.98px) {
-      .subtitle,
-      .sign-in {
+      .subtitle {
         display: none;
       }
       .content {
@@ -139,8 +160,17 @@ import { NAV_ITEMS } from './layout/nav-items';
   `,
 })
 export class AppComponent {
-  protected readonly navItems = NAV_ITEMS;
-  protected readonly sidenav = viewChild.required(MatSidenav);
+  protected readonly auth = inject(AuthService);
+  protected readonly signedIn = this.auth.signedIn;
+  /** Only the sections the user may open (the routes refuse the others too). */
+  protected readonly navItems = computed(() => {
+    return NAV_ITEMS.filter((item) => {
+      if (!item.requires) return true;
+      const { permission, scope } = item.requires;
+      return scope === 'global' ? this.auth.canGlobally(permission) : this.auth.canAnywhere(permission);
+    });
+  });
+  protected readonly sidenav = viewChild(MatSidenav);
   protected readonly narrow = toSignal(
     inject(BreakpointObserver)
       .observe('(max-width: 839.98px)')
@@ -149,6 +179,6 @@ export class AppComponent {
   );
 
   protected closeIfNarrow(): void {
-    if (this.narrow()) void this.sidenav().close();
+    if (this.narrow()) void this.sidenav()?.close();
   }
 }

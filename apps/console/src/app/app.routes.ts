@@ -1,33 +1,80 @@
-import type { Route, Routes } from '@angular/router';
-import { NAV_ITEMS } from './layout/nav-items';
+import type { CanActivateFn, Route, Routes } from '@angular/router';
+import { permissions } from '@camel/contracts';
+import { permissionGuard, signedInGuard, signedOutGuard } from './core/auth.guards';
+import { NAV_ITEMS, type NavItem } from './layout/nav-items';
 
 const TITLE = 'CAMEL Extensions';
+
+const guardOf = (item: NavItem): CanActivateFn[] =>
+  item.requires ? [permissionGuard(item.requires.permission, item.requires.scope)] : [];
+const nav = (path: string): NavItem => {
+  const item = NAV_ITEMS.find((candidate) => candidate.path === path);
+  if (!item) throw new Error(`no nav item ${path}`);
+  return item;
+};
 
 /** Sections a later issue builds: one shared placeholder page, named by the route data. */
 const placeholderRoutes: Route[] = NAV_ITEMS.filter((item) => item.placeholder).map((item) => ({
   path: item.path,
   title: `${item.label} · ${TITLE}`,
   data: { section: item.label },
+  canActivate: guardOf(item),
   loadComponent: () => import('./pages/placeholder.page').then((m) => m.PlaceholderPage),
 }));
 
 export const appRoutes: Routes = [
-  { path: '', pathMatch: 'full', redirectTo: 'projects' },
   {
     path: 'sign-in',
     title: `Sign in · ${TITLE}`,
-    loadComponent: () => import('./pages/sign-in.page').then((m) => m.SignInPage),
+    canActivate: [signedOutGuard],
+    loadComponent: () => import('./pages/auth/sign-in.page').then((m) => m.SignInPage),
   },
   {
-    path: 'projects',
-    title: `Projects · ${TITLE}`,
-    loadComponent: () => import('./pages/projects/projects.page').then((m) => m.ProjectsPage),
+    path: 'accept-invite',
+    title: `Set your password · ${TITLE}`,
+    loadComponent: () => import('./pages/auth/accept-invite.page').then((m) => m.AcceptInvitePage),
   },
   {
-    path: 'status',
-    title: `Health · ${TITLE}`,
-    loadComponent: () => import('./pages/status/status.page').then((m) => m.StatusPage),
+    path: '',
+    canActivateChild: [signedInGuard],
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'projects' },
+      {
+        path: 'projects',
+        title: `Projects · ${TITLE}`,
+        loadComponent: () => import('./pages/projects/projects.page').then((m) => m.ProjectsPage),
+      },
+      {
+        path: 'projects/:projectId/members',
+        title: `Members · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readProject, 'project')],
+        loadComponent: () => import('./pages/members/members.page').then((m) => m.MembersPage),
+      },
+      {
+        path: 'projects/:projectId/api-keys',
+        title: `API keys · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.manageApiKeys, 'project')],
+        loadComponent: () => import('./pages/api-keys/api-keys.page').then((m) => m.ApiKeysPage),
+      },
+      {
+        path: 'admin',
+        title: `Users · ${TITLE}`,
+        canActivate: guardOf(nav('admin')),
+        loadComponent: () => import('./pages/admin/users.page').then((m) => m.UsersPage),
+      },
+      {
+        path: 'audit',
+        title: `Audit · ${TITLE}`,
+        canActivate: guardOf(nav('audit')),
+        loadComponent: () => import('./pages/audit/audit.page').then((m) => m.AuditPage),
+      },
+      {
+        path: 'status',
+        title: `Health · ${TITLE}`,
+        loadComponent: () => import('./pages/status/status.page').then((m) => m.StatusPage),
+      },
+      ...placeholderRoutes,
+      { path: '**', redirectTo: 'projects' },
+    ],
   },
-  ...placeholderRoutes,
-  { path: '**', redirectTo: 'projects' },
 ];

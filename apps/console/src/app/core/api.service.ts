@@ -1,16 +1,40 @@
 import { Injectable, inject } from '@angular/core';
-import type { CommandAccepted, CreateProjectRequest, ProjectList, ProjectStatus, ReadinessReport } from '@camel/contracts';
-import { ApiClient } from '@camel/console-data-access';
+import type {
+  AddMemberRequest,
+  ApiKeyCreatedResponse,
+  ApiKeyView,
+  AuditPage,
+  AuditQuery,
+  AuditVerifyResult,
+  CommandAccepted,
+  CreateApiKeyRequest,
+  CreateProjectRequest,
+  CreateUserRequest,
+  MemberView,
+  PasswordResetResponse,
+  ProjectList,
+  ProjectRole,
+  ProjectStatus,
+  ReadinessReport,
+  UpdateUserRequest,
+  UserCreatedResponse,
+  UserView,
+} from '@camel/contracts';
+import { ApiError, type ReadList } from '@camel/console-data-access';
+import { API_CLIENT } from './api-client';
 import { ToastService } from './toast.service';
 
 /**
  * The api's REST client for components. Every failed request shows the server's message in a toast
  * and rejects with an `ApiError`, so a caller only handles what it shows in place (field errors).
+ * A final 401 is not toasted: the session has ended and `AuthService` says so on the sign-in page.
  */
 @Injectable({ providedIn: 'root' })
 export class ApiService {
-  private readonly client = new ApiClient();
+  private readonly client = inject(API_CLIENT);
   private readonly toast = inject(ToastService);
+
+  // ---- projects ---------------------------------------------------------------------------------
 
   listProjects(status: ProjectStatus | 'all'): Promise<ProjectList> {
     return this.run(() => this.client.listProjects(status));
@@ -28,6 +52,84 @@ export class ApiService {
     return this.run(() => this.client.archiveProject(id));
   }
 
+  // ---- users ------------------------------------------------------------------------------------
+
+  listUsers(): Promise<ReadList<UserView>> {
+    return this.run(() => this.client.listUsers());
+  }
+
+  getUser(id: string): Promise<UserView> {
+    return this.run(() => this.client.getUser(id));
+  }
+
+  createUser(request: CreateUserRequest): Promise<UserCreatedResponse> {
+    return this.run(() => this.client.createUser(request));
+  }
+
+  updateUser(id: string, request: UpdateUserRequest): Promise<CommandAccepted> {
+    return this.run(() => this.client.updateUser(id, request));
+  }
+
+  disableUser(id: string): Promise<CommandAccepted> {
+    return this.run(() => this.client.disableUser(id));
+  }
+
+  enableUser(id: string): Promise<CommandAccepted> {
+    return this.run(() => this.client.enableUser(id));
+  }
+
+  resetUserPassword(id: string): Promise<PasswordResetResponse> {
+    return this.run(() => this.client.resetUserPassword(id));
+  }
+
+  changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    return this.run(() => this.client.changePassword({ currentPassword, newPassword }));
+  }
+
+  // ---- members ----------------------------------------------------------------------------------
+
+  listMembers(projectId: string): Promise<ReadList<MemberView>> {
+    return this.run(() => this.client.listMembers(projectId));
+  }
+
+  addMember(projectId: string, request: AddMemberRequest): Promise<CommandAccepted> {
+    return this.run(() => this.client.addMember(projectId, request));
+  }
+
+  changeMemberRole(projectId: string, userId: string, role: ProjectRole): Promise<CommandAccepted> {
+    return this.run(() => this.client.changeMemberRole(projectId, userId, role));
+  }
+
+  removeMember(projectId: string, userId: string): Promise<CommandAccepted> {
+    return this.run(() => this.client.removeMember(projectId, userId));
+  }
+
+  // ---- API keys ---------------------------------------------------------------------------------
+
+  listApiKeys(projectId: string): Promise<ReadList<ApiKeyView>> {
+    return this.run(() => this.client.listApiKeys(projectId));
+  }
+
+  createApiKey(projectId: string, request: CreateApiKeyRequest): Promise<ApiKeyCreatedResponse> {
+    return this.run(() => this.client.createApiKey(projectId, request));
+  }
+
+  revokeApiKey(projectId: string, keyId: string): Promise<CommandAccepted> {
+    return this.run(() => this.client.revokeApiKey(projectId, keyId));
+  }
+
+  // ---- audit ------------------------------------------------------------------------------------
+
+  listAudit(query: AuditQuery): Promise<AuditPage & { readonly position: number }> {
+    return this.run(() => this.client.listAudit(query));
+  }
+
+  verifyAudit(projectId?: string): Promise<AuditVerifyResult> {
+    return this.run(() => this.client.verifyAudit(projectId));
+  }
+
+  // ---- health -----------------------------------------------------------------------------------
+
   /** A 503 is an answer (the report says what is down); only an unreachable api rejects. */
   readiness(): Promise<{ httpStatus: number; report: ReadinessReport }> {
     return this.run(() => this.client.readiness());
@@ -37,7 +139,7 @@ export class ApiService {
     try {
       return await request();
     } catch (error) {
-      this.toast.error(error);
+      if (!(error instanceof ApiError && error.status === 401)) this.toast.error(error);
       throw error;
     }
   }

@@ -1,21 +1,28 @@
+import { permissions, type Permission } from '@camel/contracts';
+import type { PermissionScope } from '../core/auth.guards';
+
 export interface NavItem {
   readonly label: string;
   readonly path: string;
   /** Built by a later issue: the route shows the shared placeholder page until then. */
   readonly placeholder: boolean;
+  /** Shown (and its route allowed) only with this permission. */
+  readonly requires?: { readonly permission: Permission; readonly scope: Exclude<PermissionScope, 'project'> };
 }
+
+const anywhere = (permission: Permission) => ({ permission, scope: 'anywhere' as const });
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Projects', path: 'projects', placeholder: false },
-  { label: 'Configs', path: 'configs', placeholder: true },
-  { label: 'Runs', path: 'runs', placeholder: true },
-  { label: 'Logs', path: 'logs', placeholder: true },
-  { label: 'Annotate', path: 'annotate', placeholder: true },
-  { label: 'Datasets', path: 'datasets', placeholder: true },
-  { label: 'Training', path: 'training', placeholder: true },
-  { label: 'Models', path: 'models', placeholder: true },
-  { label: 'Admin', path: 'admin', placeholder: true },
-  { label: 'Audit', path: 'audit', placeholder: true },
+  { label: 'Configs', path: 'configs', placeholder: true, requires: anywhere(permissions.readConfig) },
+  { label: 'Runs', path: 'runs', placeholder: true, requires: anywhere(permissions.readRun) },
+  { label: 'Logs', path: 'logs', placeholder: true, requires: anywhere(permissions.readRun) },
+  { label: 'Annotate', path: 'annotate', placeholder: true, requires: anywhere(permissions.readAnnotation) },
+  { label: 'Datasets', path: 'datasets', placeholder: true, requires: anywhere(permissions.readDataset) },
+  { label: 'Training', path: 'training', placeholder: true, requires: anywhere(permissions.readTraining) },
+  { label: 'Models', path: 'models', placeholder: true, requires: anywhere(permissions.readModel) },
+  { label: 'Admin', path: 'admin', placeholder: false, requires: { permission: permissions.manageUsers, scope: 'global' } },
+  { label: 'Audit', path: 'audit', placeholder: false, requires: anywhere(permissions.readAudit) },
   // Not 'health': /health/* belongs to the api, so a reload there would never reach the console.
   { label: 'Health', path: 'status', placeholder: false },
 ];

@@ -18,12 +18,13 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
-import { Router } from '@angular/router';
-import type { ProjectView } from '@camel/contracts';
+import { Router, RouterLink } from '@angular/router';
+import { permissions, type ProjectView } from '@camel/contracts';
 import { matchesStatusFilter, type ProjectStatusFilter } from '@camel/console-data-access';
 import { firstValueFrom } from 'rxjs';
 import { fieldErrors } from '../../core/api-errors';
 import { ApiService } from '../../core/api.service';
+import { AuthService } from '../../core/auth.service';
 import { ArchiveDialogComponent, type ArchiveDialogData } from './archive-dialog.component';
 import { CreateProjectFormComponent, markServerError } from './create-project-form.component';
 import { ProjectsStore } from './projects.store';
@@ -34,12 +35,17 @@ function isFilter(value: string | undefined): value is ProjectStatusFilter {
   return FILTERS.includes(value as ProjectStatusFilter);
 }
 
-/** Projects, live: create, rename inline, archive after confirmation; filter by status (`?status=`). */
+/**
+ * Projects, live: create, rename inline, archive after confirmation; filter by status (`?status=`).
+ * Each action shows only where the user's role allows it; every row links to its members and (for
+ * those who manage them) its API keys.
+ */
 @Component({
   selector: 'camel-projects-page',
   imports: [
     DatePipe,
     ReactiveFormsModule,
+    RouterLink,
     MatButtonModule,
     MatButtonToggleModule,
     MatFormFieldModule,
@@ -58,6 +64,7 @@ export class ProjectsPage {
   private readonly dialog = inject(MatDialog);
   private readonly router = inject(Router);
   protected readonly store = inject(ProjectsStore);
+  private readonly auth = inject(AuthService);
 
   /** `?status=` query parameter, bound by the router. */
   readonly status = input<string>();
@@ -81,6 +88,22 @@ export class ProjectsPage {
   private readonly renameInput = viewChild<ElementRef<HTMLInputElement>>('renameInput');
 
   protected readonly trackById = (_: number, project: ProjectView) => project.id;
+
+  protected readonly canCreate = computed(() => this.auth.canGlobally(permissions.createProject));
+  /** Per project: what the signed-in user may do there (recomputed when Me changes). */
+  protected readonly allowed = computed(() => {
+    const can = (permission: Parameters<AuthService['canIn']>[0], project: ProjectView) => this.auth.canIn(permission, project.id);
+    return new Map(
+      this.store.projects().map((project) => [
+        project.id,
+        {
+          rename: can(permissions.updateProject, project),
+          archive: can(permissions.archiveProject, project),
+          apiKeys: can(permissions.manageApiKeys, project),
+        },
+      ]),
+    );
+  });
 
   constructor() {
     void this.store.load();
