@@ -125,6 +125,63 @@ describe('api process', () => {
     expect(cli({ DATA_DIR: dataDir }, 'rebuild', 'nope')).toMatchObject({ code: 2 });
   });
 
+  it('creates the first owner once with a random password printed once, and never logs secrets', async () => {
+    // No ADMIN_* variables: the embedded default generates the first owner's password.
+    const first = await startApi({ DATA_DIR: dataDir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '', LOG_LEVEL: 'verbose' });
+    running.push(first);
+    const printed = [...first.log.matchAll(/password: (\S+)/g)].map((m) => m[1]);
+    expect(printed).toHaveLength(1);
+    const generated = printed[0];
+    const owner = await first.signIn('admin@localhost.localdomain', generated);
+
+    // Exercise every path that handles a secret, then grep everything the process printed.
+    const call = async (method: string, path: string, body?: unknown, token = owner) => {
+      const response = await fetch(`${first.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json().catch(() => undefined)) as Record<string, string> };
+    };
+    const userPassword = 'ada-lovelace-secret-pw';
+    const wrongPassword = 'definitely-the-wrong-pw';
+    const created = await call('POST', '/api/users', { email: 'ada@example.test', name: 'Ada', password: userPassword });
+    expect(created.status).toBe(201);
+    expect((await call('POST', '/api/auth/login', { email: 'ada@example.test', password: wrongPassword }, '')).status).toBe(401);
+    const login = await call('POST', '/api/auth/login', { email: 'ada@example.test', password: userPassword }, '');
+    const refreshed = await call('POST', '/api/auth/refresh', { refreshToken: login.body['refreshToken'] }, '');
+    expect(refreshed.status).toBe(200);
+    expect((await call('POST', '/api/auth/refresh', { refreshToken: login.body['refreshToken'] }, '')).status).toBe(401); // reuse
+    const invited = await call('POST', '/api/users', { email: 'grace@example.test', name: 'Grace' });
+    const project = await call('POST', '/api/projects', { name: 'Secrets' });
+    const key = await call('POST', `/api/projects/${project.body['id']}/api-keys`, { name: 'ci', role: 'viewer' });
+    expect((await call('GET', `/api/projects/${project.body['id']}`, undefined, key.body['key'])).status).toBe(200);
+    const reset = await call('POST', `/api/users/${created.body['id']}/reset-password`);
+    await first.kill('SIGTERM');
+
+    const secrets = {
+      userPassword,
+      wrongPassword,
+      accessToken: login.body['accessToken'],
+      refreshToken: login.body['refreshToken'],
+      rotatedRefresh: refreshed.body['refreshToken'],
+      inviteToken: invited.body['inviteToken'],
+      apiKey: key.body['key'],
+      resetToken: reset.body['resetToken'],
+      ownerToken: owner,
+    };
+    for (const [name, secret] of Object.entries(secrets)) {
+      expect(typeof secret === 'string' && secret.length > 10).toBe(true);
+      if (first.log.includes(secret)) throw new Error(`${name} appears in the api log`);
+    }
+    // The generated password itself appears exactly once, and a restart does not print another.
+    expect(first.log.split(generated)).toHaveLength(2);
+    const second = await startApi({ DATA_DIR: dataDir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
+    running.push(second);
+    expect(second.log).not.toMatch(/password: /);
+    expect(await second.signIn('admin@localhost.localdomain', generated)).toMatch(/^ey/);
+  });
+
   describe('on PostgreSQL', () => {
     let database: TestDatabase;
     beforeAll(async () => {
