@@ -1,56 +1,21 @@
 import { projectStreamId, type ProjectCreated } from '@camel/contracts';
 import { openEventStore, uuidv7 } from '@camel/event-store';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ApiProcess } from '@camel/server/testing';
-import { launchChromium, screenshot, watchPage } from './support/browser';
+import type { Page } from 'playwright-core';
+import { screenshot } from './support/browser';
+import { useConsoleHarness, waitForConnection } from './support/harness';
 
 /**
  * The console as a person uses it: the built api serving the built console on the embedded default,
- * driven in Debian's Chromium. Zoneless Angular renders after the event, so every check waits for
- * the DOM (Playwright's expect-style polling via waitFor*), never for a fixed time.
+ * driven in Debian's Chromium, signed in as the first owner. Zoneless Angular renders after the event,
+ * so every check waits for the DOM (Playwright's expect-style polling via waitFor*), never for a
+ * fixed time.
  */
 describe('console in a real browser', () => {
-  let app: ApiProcess;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const watches: ReturnType<typeof watchPage>[] = [];
-
-  beforeAll(async () => {
-    const dist = process.env['E2E_DIST'];
-    const consoleDir = process.env['E2E_CONSOLE_DIR'];
-    if (!dist || !consoleDir) throw new Error('E2E_DIST / E2E_CONSOLE_DIR are set by tools/test/e2e-setup.js');
-    app = new ApiProcess({ dist, env: { CONSOLE_DIR: consoleDir } });
-    await app.start();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.dispose();
-  });
-
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-    // Nothing may leave the machine, and no page may throw.
-    for (const watch of watches.splice(0)) {
-      expect(watch.external).toEqual([]);
-      expect(watch.errors).toEqual([]);
-    }
-  });
-
-  async function openPage(path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    watches.push(watchPage(page));
-    await page.goto(`${app.url}${path}`);
-    return page;
-  }
-
+  const harness = useConsoleHarness();
+  const openPage = (path: string) => harness.openPage(path);
   const connection = (page: Page) => page.locator('[data-testid="connection-status"]');
-  const waitForState = (page: Page, state: string, timeout = 20_000) =>
-    page.waitForSelector(`[data-testid="connection-status"][data-state="${state}"]`, { timeout });
+  const waitForState = waitForConnection;
   const row = (page: Page, name: string) => page.locator('[data-testid="project-row"]', { hasText: name });
 
   async function createProject(page: Page, name: string, description = ''): Promise<void> {
@@ -84,8 +49,8 @@ describe('console in a real browser', () => {
     await page.reload();
     await page.waitForSelector('h1:has-text("Configs")');
 
-    const signIn = await openPage('/sign-in');
-    await signIn.waitForSelector('text=Sign in');
+    const signIn = await harness.openPage('/sign-in', null);
+    await signIn.waitForSelector('[data-testid="sign-in-form"]');
     await screenshot(signIn, 'sign-in');
   });
 
@@ -101,11 +66,7 @@ describe('console in a real browser', () => {
     expect(await row(second, name).textContent()).toContain('created in page 1');
 
     // Created outside any page (another client of the API): it appears too.
-    const response = await fetch(`${app.url}/api/projects`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `${name} (API)` }),
-    });
+    const response = await harness.rest('POST', '/api/projects', { name: `${name} (API)` });
     expect(response.status).toBe(201);
     await row(first, `${name} (API)`).waitFor();
     await row(second, `${name} (API)`).waitFor();
@@ -125,13 +86,9 @@ describe('console in a real browser', () => {
     const page = await openPage('/projects');
     await waitForState(page, 'connected');
     const blank = '   ';
-    const expected = await fetch(`${app.url}/api/projects`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: blank }),
-    });
+    const expected = await harness.rest<{ message: string }>('POST', '/api/projects', { name: blank });
     expect(expected.status).toBe(400);
-    const { message } = (await expected.json()) as { message: string };
+    const { message } = expected.body;
     await createProject(page, blank);
     const toast = page.locator('[data-testid="toast"]');
     await toast.waitFor();
@@ -146,13 +103,13 @@ describe('console in a real browser', () => {
     await createProject(page, before);
     await row(page, before).waitFor();
 
-    await app.kill('SIGKILL');
+    await harness.app.kill('SIGKILL');
     await page.waitForSelector('[data-testid="connection-status"]:is([data-state="reconnecting"], [data-state="offline"])');
     expect(['reconnecting', 'offline']).toContain(await connection(page).getAttribute('data-state'));
     await screenshot(page, 'reconnecting');
 
     // While it is away, another process writes to the log (here: straight into the SQLite file).
-    const store = await openEventStore({ sqliteFile: join(app.dataDir, 'camel.sqlite') });
+    const store = await openEventStore({ sqliteFile: join(harness.app.dataDir, 'camel.sqlite') });
     const missed = `While away ${uuidv7().slice(-6)}`;
     const projectId = uuidv7();
     const event: ProjectCreated = { type: 'ProjectCreated', data: { projectId, name: missed, description: 'appended offline' } };
@@ -169,7 +126,7 @@ describe('console in a real browser', () => {
     );
     await store.close();
 
-    await app.start();
+    await harness.app.start();
     await waitForState(page, 'connected', 30_000);
     await row(page, missed).waitFor();
     // What was there before is still there exactly once.
