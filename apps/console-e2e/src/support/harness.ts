@@ -36,6 +36,8 @@ export function useConsoleHarness(env: Readonly<Record<string, string>> = {}): C
   let token = '';
   const contexts: BrowserContext[] = [];
   const watches: ReturnType<typeof watchPage>[] = [];
+  // Jest applies `testTimeout` only globally, not per project: browser tests need more than 5 s.
+  jest.setTimeout(60_000);
 
   beforeAll(async () => {
     const dist = process.env['E2E_DIST'];
