@@ -18,7 +18,12 @@ export interface ConsoleHarness {
   readonly app: ApiProcess;
   /** A fresh browser context (own cookies) on `path`, signed in as `as` (default: the owner), or not (`null`). */
   openPage(path: string, as?: Credentials | null): Promise<Page>;
-  /** The api over REST, as the owner unless another bearer token (access token or API key) is given. */
+  /** Another tab in the same context as `page` (same cookies, its own memory), on `path`. */
+  openTab(page: Page, path: string): Promise<Page>;
+  /**
+   * The api over REST, as the owner (signing in again when the token expired) unless another bearer
+   * token (access token or API key; '' = none) is given.
+   */
   rest<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<RestAnswer<T>>;
   /** The owner's access token (signed in once per file). */
   ownerToken(): string;
@@ -88,17 +93,31 @@ export function useConsoleHarness(env: Readonly<Record<string, string>> = {}): C
       }
       return page;
     },
-    async rest<T>(method: string, path: string, body?: unknown, bearer = token): Promise<RestAnswer<T>> {
-      const response = await fetch(`${api().url}${path}`, {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    async openTab(page, path) {
+      const tab = await page.context().newPage();
+      watches.push(watchPage(tab));
+      await tab.goto(`${api().url}${path}`);
+      return tab;
+    },
+    async rest<T>(method: string, path: string, body?: unknown, bearer?: string): Promise<RestAnswer<T>> {
+      const send = async (credential: string | undefined) => {
+        const response = await fetch(`${api().url}${path}`, {
+          method,
+          headers: {
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await response.text();
+        return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+      };
+      if (bearer !== undefined) return send(bearer);
+      const answer = await send(token);
+      if (answer.status !== 401) return answer;
+      // The owner's access token expired (short TTLs in some files): sign in again.
+      token = await api().signIn(OWNER.email, OWNER.password);
+      return send(token);
     },
     ownerToken: () => token,
   };

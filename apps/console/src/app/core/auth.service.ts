@@ -96,6 +96,10 @@ export class AuthService {
   }
 
   async signOut(): Promise<void> {
+    // First stop what would renew the session: the refresh timer, and the socket the gateway ends
+    // (auth-expired) when the session is revoked.
+    clearTimeout(this.refreshTimer);
+    this.live.disconnect();
     try {
       await this.client.logout();
     } catch {

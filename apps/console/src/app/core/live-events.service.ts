@@ -30,7 +30,9 @@ export class LiveEventsService {
     token: () => (this.handshakeToken = this.api.accessToken),
     renewToken: async () => {
       const current = this.api.accessToken;
-      if (current && current !== this.handshakeToken) return true;
+      // Signed out meanwhile (e.g. the gateway ending the socket of the session just signed out).
+      if (!current) return false;
+      if (current !== this.handshakeToken) return true;
       return (await this.api.renewAccessToken()) !== null;
     },
   });

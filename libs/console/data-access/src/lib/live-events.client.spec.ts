@@ -271,4 +271,18 @@ describe('LiveEventsClient auth', () => {
     expect(socket.connects).toBe(2);
     client.close();
   });
+
+  it('does not renew for a socket it has disconnected itself (signing out)', async () => {
+    const { client, renewals } = setup();
+    socket.acceptHandshake();
+    client.disconnect();
+    socket.fire('auth-expired', { reason: 'session-revoked' });
+    socket.refuseHandshake(expired);
+    await tick();
+    expect(renewals).toEqual([]);
+    expect(client.state).toBe('offline');
+    client.connect();
+    expect(socket.connects).toBe(2);
+    client.close();
+  });
 });

@@ -158,6 +158,7 @@ export class LiveEventsClient {
     this.socket.on('connect_error', (error) => {
       // A refused handshake is final for socket.io (no retry): renew the token, then reconnect.
       if (isAuthError(error.data)) {
+        if (this.paused) return;
         this.authRetries += 1;
         if (this.authRetries > MAX_AUTH_RETRIES) return this.setState('unauthorized');
         void this.renew({ kind: 'refused', error: error.data }).then((renewed) => {
@@ -171,6 +172,7 @@ export class LiveEventsClient {
       this.setState(this.failedAttempts >= this.offlineAfter ? 'offline' : this.currentState === 'connecting' ? 'connecting' : 'reconnecting');
     });
     this.socket.on(LiveServerMessage.AuthExpired, (message) => {
+      if (this.paused) return;
       // The server disconnects right after this message; renew meanwhile.
       void this.renew({ kind: 'expired', message }).then((renewed) => {
         if (!renewed) return this.setState('unauthorized');
