@@ -132,6 +132,52 @@ describe('console identity in a real browser', () => {
     expect(login.status).toBe(200);
   });
 
+  it('signs a disabled user out of an open console at once; enabled again, they sign back in', async () => {
+    const project = await createProject();
+    const user = await createUser('disabled', { projectId: project.id, role: 'engineer' });
+    const page = await harness.openPage('/projects', user);
+    await projectRow(page, project.name).waitFor();
+    await waitForConnection(page, 'connected');
+
+    const owner = await harness.openPage('/admin');
+    const row = owner.locator(`[data-testid="user-row"][data-email="${user.email}"]`);
+    await row.locator('[data-testid="user-disable"]').click();
+    await owner.click('[data-testid="confirm-ok"]');
+    await owner.waitForSelector(`[data-testid="user-row"][data-email="${user.email}"][data-status="disabled"]`);
+
+    // The gateway ends the user's socket (auth-expired), the refresh is refused: back to sign-in.
+    await page.waitForURL(/\/sign-in/);
+    await page.locator('[data-testid="toast"]', { hasText: 'session has ended' }).waitFor();
+    await screenshot(page, 'disabled-signed-out');
+    await page.fill('[data-testid="sign-in-email"]', user.email);
+    await page.fill('[data-testid="sign-in-password"]', user.password);
+    await page.click('[data-testid="sign-in-submit"]');
+    await page.locator('[data-testid="sign-in-error"]', { hasText: 'disabled' }).waitFor();
+
+    await row.locator('[data-testid="user-enable"]').click();
+    await owner.waitForSelector(`[data-testid="user-row"][data-email="${user.email}"][data-status="active"]`);
+    await signIn(page, user);
+    await projectRow(page, project.name).waitFor();
+  });
+
+  it('issues a password reset link that sets a new password', async () => {
+    const user = await createUser('forgetful');
+    const owner = await harness.openPage('/admin');
+    await owner.locator(`[data-testid="user-row"][data-email="${user.email}"]`).locator('[data-testid="user-reset-password"]').click();
+    await owner.click('[data-testid="confirm-ok"]');
+    const link = (await owner.locator('[data-testid="one-time-value"]').textContent())?.trim() ?? '';
+    expect(link).toContain('/accept-invite?token=');
+    await screenshot(owner, 'reset-link');
+
+    const page = await harness.openPage(link.slice(harness.app.url.length), null);
+    await page.fill('[data-testid="accept-invite-password"]', `${user.password}-new`);
+    await page.fill('[data-testid="accept-invite-confirm"]', `${user.password}-new`);
+    await page.click('[data-testid="accept-invite-submit"]');
+    await page.waitForURL(/\/projects$/);
+    expect((await harness.rest('POST', '/api/auth/login', { email: user.email, password: user.password }, '')).status).toBe(401);
+    expect((await harness.rest('POST', '/api/auth/login', { email: user.email, password: `${user.password}-new` }, '')).status).toBe(200);
+  });
+
   it('hides Training from an annotator and sends them away from /training', async () => {
     const project = await createProject();
     const annotator = await createUser('annotator', { projectId: project.id, role: 'annotator' });
@@ -240,6 +286,30 @@ describe('console identity in a real browser', () => {
     const refused = await harness.rest<ApiErrorBody>('GET', `/api/projects/${project.id}`, undefined, key);
     expect(refused.status).toBe(401);
     await screenshot(page, 'api-key-revoked');
+  });
+
+  it('shows a project admin the audit trail of their project only', async () => {
+    const project = await createProject();
+    const other = await createProject();
+    const admin = await createUser('admin', { projectId: project.id, role: 'admin' });
+
+    const page = await harness.openPage('/audit', admin);
+    await page.waitForSelector('[data-testid="audit-row"][data-type="ProjectMemberAdded"]');
+    const types = await page.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-type')));
+    expect(types).toEqual(expect.arrayContaining(['ProjectCreated', 'ProjectMemberAdded']));
+    // Only this project's events: no sign-ins, no users, nothing of the other project.
+    expect(types.filter((type) => type?.startsWith('Session') || type?.startsWith('User'))).toEqual([]);
+    expect(await page.locator('[data-testid="audit-row"]').count()).toBe(2);
+
+    // Live, within the project.
+    await harness.rest('PATCH', `/api/projects/${other.id}`, { name: `${other.name} renamed` });
+    await harness.rest('PATCH', `/api/projects/${project.id}`, { name: `${project.name} renamed` });
+    await page.waitForSelector('[data-testid="audit-row"][data-type="ProjectRenamed"]');
+    expect(await page.locator('[data-testid="audit-row"]').count()).toBe(3);
+
+    await page.click('[data-testid="audit-verify"]');
+    await page.waitForSelector('[data-testid="audit-verify-result"][data-ok="true"]');
+    await screenshot(page, 'audit-project-admin');
   });
 
   it('lists the actions just done in the audit trail, adds new ones live, and verifies the chains', async () => {
