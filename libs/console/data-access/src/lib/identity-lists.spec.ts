@@ -1,5 +1,6 @@
-import type { ApiKeyView, RecordedEvent, UserView } from '@camel/contracts';
+import type { ApiKeyView, MemberView, RecordedEvent, UserView } from '@camel/contracts';
 import { applyApiKeyEvents } from './api-key-list';
+import { applyMemberEvents, fillMembers, isPendingMember } from './member-list';
 import { applyUserEvents, replaceUser } from './user-list';
 
 const T0 = '2026-01-01T10:00:00.000Z';
@@ -109,5 +110,45 @@ describe('applyApiKeyEvents', () => {
       key('k2', { name: 'ci', role: 'engineer', prefix: 'camel_abcdef01', createdAt: T1 }),
     ]);
     expect(applyApiKeyEvents(once, events, 'p1')).toEqual(once);
+  });
+});
+
+const member = (userId: string, email: string, patch: Partial<MemberView> = {}): MemberView => ({
+  projectId: 'p1',
+  userId,
+  email,
+  name: userId.toUpperCase(),
+  role: 'viewer',
+  addedAt: T0,
+  updatedAt: T0,
+  ...patch,
+});
+
+describe('applyMemberEvents', () => {
+  const added = (userId: string, role: string, projectId = 'p1') => recorded('ProjectMemberAdded', { projectId, userId, role }, 2);
+  const changed = (userId: string, role: string) => recorded('ProjectMemberRoleChanged', { projectId: 'p1', userId, role, previousRole: 'viewer' }, 3, T2);
+  const removed = (userId: string) => recorded('ProjectMemberRemoved', { projectId: 'p1', userId, previousRole: 'viewer' }, 4);
+
+  it('changes roles and removes members; an added member waits for its email and name', () => {
+    const list = [member('u1', 'a@example.test'), member('u2', 'b@example.test')];
+    const result = applyMemberEvents(list, [changed('u1', 'admin'), removed('u2'), added('u3', 'engineer'), added('u9', 'admin', 'p2')], 'p1');
+    expect(result).toEqual([
+      { projectId: 'p1', userId: 'u3', email: '', name: '', role: 'engineer', addedAt: T1, updatedAt: T1 },
+      member('u1', 'a@example.test', { role: 'admin', updatedAt: T2 }),
+    ]);
+    expect(result.filter(isPendingMember).map((m) => m.userId)).toEqual(['u3']);
+
+    // A list read before the projection caught up: names come from it, roles stay as the events say.
+    const filled = fillMembers(result, [member('u1', 'a@example.test'), member('u3', 'c@example.test', { role: 'viewer' })]);
+    expect(filled).toEqual([
+      member('u1', 'a@example.test', { role: 'admin', updatedAt: T2 }),
+      { projectId: 'p1', userId: 'u3', email: 'c@example.test', name: 'U3', role: 'engineer', addedAt: T1, updatedAt: T1 },
+    ]);
+  });
+
+  it('ends in the right list when the whole history is replayed over a current list', () => {
+    const current = [member('u1', 'a@example.test', { role: 'admin' })];
+    const history = [added('u1', 'viewer'), changed('u1', 'admin'), added('u2', 'viewer'), removed('u2')];
+    expect(applyMemberEvents(current, history, 'p1').map((m) => [m.userId, m.role])).toEqual([['u1', 'admin']]);
   });
 });

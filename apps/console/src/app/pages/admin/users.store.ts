@@ -10,6 +10,9 @@ const TOPICS: readonly EventTopic[] = [
   { kind: 'type', prefix: 'Session' },
 ];
 
+/** A live event can arrive before the read model has it: read again after these pauses. */
+const REFETCH_RETRY_MS = [0, 100, 250, 500, 1000, 2000];
+
 export type LoadState = 'loading' | 'ready' | 'error';
 
 /**
@@ -65,13 +68,23 @@ export class UsersStore {
   private apply(events: readonly RecordedEvent[]): void {
     const { users, refetch } = applyUserEvents(this.list(), events);
     this.list.set(users);
-    for (const id of refetch) {
-      this.api.getUser(id).then(
-        (user) => {
-          if (!this.destroyed) this.list.update((list) => replaceUser(list, user));
-        },
-        () => undefined, // ApiService has shown the server's message.
-      );
+    for (const id of refetch) void this.refetch(id);
+  }
+
+  /** Reads the row until the read model has caught up with the version the events reached. */
+  private async refetch(id: string): Promise<void> {
+    for (const pause of REFETCH_RETRY_MS) {
+      if (pause) await new Promise((resolve) => setTimeout(resolve, pause));
+      if (this.destroyed) return;
+      const wanted = this.list().find((user) => user.id === id)?.version ?? 0;
+      try {
+        const user = await this.api.getUser(id);
+        if (this.destroyed) return;
+        this.list.update((list) => replaceUser(list, user));
+        if (user.version >= wanted) return;
+      } catch {
+        return; // ApiService has shown the server's message.
+      }
     }
   }
 }

@@ -101,7 +101,7 @@ import { MembersStore } from './members.store';
           <caption class="camel-visually-hidden">Members</caption>
           <ng-container matColumnDef="name">
             <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
-            <td mat-cell *matCellDef="let member">{{ member.name }}</td>
+            <td mat-cell *matCellDef="let member">{{ member.name || member.userId }}</td>
           </ng-container>
           <ng-container matColumnDef="email">
             <th mat-header-cell *matHeaderCellDef scope="col">Email</th>

@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { PROJECT_MEMBER_EVENT_TYPES, type MemberView, type ProjectMemberEvent, type RecordedEvent } from '@camel/contracts';
-import type { LiveSubscription } from '@camel/console-data-access';
+import { applyMemberEvents, fillMembers, isPendingMember, type LiveSubscription } from '@camel/console-data-access';
 import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
 import { LiveEventsService } from '../../core/live-events.service';
@@ -10,10 +10,13 @@ export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 const MEMBER_TYPES: ReadonlySet<string> = new Set(PROJECT_MEMBER_EVENT_TYPES);
 const isMemberEvent = (event: RecordedEvent): event is RecordedEvent & ProjectMemberEvent => MEMBER_TYPES.has(event.type);
 
+/** A live event can arrive before the read model has it: read again after these pauses. */
+const FILL_RETRY_MS = [0, 100, 250, 500, 1000, 2000];
+
 /**
- * One project's members, kept live: the list, then the project's events from its read position.
- * A member event re-reads the list (the events carry no name or email, the rows do); commands
- * answer after their projection, so the re-read already shows the change. Provided by the page.
+ * One project's members, kept live: the list, then the project's events from its read position
+ * folded in with `applyMemberEvents`. A member added live has no email or name in its event: the
+ * list is read again until it holds them. Provided by the page.
  */
 @Injectable()
 export class MembersStore {
@@ -29,8 +32,7 @@ export class MembersStore {
   private projectId = '';
   private generation = 0;
   private destroyed = false;
-  private rereading: Promise<void> | undefined;
-  private rereadAgain = false;
+  private filling = false;
 
   readonly members = this.list.asReadonly();
   readonly state = this.loadState.asReadonly();
@@ -72,34 +74,28 @@ export class MembersStore {
   private onEvents(events: readonly RecordedEvent[], generation: number): void {
     const memberEvents = events.filter(isMemberEvent);
     if (memberEvents.length === 0) return;
+    this.list.update((list) => applyMemberEvents(list, memberEvents, this.projectId));
     const me = this.auth.me()?.actor;
     if (me?.type === 'user' && memberEvents.some((event) => event.data.userId === me.id)) void this.auth.reloadMe();
-    void this.reread(generation);
+    void this.fillPending(generation);
   }
 
-  /** One re-read at a time; events during one cause exactly one more. */
-  private async reread(generation: number): Promise<void> {
-    if (this.rereading) {
-      this.rereadAgain = true;
-      return;
-    }
-    this.rereading = (async () => {
-      do {
-        this.rereadAgain = false;
-        try {
-          const { items } = await this.api.listMembers(this.projectId);
-          if (this.destroyed || generation !== this.generation) return;
-          this.list.set(items);
-        } catch {
-          // A 404 after losing access: the subscription ends too, and the page says so.
-          return;
-        }
-      } while (this.rereadAgain);
-    })();
+  /** One fill at a time; it reads until no row is pending (or gives up: the row shows its id). */
+  private async fillPending(generation: number): Promise<void> {
+    if (this.filling) return;
+    this.filling = true;
     try {
-      await this.rereading;
+      for (const pause of FILL_RETRY_MS) {
+        if (!this.list().some(isPendingMember)) return;
+        if (pause) await new Promise((resolve) => setTimeout(resolve, pause));
+        const { items } = await this.api.listMembers(this.projectId);
+        if (this.destroyed || generation !== this.generation) return;
+        this.list.update((list) => fillMembers(list, items));
+      }
+    } catch {
+      // A 404 after losing access: the subscription ends too, and the page says so.
     } finally {
-      this.rereading = undefined;
+      this.filling = false;
     }
   }
 }
