@@ -22,17 +22,20 @@ import type {
 } from '@camel/contracts';
 import { ApiError, type ReadList } from '@camel/console-data-access';
 import { API_CLIENT } from './api-client';
+import { AuthService } from './auth.service';
 import { ToastService } from './toast.service';
 
 /**
  * The api's REST client for components. Every failed request shows the server's message in a toast
  * and rejects with an `ApiError`, so a caller only handles what it shows in place (field errors).
  * A final 401 is not toasted: the session has ended and `AuthService` says so on the sign-in page.
+ * A 403 means the roles the console knows are out of date: it asks who the user is again.
  */
 @Injectable({ providedIn: 'root' })
 export class ApiService {
   private readonly client = inject(API_CLIENT);
   private readonly toast = inject(ToastService);
+  private readonly auth = inject(AuthService);
 
   // ---- projects ---------------------------------------------------------------------------------
 
@@ -140,6 +143,7 @@ export class ApiService {
       return await request();
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 401)) this.toast.error(error);
+      if (error instanceof ApiError && error.status === 403) void this.auth.reloadMe();
       throw error;
     }
   }
