@@ -178,6 +178,23 @@ describe('console identity in a real browser', () => {
     expect((await harness.rest('POST', '/api/auth/login', { email: user.email, password: `${user.password}-new` }, '')).status).toBe(200);
   });
 
+  it('lets a user change their own password from the user menu', async () => {
+    const user = await createUser('changer');
+    const page = await harness.openPage('/projects', user);
+    await page.click('[data-testid="user-menu"]');
+    await page.click('[data-testid="change-password"]');
+    await page.fill('[data-testid="current-password"]', 'not my password');
+    await page.fill('[data-testid="new-password"]', `${user.password}-changed`);
+    await page.click('[data-testid="change-password-submit"]');
+    // The api names the offending field; the dialog stays open.
+    await page.locator('[data-testid="toast"]', { hasText: 'currentPassword' }).waitFor();
+    await page.fill('[data-testid="current-password"]', user.password);
+    await page.click('[data-testid="change-password-submit"]');
+    await page.locator('[data-testid="toast"]', { hasText: 'Password changed' }).waitFor();
+    await page.waitForSelector('[data-testid="change-password-dialog"]', { state: 'detached' });
+    expect((await harness.rest('POST', '/api/auth/login', { email: user.email, password: `${user.password}-changed` }, '')).status).toBe(200);
+  });
+
   it('hides Training from an annotator and sends them away from /training', async () => {
     const project = await createProject();
     const annotator = await createUser('annotator', { projectId: project.id, role: 'annotator' });
