@@ -254,9 +254,18 @@ export class IdentityService implements OnModuleInit {
 
   async refresh(refreshToken: unknown): Promise<TokenResponse> {
     const { sessionId, generation } = this.tokens.parseRefresh(refreshToken);
-    const sessions = await this.store.db.query<{ user_id: string }>('SELECT user_id FROM sessions WHERE id = $1', [sessionId]);
+    const sessions = await this.store.db.query<{ user_id: string; started_at: string }>(
+      'SELECT user_id, started_at FROM sessions WHERE id = $1',
+      [sessionId],
+    );
     const userId = sessions[0]?.user_id;
     if (!userId) throw DomainError.unauthorized('auth.session-invalid', 'the refresh token is not valid; sign in again');
+    // Refused before anything is appended: a refused refresh must not rotate (and so spend) the token.
+    const user = await this.userRow(userId);
+    if (!user || user.status !== 'active') throw DomainError.unauthorized('auth.user-disabled', 'the account is disabled');
+    if (sessionPredatesReset(user, sessions[0]?.started_at ?? null)) {
+      throw DomainError.unauthorized('auth.session-invalid', 'the password was reset; sign in again');
+    }
     setRequestActor({ type: 'user', id: userId });
     const expiresAt = this.refreshExpiry();
     const outcome = await this.executor.execute(sessionDecider, {
@@ -268,12 +277,6 @@ export class IdentityService implements OnModuleInit {
       this.logger.warn(`refresh token reuse on session ${sessionId} (user ${userId}): session revoked`);
       throw DomainError.unauthorized('auth.session-invalid', 'this refresh token was already used; the session is revoked, sign in again');
     }
-    const user = await this.userRow(userId);
-    if (!user || user.status !== 'active') throw DomainError.unauthorized('auth.user-disabled', 'the account is disabled');
-    const started = await this.store.db.query<{ started_at: string }>('SELECT started_at FROM sessions WHERE id = $1', [sessionId]);
-    if (sessionPredatesReset(user, started[0]?.started_at ?? null)) {
-      throw DomainError.unauthorized('auth.session-invalid', 'the password was reset; sign in again');
-    }
     const state = outcome.state;
     if (state.status !== 'active') throw DomainError.unauthorized('auth.session-invalid', 'the session has ended; sign in again');
     return this.issueTokens(userId, sessionId, state.generation, expiresAt);
@@ -281,6 +284,7 @@ export class IdentityService implements OnModuleInit {
 
   /** Ends the session of the access token, or of the refresh token (e.g. an expired access token). */
   async logout(principal: Principal | undefined, refreshToken: unknown): Promise<void> {
+    if (principal) setRequestActor(principal.actor);
     let sessionId = principal?.sessionId;
     if (!sessionId && refreshToken !== undefined) {
       try {
@@ -290,6 +294,11 @@ export class IdentityService implements OnModuleInit {
       }
     }
     if (!sessionId) return;
+    if (!principal) {
+      const sessions = await this.store.db.query<{ user_id: string }>('SELECT user_id FROM sessions WHERE id = $1', [sessionId]);
+      if (!sessions[0]) return;
+      setRequestActor({ type: 'user', id: sessions[0].user_id });
+    }
     await this.executor.execute(sessionDecider, {
       streamId: sessionStreamId(sessionId),
       streamType: SESSION_STREAM_TYPE,

@@ -28,6 +28,7 @@ import {
 } from '@nestjs/websockets';
 import { IdentityService } from '../identity/identity.service';
 import { can, isOwner, type Principal } from '../identity/principal';
+import type { GlobalRole, ProjectRole } from '@camel/contracts';
 import type { Server, Socket } from 'socket.io';
 import { ClientSubscription, DEFAULT_LIMITS, type SubscriptionLimits } from './client-subscription';
 import { EventFanout } from './event-fanout';
@@ -40,6 +41,8 @@ interface SocketData {
   /** Kept in memory only, to re-check the credential when access changes. */
   token?: string;
   expiryTimer?: NodeJS.Timeout;
+  /** Set the moment an event revokes the credential; nothing is delivered until the re-check ends. */
+  suspended?: boolean;
 }
 type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, object, SocketData>;
 
@@ -139,7 +142,7 @@ export class LiveEventsGateway
     socket.data.subscriptions = new Map();
     const expiresAt = socket.data.principal?.expiresAt;
     if (expiresAt !== undefined) {
-      // Capped so a long-lived token does not overflow the timer (it is re-armed on re-checks).
+      // Capped so a timer never overflows (ACCESS_TOKEN_TTL is at most a day anyway).
       const delay = Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1);
       socket.data.expiryTimer = setTimeout(() => this.expel(socket, 'token-expired'), delay);
     }
@@ -152,12 +155,17 @@ export class LiveEventsGateway
   }
 
   @SubscribeMessage(LiveClientMessage.Subscribe)
-  subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): SubscribeReply {
+  async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() body: unknown): Promise<SubscribeReply> {
     const parsed = parseSubscribeRequest(body);
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const { subscriptionId, topic, after } = parsed.value;
-    const principal = socket.data.principal;
+    let principal = socket.data.principal;
     if (!principal) return { ok: false, error: { statusCode: 401, error: 'Unauthorized', code: 'auth.required', message: 'not authenticated' } };
+    if (topic.kind === 'project' && !can(principal, permissions.subscribeEvents, topic.projectId)) {
+      // Access granted a moment ago may not have reached this socket yet: look again before refusing.
+      principal = await this.identity.authenticate(socket.data.token).catch(() => principal as Principal);
+      if (!socket.data.suspended) socket.data.principal = principal;
+    }
     if (topic.kind === 'project' && !can(principal, permissions.subscribeEvents, topic.projectId)) {
       const member = principal.roles.has(topic.projectId);
       return {
@@ -193,7 +201,7 @@ export class LiveEventsGateway
         caughtUp: (position) => socket.emit(LiveServerMessage.CaughtUp, { subscriptionId, position }),
         visible: (event) => {
           const current = socket.data.principal;
-          return current !== undefined && mayReceive(current, event);
+          return current !== undefined && !socket.data.suspended && mayReceive(current, event);
         },
         resync: (position, reason) => {
           if (reason === 'slow-consumer') {
@@ -222,6 +230,7 @@ export class LiveEventsGateway
     const keys = new Set<string>();
     for (const event of events) {
       if (!ACCESS_EVENTS.has(event.type)) continue;
+      this.applyAccessChange(event);
       const data = event.data as { userId?: string; keyId?: string };
       if (data.userId) users.add(data.userId);
       if (data.keyId) keys.add(data.keyId);
@@ -233,6 +242,47 @@ export class LiveEventsGateway
     );
   }
 
+  /**
+   * Applies an access change to the cached principals at once, from the event itself: the fanout
+   * hands each batch to this watcher before any subscription, so no event committed after a removal
+   * or revocation is delivered under the old access. (Events earlier in the same batch are held back
+   * too: access ends a little early, never late.) The database re-check then confirms it.
+   */
+  private applyAccessChange(event: RecordedEvent): void {
+    const data = event.data as { userId?: string; sessionId?: string; keyId?: string; projectId?: string; role?: ProjectRole; globalRole?: GlobalRole | null };
+    for (const socket of this.server.sockets.sockets.values()) {
+      const principal = socket.data.principal;
+      if (!principal) continue;
+      const mine = principal.userId !== undefined && principal.userId === data.userId;
+      switch (event.type) {
+        case 'ProjectMemberAdded':
+        case 'ProjectMemberRoleChanged':
+          if (mine && data.projectId && data.role) socket.data.principal = { ...principal, roles: new Map(principal.roles).set(data.projectId, data.role) };
+          break;
+        case 'ProjectMemberRemoved':
+          if (mine && data.projectId) {
+            const roles = new Map(principal.roles);
+            roles.delete(data.projectId);
+            socket.data.principal = { ...principal, roles };
+          }
+          break;
+        case 'UserGlobalRoleChanged':
+          if (mine) socket.data.principal = { ...principal, globalRole: data.globalRole ?? null };
+          break;
+        case 'UserDisabled':
+        case 'UserPasswordResetIssued':
+          if (mine) socket.data.suspended = true;
+          break;
+        case 'SessionRevoked':
+          if (principal.sessionId !== undefined && principal.sessionId === data.sessionId) socket.data.suspended = true;
+          break;
+        case 'ApiKeyRevoked':
+          if (principal.keyId !== undefined && principal.keyId === data.keyId) socket.data.suspended = true;
+          break;
+      }
+    }
+  }
+
   /** Re-resolves the affected sockets' credentials once the identity read model has the change. */
   private async recheck(position: number, affected: (principal: Principal) => boolean): Promise<void> {
     await this.projections.waitFor(position, { names: ['identity'], timeoutMs: 10_000 });
@@ -242,6 +292,7 @@ export class LiveEventsGateway
       try {
         const updated = await this.identity.authenticate(socket.data.token);
         socket.data.principal = updated;
+        socket.data.suspended = false;
         for (const [id, subscription] of socket.data.subscriptions ?? []) {
           const topic = subscription.topic;
           if (topic.kind === 'project' && !can(updated, permissions.subscribeEvents, topic.projectId)) {

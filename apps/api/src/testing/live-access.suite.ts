@@ -449,6 +449,34 @@ export function liveAccessSuite(engine: Engine): void {
     await waitFor(() => connection.has('t', regained) && connection.has('a3', regained), 'A again after re-adding');
   });
 
+  it('under a concurrent writer, nothing committed after a removal reaches the removed member; a re-added member may subscribe as soon as the request returns', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const user = await member(`racer${round}`, { [projectA]: 'viewer', [projectB]: 'viewer' });
+      const connection = await connect(user.token);
+      const head = await api.store.headPosition();
+      await connection.follow('a', { kind: 'project', projectId: projectA }, head);
+      await connection.follow('t', { kind: 'type', prefix: 'Probe' }, head);
+      let writing = true;
+      const writer = (async () => {
+        while (writing) await probe(projectA);
+      })();
+      await sleep(50);
+      const removed = await api.request('DELETE', `/api/projects/${projectA}/members/${user.id}`);
+      expect(removed.status).toBe(200);
+      const removedAt = removed.body.position as number;
+      await sleep(200);
+      writing = false;
+      await writer;
+      const sentinel = await probe(projectB);
+      await waitFor(() => connection.has('t', sentinel), 'the sentinel of B');
+      const leaked = [...connection.positions('a'), ...connection.positions('t')].filter((p) => p > removedAt && p !== sentinel);
+      expect(leaked).toEqual([]);
+
+      await addMember(projectA, user.email, 'viewer');
+      expect(await connection.subscribe('again', { kind: 'project', projectId: projectA }, await api.store.headPosition())).toMatchObject({ ok: true });
+    }
+  });
+
   it('a demoted owner: its subscription to a project it is not a member of ends; type topics then carry only its projects, no User* events', async () => {
     const user = await member('demoted', { [projectA]: 'viewer' }, { globalRole: 'owner' });
     const connection = await connect(user.token);
