@@ -5,3 +5,4 @@ export * from './lib/live-events';
 export * from './lib/health';
 export * from './lib/permissions';
 export * from './lib/identity';
+export * from './lib/configs';

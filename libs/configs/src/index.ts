@@ -1,0 +1,3 @@
+export * from './lib/config-schema';
+export * from './lib/parse-config';
+export * from './lib/references';
