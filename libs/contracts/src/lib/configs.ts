@@ -15,3 +15,34 @@ export interface ConfigProblem {
 
 /** Largest config file accepted, in bytes. */
 export const CONFIG_FILE_MAX_BYTES = 1024 * 1024;
+
+export const CONFIG_STREAM_TYPE = 'config-set';
+/** One versioned config set per project. */
+export const configStreamId = (projectId: string): string => `configs-${projectId}`;
+export const AGENTS_FILE = 'agents.yaml';
+/** `agents.yaml` or `workflows/<name>.yaml`. */
+export const CONFIG_FILE_PATH = /^(agents\.yaml|workflows\/[a-z0-9][a-z0-9_-]{0,63}\.yaml)$/;
+export const CONFIG_MESSAGE_MAX_LENGTH = 500;
+export const CONFIG_MAX_FILES = 200;
+
+export type ConfigVersionSource = 'edit' | 'import' | 'restore' | 'sync';
+
+/** A whole config set, as saved: every file's text (path → YAML). */
+export type ConfigFiles = Readonly<Record<string, string>>;
+
+export interface ConfigVersionSavedData {
+  readonly projectId: string;
+  readonly version: number;
+  readonly message: string;
+  readonly source: ConfigVersionSource;
+  /** Set when the version restores an earlier one. */
+  readonly restoredFrom?: number;
+  readonly files: ConfigFiles;
+}
+
+export interface ConfigVersionSaved {
+  readonly type: 'ConfigVersionSaved';
+  readonly data: ConfigVersionSavedData;
+}
+export type ConfigEvent = ConfigVersionSaved;
+export const CONFIG_EVENT_TYPES: readonly ConfigEvent['type'][] = ['ConfigVersionSaved'];
