@@ -3,3 +3,4 @@ export * from './lib/parse-config';
 export * from './lib/references';
 export * from './lib/config-set';
 export * from './lib/config-set.decider';
+export * from './lib/diff';

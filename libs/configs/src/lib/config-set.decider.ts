@@ -16,6 +16,10 @@ export class ConfigInvalidError extends DomainError {
       problems.slice(0, 3).map((p) => `${p.file}:${p.line}:${p.column} ${p.message}`).join('; '), 'files');
     this.name = 'ConfigInvalidError';
   }
+
+  override get body() {
+    return { problems: this.problems };
+  }
 }
 
 /** Saving on top of a version that is no longer the latest. The API answers 409 with the diff. */
@@ -26,6 +30,10 @@ export class ConfigStaleError extends DomainError {
   ) {
     super('conflict', 'config.stale', `version ${baseVersion} is not the latest (${currentVersion}); merge the changes and save again`, 'baseVersion');
     this.name = 'ConfigStaleError';
+  }
+
+  override get body() {
+    return { details: { baseVersion: this.baseVersion, currentVersion: this.currentVersion } };
   }
 }
 

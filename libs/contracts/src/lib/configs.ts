@@ -46,3 +46,21 @@ export interface ConfigVersionSaved {
 }
 export type ConfigEvent = ConfigVersionSaved;
 export const CONFIG_EVENT_TYPES: readonly ConfigEvent['type'][] = ['ConfigVersionSaved'];
+
+/** One run of a line diff: lines only in `from` (removed), only in `to` (added), or in both. */
+export interface DiffChunk {
+  readonly op: 'equal' | 'add' | 'remove';
+  readonly lines: readonly string[];
+}
+
+export interface ConfigFileDiff {
+  readonly path: string;
+  readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
+  readonly chunks: readonly DiffChunk[];
+}
+
+export interface ConfigDiff {
+  readonly from: number;
+  readonly to: number;
+  readonly files: readonly ConfigFileDiff[];
+}

@@ -1,3 +1,5 @@
+import type { ConfigProblem } from './configs';
+
 /**
  * Rule violations raised by deciders. Each kind maps to one HTTP status at the edge; the field, when
  * there is one, names the offending input so the client can point at it.
@@ -14,6 +16,11 @@ export class DomainError extends Error {
   ) {
     super(message);
     this.name = 'DomainError';
+  }
+
+  /** Extra body members for the API answer (overridden by errors that carry more, e.g. config problems). */
+  get body(): Partial<Pick<ApiErrorBody, 'problems' | 'details'>> {
+    return {};
   }
 
   static validation(code: string, field: string, message: string): DomainError {
@@ -48,6 +55,10 @@ export interface ApiErrorBody {
   /** One entry per offending input field. */
   readonly fields?: ReadonlyArray<{ readonly field: string; readonly message: string }>;
   readonly requestId?: string;
+  /** Config validation: every problem with file, line, column and key path. */
+  readonly problems?: readonly ConfigProblem[];
+  /** Extra, error-specific detail (e.g. the versions and diff of a stale config save). */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 export interface FieldError {

@@ -55,6 +55,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
         message: exception.message,
         code: exception.code,
         ...(exception.field ? { fields: [{ field: exception.field, message: exception.message }] } : {}),
+        ...exception.body,
       };
     }
     if (exception instanceof ConcurrencyError) {
