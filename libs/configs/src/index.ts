@@ -4,3 +4,4 @@ export * from './lib/references';
 export * from './lib/config-set';
 export * from './lib/config-set.decider';
 export * from './lib/diff';
+export * from './lib/bundle';

@@ -27,13 +27,15 @@ export class ConfigStaleError extends DomainError {
   constructor(
     readonly baseVersion: number,
     readonly currentVersion: number,
+    /** What changed between the base and the latest version (added by the caller, who has both). */
+    readonly diff?: unknown,
   ) {
     super('conflict', 'config.stale', `version ${baseVersion} is not the latest (${currentVersion}); merge the changes and save again`, 'baseVersion');
     this.name = 'ConfigStaleError';
   }
 
   override get body() {
-    return { details: { baseVersion: this.baseVersion, currentVersion: this.currentVersion } };
+    return { details: { baseVersion: this.baseVersion, currentVersion: this.currentVersion, ...(this.diff ? { diff: this.diff } : {}) } };
   }
 }
 

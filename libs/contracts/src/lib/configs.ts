@@ -64,3 +64,46 @@ export interface ConfigDiff {
   readonly to: number;
   readonly files: readonly ConfigFileDiff[];
 }
+
+export interface ConfigVersionView {
+  readonly projectId: string;
+  readonly version: number;
+  readonly message: string;
+  readonly source: ConfigVersionSource;
+  readonly restoredFrom: number | null;
+  readonly actor: string;
+  readonly createdAt: string;
+}
+
+/** The latest version with its files (version 0 and no files before the first save). */
+export interface ConfigSetView extends ConfigVersionView {
+  readonly files: ConfigFiles;
+}
+
+export interface SaveConfigRequest {
+  readonly baseVersion: number;
+  readonly files: ConfigFiles;
+  readonly message: string;
+}
+
+export interface ValidateConfigRequest {
+  readonly files: ConfigFiles;
+}
+
+export interface ValidateConfigResponse {
+  readonly ok: boolean;
+  readonly problems: readonly ConfigProblem[];
+}
+
+export interface RestoreConfigRequest {
+  readonly baseVersion: number;
+  readonly message?: string;
+}
+
+/** A whole set as one YAML document: `{ format: camel-configs/1, version, files: { path: text } }`. */
+export interface ImportConfigRequest {
+  readonly baseVersion: number;
+  readonly bundle: string;
+  readonly message?: string;
+}
+export const CONFIG_BUNDLE_FORMAT = 'camel-configs/1';
