@@ -26,7 +26,7 @@ export function parseBundle(text: string): ParseResult<ConfigFiles> {
   }
   const root = doc.contents;
   if (!isMap(root)) return fail(1, 1, '', 'config.invalid-value', 'a bundle is a mapping with format, version and files');
-  const format = root.get('format');
+  const format: unknown = root.get('format');
   if (format !== CONFIG_BUNDLE_FORMAT) return fail(1, 1, 'format', 'config.invalid-value', `format must be ${CONFIG_BUNDLE_FORMAT}`);
   const filesNode = root.get('files', true);
   if (!isMap(filesNode)) return fail(1, 1, 'files', 'config.missing-key', 'files must be a mapping of path to YAML text');
