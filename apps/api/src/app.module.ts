@@ -1,6 +1,7 @@
 import { AppConfigModule, EventStoreModule, ProjectionsModule, RequestContextMiddleware } from '@camel/server';
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ConfigsModule } from './configs/configs.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { LiveEventsModule } from './live/live-events.module';
@@ -16,6 +17,7 @@ import { ProjectsModule } from './projects/projects.module';
     IdentityModule,
     HealthModule,
     ProjectsModule,
+    ConfigsModule,
     LiveEventsModule,
   ],
 })

@@ -36,6 +36,15 @@ const DECLARED: Record<string, string> = {
   'GET /api/projects/:id/api-keys': 'project project:api-keys:manage :id',
   'POST /api/projects/:id/api-keys': 'project project:api-keys:manage :id',
   'DELETE /api/projects/:id/api-keys/:keyId': 'project project:api-keys:manage :id',
+  'GET /api/projects/:id/configs': 'project config:read :id',
+  'POST /api/projects/:id/configs': 'project config:write :id',
+  'POST /api/projects/:id/configs/validate': 'project config:read :id',
+  'GET /api/projects/:id/configs/versions': 'project config:read :id',
+  'GET /api/projects/:id/configs/versions/:version': 'project config:read :id',
+  'POST /api/projects/:id/configs/versions/:version/restore': 'project config:write :id',
+  'GET /api/projects/:id/configs/diff': 'project config:read :id',
+  'GET /api/projects/:id/configs/export': 'project config:read :id',
+  'POST /api/projects/:id/configs/import': 'project config:write :id',
   'GET /api/audit': 'some-project audit:read',
   'POST /api/audit/verify': 'some-project audit:verify',
 };
@@ -138,6 +147,7 @@ describe('role × route access matrix (every route of the app, every kind of cal
     await api.request('POST', `/api/projects/${params['id']}/members`, { userId: params['userId'], role: 'viewer' });
     const key = await api.request('POST', `/api/projects/${params['id']}/api-keys`, { name: 'target key', role: 'viewer' });
     params['keyId'] = key.body.id;
+    params['version'] = '1';
   });
   afterAll(() => api?.close());
 

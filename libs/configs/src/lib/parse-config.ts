@@ -11,6 +11,8 @@ export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readon
 
 type Segment = string | number;
 
+const TYPE_CONSTRAINTS = new Set(['isInt', 'isNumber', 'isString', 'isArray', 'isBoolean', 'isObject', 'nestedValidation']);
+
 /** A parsed file: its YAML document (for positions) and its plain value. */
 interface Parsed {
   readonly doc: Document;
@@ -97,8 +99,10 @@ function* flatten(errors: readonly ValidationError[], parent: readonly Segment[]
     } else if (constraints.length > 0 && error.value === undefined) {
       yield { path, code: 'config.missing-key', message: `${where} is required` };
     } else if (constraints.length > 0) {
-      // One problem per key, its rules' messages together (class-validator reports each rule).
-      const messages = constraints.map(([, message]) => (message.startsWith(error.property) ? message.slice(error.property.length).trim() : message));
+      // One problem per key, its rules' messages together (class-validator reports each rule);
+      // a value of the wrong type reports only that (its range rules would be noise).
+      const typed = constraints.filter(([constraint]) => TYPE_CONSTRAINTS.has(constraint));
+      const messages = (typed.length > 0 ? typed : constraints).map(([, message]) => (message.startsWith(error.property) ? message.slice(error.property.length).trim() : message));
       yield { path, code: 'config.invalid-value', message: `${where} ${messages.join('; ')}` };
     }
     if (error.children?.length) yield* flatten(error.children, path);

@@ -1,0 +1,3 @@
+import { configsApiSuite } from '../testing/configs-api.suite';
+
+configsApiSuite('sqlite');
