@@ -6,3 +6,6 @@ export * from './lib/api-key-list';
 export * from './lib/member-list';
 export * from './lib/audit-entries';
 export * from './lib/me-permissions';
+export * from './lib/config-set';
+export * from './lib/config-merge';
+export * from './lib/agent-model';

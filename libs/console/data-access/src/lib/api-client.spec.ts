@@ -203,3 +203,79 @@ describe('ApiClient routes', () => {
     expect(calls[6]?.body).toEqual({ role: 'admin' });
   });
 });
+
+describe('ApiClient configs', () => {
+  const files = { 'agents.yaml': 'version: 1\n' };
+
+  it('builds every configs route with its body', async () => {
+    const { calls, fetchImpl } = fakeFetch((call) => {
+      if (call.url.endsWith('/versions')) return json(200, [{ version: 2 }, { version: 1 }]);
+      if (call.url.endsWith('/validate')) return json(200, { ok: true, problems: [] });
+      return json(call.method === 'POST' ? 201 : 200, { id: 'p 1', version: 3, position: 9 });
+    });
+    const client = new ApiClient({ fetch: fetchImpl, accessToken: 't' });
+    await client.getConfig('p 1');
+    await client.saveConfig('p 1', { baseVersion: 2, files, message: 'tune' });
+    await expect(client.validateConfig('p 1', files)).resolves.toEqual({ ok: true, problems: [] });
+    await expect(client.listConfigVersions('p 1')).resolves.toEqual({ items: [{ version: 2 }, { version: 1 }], position: 0 });
+    await client.getConfigVersion('p 1', 2);
+    await client.restoreConfigVersion('p 1', 1, { baseVersion: 2, message: 'back' });
+    await client.diffConfig('p 1', 0, 2);
+    await client.importConfig('p 1', { baseVersion: 3, bundle: 'format: camel-configs/1\n' });
+    expect(calls.map((call) => `${call.method} ${call.url}`)).toEqual([
+      'GET /api/projects/p%201/configs',
+      'POST /api/projects/p%201/configs',
+      'POST /api/projects/p%201/configs/validate',
+      'GET /api/projects/p%201/configs/versions',
+      'GET /api/projects/p%201/configs/versions/2',
+      'POST /api/projects/p%201/configs/versions/1/restore',
+      'GET /api/projects/p%201/configs/diff?from=0&to=2',
+      'POST /api/projects/p%201/configs/import',
+    ]);
+    expect(calls.map((call) => call.body)).toEqual([
+      undefined,
+      { baseVersion: 2, files, message: 'tune' },
+      { files },
+      undefined,
+      undefined,
+      { baseVersion: 2, message: 'back' },
+      undefined,
+      { baseVersion: 3, bundle: 'format: camel-configs/1\n' },
+    ]);
+  });
+
+  it('downloads the export as YAML text, asking for application/yaml', async () => {
+    const bundle = 'format: camel-configs/1\nversion: 2\nfiles:\n  agents.yaml: |\n    version: 1\n';
+    const accepts: string[] = [];
+    const fetchImpl = (async (_input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      accepts.push((init?.headers as Record<string, string>)['accept']);
+      return new Response(bundle, { status: 200, headers: { 'content-type': 'application/yaml; charset=utf-8' } });
+    }) as typeof fetch;
+    const client = new ApiClient({ fetch: fetchImpl, accessToken: 't' });
+    await expect(client.exportConfig('p1')).resolves.toBe(bundle);
+    expect(accepts).toEqual(['application/yaml']);
+    // A bundle that happens to be valid JSON is still the text.
+    const jsonish = new ApiClient({ fetch: (async () => new Response('{"a": 1}', { status: 200 })) as typeof fetch });
+    await expect(jsonish.exportConfig('p1')).resolves.toBe('{"a": 1}');
+  });
+
+  it('carries the problems of a refused set and the details of a stale save', async () => {
+    const problem = { file: 'workflows/a.yaml', line: 12, column: 12, path: 'max_turns', code: 'config.type', message: 'max_turns must be an integer' };
+    const stale = { baseVersion: 1, currentVersion: 2, diff: { from: 1, to: 2, files: [] } };
+    const { fetchImpl } = fakeFetch((call) =>
+      call.url.endsWith('/import')
+        ? json(400, { statusCode: 400, error: 'Bad Request', message: 'the configuration has 1 problem', code: 'config.invalid', problems: [problem] })
+        : json(409, { statusCode: 409, error: 'Conflict', message: 'version 1 is not the latest (2)', code: 'config.stale', details: stale }),
+    );
+    const client = new ApiClient({ fetch: fetchImpl, accessToken: 't' });
+    const invalid = (await client.importConfig('p1', { baseVersion: 1, bundle: 'x' }).catch((e: unknown) => e)) as ApiError;
+    expect(invalid).toBeInstanceOf(ApiError);
+    expect(invalid.problems).toEqual([problem]);
+    const conflict = (await client.saveConfig('p1', { baseVersion: 1, files, message: 'm' }).catch((e: unknown) => e)) as ApiError;
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.details).toEqual(stale);
+    expect(conflict.problems).toEqual([]);
+    // The export's error is JSON like any other.
+    await expect(client.exportConfig('p1')).rejects.toMatchObject({ status: 409, code: 'config.stale' });
+  });
+});

@@ -9,7 +9,13 @@ import {
   type AuditQuery,
   type AuditVerifyResult,
   type ChangePasswordRequest,
+  type ImportConfigRequest,
   type CommandAccepted,
+  type ConfigDiff,
+  type ConfigFiles,
+  type ConfigProblem,
+  type ConfigSetView,
+  type ConfigVersionView,
   type CreateApiKeyRequest,
   type CreateProjectRequest,
   type CreateUserRequest,
@@ -23,10 +29,13 @@ import {
   type ProjectView,
   type ReadinessReport,
   type RenameProjectRequest,
+  type RestoreConfigRequest,
+  type SaveConfigRequest,
   type TokenResponse,
   type UpdateUserRequest,
   type UserCreatedResponse,
   type UserView,
+  type ValidateConfigResponse,
 } from '@camel/contracts';
 
 /** A failed request, carrying the server's error body (message, code, offending fields). */
@@ -47,6 +56,11 @@ export class ApiError extends Error {
   /** The server's error code, e.g. `auth.token-expired`. */
   get code(): string | undefined {
     return this.body.code;
+  }
+
+  /** Config problems of a refused set (400 `config.invalid`); empty otherwise. */
+  get problems(): readonly ConfigProblem[] {
+    return this.body.problems ?? [];
   }
 }
 
@@ -76,9 +90,14 @@ export interface ReadList<T> {
 interface RequestOptions {
   /** Auth endpoints themselves: a 401 there is the answer, not a reason to refresh. */
   readonly retryOn401?: boolean;
+  /** The `accept` header (default application/json). */
+  readonly accept?: string;
+  /** A successful answer is returned as text, not parsed as JSON. */
+  readonly text?: boolean;
 }
 
 const encode = encodeURIComponent;
+const configsPath = (projectId: string) => `/api/projects/${encode(projectId)}/configs`;
 
 /**
  * Typed REST client of the api; request and response types come from `@camel/contracts`, the same
@@ -266,6 +285,56 @@ export class ApiClient {
     return this.request('POST', `/api/projects/${encode(id)}/archive`);
   }
 
+  // ---- configs (agents.yaml + workflows/*.yaml, versioned per project) ------------------------------
+
+  /** The latest set (version 0 and no files before the first save). */
+  getConfig(projectId: string): Promise<ConfigSetView> {
+    return this.request('GET', configsPath(projectId));
+  }
+
+  /**
+   * Saves the whole set as a new version on top of `baseVersion`. Refused with 400 `config.invalid`
+   * (`ApiError.problems`) or 409 `config.stale` (`configStaleDetails(error)`: the diff to the latest).
+   */
+  saveConfig(projectId: string, body: SaveConfigRequest): Promise<CommandAccepted> {
+    return this.request('POST', configsPath(projectId), body);
+  }
+
+  /** Validates a set without saving it (appends nothing). */
+  validateConfig(projectId: string, files: ConfigFiles): Promise<ValidateConfigResponse> {
+    return this.request('POST', `${configsPath(projectId)}/validate`, { files });
+  }
+
+  /** Every version, newest first, without files; `position` is the read position when the api sends one (else 0). */
+  listConfigVersions(projectId: string): Promise<ReadList<ConfigVersionView>> {
+    return this.list<ConfigVersionView>(`${configsPath(projectId)}/versions`);
+  }
+
+  getConfigVersion(projectId: string, version: number): Promise<ConfigSetView> {
+    return this.request('GET', `${configsPath(projectId)}/versions/${encode(String(version))}`);
+  }
+
+  /** Appends `version`'s files as a new version (409 `config.stale` when `baseVersion` is not the latest). */
+  restoreConfigVersion(projectId: string, version: number, body: RestoreConfigRequest): Promise<CommandAccepted> {
+    return this.request('POST', `${configsPath(projectId)}/versions/${encode(String(version))}/restore`, body);
+  }
+
+  /** Line diff between two versions (0 = the empty set). */
+  diffConfig(projectId: string, from: number, to: number): Promise<ConfigDiff> {
+    return this.request('GET', `${configsPath(projectId)}/diff${queryString({ from, to })}`);
+  }
+
+  /** The latest set as one YAML bundle (text, as downloaded). */
+  async exportConfig(projectId: string): Promise<string> {
+    const { body } = await this.send<string>('GET', `${configsPath(projectId)}/export`, undefined, { accept: 'application/yaml', text: true });
+    return body;
+  }
+
+  /** Imports a bundle as one new version, all or nothing (400 with every problem). */
+  importConfig(projectId: string, body: ImportConfigRequest): Promise<CommandAccepted> {
+    return this.request('POST', `${configsPath(projectId)}/import`, body);
+  }
+
   // ---- health -----------------------------------------------------------------------------------
 
   /** Readiness answers 503 with the same report when something is down: both are returned. */
@@ -297,28 +366,35 @@ export class ApiClient {
   private async send<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<{ body: T; headers: Headers }> {
     const sentWith = this.token;
     try {
-      return await this.sendOnce<T>(method, path, body, sentWith);
+      return await this.sendOnce<T>(method, path, body, sentWith, options);
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401 || options.retryOn401 === false || !this.refresher) throw error;
       // Another request may have refreshed while this one was in flight: use its token.
       const token = this.token !== sentWith && this.token ? this.token : await this.renewAccessToken();
       if (!token) throw error;
-      return this.sendOnce<T>(method, path, body, token);
+      return this.sendOnce<T>(method, path, body, token, options);
     }
   }
 
-  private async sendOnce<T>(method: string, path: string, body: unknown, token: string | null): Promise<{ body: T; headers: Headers }> {
+  private async sendOnce<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    token: string | null,
+    options: RequestOptions,
+  ): Promise<{ body: T; headers: Headers }> {
     const response = await this.fetchOrThrow(path, {
       method,
       credentials: 'same-origin',
       headers: {
-        accept: 'application/json',
+        accept: options.accept ?? 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
+    if (response.ok && options.text) return { body: text as T, headers: response.headers };
     const parsed: unknown = text ? safeJson(text) : undefined;
     if (!response.ok) {
       const errorBody =

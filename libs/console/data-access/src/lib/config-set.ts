@@ -1,0 +1,160 @@
+import {
+  AGENTS_FILE,
+  CONFIG_FILE_PATH,
+  CONFIG_EVENT_TYPES,
+  type ConfigDiff,
+  type ConfigEvent,
+  type ConfigFiles,
+  type ConfigProblem,
+  type ConfigVersionView,
+  type RecordedEvent,
+} from '@camel/contracts';
+import { ApiError } from './api-client';
+
+type RecordedConfigEvent = RecordedEvent & ConfigEvent;
+
+const CONFIG_TYPES: ReadonlySet<string> = new Set(CONFIG_EVENT_TYPES);
+export const isConfigEvent = (event: RecordedEvent): event is RecordedConfigEvent => CONFIG_TYPES.has(event.type);
+
+/** The event type prefix of every config event (a live topic `{ kind: 'type', prefix }`). */
+export const CONFIG_EVENT_PREFIX = 'Config';
+
+/**
+ * The history row of a `ConfigVersionSaved` event, as the api's config_versions projection writes
+ * it (actor `type:id`, time from the metadata); null for other events or other projects.
+ */
+export function configVersionFromEvent(event: RecordedEvent, projectId: string): ConfigVersionView | null {
+  if (!isConfigEvent(event) || event.data.projectId !== projectId) return null;
+  const { data, metadata } = event;
+  return {
+    projectId: data.projectId,
+    version: data.version,
+    message: data.message,
+    source: data.source,
+    restoredFrom: data.restoredFrom ?? null,
+    actor: `${metadata.actor.type}:${metadata.actor.id}`,
+    createdAt: metadata.time,
+  };
+}
+
+/**
+ * Folds saved versions into a history list: one row per version (a version is immutable, so a row
+ * already there stays), newest first like `GET …/configs/versions`. Pure.
+ */
+export function mergeConfigVersions(
+  list: readonly ConfigVersionView[],
+  additions: readonly (ConfigVersionView | RecordedEvent)[],
+  projectId: string,
+): ConfigVersionView[] {
+  const rows = new Map<number, ConfigVersionView>(list.map((row) => [row.version, row]));
+  for (const addition of additions) {
+    const row = 'streamId' in addition ? configVersionFromEvent(addition, projectId) : addition.projectId === projectId ? addition : null;
+    if (row && !rows.has(row.version)) rows.set(row.version, row);
+  }
+  return [...rows.values()].sort((a, b) => b.version - a.version);
+}
+
+/** `agents.yaml` first, then the workflows by name. */
+export function compareConfigPaths(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === AGENTS_FILE) return -1;
+  if (b === AGENTS_FILE) return 1;
+  return a < b ? -1 : 1;
+}
+
+export const sortConfigPaths = (paths: Iterable<string>): string[] => [...paths].sort(compareConfigPaths);
+
+/**
+ * `workflows/<name>.yaml` for a name as typed (`review`, `review.yaml`, `workflows/review.yaml`),
+ * or an error message naming the rule the api applies to file names.
+ */
+export function workflowPath(name: string): { ok: true; path: string } | { ok: false; message: string } {
+  let base = name.trim();
+  if (base.startsWith('workflows/')) base = base.slice('workflows/'.length);
+  if (base.endsWith('.yaml')) base = base.slice(0, -'.yaml'.length);
+  const path = `workflows/${base}.yaml`;
+  if (!base) return { ok: false, message: 'Name the workflow file.' };
+  if (!CONFIG_FILE_PATH.test(path)) {
+    return { ok: false, message: 'Use lower-case letters, digits, _ and - (starting with a letter or digit), at most 64 characters.' };
+  }
+  return { ok: true, path };
+}
+
+/** The first lines of a new workflow file: a valid role-play skeleton naming the file's workflow. */
+export function workflowTemplate(path: string): string {
+  const name = path.replace(/^workflows\//, '').replace(/\.yaml$/, '').replace(/-/g, '_');
+  return [
+    'version: 1',
+    `name: ${/^[a-z]/.test(name) ? name : `w_${name}`}`,
+    'type: role_playing',
+    'assistant: ',
+    'user: ',
+    'task_prompt: ',
+    'max_turns: 10',
+    '',
+  ].join('\n');
+}
+
+export function sameConfigFiles(a: ConfigFiles, b: ConfigFiles): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && b[key] === a[key]);
+}
+
+/** Paths added, removed or changed from `base` to `current`, sorted. */
+export function changedConfigPaths(base: ConfigFiles, current: ConfigFiles): string[] {
+  const paths = new Set([...Object.keys(base), ...Object.keys(current)]);
+  return sortConfigPaths([...paths].filter((path) => base[path] !== current[path]));
+}
+
+/** Problems grouped by file, each group in line order (the api already sorts by file and line). */
+export function problemsByFile(problems: readonly ConfigProblem[]): Map<string, ConfigProblem[]> {
+  const groups = new Map<string, ConfigProblem[]>();
+  for (const problem of problems) {
+    const group = groups.get(problem.file) ?? [];
+    group.push(problem);
+    groups.set(problem.file, group);
+  }
+  for (const group of groups.values()) group.sort((a, b) => a.line - b.line || a.column - b.column);
+  return groups;
+}
+
+/** `file:line:column path message`, as the problems panel and the api's message show it. */
+export function formatProblem(problem: ConfigProblem): string {
+  return `${problem.file}:${problem.line}:${problem.column}${problem.path ? ` ${problem.path}` : ''} ${problem.message}`;
+}
+
+/**
+ * Where a 1-based line/column lands in `text`: a character offset, clamped to the text (a problem
+ * of an older text, or at the end of the file, still points somewhere sensible).
+ */
+export function offsetOf(text: string, line: number, column: number): number {
+  let offset = 0;
+  for (let current = 1; current < line; current++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  const lineEnd = text.indexOf('\n', offset);
+  const end = lineEnd < 0 ? text.length : lineEnd;
+  return Math.min(offset + Math.max(column, 1) - 1, end);
+}
+
+/** The details of a 409 `config.stale`: the version the save started from, the latest, and the diff between them. */
+export interface ConfigStaleDetails {
+  readonly baseVersion: number;
+  readonly currentVersion: number;
+  readonly diff: ConfigDiff | null;
+}
+
+export function configStaleDetails(error: unknown): ConfigStaleDetails | null {
+  if (!(error instanceof ApiError) || error.status !== 409 || error.code !== 'config.stale') return null;
+  const details = error.body.details ?? {};
+  const baseVersion = Number(details['baseVersion']);
+  const currentVersion = Number(details['currentVersion']);
+  const diff = details['diff'] as ConfigDiff | undefined;
+  return {
+    baseVersion: Number.isFinite(baseVersion) ? baseVersion : 0,
+    currentVersion: Number.isFinite(currentVersion) ? currentVersion : 0,
+    diff: diff && Array.isArray(diff.files) ? diff : null,
+  };
+}
