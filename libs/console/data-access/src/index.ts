@@ -8,4 +8,8 @@ export * from './lib/audit-entries';
 export * from './lib/me-permissions';
 export * from './lib/config-set';
 export * from './lib/config-merge';
-export * from './lib/agent-model';
+// The yaml package is large and not free of side effects for bundlers: the agent model editor is
+// loaded on demand (a lazy chunk of whichever page needs it); only its types are re-exported here.
+export type { AgentModelEdit, AgentModelEntry, AgentModelParams, AgentsRead } from './lib/agent-model';
+export * from './lib/agent-model-loader';
+export * from './lib/config-diff-rows';

@@ -55,8 +55,42 @@ describe('mergeText (diff3)', () => {
       text: lines('version: 1', 'name: v', 'type: role_playing', 'max_turns: 20', 'task_prompt: Do it well.', ''),
       conflicts: 0,
     });
-    // Like git, changes to adjacent lines are one region: a conflict.
-    expect(mergeText(base, base.replace('max_turns: 20', 'max_turns: 30'), theirs, labels).conflicts).toBe(1);
+    // Adjacent lines too (where git's diff3 would see one region and a conflict).
+    expect(mergeText(base, base.replace('max_turns: 20', 'max_turns: 30'), theirs, labels)).toEqual({
+      text: lines('version: 1', 'name: w', 'type: role_playing', 'max_turns: 30', 'task_prompt: Do it well.', ''),
+      conflicts: 0,
+    });
+  });
+
+  it('refuses an insertion where the other side changes or inserts, and combines it with a change elsewhere', () => {
+    const mine = base.replace('name: w\n', 'name: w\ndescription: d\n');
+    const theirs = base.replace('type: role_playing', 'type: pipeline');
+    expect(mergeText(base, mine, theirs, labels).conflicts).toBe(1);
+    const later = base.replace('max_turns: 20', 'max_turns: 9');
+    expect(mergeText(base, mine, later, labels)).toEqual({
+      text: lines('version: 1', 'name: w', 'description: d', 'type: role_playing', 'max_turns: 9', 'task_prompt: Do it.', ''),
+      conflicts: 0,
+    });
+    const other = base.replace('name: w\n', 'name: w\ncritic: c\n');
+    expect(mergeText(base, mine, other, labels).conflicts).toBe(1);
+  });
+
+  it('merges random edits of different lines of a long file without conflicts', () => {
+    const next = random(11);
+    const original = Array.from({ length: 60 }, (_, i) => `key_${i}: ${i}`);
+    for (let round = 0; round < 100; round++) {
+      const mine = [...original];
+      const theirs = [...original];
+      const used = new Set<number>();
+      for (let edit = 0; edit < 6; edit++) {
+        const at = Math.floor(next() * original.length);
+        if (used.has(at)) continue;
+        used.add(at);
+        (edit % 2 === 0 ? mine : theirs)[at] = `key_${at}: changed by ${edit % 2 === 0 ? 'me' : 'them'}`;
+      }
+      const expected = original.map((line, i) => (mine[i] !== line ? mine[i] : theirs[i]));
+      expect(mergeText(original.join('\n'), mine.join('\n'), theirs.join('\n'), labels)).toEqual({ text: expected.join('\n'), conflicts: 0 });
+    }
   });
 
   it('takes one side when the other did not change, or both made the same change', () => {

@@ -129,14 +129,74 @@ export function mergeText(base: string, mine: string, theirs: string, labels: Me
     if (sameLines(chunkA, chunkO) || sameLines(chunkA, chunkB)) out.push(...chunkB);
     else if (sameLines(chunkB, chunkO)) out.push(...chunkA);
     else {
-      conflicts++;
-      out.push(`<<<<<<< ${labels.mine}`, ...chunkA, '=======', ...chunkB, `>>>>>>> ${labels.theirs}`);
+      // Both changed this region: still fine when their changes touch different base lines.
+      const combined = combineHunks(o, i, end, hunksOf(a, toA, i, end, j, endA), hunksOf(b, toB, i, end, k, endB));
+      if (combined) out.push(...combined);
+      else {
+        conflicts++;
+        out.push(`<<<<<<< ${labels.mine}`, ...chunkA, '=======', ...chunkB, `>>>>>>> ${labels.theirs}`);
+      }
     }
     i = end;
     j = endA;
     k = endB;
   }
   return { text: out.join('\n'), conflicts };
+}
+
+/** A change of one side: base lines [start, end) replaced by `lines` (start = end: an insertion). */
+interface Hunk {
+  readonly start: number;
+  readonly end: number;
+  readonly lines: readonly string[];
+}
+
+/** The changes side `x` made to base lines [o0, o1), which it turned into its lines [x0, x1). */
+function hunksOf(x: readonly string[], toX: readonly number[], o0: number, o1: number, x0: number, x1: number): Hunk[] {
+  const hunks: Hunk[] = [];
+  let base = o0;
+  let side = x0;
+  for (;;) {
+    while (base < o1 && toX[base] === side) {
+      base++;
+      side++;
+    }
+    if (base >= o1 && side >= x1) return hunks;
+    let end = base;
+    while (end < o1 && toX[end] < 0) end++;
+    const sideEnd = end < o1 ? toX[end] : x1;
+    hunks.push({ start: base, end, lines: x.slice(side, sideEnd) });
+    base = end;
+    side = sideEnd;
+  }
+}
+
+const sameHunk = (a: Hunk, b: Hunk) => a.start === b.start && a.end === b.end && sameLines(a.lines, b.lines);
+
+/** Two changes that cannot both apply: they overlap, or one inserts where the other starts, ends or replaces. */
+function clash(a: Hunk, b: Hunk): boolean {
+  if (a.start === a.end) return b.start <= a.start && a.start <= b.end;
+  if (b.start === b.end) return a.start <= b.start && b.start <= a.end;
+  return a.start < b.end && b.start < a.end;
+}
+
+/** Base lines [o0, o1) with both sides' changes applied, or null when two changes clash. */
+function combineHunks(o: readonly string[], o0: number, o1: number, mine: readonly Hunk[], theirs: readonly Hunk[]): string[] | null {
+  const all = [...mine];
+  for (const hunk of theirs) {
+    if (mine.some((other) => sameHunk(other, hunk))) continue;
+    if (mine.some((other) => clash(other, hunk))) return null;
+    all.push(hunk);
+  }
+  all.sort((a, b) => a.start - b.start || a.end - b.end);
+  const out: string[] = [];
+  let at = o0;
+  for (const hunk of all) {
+    out.push(...o.slice(at, hunk.start), ...hunk.lines);
+    at = hunk.end;
+  }
+  out.push(...o.slice(at, o1));
+  return out;
 }
 
 export interface ConfigSetMerge {
