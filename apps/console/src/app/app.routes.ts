@@ -1,4 +1,4 @@
-import type { CanActivateFn, Route, Routes } from '@angular/router';
+import type { CanActivateFn, CanDeactivateFn, Route, Routes } from '@angular/router';
 import { permissions } from '@camel/contracts';
 import { permissionGuard, signedInGuard, signedOutGuard } from './core/auth.guards';
 import { NAV_ITEMS, type NavItem } from './layout/nav-items';
@@ -12,6 +12,9 @@ const nav = (path: string): NavItem => {
   if (!item) throw new Error(`no nav item ${path}`);
   return item;
 };
+
+/** Pages with unsaved edits ask before they are left. */
+const confirmLeave: CanDeactivateFn<{ canLeave(): Promise<boolean> }> = (page) => page.canLeave();
 
 /** Sections a later issue builds: one shared placeholder page, named by the route data. */
 const placeholderRoutes: Route[] = NAV_ITEMS.filter((item) => item.placeholder).map((item) => ({
@@ -55,6 +58,19 @@ export const appRoutes: Routes = [
         title: `API keys · ${TITLE}`,
         canActivate: [permissionGuard(permissions.manageApiKeys, 'project')],
         loadComponent: () => import('./pages/api-keys/api-keys.page').then((m) => m.ApiKeysPage),
+      },
+      {
+        path: 'configs',
+        title: `Configs · ${TITLE}`,
+        canActivate: guardOf(nav('configs')),
+        loadComponent: () => import('./pages/configs/configs.page').then((m) => m.ConfigsPage),
+      },
+      {
+        path: 'configs/:projectId',
+        title: `Configs · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readConfig, 'project')],
+        canDeactivate: [confirmLeave],
+        loadComponent: () => import('./pages/configs/configs.page').then((m) => m.ConfigsPage),
       },
       {
         path: 'admin',

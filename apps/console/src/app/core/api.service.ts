@@ -7,6 +7,10 @@ import type {
   AuditQuery,
   AuditVerifyResult,
   CommandAccepted,
+  ConfigDiff,
+  ConfigFiles,
+  ConfigSetView,
+  ConfigVersionView,
   CreateApiKeyRequest,
   CreateProjectRequest,
   CreateUserRequest,
@@ -15,10 +19,12 @@ import type {
   ProjectList,
   ProjectRole,
   ProjectStatus,
+  ProjectView,
   ReadinessReport,
   UpdateUserRequest,
   UserCreatedResponse,
   UserView,
+  ValidateConfigResponse,
 } from '@camel/contracts';
 import { ApiError, type ReadList } from '@camel/console-data-access';
 import { API_CLIENT } from './api-client';
@@ -41,6 +47,10 @@ export class ApiService {
 
   listProjects(status: ProjectStatus | 'all'): Promise<ProjectList> {
     return this.run(() => this.client.listProjects(status));
+  }
+
+  getProject(id: string): Promise<ProjectView> {
+    return this.run(() => this.client.getProject(id));
   }
 
   createProject(request: CreateProjectRequest): Promise<CommandAccepted> {
@@ -129,6 +139,45 @@ export class ApiService {
 
   verifyAudit(projectId?: string): Promise<AuditVerifyResult> {
     return this.run(() => this.client.verifyAudit(projectId));
+  }
+
+  // ---- configs ----------------------------------------------------------------------------------
+
+  getConfig(projectId: string): Promise<ConfigSetView> {
+    return this.run(() => this.client.getConfig(projectId));
+  }
+
+  /** 400 `config.invalid` carries `ApiError.problems`; 409 `config.stale` the diff (`configStaleDetails`). */
+  saveConfig(projectId: string, baseVersion: number, files: ConfigFiles, message: string): Promise<CommandAccepted> {
+    return this.run(() => this.client.saveConfig(projectId, { baseVersion, files, message }));
+  }
+
+  validateConfig(projectId: string, files: ConfigFiles): Promise<ValidateConfigResponse> {
+    return this.run(() => this.client.validateConfig(projectId, files));
+  }
+
+  listConfigVersions(projectId: string): Promise<ReadList<ConfigVersionView>> {
+    return this.run(() => this.client.listConfigVersions(projectId));
+  }
+
+  getConfigVersion(projectId: string, version: number): Promise<ConfigSetView> {
+    return this.run(() => this.client.getConfigVersion(projectId, version));
+  }
+
+  restoreConfigVersion(projectId: string, version: number, baseVersion: number, message?: string): Promise<CommandAccepted> {
+    return this.run(() => this.client.restoreConfigVersion(projectId, version, { baseVersion, ...(message ? { message } : {}) }));
+  }
+
+  diffConfig(projectId: string, from: number, to: number): Promise<ConfigDiff> {
+    return this.run(() => this.client.diffConfig(projectId, from, to));
+  }
+
+  exportConfig(projectId: string): Promise<string> {
+    return this.run(() => this.client.exportConfig(projectId));
+  }
+
+  importConfig(projectId: string, baseVersion: number, bundle: string, message?: string): Promise<CommandAccepted> {
+    return this.run(() => this.client.importConfig(projectId, { baseVersion, bundle, ...(message ? { message } : {}) }));
   }
 
   // ---- health -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ const anywhere = (permission: Permission) => ({ permission, scope: 'anywhere' as
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Projects', path: 'projects', placeholder: false },
-  { label: 'Configs', path: 'configs', placeholder: true, requires: anywhere(permissions.readConfig) },
+  { label: 'Configs', path: 'configs', placeholder: false, requires: anywhere(permissions.readConfig) },
   { label: 'Runs', path: 'runs', placeholder: true, requires: anywhere(permissions.readRun) },
   { label: 'Logs', path: 'logs', placeholder: true, requires: anywhere(permissions.readRun) },
   { label: 'Annotate', path: 'annotate', placeholder: true, requires: anywhere(permissions.readAnnotation) },
