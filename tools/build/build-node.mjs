@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const defaultOutDir = join(root, 'dist/node');
-const sources = ['apps/api/src', 'apps/worker/src', 'libs/contracts/src', 'libs/event-store/src', 'libs/identity/src', 'libs/server/src'];
+const sources = ['apps/api/src', 'apps/worker/src', 'libs/configs/src', 'libs/contracts/src', 'libs/event-store/src', 'libs/identity/src', 'libs/server/src'];
 const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
 const swcrc = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
 

@@ -1,6 +1,6 @@
 import { createTestPostgresDatabase, type TestDatabase } from '@camel/event-store/testing';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
@@ -180,6 +180,40 @@ describe('api process', () => {
     running.push(second);
     expect(second.log).not.toMatch(/password: /);
     expect(await second.signIn('admin@localhost.localdomain', generated)).toMatch(/^ey/);
+  });
+
+  it('imports the sample configs into a Default project at the first start only; the CLI exports and imports config folders', async () => {
+    const samples = join(root, 'configs');
+    const first = await startApi({ DATA_DIR: dataDir, CONFIGS_DIR: samples });
+    running.push(first);
+    expect(first.log).toContain('sample configs (3 files) imported into the Default project as version 1');
+    const projects = await getJson<{ id: string; name: string }[]>(first, '/api/projects');
+    expect(projects.map((p) => p.name)).toEqual(['Default']);
+    const projectId = projects[0].id;
+    const configs = await getJson<{ version: number; source: string; files: Record<string, string> }>(first, `/api/projects/${projectId}/configs`);
+    expect(configs).toMatchObject({ version: 1, source: 'sync' });
+    expect(Object.keys(configs.files).sort()).toEqual(['agents.yaml', 'workflows/propose-execute-review.yaml', 'workflows/stock-trading-role-play.yaml']);
+    await first.kill('SIGTERM');
+
+    // Export with the CLI (api stopped), edit a file, import it back as version 2.
+    const folder = join(dataDir, 'exported');
+    expect(cli({ DATA_DIR: dataDir }, 'configs', 'export', projectId, folder)).toMatchObject({ code: 0, out: expect.stringContaining('version 1: 3 files') });
+    const workflow = join(folder, 'workflows/stock-trading-role-play.yaml');
+    writeFileSync(workflow, readFileSync(workflow, 'utf8').replace('max_turns: 20', 'max_turns: 30'));
+    expect(cli({ DATA_DIR: dataDir }, 'configs', 'import', projectId, folder, '-m', 'longer')).toMatchObject({ code: 0, out: expect.stringContaining('saved version 2') });
+    // A broken folder is refused with file:line:column and nothing is saved.
+    writeFileSync(workflow, readFileSync(workflow, 'utf8').replace('max_turns: 30', 'max_turns: many'));
+    const refused = cli({ DATA_DIR: dataDir }, 'configs', 'import', projectId, folder);
+    expect(refused.code).toBe(4);
+    expect(refused.out).toMatch(/workflows\/stock-trading-role-play\.yaml:12:1 max_turns: max_turns must be an integer number/);
+
+    const second = await startApi({ DATA_DIR: dataDir, CONFIGS_DIR: samples });
+    running.push(second);
+    expect(second.log).not.toContain('sample configs');
+    expect((await getJson<unknown[]>(second, '/api/projects')).length).toBe(1);
+    const latest = await getJson<{ version: number; message: string; files: Record<string, string> }>(second, `/api/projects/${projectId}/configs`);
+    expect(latest).toMatchObject({ version: 2, message: 'longer' });
+    expect(latest.files['workflows/stock-trading-role-play.yaml']).toContain('max_turns: 30');
   });
 
   describe('on PostgreSQL', () => {

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { serveConsole } from './console-static';
+import { SampleConfigs } from './configs/sample-configs';
 import { IdentityService } from './identity/identity.service';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -38,6 +39,7 @@ export async function createApiApp(options: { logger?: false } = {}): Promise<IN
   if (config.consoleDir) serveConsole(app, config.consoleDir, new Logger('Console'));
   await app.init();
   await app.get(IdentityService).ensureFirstOwner();
+  await app.get(SampleConfigs).importAtFirstStart();
   return app;
 }
 

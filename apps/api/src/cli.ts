@@ -1,6 +1,11 @@
 import 'reflect-metadata';
-import { openEventStore, ProjectionRunner, type EventStore, type VerifyReport } from '@camel/event-store';
-import { ConfigError, loadConfig } from '@camel/server';
+import { executeCommand, foldStream, openEventStore, ProjectionRunner, systemClock, uuidv7, type EventStore, type VerifyReport } from '@camel/event-store';
+import { ConfigError, loadConfig, SYSTEM_ACTOR } from '@camel/server';
+import { CONFIG_STREAM_TYPE, configStreamId, projectStreamId } from '@camel/contracts';
+import { ConfigInvalidError, configSetDecider, type ConfigState } from '@camel/configs';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { readConfigFolder, writeConfigFolder } from './configs/config-folder';
 import { SingleBar } from 'cli-progress';
 import { CredentialStore } from './identity/credentials';
 import { API_PROJECTIONS } from './projections';
@@ -11,6 +16,11 @@ const USAGE = `usage: npm run cli -- <command>
   projections                list projections with checkpoint, state and lag
   rebuild <name> | --all     drop a projection's tables and replay the log from position 0
   verify [--stream <id>]     check the hash chains; exit code 3 when a link is broken
+  configs export <projectId> <folder>
+                             write the project's latest config set as agents.yaml + workflows/*.yaml
+  configs import <projectId> <folder> [-m <message>]
+                             save the folder's files as the project's next config version (all or
+                             nothing; every problem listed with file:line:column; exit code 4)
 
 Uses the same settings as the api (DATABASE_URL, or the SQLite file under DATA_DIR).`;
 
@@ -69,6 +79,52 @@ function printVerify(report: VerifyReport): void {
   }
 }
 
+/** Config folder import/export, straight on the log (the api need not run). */
+async function configsCommand([action, projectId, folder, ...rest]: string[]): Promise<number> {
+  if ((action !== 'import' && action !== 'export') || !projectId || !folder) {
+    console.error('usage: configs export <projectId> <folder> | configs import <projectId> <folder> [-m <message>]');
+    return 2;
+  }
+  return withStore(async (store) => {
+    const project = await store.readStream(projectStreamId(projectId));
+    if (project.length === 0) {
+      console.error(`project ${projectId} does not exist`);
+      return 2;
+    }
+    const streamId = configStreamId(projectId);
+    const state = foldStream(configSetDecider as never, await store.readStream(streamId)) as ConfigState;
+    if (action === 'export') {
+      const files = state.versions[state.version] ?? {};
+      writeConfigFolder(resolve(folder), files);
+      console.log(`version ${state.version}: ${Object.keys(files).length} files written to ${resolve(folder)}`);
+      return 0;
+    }
+    const files = readConfigFolder(resolve(folder));
+    if (!files) {
+      console.error(`${resolve(folder)} has no agents.yaml`);
+      return 2;
+    }
+    const messageAt = rest.indexOf('-m');
+    const message = messageAt >= 0 ? rest[messageAt + 1] : `import from ${folder}`;
+    try {
+      const result = await executeCommand(store, configSetDecider, {
+        streamId,
+        streamType: CONFIG_STREAM_TYPE,
+        command: { type: 'SaveConfigVersion', projectId, baseVersion: state.version, files, message: message ?? '', source: 'import' },
+        metadata: { actor: SYSTEM_ACTOR, projectId, correlationId: randomUUID(), causationId: 'cli' },
+        clock: systemClock,
+        newId: uuidv7,
+      });
+      console.log(result.events.length === 0 ? `unchanged: still version ${result.version}` : `saved version ${result.version}`);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof ConfigInvalidError)) throw error;
+      for (const p of error.problems) console.error(`${p.file}:${p.line}:${p.column} ${p.path ? `${p.path}: ` : ''}${p.message} [${p.code}]`);
+      return 4;
+    }
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -108,6 +164,8 @@ async function main(argv: string[]): Promise<number> {
       printVerify(report);
       return report.ok ? 0 : 3;
     }
+    case 'configs':
+      return configsCommand(args);
     default:
       console.error(USAGE);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

@@ -50,6 +50,8 @@ export async function startTestApi(engine: Engine): Promise<TestApi> {
   process.env['ADMIN_EMAIL'] = TEST_OWNER.email;
   process.env['ADMIN_PASSWORD'] = TEST_OWNER.password;
   process.env['JWT_SECRET'] ??= TEST_JWT_SECRET;
+  // No sample configs: tests start from an empty log (the first-start import has its own test).
+  process.env['CONFIGS_DIR'] = join(tmpdir(), 'camel-no-sample-configs');
   const { createApiApp } = await import('../bootstrap');
   const app = await createApiApp({ logger: false });
   await app.listen(0, '127.0.0.1');

@@ -52,6 +52,8 @@ export class ApiProcess {
         LOG_LEVEL: 'log',
         ADMIN_EMAIL: TEST_ADMIN.email,
         ADMIN_PASSWORD: TEST_ADMIN.password,
+        // Tests start from an empty log unless they ask for the sample configs.
+        CONFIGS_DIR: join(tmpdir(), 'camel-no-sample-configs'),
         ...this.options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

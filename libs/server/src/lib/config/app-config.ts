@@ -107,6 +107,10 @@ class EnvironmentVariables {
   @IsOptional()
   @IsString()
   TRUST_PROXY?: string;
+
+  @IsOptional()
+  @IsString()
+  CONFIGS_DIR?: string;
 }
 
 export interface AppConfig {
@@ -132,6 +136,8 @@ export interface AppConfig {
   readonly liveBufferLimit: number;
   /** Built console served by the api, when set (embedded default); absent = api only. */
   readonly consoleDir?: string;
+  /** Sample configs imported into a default project at the first start of the embedded default. */
+  readonly configsDir: string;
   readonly auth: {
     /** HS256 key material; absent = a random secret generated once and kept in the database. */
     readonly jwtSecret?: string;
@@ -212,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     readyMaxProjectionLag: vars.READY_MAX_PROJECTION_LAG ?? 1000,
     liveBufferLimit: vars.LIVE_BUFFER_LIMIT ?? 10_000,
     consoleDir: vars.CONSOLE_DIR ? resolve(vars.CONSOLE_DIR) : undefined,
+    configsDir: resolve(vars.CONFIGS_DIR ?? 'configs'),
     auth: {
       jwtSecret: vars.JWT_SECRET,
       accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL ?? 900,
