@@ -123,7 +123,8 @@ export class ConfigsPage {
 
   /** Asked by the route before leaving: unsaved edits are lost only when the user says so. */
   async canLeave(): Promise<boolean> {
-    if (!this.store.dirty()) return true;
+    // Signed out (here or elsewhere): the way to the sign-in page is never blocked.
+    if (!this.store.dirty() || !this.auth.signedIn()) return true;
     return confirmAction(this.dialog, {
       title: 'Leave without saving?',
       message: `Your edits of ${[...this.store.changedPaths()].join(', ')} are not saved and will be lost.`,
