@@ -245,6 +245,40 @@ describe('configs in a real browser', () => {
     expect(after.filter((text) => !before.includes(text))).toEqual(['      temperature: 0.3', '      top_p: 0.9']);
   });
 
+  it('adds and removes workflow files, and asks before leaving with unsaved edits', async () => {
+    const project = await createProject();
+    const engineer = await createUser('filer', project.id, 'engineer');
+    await seed(project.id);
+    const page = await openConfigs(project.id, engineer);
+    await waitForVersion(page, 1);
+
+    await page.fill('[data-testid="config-new-workflow"]', 'Bad Name');
+    await page.click('[data-testid="config-add-workflow"]');
+    await page.locator('[data-testid="config-add-error"]', { hasText: 'lower-case' }).waitFor();
+    await page.fill('[data-testid="config-new-workflow"]', 'code-review');
+    await page.click('[data-testid="config-add-workflow"]');
+    await page.waitForSelector('[data-testid="config-editor"][data-path="workflows/code-review.yaml"]');
+    await line(page, 'name: code_review').waitFor();
+    // The skeleton names no agents yet: the api says what is missing.
+    await page.waitForSelector('[data-testid="config-problem"][data-file="workflows/code-review.yaml"]');
+
+    await fileButton(page, 'workflows/propose-execute-review.yaml').locator('xpath=..').locator('[data-testid="config-remove-file"]').click();
+    await page.click('[data-testid="confirm-ok"]');
+    await page.waitForSelector('[data-testid="config-file-removed"][data-path="workflows/propose-execute-review.yaml"]');
+    expect(await fileButton(page, 'workflows/propose-execute-review.yaml').count()).toBe(0);
+    await screenshot(page, 'configs-files-edited');
+
+    // Leaving asks first: cancel stays, confirm leaves.
+    await page.click('[data-testid="nav-projects"]');
+    await page.click('[data-testid="confirm-cancel"]');
+    await page.waitForSelector('[data-testid="confirm-dialog"]', { state: 'detached' });
+    expect(new URL(page.url()).pathname).toBe(`/configs/${project.id}`);
+    await page.click('[data-testid="nav-projects"]');
+    await page.click('[data-testid="confirm-ok"]');
+    await page.waitForURL(/\/projects$/);
+    expect((await harness.rest<ConfigVersionView[]>('GET', `/api/projects/${project.id}/configs/versions`)).body).toHaveLength(1);
+  });
+
   it('exports the bundle, refuses an invalid import with its problems, and imports a valid one', async () => {
     const project = await createProject();
     const engineer = await createUser('porter', project.id, 'engineer');
