@@ -23,7 +23,7 @@ import {
   type UpdateUserRequest,
   type UserCreatedResponse,
 } from '@camel/contracts';
-import type { Clock, EventStore, ProjectionRunner } from '@camel/event-store';
+import { formatUuid, type Clock, type EventStore, type ProjectionRunner } from '@camel/event-store';
 import {
   apiKeyDecider,
   checkPasswordPolicy,
@@ -176,7 +176,7 @@ export class IdentityService implements OnModuleInit {
     const invalid = DomainError.unauthorized('auth.api-key-invalid', 'the API key is not valid (revoked or unknown)');
     const match = API_KEY_PATTERN.exec(token);
     if (!match) throw invalid;
-    const keyId = uuidFromHex(match[1]);
+    const keyId = formatUuid(match[1]);
     const row = await this.credentials.apiKey(keyId);
     if (!row || !sameDigest(row.secretHash, sha256(match[2]))) throw invalid;
     const names = await this.store.db.query<{ name: string }>('SELECT name FROM api_keys WHERE id = $1', [keyId]);
@@ -519,8 +519,4 @@ export class IdentityService implements OnModuleInit {
 
 function sessionPredatesReset(user: { sessions_valid_after: string | null }, startedAt: string | null): boolean {
   return user.sessions_valid_after !== null && startedAt !== null && startedAt < user.sessions_valid_after;
-}
-
-function uuidFromHex(hex: string): string {
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,3 +1,4 @@
+import { formatUuid } from '@camel/event-store';
 import { createHash } from 'node:crypto';
 import { normalizeEmail } from './user.decider';
 
@@ -12,6 +13,5 @@ export function userIdForEmail(email: string): string {
   const bytes = createHash('sha1').update(USER_NAMESPACE).update(normalizeEmail(email)).digest().subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return formatUuid(bytes.toString('hex'));
 }
