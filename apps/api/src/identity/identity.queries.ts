@@ -1,4 +1,4 @@
-import { DomainError, type AuditEntry, type AuditPage, type AuditQuery, type MemberView, type UserView } from '@camel/contracts';
+import { DomainError, type ApiKeyView, type AuditEntry, type AuditPage, type AuditQuery, type MemberView, type UserView } from '@camel/contracts';
 import type { EventStore } from '@camel/event-store';
 import { EVENT_STORE } from '@camel/server';
 import { Inject, Injectable } from '@nestjs/common';
@@ -70,6 +70,36 @@ export class IdentityQueries {
     }));
   }
 
+  /** A project's API keys (never the keys), with last use; one key when `keyId` is given. */
+  async apiKeys(projectId: string, keyId?: string): Promise<ApiKeyView[]> {
+    const rows = await this.store.db.query<{
+      id: string;
+      project_id: string;
+      name: string;
+      role: ApiKeyView['role'];
+      prefix: string;
+      created_at: string;
+      created_by: string;
+      revoked_at: string | null;
+      last_used_at: string | null;
+    }>(
+      `SELECT k.id, k.project_id, k.name, k.role, k.prefix, k.created_at, k.created_by, k.revoked_at, u.last_used_at
+         FROM api_keys k LEFT JOIN api_key_usage u ON u.key_id = k.id
+        WHERE k.project_id = $1 ${keyId ? 'AND k.id = $2' : ''} ORDER BY k.created_at, k.id`,
+      keyId ? [projectId, keyId] : [projectId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      projectId: row.project_id,
+      name: row.name,
+      role: row.role,
+      prefix: row.prefix,
+      createdAt: row.created_at,
+      createdBy: row.created_by,
+      revokedAt: row.revoked_at,
+      lastUsedAt: row.last_used_at,
+    }));
+  }
   /** Newest first. `projects` narrows to those projects ('all' = no narrowing, for owners). */
   async audit(query: AuditQuery, projects: 'all' | readonly string[]): Promise<AuditPage> {
     const where: string[] = [];

@@ -48,6 +48,7 @@ import {
 } from '@camel/server';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CredentialStore, randomToken, sameDigest, sha256 } from './credentials';
+import { IdentityQueries } from './identity.queries';
 import { hashPassword, verifyPassword } from './passwords';
 import type { Principal } from './principal';
 import { TokenService } from './tokens';
@@ -93,6 +94,7 @@ export class IdentityService implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
     private readonly executor: CommandExecutor,
+    private readonly queries: IdentityQueries,
   ) {
     this.credentials = new CredentialStore(store.db);
   }
@@ -471,7 +473,7 @@ export class IdentityService implements OnModuleInit {
       command: { type: 'CreateApiKey', keyId, projectId, name: body.name, role, prefix, projectStatus: projects[0]?.status ?? 'none' },
       inTransaction: (tx) => CredentialStore.storeApiKey(tx, { keyId, projectId, role, secretHash: sha256(secret) }),
     });
-    const [view] = await this.listApiKeys(projectId, keyId);
+    const [view] = await this.queries.apiKeys(projectId, keyId);
     return { id: keyId, position: outcome.position, key, view };
   }
 
@@ -486,35 +488,6 @@ export class IdentityService implements OnModuleInit {
     return accepted(keyId, outcome);
   }
 
-  async listApiKeys(projectId: string, keyId?: string) {
-    const rows = await this.store.db.query<{
-      id: string;
-      project_id: string;
-      name: string;
-      role: ProjectRole;
-      prefix: string;
-      created_at: string;
-      created_by: string;
-      revoked_at: string | null;
-      last_used_at: string | null;
-    }>(
-      `SELECT k.id, k.project_id, k.name, k.role, k.prefix, k.created_at, k.created_by, k.revoked_at, u.last_used_at
-         FROM api_keys k LEFT JOIN api_key_usage u ON u.key_id = k.id
-        WHERE k.project_id = $1 ${keyId ? 'AND k.id = $2' : ''} ORDER BY k.created_at, k.id`,
-      keyId ? [projectId, keyId] : [projectId],
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      projectId: row.project_id,
-      name: row.name,
-      role: row.role,
-      prefix: row.prefix,
-      createdAt: row.created_at,
-      createdBy: row.created_by,
-      revokedAt: row.revoked_at,
-      lastUsedAt: row.last_used_at,
-    }));
-  }
 }
 
 function sessionPredatesReset(user: { sessions_valid_after: string | null }, startedAt: string | null): boolean {

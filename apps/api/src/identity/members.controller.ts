@@ -58,14 +58,17 @@ export class MembersController {
 @ApiNotFoundResponse({ description: 'No such project, or not one of yours' })
 @Controller('projects/:id/api-keys')
 export class ApiKeysController {
-  constructor(private readonly identity: IdentityService) {}
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly queries: IdentityQueries,
+  ) {}
 
   @Get()
   @RequiresProject(permissions.manageApiKeys)
   @ApiOperation({ summary: 'List the project’s API keys (never the keys themselves)' })
   @ApiOkResponse({ type: [ApiKeyViewDto] })
   list(@Param('id', uuidParam('id')) projectId: string): Promise<ApiKeyView[]> {
-    return this.identity.listApiKeys(projectId);
+    return this.queries.apiKeys(projectId);
   }
 
   @Post()
