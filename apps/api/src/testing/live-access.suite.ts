@@ -641,7 +641,11 @@ export function liveAccessSuite(engine: Engine): void {
       await writer;
     }
     // After the reconnect, more events.
-    for (let n = 0; n < 5; n += 1) await probe(projectA);
+    let last = 0;
+    for (let n = 0; n < 5; n += 1) last = await probe(projectA);
+    // As the other tests do: read the log once the client has the last event (on PostgreSQL a read
+    // right after the append may still stop before it — commit-safe order — and miss the tail).
+    await waitFor(() => received.some((e) => e.position === last), 'the last event');
     const expected = await logPositions((e) => e.metadata.projectId === projectA, head);
     await waitFor(() => received.length >= expected.length, `all ${expected.length} events`);
     await sleep(QUIET_MS);
