@@ -30,9 +30,9 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
   }
 }
 
-function appendProbe(store: EventStore, projectId: string, n: number, type = 'ProbeAppended') {
+function appendProbe(store: EventStore, projectId: string, n: number, type = 'ProbeAppended', stream = `probe-${projectId}`) {
   return store.append(
-    `probe-${projectId}`,
+    stream,
     [
       {
         id: uuidv7(),
@@ -65,7 +65,18 @@ function collect(client: LiveEventsClient, topic: EventTopic, after = 0) {
     onEvents: (events) => received.push(...events),
     onCaughtUp: () => (caughtUp += 1),
   });
-  return { received, subscription, caughtUpCount: () => caughtUp };
+  return {
+    received,
+    subscription,
+    caughtUpCount: () => caughtUp,
+    /**
+     * Waits for the event at `position`. `caught-up` says every event up to its position was sent,
+     * not that everything committed before subscribing was: on PostgreSQL a read stops before events
+     * of transactions still open anywhere (commit-safe order; projection transactions count), so the
+     * last events written before subscribing may arrive live just after caught-up.
+     */
+    until: (position: number) => waitFor(() => received.some((e) => e.position === position), `the event at ${position}`),
+  };
 }
 
 type RawSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
@@ -109,12 +120,14 @@ export function liveEventsSuite(engine: Engine): void {
   it('delivers committed events of the topic from the position (catch-up), then live ones, in order, once', async () => {
     const projectId = randomUUID();
     const otherProject = randomUUID();
+    let last = 0;
     for (let n = 1; n <= 30; n += 1) {
-      await appendProbe(api.store, projectId, n);
+      last = (await appendProbe(api.store, projectId, n)).lastPosition;
       await appendProbe(api.store, otherProject, n);
     }
-    const { received, caughtUpCount } = collect(newClient(), { kind: 'project', projectId });
+    const { received, caughtUpCount, until } = collect(newClient(), { kind: 'project', projectId });
     await waitFor(() => caughtUpCount() === 1, 'catch-up');
+    await until(last);
     expect(received.map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
 
     for (let n = 31; n <= 60; n += 1) {
@@ -132,19 +145,17 @@ export function liveEventsSuite(engine: Engine): void {
   it('delivers catch-up batches larger than 64 KiB intact (64-bit frame length)', async () => {
     const projectId = randomUUID();
     const big = 'x'.repeat(2000);
+    let last = 0;
     for (let n = 1; n <= 60; n += 1) {
-      await api.store.append(
+      ({ lastPosition: last } = await api.store.append(
         `probe-${projectId}`,
         [{ id: uuidv7(), type: 'ProbeAppended', data: { n, big }, metadata: { actor: { type: 'system', id: 'test' }, projectId, correlationId: randomUUID(), time: new Date().toISOString() } }],
         { expectedVersion: 'any' },
-      );
+      ));
     }
-    const { received, caughtUpCount } = collect(newClient(), { kind: 'project', projectId });
+    const { received, caughtUpCount, until } = collect(newClient(), { kind: 'project', projectId });
     await waitFor(() => caughtUpCount() === 1, 'catch-up');
-    // On PostgreSQL a catch-up read stops before events of transactions still open somewhere
-    // (commit-safe order; the projections' transactions count), so the last few may come live,
-    // just after caught-up: wait for all of them, then check them.
-    await waitFor(() => received.length >= 60, 'all 60 events');
+    await until(last);
     expect(received.map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     expect(received.every((e) => (e.data as { big: string }).big === big)).toBe(true);
   });
@@ -153,10 +164,12 @@ export function liveEventsSuite(engine: Engine): void {
     const projectId = randomUUID();
     const first = await appendProbe(api.store, projectId, 1, 'ProbeAppended');
     await appendProbe(api.store, projectId, 2, 'OtherThing');
-    await appendProbe(api.store, projectId, 3, 'ProbeAppended');
+    const third = await appendProbe(api.store, projectId, 3, 'ProbeAppended');
     const byStream = collect(newClient(), { kind: 'stream', streamId: `probe-${projectId}` }, first.lastPosition);
     const byType = collect(newClient(), { kind: 'type', prefix: 'Probe' }, first.lastPosition);
     await waitFor(() => byStream.caughtUpCount() === 1 && byType.caughtUpCount() === 1, 'catch-up');
+    await byStream.until(third.lastPosition);
+    await byType.until(third.lastPosition);
     expect(byStream.received.map((e) => (e.data as { n: number }).n)).toEqual([2, 3]);
     expect(byType.received.filter((e) => e.metadata.projectId === projectId).map((e) => (e.data as { n: number }).n)).toEqual([3]);
     expect(byType.received.every((e) => e.type.startsWith('Probe'))).toBe(true);
@@ -167,12 +180,18 @@ export function liveEventsSuite(engine: Engine): void {
     const client = newClient();
     const states: string[] = [];
     client.onState((state) => states.push(state));
-    const { received } = collect(client, { kind: 'project', projectId });
+    const { received, until } = collect(client, { kind: 'project', projectId });
 
     let writing = true;
+    let last = 0;
+    // One stream per writer: the test is about delivery under concurrent commits to the project,
+    // not about four writers racing for one stream's next version.
     const writers = Array.from({ length: 4 }, async (_, w) => {
       let n = 0;
-      while (writing) await appendProbe(api.store, projectId, w * 100_000 + ++n);
+      while (writing) {
+        const { lastPosition } = await appendProbe(api.store, projectId, w * 100_000 + ++n, 'ProbeAppended', `probe-${projectId}-w${w}`);
+        last = Math.max(last, lastPosition);
+      }
     });
     // Should the test time out, a writer failing on the closed store must not crash the run.
     for (const writer of writers) writer.catch(() => undefined);
@@ -193,6 +212,7 @@ export function liveEventsSuite(engine: Engine): void {
       writing = false;
       await Promise.all(writers);
     }
+    await until(last);
     const expected = await expectedEvents(api.store, projectId);
     await waitFor(() => received.length >= expected.length, `all ${expected.length} events`);
     expect(received.map((e) => e.position)).toEqual(expected);
@@ -230,7 +250,8 @@ export function liveEventsSuite(engine: Engine): void {
     expect(reply.ok).toBe(true);
     await waitFor(() => serverSockets().some((s) => s.data.subscriptions?.get('slow')?.state === 'live'), 'live mode');
 
-    for (let n = 1; n <= TEST_BUFFER_LIMIT * 20 && !resync; n += 1) await appendProbe(api.store, projectId, n);
+    let last = 0;
+    for (let n = 1; n <= TEST_BUFFER_LIMIT * 20 && !resync; n += 1) last = (await appendProbe(api.store, projectId, n)).lastPosition;
     await waitFor(() => resync !== undefined, 'resync message');
     expect(resync).toMatchObject({ subscriptionId: 'slow', reason: 'slow-consumer' });
     const resyncAt = (resync as ResyncMessage).position;
@@ -243,6 +264,7 @@ export function liveEventsSuite(engine: Engine): void {
     // A well-behaved client resumes from there and gets exactly the rest.
     const rest = collect(newClient(), { kind: 'project', projectId }, resyncAt);
     await waitFor(() => rest.caughtUpCount() === 1, 'catch-up after resync');
+    await rest.until(last);
     expect([...received, ...rest.received].map((e) => e.position)).toEqual(await expectedEvents(api.store, projectId, head));
   });
 
