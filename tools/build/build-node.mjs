@@ -8,8 +8,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const defaultOutDir = join(root, 'dist/node');
-const sources = ['apps/api/src', 'apps/worker/src', 'libs/configs/src', 'libs/contracts/src', 'libs/event-store/src', 'libs/identity/src', 'libs/server/src'];
 const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
+// Every server-side lib named by a path alias (the console's libs are bundled by Angular instead).
+const libSources = [...new Set(Object.values(compilerOptions.paths).map(([target]) => dirname(target)))].filter(
+  (dir) => !dir.startsWith('libs/console/'),
+);
+const sources = ['apps/api/src', 'apps/worker/src', ...libSources];
 const swcrc = JSON.parse(readFileSync(join(root, '.swcrc'), 'utf8'));
 
 const isSource = (file) => file.endsWith('.ts') && !file.endsWith('.spec.ts') && !file.endsWith('.d.ts');

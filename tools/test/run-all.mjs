@@ -11,11 +11,20 @@ const bin = (name) => join(root, 'node_modules/.bin', name);
 const extraArgs = process.argv.slice(2);
 
 const steps = [];
-function step(name, command, args) {
+/** Runs one step; `refuse` names output that fails the step even when the command exits 0. */
+function step(name, command, args, { refuse } = {}) {
   const started = Date.now();
   console.log(`\n▶ ${name}`);
-  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
-  const ok = result.status === 0;
+  const result = spawnSync(command, args, { cwd: root, env, stdio: refuse ? ['inherit', 'pipe', 'pipe'] : 'inherit', encoding: 'utf8' });
+  let ok = result.status === 0;
+  if (refuse) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+    process.stdout.write(output);
+    if (refuse.test(output)) {
+      console.log(`  ${name}: the output matches ${refuse}, which means the check did not run: failed`);
+      ok = false;
+    }
+  }
   steps.push({ name, ok, seconds: ((Date.now() - started) / 1000).toFixed(1) });
   return ok;
 }
@@ -23,7 +32,10 @@ function step(name, command, args) {
 let passed = 0;
 let failed = 0;
 
-const lintOk = step('lint (eslint + nx module boundaries)', bin('eslint'), ['.']);
+// The module-boundary rule reads Nx's project graph and silently skips itself when there is none
+// (a clean clone): compute the graph first, and fail lint if the rule still reports it skipped.
+const graphOk = step('project graph (for the module-boundary rule)', bin('nx'), ['show', 'projects'], { refuse: /error/i });
+const lintOk = step('lint (eslint + nx module boundaries)', bin('eslint'), ['.'], { refuse: /No cached ProjectGraph/ }) && graphOk;
 const typesOk = step('typecheck (server, libs, tools)', bin('tsc'), ['-p', 'tsconfig.check.json', '--noEmit']);
 const consoleTypesOk = step('typecheck (console)', bin('tsc'), ['-p', 'apps/console/tsconfig.app.json', '--noEmit']);
 

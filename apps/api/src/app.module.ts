@@ -1,12 +1,12 @@
 import { AppConfigModule, EventStoreModule, ProjectionsModule, RequestContextMiddleware } from '@camel/server';
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ConfigsModule } from './configs/configs.module';
+import { ConfigsModule } from '@camel/configs/server';
 import { HealthModule } from './health/health.module';
-import { IdentityModule } from './identity/identity.module';
+import { IdentityModule } from '@camel/identity/server';
 import { LiveEventsModule } from './live/live-events.module';
 import { API_PROJECTIONS } from './projections';
-import { ProjectsModule } from './projects/projects.module';
+import { ProjectsModule } from '@camel/projects/server';
 
 @Module({
   imports: [

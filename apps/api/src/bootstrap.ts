@@ -1,12 +1,12 @@
-import { APP_CONFIG, ApiExceptionFilter, createValidationPipe, type AppConfig } from '@camel/server';
+import { ApiExceptionFilter, APP_CONFIG, type AppConfig, createValidationPipe } from '@camel/server';
 import { Logger, RequestMethod, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { serveConsole } from './console-static';
-import { SampleConfigs } from './configs/sample-configs';
-import { IdentityService } from './identity/identity.service';
+import { SampleConfigs } from '@camel/configs/server';
+import { IdentityService } from '@camel/identity/server';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 

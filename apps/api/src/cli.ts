@@ -1,13 +1,14 @@
 import 'reflect-metadata';
-import { executeCommand, foldStream, openEventStore, ProjectionRunner, systemClock, uuidv7, type EventStore, type VerifyReport } from '@camel/event-store';
+import { foldStream, systemClock, uuidv7 } from '@camel/kernel';
+import { executeCommand, openEventStore, ProjectionRunner, type EventStore, type VerifyReport } from '@camel/event-store';
 import { ConfigError, loadConfig, SYSTEM_ACTOR } from '@camel/server';
 import { CONFIG_STREAM_TYPE, configStreamId, projectStreamId } from '@camel/contracts';
 import { ConfigInvalidError, configSetDecider, type ConfigState } from '@camel/configs';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { readConfigFolder, writeConfigFolder } from './configs/config-folder';
+import { readConfigFolder, writeConfigFolder } from '@camel/configs/server';
 import { SingleBar } from 'cli-progress';
-import { CredentialStore } from './identity/credentials';
+import { CredentialStore } from '@camel/identity/server';
 import { API_PROJECTIONS } from './projections';
 
 const USAGE = `usage: npm run cli -- <command>

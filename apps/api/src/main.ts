@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { APP_CONFIG, EVENT_STORE, loadConfigOrExit, type AppConfig } from '@camel/server';
+import { APP_CONFIG, type AppConfig, EVENT_STORE, loadConfigOrExit } from '@camel/server';
 import type { EventStore } from '@camel/event-store';
 import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';

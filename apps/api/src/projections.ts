@@ -1,8 +1,7 @@
 import type { Projection } from '@camel/event-store';
-import { configsProjection } from './configs/configs.projection';
-import { auditProjection } from './identity/audit.projection';
-import { identityProjection } from './identity/identity.projection';
-import { projectsProjection } from './projects/projects.projection';
+import { configsProjection } from '@camel/configs/server';
+import { auditProjection, identityProjection } from '@camel/identity/server';
+import { projectsProjection } from '@camel/projects/server';
 
 /** Every read model the api maintains; the rebuild CLI works on the same list. */
 export const API_PROJECTIONS: readonly Projection[] = [projectsProjection, identityProjection, auditProjection, configsProjection];

@@ -1,5 +1,6 @@
 import { projectStreamId, type ProjectCreated } from '@camel/contracts';
-import { openEventStore, uuidv7 } from '@camel/event-store';
+import { uuidv7 } from '@camel/kernel';
+import { openEventStore } from '@camel/event-store';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { screenshot } from './support/browser';

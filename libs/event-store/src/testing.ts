@@ -5,5 +5,4 @@
 export { createTestPostgresDatabase, type TestDatabase } from './testing/test-database';
 export { eventStoreConformance, type ConformanceHarness } from './testing/conformance';
 export { makeEvent, testMetadata } from './testing/fixtures';
-export { deciderSpec } from './testing/decider-spec';
 export { createTestStoreLocation, ENGINES, type Engine, type TestStoreLocation } from './testing/test-stores';

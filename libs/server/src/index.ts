@@ -8,3 +8,7 @@ export * from './lib/cqrs/command-executor.service';
 export * from './lib/http/api-exception.filter';
 export * from './lib/http/validation.pipe';
 export * from './lib/health/event-store.health';
+export * from './lib/http/access';
+export * from './lib/http/principal';
+export * from './lib/http/uuid-param';
+export * from './lib/http/common.dto';

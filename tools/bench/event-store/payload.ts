@@ -1,5 +1,6 @@
 import type { EventMetadata } from '@camel/contracts';
-import { uuidv7, type NewEvent } from '@camel/event-store';
+import { uuidv7 } from '@camel/kernel';
+import { type NewEvent } from '@camel/event-store';
 import { randomUUID } from 'node:crypto';
 
 const INSTRUCTIONS = [

@@ -5,7 +5,7 @@
  * "Commit time" is when append() resolved, on the shared clock of clock.ts.
  */
 import type { EventStore, NewEvent } from '@camel/event-store';
-import { uuidv7 } from '@camel/event-store';
+import { uuidv7 } from '@camel/kernel';
 import { nowMs } from './clock';
 import { Histogram } from './histogram';
 import { PROJECT_ID, TYPE_PREFIX, type WriterConfig, type WriterResult } from './protocol';

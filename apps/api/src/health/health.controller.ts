@@ -1,6 +1,5 @@
-import { EventStoreHealthIndicator, ProjectionsHealthIndicator } from '@camel/server';
+import { EventStoreHealthIndicator, ProjectionsHealthIndicator, Public } from '@camel/server';
 import { Controller, Get } from '@nestjs/common';
-import { Public } from '../identity/access';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 

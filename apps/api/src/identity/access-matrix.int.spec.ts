@@ -1,6 +1,6 @@
 import { hasPermission, PROJECT_ROLES, type ProjectRole } from '@camel/contracts';
 import { startTestApi, type TestApi } from '../testing/api-harness';
-import type { RouteAccess } from './access';
+import { type RouteAccess } from '@camel/server';
 import { routeTable, type RouteEntry } from './route-table';
 
 /**

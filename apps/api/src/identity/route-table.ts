@@ -1,7 +1,7 @@
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import { ROUTE_ACCESS, type RouteAccess } from './access';
+import { ROUTE_ACCESS, type RouteAccess } from '@camel/server';
 
 /** Served outside the `api` prefix (bootstrap.ts excludes them). */
 const UNPREFIXED = new Set(['/health/live', '/health/ready']);

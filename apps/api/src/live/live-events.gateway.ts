@@ -14,7 +14,7 @@ import {
 } from '@camel/contracts';
 import type { EventStore } from '@camel/event-store';
 import type { ProjectionRunner } from '@camel/event-store';
-import { APP_CONFIG, EVENT_STORE, PROJECTION_RUNNER, type AppConfig } from '@camel/server';
+import { APP_CONFIG, type AppConfig, can, EVENT_STORE, isOwner, type Principal, PROJECTION_RUNNER } from '@camel/server';
 import { Inject, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -26,8 +26,7 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import { IdentityService } from '../identity/identity.service';
-import { can, isOwner, type Principal } from '../identity/principal';
+import { IdentityService } from '@camel/identity/server';
 import type { GlobalRole, ProjectRole } from '@camel/contracts';
 import type { Server, Socket } from 'socket.io';
 import { ClientSubscription, DEFAULT_LIMITS, type SubscriptionLimits } from './client-subscription';

@@ -1,6 +1,7 @@
 // A second process that appends events, for cross-process delivery tests: it shares nothing with
 // the api but the database. Run with tools/bench/ts-loader.cjs; settings come from the environment.
-import { openEventStore, uuidv7 } from '@camel/event-store';
+import { uuidv7 } from '@camel/kernel';
+import { openEventStore } from '@camel/event-store';
 
 async function main(): Promise<void> {
   const store = await openEventStore({ databaseUrl: process.env['DATABASE_URL'] as string });

@@ -17,7 +17,7 @@ import {
   type SubscriptionEndedMessage,
 } from '@camel/contracts';
 import { LiveEventsClient, type ConnectionState } from '@camel/console-data-access';
-import { uuidv7 } from '@camel/event-store';
+import { uuidv7 } from '@camel/kernel';
 import type { Engine } from '@camel/event-store/testing';
 import { APP_CONFIG, type AppConfig } from '@camel/server';
 import { JwtService } from '@nestjs/jwt';

@@ -8,7 +8,8 @@ import {
   type SubscribeReply,
 } from '@camel/contracts';
 import { LiveEventsClient } from '@camel/console-data-access';
-import { uuidv7, type EventStore } from '@camel/event-store';
+import { uuidv7 } from '@camel/kernel';
+import { type EventStore } from '@camel/event-store';
 import type { Engine } from '@camel/event-store/testing';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

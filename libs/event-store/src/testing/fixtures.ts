@@ -1,7 +1,7 @@
 import type { EventMetadata } from '@camel/contracts';
 import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '../lib/types';
-import { uuidv7 } from '../lib/uuidv7';
+import { uuidv7 } from '@camel/kernel';
 
 export const testMetadata = (overrides: Partial<EventMetadata> = {}): EventMetadata => ({
   actor: { type: 'system', id: 'test' },

@@ -1,13 +1,6 @@
 import type { DomainEvent } from '@camel/contracts';
-import {
-  executeCommand,
-  type Clock,
-  type Decider,
-  type EventStore,
-  type ExecuteCommandResult,
-  type ProjectionRunner,
-  type SqlExecutor,
-} from '@camel/event-store';
+import { type Clock, type Decider } from '@camel/kernel';
+import { executeCommand, type EventStore, type ExecuteCommandResult, type ProjectionRunner, type SqlExecutor } from '@camel/event-store';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, PROJECTION_RUNNER, type IdGenerator } from '../tokens';

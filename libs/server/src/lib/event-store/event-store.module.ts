@@ -1,4 +1,5 @@
-import { openEventStore, systemClock, uuidv7, type Clock, type EventStore } from '@camel/event-store';
+import { systemClock, uuidv7, type Clock } from '@camel/kernel';
+import { openEventStore, type EventStore } from '@camel/event-store';
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, CLOCK, EVENT_STORE, ID_GENERATOR, type IdGenerator } from '../tokens';

@@ -1,0 +1,4 @@
+export * from './lib/users/user.decider';
+export * from './lib/users/user-id';
+export * from './lib/sessions/session.decider';
+export * from './lib/api-keys/api-key.decider';

@@ -1,0 +1,137 @@
+import type { SessionEvent } from '@camel/contracts';
+import { deciderSpec } from '@camel/kernel/testing';
+import { SESSION_INVALID, sessionDecider, type SessionState } from './session.decider';
+
+const sessionId = 's1';
+const userId = 'u1';
+const now = new Date('2026-01-01T00:00:00.000Z');
+const expiresAt = '2026-01-31T00:00:00.000Z';
+const later = '2026-02-01T00:00:00.000Z';
+const latest = '2026-02-02T00:00:00.000Z';
+const spec = deciderSpec(sessionDecider, { now });
+const fold = (events: readonly SessionEvent[]): SessionState => events.reduce(sessionDecider.evolve, sessionDecider.initialState);
+
+const started: SessionEvent = { type: 'SessionStarted', data: { sessionId, userId, expiresAt } };
+const refreshed = (generation: number, at: string): SessionEvent => ({
+  type: 'SessionRefreshed',
+  data: { sessionId, userId, generation, expiresAt: at },
+});
+const revoked = (reason: 'logout' | 'refresh-reuse'): SessionEvent => ({ type: 'SessionRevoked', data: { sessionId, userId, reason } });
+const refresh = (generation: number, at = later) => ({ type: 'RefreshSession', sessionId, generation, expiresAt: at }) as const;
+const invalid = { kind: 'unauthorized', code: SESSION_INVALID };
+
+describe('session decider', () => {
+  it('names the invalid-session code', () => expect(SESSION_INVALID).toBe('auth.session-invalid'));
+
+  describe('StartSession', () => {
+    it('starts a session', () => spec.given([]).when({ type: 'StartSession', sessionId, userId, expiresAt }).then([started]));
+
+    it('starts at generation 0', () =>
+      expect(fold([started])).toEqual({ status: 'active', id: sessionId, userId, generation: 0, expiresAt }));
+
+    it('refuses to start the same session twice', () =>
+      spec.given([started]).when({ type: 'StartSession', sessionId, userId, expiresAt }).thenThrows({
+        kind: 'conflict',
+        code: 'session.exists',
+      }));
+
+    it('refuses to restart a revoked session', () =>
+      spec.given([started, revoked('logout')]).when({ type: 'StartSession', sessionId, userId, expiresAt }).thenThrows({
+        kind: 'conflict',
+        code: 'session.exists',
+      }));
+  });
+
+  describe('RefreshSession', () => {
+    it('rotates generation 0 to 1 with the new expiry', () => spec.given([started]).when(refresh(0)).then([refreshed(1, later)]));
+
+    it('rotates generation 1 to 2', () =>
+      spec.given([started, refreshed(1, later)]).when(refresh(1, latest)).then([refreshed(2, latest)]));
+
+    it('keeps the latest generation and expiry in the state', () =>
+      expect(fold([started, refreshed(1, later), refreshed(2, latest)])).toMatchObject({
+        status: 'active',
+        generation: 2,
+        expiresAt: latest,
+      }));
+
+    it.each([
+      ['generation 0 after one rotation', [started, refreshed(1, later)], 0],
+      ['generation 0 after two rotations', [started, refreshed(1, later), refreshed(2, latest)], 0],
+      ['generation 1 after two rotations', [started, refreshed(1, later), refreshed(2, latest)], 1],
+    ])('revokes the whole session when a spent token comes back (%s)', (_label, history, generation) =>
+      spec.given(history).when(refresh(generation)).then([revoked('refresh-reuse')]));
+
+    it('revokes on reuse even when the session has expired since', () =>
+      spec
+        .given([started, refreshed(1, '2025-12-31T00:00:00.000Z')])
+        .when(refresh(0))
+        .then([revoked('refresh-reuse')]));
+
+    it('leaves a reused session revoked: its current token no longer refreshes', () =>
+      spec.given([started, refreshed(1, later), revoked('refresh-reuse')]).when(refresh(1)).thenThrows(invalid));
+
+    it.each([
+      ['one ahead', [started], 1],
+      ['far ahead', [started], 1000],
+      ['ahead after a rotation', [started, refreshed(1, later)], 2],
+    ])('refuses a generation from the future (%s)', (_label, history, generation) =>
+      spec.given(history).when(refresh(generation)).thenThrows(invalid));
+
+    it('refuses a session that does not exist', () => spec.given([]).when(refresh(0)).thenThrows(invalid));
+
+    it('refuses a session ended by logout', () => spec.given([started, revoked('logout')]).when(refresh(0)).thenThrows(invalid));
+
+    it('refuses a spent token of a session ended by logout without revoking again', () =>
+      spec.given([started, refreshed(1, later), revoked('logout')]).when(refresh(0)).thenThrows(invalid));
+
+    it('refuses an expired session', () =>
+      deciderSpec(sessionDecider, { now: new Date('2026-03-01T00:00:00.000Z') })
+        .given([started])
+        .when(refresh(0))
+        .thenThrows(invalid));
+
+    it('treats the expiry instant itself as expired', () =>
+      deciderSpec(sessionDecider, { now: new Date(expiresAt) }).given([started]).when(refresh(0)).thenThrows(invalid));
+
+    it('refreshes one millisecond before the expiry', () =>
+      deciderSpec(sessionDecider, { now: new Date(Date.parse(expiresAt) - 1) })
+        .given([started])
+        .when(refresh(0))
+        .then([refreshed(1, later)]));
+
+    it('checks the expiry of the latest rotation, not the start', () =>
+      deciderSpec(sessionDecider, { now: new Date('2026-01-31T12:00:00.000Z') })
+        .given([started, refreshed(1, later)])
+        .when(refresh(1, latest))
+        .then([refreshed(2, latest)]));
+
+    it('expires a rotated session at its new expiry', () =>
+      deciderSpec(sessionDecider, { now: new Date(later) }).given([started, refreshed(1, later)]).when(refresh(1)).thenThrows(invalid));
+  });
+
+  describe('RevokeSession', () => {
+    it('revokes an active session on logout', () =>
+      spec.given([started]).when({ type: 'RevokeSession', sessionId, reason: 'logout' }).then([revoked('logout')]));
+
+    it('revokes a rotated session', () =>
+      spec.given([started, refreshed(1, later)]).when({ type: 'RevokeSession', sessionId, reason: 'logout' }).then([revoked('logout')]));
+
+    it('is idempotent: a second logout decides nothing', () =>
+      spec.given([started, revoked('logout')]).when({ type: 'RevokeSession', sessionId, reason: 'logout' }).then([]));
+
+    it('decides nothing for a session revoked for reuse', () =>
+      spec.given([started, revoked('refresh-reuse')]).when({ type: 'RevokeSession', sessionId, reason: 'logout' }).then([]));
+
+    it('decides nothing for a session that does not exist', () =>
+      spec.given([]).when({ type: 'RevokeSession', sessionId, reason: 'logout' }).then([]));
+
+    it('marks the state revoked, keeping its generation', () =>
+      expect(fold([started, refreshed(1, later), revoked('logout')])).toMatchObject({ status: 'revoked', generation: 1 }));
+  });
+
+  describe('evolve', () => {
+    it('ignores events before the session started', () =>
+      expect(fold([refreshed(1, later), revoked('logout')])).toEqual({ status: 'none' }));
+  });
+});

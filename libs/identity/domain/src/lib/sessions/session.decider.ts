@@ -1,0 +1,80 @@
+import { DomainError, type SessionEvent } from '@camel/contracts';
+import type { Decider } from '@camel/kernel';
+
+/**
+ * A sign-in session: one refresh-token family. Each refresh rotates the token (generation + 1);
+ * presenting a spent generation means the token was copied, so the whole family is revoked
+ * (OAuth 2.0 Security BCP, refresh token rotation with reuse detection).
+ */
+export type SessionCommand =
+  | { readonly type: 'StartSession'; readonly sessionId: string; readonly userId: string; readonly expiresAt: string }
+  | {
+      readonly type: 'RefreshSession';
+      readonly sessionId: string;
+      /** Generation carried by the presented (authentic) refresh token. */
+      readonly generation: number;
+      readonly expiresAt: string;
+    }
+  | { readonly type: 'RevokeSession'; readonly sessionId: string; readonly reason: 'logout' };
+
+export type SessionState =
+  | { readonly status: 'none' }
+  | {
+      readonly status: 'active' | 'revoked';
+      readonly id: string;
+      readonly userId: string;
+      readonly generation: number;
+      readonly expiresAt: string;
+    };
+
+export const SESSION_INVALID = 'auth.session-invalid';
+
+const invalid = (message: string) => DomainError.unauthorized(SESSION_INVALID, message);
+
+function decide(command: SessionCommand, state: SessionState, context: { now: Date }): SessionEvent[] {
+  switch (command.type) {
+    case 'StartSession':
+      if (state.status !== 'none') throw DomainError.conflict('session.exists', `session ${command.sessionId} already exists`);
+      return [{ type: 'SessionStarted', data: { sessionId: command.sessionId, userId: command.userId, expiresAt: command.expiresAt } }];
+    case 'RefreshSession': {
+      if (state.status === 'none') throw invalid('the session does not exist');
+      if (state.status === 'revoked') throw invalid('the session has ended; sign in again');
+      if (command.generation < state.generation) {
+        // A spent token came back: whoever holds the family now is not to be trusted.
+        return [{ type: 'SessionRevoked', data: { sessionId: state.id, userId: state.userId, reason: 'refresh-reuse' } }];
+      }
+      if (command.generation > state.generation) throw invalid('the refresh token is not valid');
+      if (Date.parse(state.expiresAt) <= context.now.getTime()) throw invalid('the session has expired; sign in again');
+      return [
+        {
+          type: 'SessionRefreshed',
+          data: { sessionId: state.id, userId: state.userId, generation: state.generation + 1, expiresAt: command.expiresAt },
+        },
+      ];
+    }
+    case 'RevokeSession':
+      if (state.status !== 'active') return [];
+      return [{ type: 'SessionRevoked', data: { sessionId: state.id, userId: state.userId, reason: command.reason } }];
+    default: {
+      const unknown: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function evolve(state: SessionState, event: SessionEvent): SessionState {
+  switch (event.type) {
+    case 'SessionStarted':
+      return { status: 'active', id: event.data.sessionId, userId: event.data.userId, generation: 0, expiresAt: event.data.expiresAt };
+    case 'SessionRefreshed':
+      return state.status === 'none' ? state : { ...state, generation: event.data.generation, expiresAt: event.data.expiresAt };
+    case 'SessionRevoked':
+      return state.status === 'none' ? state : { ...state, status: 'revoked' };
+    default: {
+      const unknown: never = event;
+      throw new Error(`unknown event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+export const sessionDecider: Decider<SessionCommand, SessionEvent, SessionState> = { initialState: { status: 'none' }, decide, evolve };

@@ -1,5 +1,0 @@
-export * from './lib/projects/project.decider';
-export * from './lib/users/user.decider';
-export * from './lib/users/user-id';
-export * from './lib/sessions/session.decider';
-export * from './lib/api-keys/api-key.decider';

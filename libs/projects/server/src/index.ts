@@ -1,0 +1,4 @@
+export * from './lib/projects.commands';
+export * from './lib/projects.queries';
+export * from './lib/projects.projection';
+export * from './lib/projects.module';

@@ -1,0 +1,110 @@
+/**
+ * What an agent asks of a model and what it gets back: the seam between the pure CAMEL engine (which
+ * builds the messages) and the providers (which call an OpenAI-compatible endpoint, or the
+ * platform's own models). Field names follow OpenAI's chat completions where they mean the same.
+ */
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  readonly role: ChatRole;
+  readonly content: string;
+}
+
+/** Sampling parameters as configured on an agent (agents.yaml `model:`), overridable per run or turn. */
+export interface ModelParameters {
+  readonly temperature?: number;
+  readonly top_p?: number;
+  readonly max_tokens?: number;
+  readonly stop?: readonly string[];
+  readonly seed?: number;
+  readonly presence_penalty?: number;
+  readonly frequency_penalty?: number;
+}
+
+export interface ChatRequest {
+  /** Provider id from agents.yaml `providers:`. */
+  readonly provider: string;
+  readonly model: string;
+  readonly messages: readonly ChatMessage[];
+  readonly parameters: ModelParameters;
+  /** Candidates wanted (a critic picks one); 1 when absent. */
+  readonly n?: number;
+}
+
+export interface TokenUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly totalTokens: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'other';
+
+export interface ChatChoice {
+  readonly content: string;
+  readonly finishReason: FinishReason;
+}
+
+export interface ChatResult {
+  /** One per candidate asked for, in order. */
+  readonly choices: readonly ChatChoice[];
+  /** As the endpoint reported it; null when it reported none. */
+  readonly usage: TokenUsage | null;
+  /** The model that answered, as the endpoint named it. */
+  readonly model: string;
+  /** From sending the request to the last byte of the answer, over all attempts. */
+  readonly latencyMs: number;
+  /** HTTP attempts made (1 = no retry). */
+  readonly attempts: number;
+}
+
+/** A piece of generated text while the model is still answering (ephemeral, never an event). */
+export interface ChatDelta {
+  readonly choice: number;
+  readonly text: string;
+}
+
+export interface ChatCallOptions {
+  /** Aborts the HTTP call (run cancelled mid-generation). */
+  readonly signal?: AbortSignal;
+  readonly onDelta?: (delta: ChatDelta) => void;
+}
+
+/** Implemented by the OpenAI-compatible provider and, later, by the platform's local models. */
+export interface ChatProvider {
+  readonly id: string;
+  complete(request: ChatRequest, options?: ChatCallOptions): Promise<ChatResult>;
+}
+
+/**
+ * Why a model call failed. `retryable` says whether trying the same call later may succeed
+ * (rate limits, server errors, timeouts, an open circuit) or not (bad request, bad key, aborted).
+ */
+export type ProviderErrorKind =
+  | 'rate_limited'
+  | 'server_error'
+  | 'timeout'
+  | 'network'
+  | 'malformed_response'
+  | 'circuit_open'
+  | 'overloaded'
+  | 'bad_request'
+  | 'unauthorized'
+  | 'not_configured'
+  | 'aborted';
+
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'server_error', 'timeout', 'network', 'malformed_response', 'circuit_open', 'overloaded']);
+
+export class ProviderError extends Error {
+  override readonly name = 'ProviderError';
+  readonly retryable: boolean;
+
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    /** HTTP status when the endpoint answered. */
+    readonly status?: number,
+  ) {
+    super(message);
+    this.retryable = RETRYABLE.has(kind);
+  }
+}

@@ -1,0 +1,2 @@
+/** Test helpers of the workflows context (the local OpenAI-compatible server tests start). */
+export {};
