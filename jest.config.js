@@ -6,6 +6,9 @@ const preset = require('./jest.preset.js');
 const roots = ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/tools'];
 
 module.exports = {
+  // A global option: Jest ignores testTimeout inside a project (integration tests start processes
+  // and databases; the e2e harness raises it further for browser tests).
+  testTimeout: 30_000,
   projects: [
     {
       ...preset,
@@ -19,7 +22,6 @@ module.exports = {
       displayName: 'integration',
       roots,
       testMatch: ['**/*.int.spec.ts'],
-      testTimeout: 30_000,
       globalSetup: '<rootDir>/tools/test/global-setup.js',
       globalTeardown: '<rootDir>/tools/test/global-teardown.js',
     },
@@ -28,7 +30,6 @@ module.exports = {
       displayName: 'e2e',
       roots: ['<rootDir>/apps'],
       testMatch: ['**/*.e2e.spec.ts'],
-      testTimeout: 60_000,
       globalSetup: '<rootDir>/tools/test/e2e-setup.js',
       globalTeardown: '<rootDir>/tools/test/e2e-teardown.js',
     },

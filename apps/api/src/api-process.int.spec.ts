@@ -214,6 +214,23 @@ describe('api process', () => {
     const latest = await getJson<{ version: number; message: string; files: Record<string, string> }>(second, `/api/projects/${projectId}/configs`);
     expect(latest).toMatchObject({ version: 2, message: 'longer' });
     expect(latest.files['workflows/stock-trading-role-play.yaml']).toContain('max_turns: 30');
+
+    // An archived project is read-only on every path: the api and the CLI refuse with the same error.
+    const auth = { authorization: `Bearer ${await tokenOf(second)}`, 'content-type': 'application/json' };
+    expect((await fetch(`${second.url}/api/projects/${projectId}/archive`, { method: 'POST', headers: auth })).status).toBe(200);
+    writeFileSync(workflow, readFileSync(workflow, 'utf8').replace('max_turns: many', 'max_turns: 40'));
+    const viaApi = await fetch(`${second.url}/api/projects/${projectId}/configs`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ baseVersion: 2, files: { ...latest.files, 'workflows/stock-trading-role-play.yaml': readFileSync(workflow, 'utf8') }, message: 'late' }),
+    });
+    const apiError = (await viaApi.json()) as { code: string; message: string };
+    expect({ status: viaApi.status, code: apiError.code }).toEqual({ status: 409, code: 'project.archived' });
+    await second.kill('SIGTERM');
+    const viaCli = cli({ DATA_DIR: dataDir }, 'configs', 'import', projectId, folder);
+    expect(viaCli.code).toBe(2);
+    expect(viaCli.out).toContain(`${apiError.message} [project.archived]`);
+    expect(cli({ DATA_DIR: dataDir }, 'configs', 'export', projectId, folder)).toMatchObject({ code: 0, out: expect.stringContaining('version 2: 3 files') });
   });
 
   describe('on PostgreSQL', () => {

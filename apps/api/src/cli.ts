@@ -1,14 +1,19 @@
 import 'reflect-metadata';
-import { foldStream, systemClock, uuidv7 } from '@camel/kernel';
-import { executeCommand, openEventStore, ProjectionRunner, type EventStore, type VerifyReport } from '@camel/event-store';
-import { ConfigError, loadConfig, SYSTEM_ACTOR } from '@camel/server';
-import { CONFIG_STREAM_TYPE, configStreamId, projectStreamId } from '@camel/contracts';
-import { ConfigInvalidError, configSetDecider, type ConfigState } from '@camel/configs';
-import { randomUUID } from 'node:crypto';
+import { type CommandAccepted, type ConfigSetView } from '@camel/contracts';
+import { ConfigInvalidError } from '@camel/configs';
+import { GetLatestConfig, readConfigFolder, SaveConfigVersion, writeConfigFolder } from '@camel/configs/server';
+import type { ProjectionRunner, VerifyReport } from '@camel/event-store';
+import { VerifyEventLog, type VerifyOutcome } from '@camel/identity/server';
+import { GetProject } from '@camel/projects/server';
+import { ConfigError, EVENT_STORE, loadConfig, PROJECTION_RUNNER } from '@camel/server';
+import type { EventStore } from '@camel/event-store';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { INestApplicationContext } from '@nestjs/common';
+import { DomainError } from '@camel/contracts';
 import { resolve } from 'node:path';
-import { readConfigFolder, writeConfigFolder } from '@camel/configs/server';
 import { SingleBar } from 'cli-progress';
-import { CredentialStore } from '@camel/identity/server';
+import { CliModule } from './cli.module';
 import { API_PROJECTIONS } from './projections';
 
 const USAGE = `usage: npm run cli -- <command>
@@ -25,25 +30,28 @@ const USAGE = `usage: npm run cli -- <command>
 
 Uses the same settings as the api (DATABASE_URL, or the SQLite file under DATA_DIR).`;
 
-async function withStore<T>(fn: (store: EventStore) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env);
-  const store = await openEventStore({
-    databaseUrl: config.databaseUrl,
-    sqliteFile: config.sqliteFile,
-    applicationName: 'camel-cli',
-  });
+/**
+ * Runs a CLI command inside the same Nest contexts as the api, so commands and queries take the one
+ * path (buses → handlers → deciders) with every rule the api applies. `followLog`: catch the
+ * projections up to the head first (commands decide on read-model facts).
+ */
+async function withContext<T>(options: { followLog: boolean }, fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  loadConfig(process.env); // a bad setting stops here, with its name, before Nest starts
+  const app = await NestFactory.createApplicationContext(CliModule.forCommand(options), { logger: ['error', 'warn'] });
   try {
-    return await fn(store);
+    if (options.followLog) {
+      const store = app.get<EventStore>(EVENT_STORE);
+      await app.get<ProjectionRunner>(PROJECTION_RUNNER).waitFor(await store.headPosition(), { timeoutMs: 600_000 });
+    }
+    return await fn(app);
   } finally {
-    await store.close();
+    await app.close();
   }
 }
 
-const runner = (store: EventStore) => new ProjectionRunner(store, API_PROJECTIONS);
+const runnerOf = (app: INestApplicationContext) => app.get<ProjectionRunner>(PROJECTION_RUNNER);
 
-async function rebuild(store: EventStore, names: readonly string[]): Promise<void> {
-  const projections = runner(store);
-  await projections.prepare();
+async function rebuild(projections: ProjectionRunner, names: readonly string[]): Promise<void> {
   for (const name of names) {
     const bar = new SingleBar({
       format: `${name.padEnd(16)} [{bar}] {percentage}% | {value}/{total} events | {rate} ev/s | ETA {eta}s`,
@@ -80,48 +88,43 @@ function printVerify(report: VerifyReport): void {
   }
 }
 
-/** Config folder import/export, straight on the log (the api need not run). */
+/** Config folder import/export through the same commands and queries as the api (it need not run). */
 async function configsCommand([action, projectId, folder, ...rest]: string[]): Promise<number> {
   if ((action !== 'import' && action !== 'export') || !projectId || !folder) {
     console.error('usage: configs export <projectId> <folder> | configs import <projectId> <folder> [-m <message>]');
     return 2;
   }
-  return withStore(async (store) => {
-    const project = await store.readStream(projectStreamId(projectId));
-    if (project.length === 0) {
-      console.error(`project ${projectId} does not exist`);
-      return 2;
-    }
-    const streamId = configStreamId(projectId);
-    const state = foldStream(configSetDecider as never, await store.readStream(streamId)) as ConfigState;
-    if (action === 'export') {
-      const files = state.versions[state.version] ?? {};
-      writeConfigFolder(resolve(folder), files);
-      console.log(`version ${state.version}: ${Object.keys(files).length} files written to ${resolve(folder)}`);
-      return 0;
-    }
-    const files = readConfigFolder(resolve(folder));
-    if (!files) {
-      console.error(`${resolve(folder)} has no agents.yaml`);
-      return 2;
-    }
-    const messageAt = rest.indexOf('-m');
-    const message = messageAt >= 0 ? rest[messageAt + 1] : `import from ${folder}`;
+  return withContext({ followLog: true }, async (app) => {
+    const commands = app.get(CommandBus);
+    const queries = app.get(QueryBus);
     try {
-      const result = await executeCommand(store, configSetDecider, {
-        streamId,
-        streamType: CONFIG_STREAM_TYPE,
-        command: { type: 'SaveConfigVersion', projectId, baseVersion: state.version, files, message: message ?? '', source: 'import' },
-        metadata: { actor: SYSTEM_ACTOR, projectId, correlationId: randomUUID(), causationId: 'cli' },
-        clock: systemClock,
-        newId: uuidv7,
-      });
-      console.log(result.events.length === 0 ? `unchanged: still version ${result.version}` : `saved version ${result.version}`);
+      await queries.execute(new GetProject(projectId));
+      const latest: ConfigSetView = await queries.execute(new GetLatestConfig(projectId));
+      if (action === 'export') {
+        writeConfigFolder(resolve(folder), latest.files);
+        console.log(`version ${latest.version}: ${Object.keys(latest.files).length} files written to ${resolve(folder)}`);
+        return 0;
+      }
+      const files = readConfigFolder(resolve(folder));
+      if (!files) {
+        console.error(`${resolve(folder)} has no agents.yaml`);
+        return 2;
+      }
+      const messageAt = rest.indexOf('-m');
+      const message = (messageAt >= 0 ? rest[messageAt + 1] : undefined) ?? `import from ${folder}`;
+      const saved: CommandAccepted = await commands.execute(new SaveConfigVersion(projectId, latest.version, files, message, 'import'));
+      console.log(saved.version === latest.version ? `unchanged: still version ${saved.version}` : `saved version ${saved.version}`);
       return 0;
     } catch (error) {
-      if (!(error instanceof ConfigInvalidError)) throw error;
-      for (const p of error.problems) console.error(`${p.file}:${p.line}:${p.column} ${p.path ? `${p.path}: ` : ''}${p.message} [${p.code}]`);
-      return 4;
+      if (error instanceof ConfigInvalidError) {
+        for (const p of error.problems) console.error(`${p.file}:${p.line}:${p.column} ${p.path ? `${p.path}: ` : ''}${p.message} [${p.code}]`);
+        return 4;
+      }
+      if (error instanceof DomainError) {
+        console.error(`${error.message} [${error.code}]`);
+        return 2;
+      }
+      throw error;
     }
   });
 }
@@ -130,18 +133,13 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'migrate':
-      await withStore(async (store) => {
-        await runner(store).prepare();
-        await new CredentialStore(store.db).migrate();
-      });
+      // Creating the context applies every migration: the store's, the projections' (tables of a
+      // changed version are rebuilt), the credential tables'.
+      await withContext({ followLog: false }, async () => undefined);
       console.log('migrations applied');
       return 0;
     case 'projections':
-      await withStore(async (store) => {
-        const projections = runner(store);
-        await projections.prepare();
-        console.table(await projections.status());
-      });
+      await withContext({ followLog: false }, async (app) => console.table(await runnerOf(app).status()));
       return 0;
     case 'rebuild': {
       const all = API_PROJECTIONS.map((p) => p.name);
@@ -151,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
         console.error(`rebuild: name one projection (${all.join(', ')}) or --all`);
         return 2;
       }
-      await withStore((store) => rebuild(store, names));
+      await withContext({ followLog: false }, (app) => rebuild(runnerOf(app), names));
       return 0;
     }
     case 'verify': {
@@ -161,7 +159,10 @@ async function main(argv: string[]): Promise<number> {
         console.error('verify: --stream needs a stream id');
         return 2;
       }
-      const report = await withStore((store) => store.verify({ streamId }));
+      const outcome = await withContext({ followLog: false }, (app) =>
+        app.get(QueryBus).execute<VerifyEventLog, VerifyOutcome>(new VerifyEventLog({ streamId })),
+      );
+      const [report] = outcome.reports;
       printVerify(report);
       return report.ok ? 0 : 3;
     }

@@ -12,3 +12,6 @@ export * from './lib/http/access';
 export * from './lib/http/principal';
 export * from './lib/http/uuid-param';
 export * from './lib/http/common.dto';
+export * from './lib/read-models/read-model-projection';
+export * from './lib/read-models/read-model-data-source';
+export * from './lib/read-models/entity-manager-for';

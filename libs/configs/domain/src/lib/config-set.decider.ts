@@ -5,6 +5,7 @@ import {
   type ConfigFiles,
   type ConfigProblem,
   type ConfigVersionSource,
+  type ProjectStatus,
 } from '@camel/contracts';
 import type { Decider } from '@camel/kernel';
 import { validateConfigSet } from './config-set';
@@ -39,7 +40,12 @@ export class ConfigStaleError extends DomainError {
   }
 }
 
-export type ConfigCommand =
+/** Where the project stands (loaded by the handler from the projects read model). */
+interface ProjectFact {
+  readonly projectStatus: ProjectStatus | 'none';
+}
+
+export type ConfigCommand = (
   | {
       readonly type: 'SaveConfigVersion';
       readonly projectId: string;
@@ -49,7 +55,9 @@ export type ConfigCommand =
       readonly message: string;
       readonly source: Exclude<ConfigVersionSource, 'restore'>;
     }
-  | { readonly type: 'RestoreConfigVersion'; readonly projectId: string; readonly version: number; readonly baseVersion: number; readonly message?: string };
+  | { readonly type: 'RestoreConfigVersion'; readonly projectId: string; readonly version: number; readonly baseVersion: number; readonly message?: string }
+) &
+  ProjectFact;
 
 export interface ConfigState {
   /** 0 before the first save. */
@@ -75,6 +83,8 @@ function validMessage(raw: unknown, fallback: string): string {
 }
 
 function decide(command: ConfigCommand, state: ConfigState): ConfigEvent[] {
+  if (command.projectStatus === 'none') throw DomainError.notFound('project.not-found', `project ${command.projectId} does not exist`);
+  if (command.projectStatus === 'archived') throw DomainError.conflict('project.archived', `project ${command.projectId} is archived and read-only`);
   if (command.baseVersion !== state.version) throw new ConfigStaleError(command.baseVersion, state.version);
   switch (command.type) {
     case 'SaveConfigVersion': {

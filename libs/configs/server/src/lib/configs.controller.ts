@@ -17,7 +17,9 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, A
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { CommandAcceptedDto, RequiresProject, uuidParam } from '@camel/server';
-import { ConfigsService } from './configs.service';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ImportConfigBundle, RestoreConfigVersion, SaveConfigVersion } from './configs.commands';
+import { DiffConfigVersions, ExportConfigBundle, GetConfigVersion, GetLatestConfig, ListConfigVersions, ValidateConfig } from './configs.queries';
 
 class FilesDto implements ValidateConfigRequest {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { 'agents.yaml': 'version: 1\n…' } })
@@ -48,17 +50,21 @@ class DiffQueryDto {
 
 const versionParam = new ParseIntPipe({ errorHttpStatusCode: 400 });
 
+/** Controllers only dispatch: commands to the CommandBus, reads to the QueryBus. */
 @ApiTags('configs')
 @Controller('projects/:id/configs')
 export class ConfigsController {
-  constructor(private readonly configs: ConfigsService) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Get()
   @RequiresProject(permissions.readConfig)
   @ApiOperation({ summary: 'The latest config set (version 0 and no files before the first save)' })
   @ApiOkResponse({ description: 'ConfigSetView' })
   current(@Param('id', uuidParam('id')) projectId: string): Promise<ConfigSetView> {
-    return this.configs.current(projectId);
+    return this.queries.execute(new GetLatestConfig(projectId));
   }
 
   @Post()
@@ -67,7 +73,7 @@ export class ConfigsController {
   @ApiCreatedResponse({ type: CommandAcceptedDto })
   @ApiConflictResponse({ description: 'baseVersion is not the latest: details carry both versions and the diff' })
   save(@Param('id', uuidParam('id')) projectId: string, @Body() body: SaveConfigDto): Promise<CommandAccepted> {
-    return this.configs.save(projectId, body.baseVersion, body.files, body.message);
+    return this.commands.execute(new SaveConfigVersion(projectId, body.baseVersion, body.files, body.message));
   }
 
   @Post('validate')
@@ -75,8 +81,8 @@ export class ConfigsController {
   @RequiresProject(permissions.readConfig)
   @ApiOperation({ summary: 'Validate a set without saving it (the editor calls this as you type)' })
   @ApiOkResponse({ description: '{ ok, problems }' })
-  validate(@Body() body: FilesDto): ValidateConfigResponse {
-    return this.configs.validate(body.files);
+  validate(@Body() body: FilesDto): Promise<ValidateConfigResponse> {
+    return this.queries.execute(new ValidateConfig(body.files));
   }
 
   @Get('versions')
@@ -84,7 +90,7 @@ export class ConfigsController {
   @ApiOperation({ summary: 'Every saved version, newest first (without files)' })
   @ApiOkResponse({ description: 'ConfigVersionView[]' })
   versions(@Param('id', uuidParam('id')) projectId: string): Promise<ConfigVersionView[]> {
-    return this.configs.versions(projectId);
+    return this.queries.execute(new ListConfigVersions(projectId));
   }
 
   @Get('versions/:version')
@@ -92,7 +98,7 @@ export class ConfigsController {
   @ApiOperation({ summary: 'One version with its files' })
   @ApiOkResponse({ description: 'ConfigSetView' })
   version(@Param('id', uuidParam('id')) projectId: string, @Param('version', versionParam) version: number): Promise<ConfigSetView> {
-    return this.configs.version(projectId, version);
+    return this.queries.execute(new GetConfigVersion(projectId, version));
   }
 
   @Post('versions/:version/restore')
@@ -104,7 +110,7 @@ export class ConfigsController {
     @Param('version', versionParam) version: number,
     @Body() body: RestoreConfigDto,
   ): Promise<CommandAccepted> {
-    return this.configs.restore(projectId, version, body.baseVersion, body.message);
+    return this.commands.execute(new RestoreConfigVersion(projectId, version, body.baseVersion, body.message));
   }
 
   @Get('diff')
@@ -112,7 +118,7 @@ export class ConfigsController {
   @ApiOperation({ summary: 'Line diff between two versions (0 = empty set)' })
   @ApiOkResponse({ description: 'ConfigDiff' })
   diff(@Param('id', uuidParam('id')) projectId: string, @Query() query: DiffQueryDto): Promise<ConfigDiff> {
-    return this.configs.diff(projectId, query.from, query.to);
+    return this.queries.execute(new DiffConfigVersions(projectId, query.from, query.to));
   }
 
   @Get('export')
@@ -121,7 +127,7 @@ export class ConfigsController {
   @ApiOperation({ summary: 'The latest set as one YAML bundle' })
   @ApiOkResponse({ description: 'YAML: format, version, files' })
   export(@Param('id', uuidParam('id')) projectId: string): Promise<string> {
-    return this.configs.export(projectId);
+    return this.queries.execute(new ExportConfigBundle(projectId));
   }
 
   @Post('import')
@@ -129,6 +135,6 @@ export class ConfigsController {
   @ApiOperation({ summary: 'Import a bundle as one new version (all or nothing)' })
   @ApiCreatedResponse({ type: CommandAcceptedDto })
   import(@Param('id', uuidParam('id')) projectId: string, @Body() body: ImportConfigDto): Promise<CommandAccepted> {
-    return this.configs.import(projectId, body.baseVersion, body.bundle, body.message);
+    return this.commands.execute(new ImportConfigBundle(projectId, body.baseVersion, body.bundle, body.message));
   }
 }

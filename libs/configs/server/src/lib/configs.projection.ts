@@ -1,35 +1,32 @@
 import { CONFIG_EVENT_TYPES, type ConfigEvent, type RecordedEvent } from '@camel/contracts';
-import type { Projection, SqlExecutor } from '@camel/event-store';
+import type { ReadModelProjection } from '@camel/server';
+import type { EntityManager } from 'typeorm';
+import { ConfigVersionRecord } from './config-version.entity';
 
 /** Every saved version of every project's config set: history, diff, export and restore read it. */
-export const configsProjection: Projection = {
+export const configsProjection: ReadModelProjection = {
   name: 'configs',
-  version: 1,
-  tables: ['config_versions'],
+  version: 2,
+  entities: [ConfigVersionRecord],
   eventTypes: CONFIG_EVENT_TYPES,
 
-  async createSchema(tx: SqlExecutor) {
-    await tx.exec(`CREATE TABLE IF NOT EXISTS config_versions (
-      project_id TEXT NOT NULL,
-      version INTEGER NOT NULL,
-      message TEXT NOT NULL,
-      source TEXT NOT NULL,
-      restored_from INTEGER,
-      actor TEXT NOT NULL,
-      created_at TEXT NOT NULL,
-      files TEXT NOT NULL,
-      PRIMARY KEY (project_id, version)
-    )`);
-  },
-
-  async apply(tx: SqlExecutor, recorded: RecordedEvent) {
-    const event = { type: recorded.type, data: recorded.data } as ConfigEvent;
-    const d = event.data;
-    await tx.query(
-      `INSERT INTO config_versions (project_id, version, message, source, restored_from, actor, created_at, files)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (project_id, version) DO NOTHING`,
-      [d.projectId, d.version, d.message, d.source, d.restoredFrom ?? null, `${recorded.metadata.actor.type}:${recorded.metadata.actor.id}`,
-        recorded.metadata.time, JSON.stringify(d.files)],
-    );
+  async apply(manager: EntityManager, recorded: RecordedEvent) {
+    const { data } = { type: recorded.type, data: recorded.data } as ConfigEvent;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(ConfigVersionRecord)
+      .values({
+        projectId: data.projectId,
+        version: data.version,
+        message: data.message,
+        source: data.source,
+        restoredFrom: data.restoredFrom ?? null,
+        actor: `${recorded.metadata.actor.type}:${recorded.metadata.actor.id}`,
+        createdAt: recorded.metadata.time,
+        files: data.files,
+      })
+      .orIgnore()
+      .execute();
   },
 };

@@ -13,6 +13,12 @@ export interface QueryOptions {
 
 export interface SqlExecutor {
   readonly dialect: Dialect;
+  /**
+   * The driver's own connection this executor runs on (a `pg` Pool or PoolClient, a `sqlite3`
+   * Database), for code that must run other SQL in the same transaction: the read-model ORM writes
+   * through the projector transaction's connection this way.
+   */
+  readonly native: unknown;
   query<T extends Row = Row>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<T[]>;
   /** Several statements without parameters (DDL, migrations). */
   exec(sql: string): Promise<void>;

@@ -24,6 +24,10 @@ class PgExecutor implements SqlExecutor {
   readonly dialect = 'postgres' as const;
   constructor(private readonly client: Pool | PoolClient) {}
 
+  get native(): Pool | PoolClient {
+    return this.client;
+  }
+
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<T[]> {
     const result = await this.client.query({ text: sql, values: params as unknown[], name: options.name });
     return result.rows as T[];

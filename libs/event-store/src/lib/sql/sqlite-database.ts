@@ -29,6 +29,10 @@ class SqliteExecutor implements SqlExecutor {
 
   constructor(protected readonly connection: sqlite3.Database) {}
 
+  get native(): sqlite3.Database {
+    return this.connection;
+  }
+
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     const statement = await this.prepare(toSqlite(sql));
     return new Promise((resolve, reject) => {

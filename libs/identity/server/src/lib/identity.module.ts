@@ -3,7 +3,9 @@ import { AccessGuard } from './access.guard';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { ProjectsModule } from '@camel/projects/server';
 import { AuditController } from './audit.controller';
+import { AUDIT_QUERY_HANDLERS } from './audit.queries';
 import { AuthController } from './auth.controller';
 import { IdentityQueries } from './identity.queries';
 import { IdentityService } from './identity.service';
@@ -23,6 +25,7 @@ interface ThrottledRequest {
 @Global()
 @Module({
   imports: [
+    ProjectsModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -47,7 +50,7 @@ interface ThrottledRequest {
     }),
   ],
   controllers: [AuthController, UsersController, MembersController, ApiKeysController, AuditController],
-  providers: [CommandExecutor, IdentityService, IdentityQueries, LoginThrottlerGuard, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [CommandExecutor, IdentityService, IdentityQueries, ...AUDIT_QUERY_HANDLERS, LoginThrottlerGuard, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [IdentityService],
 })
 export class IdentityModule {}

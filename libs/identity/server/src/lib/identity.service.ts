@@ -35,6 +35,7 @@ import {
   type UserCommand,
 } from '@camel/identity';
 import { projectDecider } from '@camel/projects';
+import { ProjectsReadModel } from '@camel/projects/server';
 import { APP_CONFIG, type AppConfig, CLOCK, CommandExecutor, EVENT_STORE, ID_GENERATOR, type IdGenerator, type Principal, PROJECTION_RUNNER, setRequestActor, SYSTEM_ACTOR } from '@camel/server';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { CredentialStore, randomToken, sameDigest, sha256 } from './credentials';
@@ -84,6 +85,7 @@ export class IdentityService implements OnModuleInit {
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
     private readonly executor: CommandExecutor,
     private readonly queries: IdentityQueries,
+    private readonly projectsReadModel: ProjectsReadModel,
   ) {
     this.credentials = new CredentialStore(store.db);
   }
@@ -194,13 +196,7 @@ export class IdentityService implements OnModuleInit {
   }
 
   async me(principal: Principal): Promise<Me> {
-    const ids = [...principal.roles.keys()];
-    const names = new Map<string, string>();
-    if (ids.length > 0) {
-      const placeholders = ids.map((_, i) => `$${i + 1}`).join(', ');
-      const rows = await this.store.db.query<{ id: string; name: string }>(`SELECT id, name FROM projects WHERE id IN (${placeholders})`, ids);
-      for (const row of rows) names.set(row.id, row.name);
-    }
+    const names = await this.projectsReadModel.names([...principal.roles.keys()]);
     return {
       actor: principal.actor,
       ...(principal.email ? { email: principal.email } : {}),
@@ -453,13 +449,13 @@ export class IdentityService implements OnModuleInit {
     const secret = randomToken();
     const key = `${API_KEY_PREFIX}${keyId.replace(/-/g, '')}_${secret}`;
     const prefix = key.slice(0, API_KEY_PREFIX.length + 8);
-    const projects = await this.store.db.query<{ status: 'active' | 'archived' }>('SELECT status FROM projects WHERE id = $1', [projectId]);
+    const projectStatus = await this.projectsReadModel.standing(projectId);
     const role = body.role;
     const outcome = await this.executor.execute(apiKeyDecider, {
       streamId: apiKeyStreamId(keyId),
       streamType: API_KEY_STREAM_TYPE,
       projectId,
-      command: { type: 'CreateApiKey', keyId, projectId, name: body.name, role, prefix, projectStatus: projects[0]?.status ?? 'none' },
+      command: { type: 'CreateApiKey', keyId, projectId, name: body.name, role, prefix, projectStatus },
       inTransaction: (tx) => CredentialStore.storeApiKey(tx, { keyId, projectId, role, secretHash: sha256(secret) }),
     });
     const [view] = await this.queries.apiKeys(projectId, keyId);

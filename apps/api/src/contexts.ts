@@ -1,0 +1,22 @@
+import { ConfigsModule } from '@camel/configs/server';
+import { IdentityModule } from '@camel/identity/server';
+import { ProjectsModule } from '@camel/projects/server';
+import { AppConfigModule, EventStoreModule, ProjectionsModule } from '@camel/server';
+import { CqrsModule } from '@nestjs/cqrs';
+import { API_PROJECTIONS } from './projections';
+
+/**
+ * The contexts every entry point composes (the api's HTTP server and the CLI): the same command and
+ * query handlers behind the same buses, so a rule checked for one entry point holds for all.
+ * `followLog`: run the projections in this process (the api; a CLI command that decides on read
+ * models catches them up first).
+ */
+export const contextModules = (options: { followLog: boolean }) => [
+  AppConfigModule.forRoot(),
+  EventStoreModule,
+  CqrsModule.forRoot(),
+  ProjectionsModule.forRoot({ projections: API_PROJECTIONS, run: options.followLog }),
+  IdentityModule,
+  ProjectsModule,
+  ConfigsModule,
+];

@@ -1,0 +1,77 @@
+import type { AuditPage, AuditQuery, AuditVerifyResult } from '@camel/contracts';
+import type { EventStore, VerifyReport } from '@camel/event-store';
+import type { Clock } from '@camel/kernel';
+import { CLOCK, EVENT_STORE } from '@camel/server';
+import { Inject } from '@nestjs/common';
+import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { IdentityQueries } from './identity.queries';
+
+/** The first broken link in log order, over every broken stream. */
+export function toVerifyResult(reports: readonly VerifyReport[], now: Date): AuditVerifyResult {
+  const failures = reports.flatMap((report) => report.failures).sort((a, b) => a.position - b.position);
+  const first = failures[0];
+  return {
+    ok: failures.length === 0,
+    eventsChecked: reports.reduce((sum, r) => sum + r.eventsChecked, 0),
+    streamsChecked: reports.reduce((sum, r) => sum + r.streamsChecked, 0),
+    firstBroken: first ? { streamId: first.streamId, streamVersion: first.streamVersion, position: first.position, reason: first.reason } : null,
+    brokenStreams: failures.length,
+    checkedAt: now.toISOString(),
+  };
+}
+
+export interface VerifyOutcome {
+  readonly result: AuditVerifyResult;
+  /** Every broken link (the CLI lists them all). */
+  readonly reports: readonly VerifyReport[];
+}
+
+/**
+ * Recomputes the hash chains: of the whole log, of one stream, or of a project's streams. A read of
+ * the log itself (the one query that must not trust a read model).
+ */
+export class VerifyEventLog extends Query<VerifyOutcome> {
+  constructor(readonly scope: { readonly streamId?: string; readonly projectId?: string } = {}) {
+    super();
+  }
+}
+
+@QueryHandler(VerifyEventLog)
+export class VerifyEventLogHandler implements IQueryHandler<VerifyEventLog> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly identity: IdentityQueries,
+  ) {}
+
+  async execute({ scope }: VerifyEventLog): Promise<VerifyOutcome> {
+    const reports: VerifyReport[] = [];
+    if (scope.projectId) {
+      for (const streamId of await this.identity.projectStreams(scope.projectId)) reports.push(await this.store.verify({ streamId }));
+    } else {
+      reports.push(await this.store.verify(scope.streamId ? { streamId: scope.streamId } : {}));
+    }
+    return { result: toVerifyResult(reports, this.clock.now()), reports };
+  }
+}
+
+/** Newest first; `projects` narrows to those projects ('all' for owners). */
+export class ListAuditEntries extends Query<AuditPage> {
+  constructor(
+    readonly filter: AuditQuery,
+    readonly projects: 'all' | readonly string[],
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(ListAuditEntries)
+export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntries> {
+  constructor(private readonly identity: IdentityQueries) {}
+
+  execute({ filter, projects }: ListAuditEntries): Promise<AuditPage> {
+    return this.identity.audit(filter, projects);
+  }
+}
+
+export const AUDIT_QUERY_HANDLERS = [VerifyEventLogHandler, ListAuditEntriesHandler];

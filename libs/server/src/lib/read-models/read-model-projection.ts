@@ -1,0 +1,39 @@
+import type { RecordedEvent } from '@camel/contracts';
+import type { Projection } from '@camel/event-store';
+import { Table, type DataSource, type EntityManager } from 'typeorm';
+import { entityManagerFor } from './entity-manager-for';
+import type { EntityList } from './read-model-data-source';
+
+/**
+ * A read model written with TypeORM: its tables are the entities', created from their metadata, and
+ * `apply` gets an EntityManager on the projector's transaction.
+ */
+export interface ReadModelProjection {
+  readonly name: string;
+  /** Bump when the entities or the apply logic change: the projection is rebuilt from position 0. */
+  readonly version: number;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly entities: readonly Function[];
+  readonly eventTypes?: readonly string[];
+  apply(manager: EntityManager, event: RecordedEvent): Promise<void>;
+}
+
+/** The event store's Projection for a read model, bound to the process's DataSource. */
+export function bindReadModelProjection(projection: ReadModelProjection, dataSource: DataSource): Projection {
+  const metadata = () => projection.entities.map((entity) => dataSource.getMetadata(entity));
+  return {
+    name: projection.name,
+    version: projection.version,
+    eventTypes: projection.eventTypes,
+    get tables() {
+      return metadata().map((m) => m.tableName);
+    },
+    async createSchema(tx) {
+      const runner = entityManagerFor(dataSource, tx).queryRunner!;
+      for (const m of metadata()) await runner.createTable(Table.create(m, dataSource.driver), true, true, true);
+    },
+    apply: (tx, event) => projection.apply(entityManagerFor(dataSource, tx), event),
+  };
+}
+
+export const readModelEntities = (projections: readonly ReadModelProjection[]): EntityList => projections.flatMap((p) => p.entities);
