@@ -64,3 +64,8 @@ export function apiKeyListSource(projectId: string, read: () => Promise<ReadList
     fold: (items, events) => ({ items: applyApiKeyEvents(items, events, projectId) }),
   };
 }
+
+/** A key the api just created, put in before its event arrives (the event then changes nothing). */
+export function withApiKey(list: readonly ApiKeyView[], key: ApiKeyView): ApiKeyView[] {
+  return list.some((row) => row.id === key.id) ? [...list] : applyApiKeyEvents([...list, key], [], key.projectId);
+}

@@ -6,12 +6,13 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSlideToggleModule, type MatSlideToggleChange } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
 import type { UserView } from '@camel/contracts';
+import { userListSource } from '@camel/console-data-access';
 import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
+import { injectLiveList } from '../../core/live-list';
 import { confirmAction } from '../../shared/confirm-dialog.component';
 import { OneTimeSecretComponent } from '../../shared/one-time-secret.component';
 import { CreateUserFormComponent, type UserCreated } from './create-user-form.component';
-import { UsersStore } from './users.store';
 
 interface OneTimeLink {
   readonly title: string;
@@ -31,7 +32,6 @@ export function acceptInviteLink(token: string): string {
 @Component({
   selector: 'camel-users-page',
   imports: [DatePipe, MatButtonModule, MatProgressBarModule, MatSlideToggleModule, MatTableModule, CreateUserFormComponent, OneTimeSecretComponent],
-  providers: [UsersStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h1>Users</h1>
@@ -62,7 +62,7 @@ export function acceptInviteLink(token: string): string {
         </p>
       }
       <div class="table-scroll">
-        <table mat-table [dataSource]="store.users()" [trackBy]="trackById" data-testid="user-table">
+        <table mat-table [dataSource]="store.items()" [trackBy]="trackById" data-testid="user-table">
           <caption class="camel-visually-hidden">Users</caption>
           <ng-container matColumnDef="name">
             <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
@@ -189,7 +189,7 @@ export class UsersPage {
   private readonly api = inject(ApiService);
   private readonly auth = inject(AuthService);
   private readonly dialog = inject(MatDialog);
-  protected readonly store = inject(UsersStore);
+  protected readonly store = injectLiveList(() => userListSource(() => this.api.listUsers()));
 
   protected readonly columns = ['name', 'email', 'owner', 'status', 'lastLoginAt', 'createdAt', 'actions'];
   protected readonly myId = computed(() => {

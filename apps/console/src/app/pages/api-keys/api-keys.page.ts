@@ -10,13 +10,14 @@ import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
 import { API_KEY_NAME_MAX_LENGTH, PROJECT_ROLES, permissions, type ApiKeyView, type ProjectRole } from '@camel/contracts';
+import { apiKeyListSource, withApiKey } from '@camel/console-data-access';
 import { fieldErrors } from '../../core/api-errors';
 import { ApiService } from '../../core/api.service';
+import { injectLiveList } from '../../core/live-list';
 import { confirmAction } from '../../shared/confirm-dialog.component';
 import { OneTimeSecretComponent } from '../../shared/one-time-secret.component';
 import { ProjectPickerComponent } from '../../shared/project-picker.component';
 import { ROLE_HINTS } from '../../shared/roles';
-import { ApiKeysStore } from './api-keys.store';
 
 interface CreatedKey {
   readonly name: string;
@@ -42,7 +43,6 @@ interface CreatedKey {
     OneTimeSecretComponent,
     ProjectPickerComponent,
   ],
-  providers: [ApiKeysStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="page-head">
@@ -108,7 +108,7 @@ interface CreatedKey {
         </p>
       }
       <div class="table-scroll">
-        <table mat-table [dataSource]="store.keys()" [trackBy]="trackById" data-testid="api-key-table">
+        <table mat-table [dataSource]="store.items()" [trackBy]="trackById" data-testid="api-key-table">
           <caption class="camel-visually-hidden">API keys</caption>
           <ng-container matColumnDef="name">
             <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
@@ -211,7 +211,9 @@ export class ApiKeysPage {
   private readonly api = inject(ApiService);
   private readonly dialog = inject(MatDialog);
   private readonly router = inject(Router);
-  protected readonly store = inject(ApiKeysStore);
+  protected readonly store = injectLiveList((projectId: string) => apiKeyListSource(projectId, () => this.api.listApiKeys(projectId)), {
+    clearOnLoad: true,
+  });
 
   /** Route parameter. */
   readonly projectId = input.required<string>();
@@ -250,7 +252,8 @@ export class ApiKeysPage {
     this.errors.set({});
     try {
       const response = await this.api.createApiKey(this.projectId(), { name, role });
-      this.store.add(response.view);
+      // Shown at once, before its event arrives (which then changes nothing).
+      this.store.update((keys) => withApiKey(keys, response.view));
       this.createdKey.set({ name: response.view.name, key: response.key });
       this.form.reset({ name: '', role });
     } catch (error) {

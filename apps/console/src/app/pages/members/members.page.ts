@@ -16,7 +16,7 @@ import { AuthService } from '../../core/auth.service';
 import { confirmAction } from '../../shared/confirm-dialog.component';
 import { ProjectPickerComponent } from '../../shared/project-picker.component';
 import { ROLE_HINTS } from '../../shared/roles';
-import { MembersStore } from './members.store';
+import { injectMembersList } from './members-list';
 
 /**
  * Projects → Members: who holds which role in one project, live. Adding (by email), changing roles
@@ -36,7 +36,6 @@ import { MembersStore } from './members.store';
     MatTableModule,
     ProjectPickerComponent,
   ],
-  providers: [MembersStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="page-head">
@@ -97,7 +96,7 @@ import { MembersStore } from './members.store';
         </p>
       }
       <div class="table-scroll">
-        <table mat-table [dataSource]="store.members()" [trackBy]="trackByUser" data-testid="member-table">
+        <table mat-table [dataSource]="store.items()" [trackBy]="trackByUser" data-testid="member-table">
           <caption class="camel-visually-hidden">Members</caption>
           <ng-container matColumnDef="name">
             <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
@@ -179,7 +178,7 @@ export class MembersPage {
   private readonly auth = inject(AuthService);
   private readonly dialog = inject(MatDialog);
   private readonly router = inject(Router);
-  protected readonly store = inject(MembersStore);
+  protected readonly store = injectMembersList();
 
   /** Route parameter. */
   readonly projectId = input.required<string>();
