@@ -47,6 +47,12 @@ export function mergeAuditEvents(entries: readonly AuditEntry[], events: readonl
 }
 
 /**
+ * Every event family of the product, as type-name prefixes: an unfiltered audit view follows one
+ * topic per family (the gateway has no "every event" topic). `Project` covers `ProjectMember…`.
+ */
+export const AUDIT_EVENT_FAMILIES: readonly string[] = ['Project', 'User', 'Session', 'ApiKey', 'Config'];
+
+/**
  * Topics that carry every event the audit query can match. A project filter is one topic; a type
  * filter narrows to its prefix; otherwise one topic per event family of the product (the gateway
  * has no "everything" topic). `families` are type-name prefixes, e.g. ['Project', 'User', …].

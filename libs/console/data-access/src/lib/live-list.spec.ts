@@ -175,7 +175,7 @@ describe('LiveList', () => {
 
     await list.load(source(async () => page(1)));
     expect(list.state.live).toBe('following');
-    gateway.only().handlers.onEnded?.({ subscriptionId: 's', position: 1, reason: 'access-revoked' });
+    gateway.only().handlers.onEnded?.({ subscriptionId: 's', position: 1, reason: 'forbidden' });
     expect(list.state.live).toBe('ended');
   });
 

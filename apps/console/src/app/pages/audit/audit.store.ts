@@ -1,14 +1,8 @@
 import { Injectable, inject, signal } from '@angular/core';
 import type { AuditQuery } from '@camel/contracts';
-import { appendOlderAudit, auditListSource, type AuditListPage } from '@camel/console-data-access';
+import { AUDIT_EVENT_FAMILIES, appendOlderAudit, auditListSource, type AuditListPage } from '@camel/console-data-access';
 import { ApiService } from '../../core/api.service';
 import { injectLiveList } from '../../core/live-list';
-
-/**
- * Every event family of the product, as type-name prefixes: an unfiltered audit view follows one
- * topic per family (the gateway has no "every event" topic). `Project` covers `ProjectMember…`.
- */
-export const EVENT_FAMILIES: readonly string[] = ['Project', 'User', 'Session', 'ApiKey'];
 
 const PAGE_SIZE = 50;
 
@@ -23,7 +17,7 @@ export class AuditStore {
   private readonly loadingOlder = signal(false);
   private query: AuditQuery = {};
   private readonly list = injectLiveList((query: AuditQuery) => ({
-    ...auditListSource(query, EVENT_FAMILIES, (read) => this.api.listAudit({ ...read, limit: PAGE_SIZE })),
+    ...auditListSource(query, AUDIT_EVENT_FAMILIES, (read) => this.api.listAudit({ ...read, limit: PAGE_SIZE })),
     loaded: (page: AuditListPage) => this.older.set(page.nextBefore),
   }));
 
