@@ -16,7 +16,6 @@ import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
 import { permissions, type ProjectView } from '@camel/contracts';
@@ -26,6 +25,7 @@ import { fieldErrors } from '../../core/api-errors';
 import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
 import { injectLiveList } from '../../core/live-list';
+import { DataTableComponent, RowActionsDirective } from '../../shared/data-table.component';
 import { ArchiveDialogComponent, type ArchiveDialogData } from './archive-dialog.component';
 import { CreateProjectFormComponent, markServerError } from './create-project-form.component';
 
@@ -50,8 +50,9 @@ function isFilter(value: string | undefined): value is ProjectStatusFilter {
     MatButtonToggleModule,
     MatFormFieldModule,
     MatInputModule,
-    MatProgressBarModule,
     MatTableModule,
+    DataTableComponent,
+    RowActionsDirective,
     CreateProjectFormComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
