@@ -1,5 +1,6 @@
 export * from './lib/api-client';
 export * from './lib/live-events.client';
+export * from './lib/live-list';
 export * from './lib/project-list';
 export * from './lib/user-list';
 export * from './lib/api-key-list';

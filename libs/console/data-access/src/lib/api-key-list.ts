@@ -1,4 +1,6 @@
 import { API_KEY_EVENT_TYPES, type ApiKeyEvent, type ApiKeyView, type RecordedEvent } from '@camel/contracts';
+import type { ReadList } from './api-client';
+import type { LiveListSource } from './live-list';
 
 type RecordedApiKeyEvent = RecordedEvent & ApiKeyEvent;
 
@@ -52,4 +54,18 @@ export function applyApiKeyEvents(list: readonly ApiKeyView[], events: readonly 
     }
   }
   return [...rows.values()].sort(compareApiKeys);
+}
+
+/** One project's API keys, live from the project's events. */
+export function apiKeyListSource(projectId: string, read: () => Promise<ReadList<ApiKeyView>>): LiveListSource<ApiKeyView> {
+  return {
+    topics: [{ kind: 'project', projectId }],
+    read,
+    fold: (items, events) => ({ items: applyApiKeyEvents(items, events, projectId) }),
+  };
+}
+
+/** A key the api just created, put in before its event arrives (the event then changes nothing). */
+export function withApiKey(list: readonly ApiKeyView[], key: ApiKeyView): ApiKeyView[] {
+  return list.some((row) => row.id === key.id) ? [...list] : applyApiKeyEvents([...list, key], [], key.projectId);
 }

@@ -1,4 +1,5 @@
-import type { AuditEntry, AuditQuery, EventTopic, RecordedEvent } from '@camel/contracts';
+import type { AuditEntry, AuditPage, AuditQuery, EventTopic, RecordedEvent } from '@camel/contracts';
+import type { LiveListPage, LiveListSource } from './live-list';
 
 /** An event as the audit read model lists it. */
 export function auditEntryOf(event: RecordedEvent): AuditEntry {
@@ -46,6 +47,12 @@ export function mergeAuditEvents(entries: readonly AuditEntry[], events: readonl
 }
 
 /**
+ * Every event family of the product, as type-name prefixes: an unfiltered audit view follows one
+ * topic per family (the gateway has no "every event" topic). `Project` covers `ProjectMember…`.
+ */
+export const AUDIT_EVENT_FAMILIES: readonly string[] = ['Project', 'User', 'Session', 'ApiKey', 'Config'];
+
+/**
  * Topics that carry every event the audit query can match. A project filter is one topic; a type
  * filter narrows to its prefix; otherwise one topic per event family of the product (the gateway
  * has no "everything" topic). `families` are type-name prefixes, e.g. ['Project', 'User', …].
@@ -57,4 +64,35 @@ export function auditTopics(query: AuditQuery, families: readonly string[]): Eve
     if (prefix) return [{ kind: 'type', prefix }];
   }
   return families.map((prefix) => ({ kind: 'type', prefix }));
+}
+
+/** Appends an older page (`before`) to a newest-first list, each position once. */
+export function appendOlderAudit(entries: readonly AuditEntry[], older: readonly AuditEntry[]): AuditEntry[] {
+  const known = new Set(entries.map((entry) => entry.position));
+  return [...entries, ...older.filter((entry) => !known.has(entry.position))];
+}
+
+export interface AuditListPage extends LiveListPage<AuditEntry> {
+  /** `before` for the next older page; null at the start of the log. */
+  readonly nextBefore: number | null;
+}
+
+/**
+ * The audit trail for one query, newest first: a page, then new matching events prepended live.
+ * `read` answers `GET /api/audit` for the query; `families` as for `auditTopics`.
+ */
+export function auditListSource(
+  query: AuditQuery,
+  families: readonly string[],
+  read: (query: AuditQuery) => Promise<AuditPage & { readonly position: number }>,
+): LiveListSource<AuditEntry, AuditListPage> {
+  return {
+    topics: auditTopics(query, families),
+    read: async () => {
+      const page = await read(query);
+      // Without a read position header, the newest entry is where the list stands.
+      return { items: page.entries, nextBefore: page.nextBefore, position: page.position || (page.entries[0]?.position ?? 0) };
+    },
+    fold: (items, events) => ({ items: mergeAuditEvents(items, events, query) }),
+  };
 }

@@ -9,7 +9,8 @@ import {
   type ConfigVersionView,
   type RecordedEvent,
 } from '@camel/contracts';
-import { ApiError } from './api-client';
+import { ApiError, type ReadList } from './api-client';
+import type { LiveListPage, LiveListSource } from './live-list';
 
 type RecordedConfigEvent = RecordedEvent & ConfigEvent;
 
@@ -52,6 +53,28 @@ export function mergeConfigVersions(
     if (row && !rows.has(row.version)) rows.set(row.version, row);
   }
   return [...rows.values()].sort((a, b) => b.version - a.version);
+}
+
+/**
+ * One project's config history, newest first, live from the project's events. `read` loads the
+ * list (and whatever the editor needs beside it, in `P`); `reread` reads only the history, for
+ * `refresh` (after a save, or once the topic caught up: what the read model lacked at the first
+ * read is there by then).
+ */
+export function configHistorySource<P extends LiveListPage<ConfigVersionView>>(
+  projectId: string,
+  read: () => Promise<P>,
+  reread: () => Promise<ReadList<ConfigVersionView>>,
+): LiveListSource<ConfigVersionView, P> {
+  const merge = (items: readonly ConfigVersionView[], additions: readonly (ConfigVersionView | RecordedEvent)[]) => ({
+    items: mergeConfigVersions(items, additions, projectId),
+  });
+  return {
+    topics: [{ kind: 'project', projectId }],
+    read,
+    fold: merge,
+    refresh: { read: reread, merge: (items, fresh) => merge(items, fresh.items) },
+  };
 }
 
 /** `agents.yaml` first, then the workflows by name. */

@@ -1,7 +1,7 @@
 import type { ApiKeyView, MemberView, RecordedEvent, UserView } from '@camel/contracts';
 import { applyApiKeyEvents } from './api-key-list';
 import { applyMemberEvents, fillMembers, isPendingMember } from './member-list';
-import { applyUserEvents, replaceUser } from './user-list';
+import { applyUserEvents, mergeFreshUsers, replaceUser } from './user-list';
 
 const T0 = '2026-01-01T10:00:00.000Z';
 const T1 = '2026-01-01T11:00:00.000Z';
@@ -81,6 +81,21 @@ describe('applyUserEvents', () => {
     ]);
     expect(users[0]?.lastLoginAt).toBe(T2);
     expect(users[0]?.version).toBe(1);
+  });
+
+  it('asks to refetch a user whose sign-in arrives before their creation (two subscriptions)', () => {
+    const signIn = recorded('SessionStarted', { sessionId: 's2', userId: 'u2', expiresAt: T2 }, 1, T2, 'session-s2');
+    const early = applyUserEvents([user('u1', 'a@example.test')], [signIn]);
+    expect(early.refetch).toEqual(['u2']);
+    expect(early.users.map((row) => row.id)).toEqual(['u1']);
+
+    const fresh = user('u2', 'b@example.test', { lastLoginAt: T2 });
+    expect(mergeFreshUsers(early.users, { items: [user('u1', 'a@example.test'), fresh], position: 9 })).toEqual({
+      items: [user('u1', 'a@example.test'), fresh],
+      stale: false,
+    });
+    // A read model behind the live rows stays stale: read again later.
+    expect(mergeFreshUsers([user('u1', 'a@example.test', { version: 3 })], { items: [user('u1', 'a@example.test', { version: 2 })], position: 9 }).stale).toBe(true);
   });
 });
 

@@ -1,4 +1,6 @@
 import { PROJECT_MEMBER_EVENT_TYPES, type MemberView, type ProjectMemberEvent, type RecordedEvent } from '@camel/contracts';
+import type { ReadList } from './api-client';
+import type { LiveListSource } from './live-list';
 
 type RecordedMemberEvent = RecordedEvent & ProjectMemberEvent;
 
@@ -64,4 +66,18 @@ export function fillMembers(list: readonly MemberView[], fetched: readonly Membe
       return isPendingMember(member) && found ? { ...member, email: found.email, name: found.name } : member;
     })
     .sort(compareMembers);
+}
+
+/**
+ * One project's members, live from the project's events. A member added live has no email or name
+ * in its event: the list is read again until it holds them (the row shows its id meanwhile).
+ */
+export function memberListSource(projectId: string, read: () => Promise<ReadList<MemberView>>): LiveListSource<MemberView> {
+  const pending = (items: readonly MemberView[]) => ({ items, stale: items.some(isPendingMember) });
+  return {
+    topics: [{ kind: 'project', projectId }],
+    read,
+    fold: (items, events) => pending(applyMemberEvents(items, events, projectId)),
+    refresh: { merge: (items, fresh) => pending(fillMembers(items, fresh.items)) },
+  };
 }

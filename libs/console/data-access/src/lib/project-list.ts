@@ -1,10 +1,13 @@
 import {
   PROJECT_EVENT_TYPES,
+  type EventTopic,
   type ProjectEvent,
+  type ProjectList,
   type ProjectStatus,
   type ProjectView,
   type RecordedEvent,
 } from '@camel/contracts';
+import type { LiveListSource } from './live-list';
 
 export type ProjectStatusFilter = ProjectStatus | 'all';
 
@@ -97,4 +100,21 @@ export function applyProjectEvents(
   }
 
   return [...rows.values()].sort(compareProjects);
+}
+
+export const PROJECTS_TOPIC: EventTopic = { kind: 'type', prefix: 'Project' };
+
+/**
+ * Every project the user may read (active and archived), live: a view filters it by status with
+ * `matchesStatusFilter`, so archiving moves a row between filters without a request.
+ */
+export function projectListSource(read: () => Promise<ProjectList>): LiveListSource<ProjectView> {
+  return {
+    topics: [PROJECTS_TOPIC],
+    read: async () => {
+      const { projects, position } = await read();
+      return { items: projects, position };
+    },
+    fold: (items, events) => ({ items: applyProjectEvents(items, events, 'all') }),
+  };
 }

@@ -1,11 +1,14 @@
 import {
   SESSION_EVENT_TYPES,
   USER_EVENT_TYPES,
+  type EventTopic,
   type RecordedEvent,
   type SessionEvent,
   type UserEvent,
   type UserView,
 } from '@camel/contracts';
+import type { ReadList } from './api-client';
+import type { LiveFold, LiveListPage, LiveListSource } from './live-list';
 
 type RecordedUserEvent = RecordedEvent & UserEvent;
 type RecordedSessionEvent = RecordedEvent & SessionEvent;
@@ -26,8 +29,9 @@ export interface UserListUpdate {
   readonly users: UserView[];
   /**
    * Users whose row the events cannot complete on their own: `UserEnabled` restores `active` or
-   * `invited` depending on whether a password was ever set, which the view does not hold. Fetch
-   * these (`GET /api/users/:id`) and put them in with `replaceUser`.
+   * `invited` depending on whether a password was ever set, which the view does not hold; a sign-in of a user the list lacks
+   * yet carries a last sign-in no row can take. Read these again (`GET /api/users`, or
+   * `/api/users/:id`) and put them in with `replaceUser`.
    */
   readonly refetch: string[];
 }
@@ -46,7 +50,11 @@ export function applyUserEvents(list: readonly UserView[], events: readonly Reco
   for (const event of ordered) {
     if (isSessionEvent(event)) {
       const current = rows.get(event.data.userId);
-      if (event.type === 'SessionStarted' && current && (current.lastLoginAt === null || current.lastLoginAt < event.metadata.time)) {
+      if (event.type !== 'SessionStarted') continue;
+      // The User and Session topics are separate subscriptions: a sign-in can arrive before the
+      // user's creation. The fresh row carries the sign-in.
+      if (!current) refetch.add(event.data.userId);
+      else if (current.lastLoginAt === null || current.lastLoginAt < event.metadata.time) {
         rows.set(current.id, { ...current, lastLoginAt: event.metadata.time });
       }
       continue;
@@ -98,4 +106,33 @@ export function replaceUser(list: readonly UserView[], user: UserView): UserView
   const current = list.find((row) => row.id === user.id);
   if (current && current.version > user.version) return [...list];
   return [...list.filter((row) => row.id !== user.id), user].sort(compareUsers);
+}
+
+/** `User*` changes the rows; `Session*` carries the last sign-in. */
+export const USER_TOPICS: readonly EventTopic[] = [
+  { kind: 'type', prefix: 'User' },
+  { kind: 'type', prefix: 'Session' },
+];
+
+/**
+ * Puts a fresh read in with `replaceUser`; stale while a row the list holds is newer than the read
+ * model's (it has not caught up with the events yet) or missing from it.
+ */
+export function mergeFreshUsers(list: readonly UserView[], fresh: LiveListPage<UserView>): LiveFold<UserView> {
+  const users = fresh.items.reduce<UserView[]>((rows, user) => replaceUser(rows, user), [...list]);
+  const read = new Map(fresh.items.map((user) => [user.id, user.version]));
+  return { items: users, stale: users.some((user) => (read.get(user.id) ?? -1) < user.version) };
+}
+
+/** Every user, live; rows the events cannot complete are read again (`applyUserEvents`' refetch). */
+export function userListSource(read: () => Promise<ReadList<UserView>>): LiveListSource<UserView> {
+  return {
+    topics: USER_TOPICS,
+    read,
+    fold: (items, events) => {
+      const { users, refetch } = applyUserEvents(items, events);
+      return { items: users, stale: refetch.length > 0 };
+    },
+    refresh: { merge: mergeFreshUsers },
+  };
 }

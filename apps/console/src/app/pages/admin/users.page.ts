@@ -2,16 +2,17 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSlideToggleModule, type MatSlideToggleChange } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
 import type { UserView } from '@camel/contracts';
+import { userListSource } from '@camel/console-data-access';
 import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
+import { injectLiveList } from '../../core/live-list';
 import { confirmAction } from '../../shared/confirm-dialog.component';
+import { DataTableComponent, RowActionsDirective } from '../../shared/data-table.component';
 import { OneTimeSecretComponent } from '../../shared/one-time-secret.component';
 import { CreateUserFormComponent, type UserCreated } from './create-user-form.component';
-import { UsersStore } from './users.store';
 
 interface OneTimeLink {
   readonly title: string;
@@ -30,8 +31,7 @@ export function acceptInviteLink(token: string): string {
  */
 @Component({
   selector: 'camel-users-page',
-  imports: [DatePipe, MatButtonModule, MatProgressBarModule, MatSlideToggleModule, MatTableModule, CreateUserFormComponent, OneTimeSecretComponent],
-  providers: [UsersStore],
+  imports: [DatePipe, MatButtonModule, MatSlideToggleModule, MatTableModule, CreateUserFormComponent, DataTableComponent, OneTimeSecretComponent, RowActionsDirective],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h1>Users</h1>
@@ -44,116 +44,97 @@ export function acceptInviteLink(token: string): string {
 
     <section class="camel-card" aria-labelledby="users-heading">
       <h2 id="users-heading">All users</h2>
-      @switch (store.state()) {
-        @case ('loading') {
-          <mat-progress-bar mode="indeterminate" aria-label="Loading users" />
-        }
-        @case ('error') {
-          <p class="load-error" role="alert">
-            The users could not be loaded.
-            <button mat-button type="button" (click)="store.load()">Retry</button>
-          </p>
-        }
-      }
-      @if (store.notLive()) {
-        <p class="load-error" role="alert">
-          Live updates for users were refused; the list may be out of date.
-          <button mat-button type="button" (click)="store.load()">Reload</button>
-        </p>
-      }
-      <div class="table-scroll">
-        <table mat-table [dataSource]="store.users()" [trackBy]="trackById" data-testid="user-table">
-          <caption class="camel-visually-hidden">Users</caption>
-          <ng-container matColumnDef="name">
-            <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
-            <td mat-cell *matCellDef="let user" data-testid="user-name-cell">
-              {{ user.name }}
-              @if (user.id === myId()) {
-                <span class="camel-muted">(you)</span>
-              }
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="email">
-            <th mat-header-cell *matHeaderCellDef scope="col">Email</th>
-            <td mat-cell *matCellDef="let user" data-testid="user-email-cell">{{ user.email }}</td>
-          </ng-container>
-          <ng-container matColumnDef="owner">
-            <th mat-header-cell *matHeaderCellDef scope="col">Owner</th>
-            <td mat-cell *matCellDef="let user">
-              <mat-slide-toggle
-                data-testid="user-owner-toggle"
-                [checked]="user.globalRole === 'owner'"
-                [disabled]="user.id === myId() || busy().has(user.id)"
-                [attr.aria-label]="'Owner: ' + user.name"
-                (change)="setOwner(user, $event)"
-              />
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="status">
-            <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
-            <td mat-cell *matCellDef="let user">
-              <span class="status" [attr.data-status]="user.status" data-testid="user-status">{{ user.status }}</span>
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="lastLoginAt">
-            <th mat-header-cell *matHeaderCellDef scope="col">Last sign-in</th>
-            <td mat-cell *matCellDef="let user" data-testid="user-last-login">
-              @if (user.lastLoginAt) {
-                <time [attr.datetime]="user.lastLoginAt">{{ user.lastLoginAt | date: 'medium' }}</time>
-              } @else {
-                <span class="camel-muted">never</span>
-              }
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="createdAt">
-            <th mat-header-cell *matHeaderCellDef scope="col">Created</th>
-            <td mat-cell *matCellDef="let user">
-              <time [attr.datetime]="user.createdAt">{{ user.createdAt | date: 'medium' }}</time>
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="actions">
-            <th mat-header-cell *matHeaderCellDef scope="col"><span class="camel-visually-hidden">Actions</span></th>
-            <td mat-cell *matCellDef="let user" class="actions-cell">
-              <button
-                mat-button
-                type="button"
-                data-testid="user-reset-password"
-                [disabled]="busy().has(user.id) || user.status === 'disabled'"
-                [attr.aria-label]="'Reset the password of ' + user.name"
-                (click)="resetPassword(user)"
-              >
-                Reset password
-              </button>
-              @if (user.status === 'disabled') {
-                <button mat-button type="button" data-testid="user-enable" [disabled]="busy().has(user.id)" (click)="enable(user)">Enable</button>
-              } @else if (user.id !== myId()) {
-                <button mat-button type="button" class="danger" data-testid="user-disable" [disabled]="busy().has(user.id)" (click)="disable(user)">
-                  Disable
-                </button>
-              }
-            </td>
-          </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr
-            mat-row
-            *matRowDef="let user; columns: columns"
-            data-testid="user-row"
-            [attr.data-user-id]="user.id"
-            [attr.data-email]="user.email"
-            [attr.data-status]="user.status"
-          ></tr>
-        </table>
-      </div>
+      <camel-data-table
+        [rows]="store.items()"
+        [columns]="columns"
+        [trackBy]="trackById"
+        [state]="store.state()"
+        [notLive]="store.notLive()"
+        noun="users"
+        emptyText="No users yet."
+        testId="user-table"
+        emptyTestId="users-empty"
+        [minWidth]="860"
+        (reload)="store.load()"
+      >
+        <ng-container matColumnDef="name">
+          <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
+          <td mat-cell *matCellDef="let user" data-testid="user-name-cell">
+            {{ user.name }}
+            @if (user.id === myId()) {
+              <span class="camel-muted">(you)</span>
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="email">
+          <th mat-header-cell *matHeaderCellDef scope="col">Email</th>
+          <td mat-cell *matCellDef="let user" data-testid="user-email-cell">{{ user.email }}</td>
+        </ng-container>
+        <ng-container matColumnDef="owner">
+          <th mat-header-cell *matHeaderCellDef scope="col">Owner</th>
+          <td mat-cell *matCellDef="let user">
+            <mat-slide-toggle
+              data-testid="user-owner-toggle"
+              [checked]="user.globalRole === 'owner'"
+              [disabled]="user.id === myId() || busy().has(user.id)"
+              [attr.aria-label]="'Owner: ' + user.name"
+              (change)="setOwner(user, $event)"
+            />
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="status">
+          <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
+          <td mat-cell *matCellDef="let user">
+            <span class="status" [attr.data-status]="user.status" data-testid="user-status">{{ user.status }}</span>
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="lastLoginAt">
+          <th mat-header-cell *matHeaderCellDef scope="col">Last sign-in</th>
+          <td mat-cell *matCellDef="let user" data-testid="user-last-login">
+            @if (user.lastLoginAt) {
+              <time [attr.datetime]="user.lastLoginAt">{{ user.lastLoginAt | date: 'medium' }}</time>
+            } @else {
+              <span class="camel-muted">never</span>
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="createdAt">
+          <th mat-header-cell *matHeaderCellDef scope="col">Created</th>
+          <td mat-cell *matCellDef="let user">
+            <time [attr.datetime]="user.createdAt">{{ user.createdAt | date: 'medium' }}</time>
+          </td>
+        </ng-container>
+        <ng-template camelRowActions let-user>
+          <button
+            mat-button
+            type="button"
+            data-testid="user-reset-password"
+            [disabled]="busy().has(user.id) || user.status === 'disabled'"
+            [attr.aria-label]="'Reset the password of ' + user.name"
+            (click)="resetPassword(user)"
+          >
+            Reset password
+          </button>
+          @if (user.status === 'disabled') {
+            <button mat-button type="button" data-testid="user-enable" [disabled]="busy().has(user.id)" (click)="enable(user)">Enable</button>
+          } @else if (user.id !== myId()) {
+            <button mat-button type="button" class="danger" data-testid="user-disable" [disabled]="busy().has(user.id)" (click)="disable(user)">
+              Disable
+            </button>
+          }
+        </ng-template>
+        <tr
+          mat-row
+          *matRowDef="let user; columns: columns"
+          data-testid="user-row"
+          [attr.data-user-id]="user.id"
+          [attr.data-email]="user.email"
+          [attr.data-status]="user.status"
+        ></tr>
+      </camel-data-table>
     </section>
   `,
   styles: `
-    .table-scroll {
-      overflow-x: auto;
-    }
-    table {
-      width: 100%;
-      min-width: 860px;
-    }
     .status {
       display: inline-block;
       padding: 0 8px;
@@ -170,18 +151,8 @@ export function acceptInviteLink(token: string): string {
       background: var(--mat-sys-surface-container-high);
       color: var(--camel-muted);
     }
-    .actions-cell {
-      white-space: nowrap;
-      text-align: right;
-    }
     .danger {
       --mat-button-text-label-text-color: var(--camel-danger);
-    }
-    .load-error {
-      color: var(--camel-danger);
-      background: var(--camel-danger-soft);
-      padding: 8px 12px;
-      border-radius: 8px;
     }
   `,
 })
@@ -189,7 +160,7 @@ export class UsersPage {
   private readonly api = inject(ApiService);
   private readonly auth = inject(AuthService);
   private readonly dialog = inject(MatDialog);
-  protected readonly store = inject(UsersStore);
+  protected readonly store = injectLiveList(() => userListSource(() => this.api.listUsers()));
 
   protected readonly columns = ['name', 'email', 'owner', 'status', 'lastLoginAt', 'createdAt', 'actions'];
   protected readonly myId = computed(() => {

@@ -5,18 +5,19 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
 import { API_KEY_NAME_MAX_LENGTH, PROJECT_ROLES, permissions, type ApiKeyView, type ProjectRole } from '@camel/contracts';
+import { apiKeyListSource, withApiKey } from '@camel/console-data-access';
 import { fieldErrors } from '../../core/api-errors';
 import { ApiService } from '../../core/api.service';
+import { injectLiveList } from '../../core/live-list';
 import { confirmAction } from '../../shared/confirm-dialog.component';
+import { DataTableComponent, RowActionsDirective } from '../../shared/data-table.component';
 import { OneTimeSecretComponent } from '../../shared/one-time-secret.component';
 import { ProjectPickerComponent } from '../../shared/project-picker.component';
 import { ROLE_HINTS } from '../../shared/roles';
-import { ApiKeysStore } from './api-keys.store';
 
 interface CreatedKey {
   readonly name: string;
@@ -36,13 +37,13 @@ interface CreatedKey {
     MatButtonModule,
     MatFormFieldModule,
     MatInputModule,
-    MatProgressBarModule,
     MatSelectModule,
     MatTableModule,
+    DataTableComponent,
+    RowActionsDirective,
     OneTimeSecretComponent,
     ProjectPickerComponent,
   ],
-  providers: [ApiKeysStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="page-head">
@@ -90,100 +91,80 @@ interface CreatedKey {
 
     <section class="camel-card" aria-labelledby="keys-heading">
       <h2 id="keys-heading">Keys</h2>
-      @switch (store.state()) {
-        @case ('loading') {
-          <mat-progress-bar mode="indeterminate" aria-label="Loading API keys" />
-        }
-        @case ('error') {
-          <p class="load-error" role="alert">
-            The API keys could not be loaded.
-            <button mat-button type="button" (click)="store.load(projectId())">Retry</button>
-          </p>
-        }
-      }
-      @if (store.notLive()) {
-        <p class="load-error" role="alert">
-          Live updates for this project stopped; the list may be out of date.
-          <button mat-button type="button" (click)="store.load(projectId())">Reload</button>
-        </p>
-      }
-      <div class="table-scroll">
-        <table mat-table [dataSource]="store.keys()" [trackBy]="trackById" data-testid="api-key-table">
-          <caption class="camel-visually-hidden">API keys</caption>
-          <ng-container matColumnDef="name">
-            <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
-            <td mat-cell *matCellDef="let key" data-testid="api-key-name">{{ key.name }}</td>
-          </ng-container>
-          <ng-container matColumnDef="prefix">
-            <th mat-header-cell *matHeaderCellDef scope="col">Key</th>
-            <td mat-cell *matCellDef="let key"><code data-testid="api-key-prefix">{{ key.prefix }}…</code></td>
-          </ng-container>
-          <ng-container matColumnDef="role">
-            <th mat-header-cell *matHeaderCellDef scope="col">Role</th>
-            <td mat-cell *matCellDef="let key">{{ key.role }}</td>
-          </ng-container>
-          <ng-container matColumnDef="createdAt">
-            <th mat-header-cell *matHeaderCellDef scope="col">Created</th>
-            <td mat-cell *matCellDef="let key">
-              <time [attr.datetime]="key.createdAt" [title]="key.createdBy">{{ key.createdAt | date: 'medium' }}</time>
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="lastUsedAt">
-            <th mat-header-cell *matHeaderCellDef scope="col">Last used</th>
-            <td mat-cell *matCellDef="let key" data-testid="api-key-last-used">
-              @if (key.lastUsedAt) {
-                <time [attr.datetime]="key.lastUsedAt">{{ key.lastUsedAt | date: 'medium' }}</time>
-              } @else {
-                <span class="camel-muted">never</span>
-              }
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="status">
-            <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
-            <td mat-cell *matCellDef="let key" data-testid="api-key-status">
-              @if (key.revokedAt) {
-                <span class="status revoked" [title]="key.revokedAt | date: 'medium'">revoked</span>
-              } @else {
-                <span class="status">active</span>
-              }
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="actions">
-            <th mat-header-cell *matHeaderCellDef scope="col"><span class="camel-visually-hidden">Actions</span></th>
-            <td mat-cell *matCellDef="let key" class="actions-cell">
-              @if (!key.revokedAt) {
-                <button
-                  mat-button
-                  type="button"
-                  class="danger"
-                  data-testid="api-key-revoke"
-                  [disabled]="revoking().has(key.id)"
-                  [attr.aria-label]="'Revoke ' + key.name"
-                  (click)="revoke(key)"
-                >
-                  Revoke
-                </button>
-              }
-            </td>
-          </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr
-            mat-row
-            *matRowDef="let key; columns: columns"
-            data-testid="api-key-row"
-            [attr.data-key-id]="key.id"
-            [attr.data-name]="key.name"
-            [attr.data-status]="key.revokedAt ? 'revoked' : 'active'"
-          ></tr>
-          <tr class="mat-mdc-row" *matNoDataRow>
-            <td class="mat-mdc-cell empty" [attr.colspan]="columns.length" data-testid="api-keys-empty">
-              @if (store.state() === 'ready') {
-                No API keys yet.
-              }
-            </td>
-          </tr>
-        </table>
-      </div>
+      <camel-data-table
+        [rows]="store.items()"
+        [columns]="columns"
+        [trackBy]="trackById"
+        [state]="store.state()"
+        [notLive]="store.notLive()"
+        noun="API keys"
+        emptyText="No API keys yet."
+        testId="api-key-table"
+        emptyTestId="api-keys-empty"
+        (reload)="store.load(projectId())"
+      >
+        <ng-container matColumnDef="name">
+          <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
+          <td mat-cell *matCellDef="let key" data-testid="api-key-name">{{ key.name }}</td>
+        </ng-container>
+        <ng-container matColumnDef="prefix">
+          <th mat-header-cell *matHeaderCellDef scope="col">Key</th>
+          <td mat-cell *matCellDef="let key"><code data-testid="api-key-prefix">{{ key.prefix }}…</code></td>
+        </ng-container>
+        <ng-container matColumnDef="role">
+          <th mat-header-cell *matHeaderCellDef scope="col">Role</th>
+          <td mat-cell *matCellDef="let key">{{ key.role }}</td>
+        </ng-container>
+        <ng-container matColumnDef="createdAt">
+          <th mat-header-cell *matHeaderCellDef scope="col">Created</th>
+          <td mat-cell *matCellDef="let key">
+            <time [attr.datetime]="key.createdAt" [title]="key.createdBy">{{ key.createdAt | date: 'medium' }}</time>
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="lastUsedAt">
+          <th mat-header-cell *matHeaderCellDef scope="col">Last used</th>
+          <td mat-cell *matCellDef="let key" data-testid="api-key-last-used">
+            @if (key.lastUsedAt) {
+              <time [attr.datetime]="key.lastUsedAt">{{ key.lastUsedAt | date: 'medium' }}</time>
+            } @else {
+              <span class="camel-muted">never</span>
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="status">
+          <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
+          <td mat-cell *matCellDef="let key" data-testid="api-key-status">
+            @if (key.revokedAt) {
+              <span class="status revoked" [title]="key.revokedAt | date: 'medium'">revoked</span>
+            } @else {
+              <span class="status">active</span>
+            }
+          </td>
+        </ng-container>
+        <ng-template camelRowActions let-key>
+          @if (!key.revokedAt) {
+            <button
+              mat-button
+              type="button"
+              class="danger"
+              data-testid="api-key-revoke"
+              [disabled]="revoking().has(key.id)"
+              [attr.aria-label]="'Revoke ' + key.name"
+              (click)="revoke(key)"
+            >
+              Revoke
+            </button>
+          }
+        </ng-template>
+        <tr
+          mat-row
+          *matRowDef="let key; columns: columns"
+          data-testid="api-key-row"
+          [attr.data-key-id]="key.id"
+          [attr.data-name]="key.name"
+          [attr.data-status]="key.revokedAt ? 'revoked' : 'active'"
+        ></tr>
+      </camel-data-table>
       <p class="camel-muted note">“Last used” is updated at most once a minute; reload the page to see the latest.</p>
     </section>
   `,
@@ -211,7 +192,9 @@ export class ApiKeysPage {
   private readonly api = inject(ApiService);
   private readonly dialog = inject(MatDialog);
   private readonly router = inject(Router);
-  protected readonly store = inject(ApiKeysStore);
+  protected readonly store = injectLiveList((projectId: string) => apiKeyListSource(projectId, () => this.api.listApiKeys(projectId)), {
+    clearOnLoad: true,
+  });
 
   /** Route parameter. */
   readonly projectId = input.required<string>();
@@ -250,7 +233,8 @@ export class ApiKeysPage {
     this.errors.set({});
     try {
       const response = await this.api.createApiKey(this.projectId(), { name, role });
-      this.store.add(response.view);
+      // Shown at once, before its event arrives (which then changes nothing).
+      this.store.update((keys) => withApiKey(keys, response.view));
       this.createdKey.set({ name: response.view.name, key: response.key });
       this.form.reset({ name: '', role });
     } catch (error) {

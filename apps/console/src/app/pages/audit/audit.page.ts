@@ -4,12 +4,12 @@ import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { permissions, type Actor, type AuditEntry, type AuditQuery, type AuditVerifyResult, type ProjectView } from '@camel/contracts';
 import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
+import { DataTableComponent } from '../../shared/data-table.component';
 import { AuditStore } from './audit.store';
 
 /** '' = every project (owners only). */
@@ -29,7 +29,7 @@ function toIso(value: string): string | undefined {
  */
 @Component({
   selector: 'camel-audit-page',
-  imports: [DatePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatProgressBarModule, MatSelectModule, MatTableModule],
+  imports: [DatePipe, ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, MatSelectModule, MatTableModule, DataTableComponent],
   providers: [AuditStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './audit.page.html',

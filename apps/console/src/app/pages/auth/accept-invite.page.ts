@@ -7,6 +7,7 @@ import { Router, RouterLink } from '@angular/router';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@camel/contracts';
 import { fieldErrors } from '../../core/api-errors';
 import { AuthService } from '../../core/auth.service';
+import { AuthLayoutComponent } from '../../shared/auth-layout.component';
 import { errorMessage } from '../../core/toast.service';
 
 /**
@@ -15,11 +16,10 @@ import { errorMessage } from '../../core/toast.service';
  */
 @Component({
   selector: 'camel-accept-invite-page',
-  imports: [ReactiveFormsModule, RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule],
+  imports: [ReactiveFormsModule, RouterLink, MatButtonModule, MatFormFieldModule, MatInputModule, AuthLayoutComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <section class="camel-card auth-card" aria-labelledby="accept-heading">
-      <h1 id="accept-heading">Choose your password</h1>
+    <camel-auth-layout heading="Choose your password" headingId="accept-heading">
       @if (!inviteToken()) {
         <p class="error" role="alert" data-testid="accept-invite-error">
           This link has no token. Open the whole link you were given, or ask for a new one.
@@ -60,28 +60,7 @@ import { errorMessage } from '../../core/toast.service';
           </button>
         </form>
       }
-    </section>
-  `,
-  styles: `
-    .auth-card {
-      max-width: 420px;
-      margin: 48px auto;
-    }
-    form {
-      display: flex;
-      flex-direction: column;
-      gap: 4px;
-    }
-    .field {
-      width: 100%;
-    }
-    .error {
-      margin: 0 0 12px;
-      color: var(--camel-danger);
-      background: var(--camel-danger-soft);
-      padding: 8px 12px;
-      border-radius: 8px;
-    }
+    </camel-auth-layout>
   `,
 })
 export class AcceptInvitePage {

@@ -6,17 +6,17 @@ import { MatInputModule } from '@angular/material/input';
 import { Router } from '@angular/router';
 import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH } from '@camel/contracts';
 import { AuthService } from '../../core/auth.service';
+import { AuthLayoutComponent } from '../../shared/auth-layout.component';
 import { errorMessage } from '../../core/toast.service';
 import { safeReturnUrl } from './return-url';
 
 /** Email and password; the api's answer (wrong credentials, throttled, disabled) shows in place. */
 @Component({
   selector: 'camel-sign-in-page',
-  imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule],
+  imports: [ReactiveFormsModule, MatButtonModule, MatFormFieldModule, MatInputModule, AuthLayoutComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <section class="camel-card auth-card" aria-labelledby="sign-in-heading">
-      <h1 id="sign-in-heading">Sign in</h1>
+    <camel-auth-layout heading="Sign in" headingId="sign-in-heading">
       <form [formGroup]="form" (ngSubmit)="submit()" data-testid="sign-in-form">
         <mat-form-field class="field">
           <mat-label>Email</mat-label>
@@ -47,28 +47,7 @@ import { safeReturnUrl } from './return-url';
         }
         <button mat-flat-button type="submit" data-testid="sign-in-submit" [disabled]="busy()">Sign in</button>
       </form>
-    </section>
-  `,
-  styles: `
-    .auth-card {
-      max-width: 420px;
-      margin: 48px auto;
-    }
-    form {
-      display: flex;
-      flex-direction: column;
-      gap: 4px;
-    }
-    .field {
-      width: 100%;
-    }
-    .error {
-      margin: 0 0 12px;
-      color: var(--camel-danger);
-      background: var(--camel-danger-soft);
-      padding: 8px 12px;
-      border-radius: 8px;
-    }
+    </camel-auth-layout>
   `,
 })
 export class SignInPage {

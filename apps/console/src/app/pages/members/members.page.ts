@@ -5,7 +5,6 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
@@ -14,9 +13,10 @@ import { fieldErrors } from '../../core/api-errors';
 import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
 import { confirmAction } from '../../shared/confirm-dialog.component';
+import { DataTableComponent, RowActionsDirective } from '../../shared/data-table.component';
 import { ProjectPickerComponent } from '../../shared/project-picker.component';
 import { ROLE_HINTS } from '../../shared/roles';
-import { MembersStore } from './members.store';
+import { injectMembersList } from './members-list';
 
 /**
  * Projects → Members: who holds which role in one project, live. Adding (by email), changing roles
@@ -31,12 +31,12 @@ import { MembersStore } from './members.store';
     MatButtonModule,
     MatFormFieldModule,
     MatInputModule,
-    MatProgressBarModule,
     MatSelectModule,
     MatTableModule,
+    DataTableComponent,
+    RowActionsDirective,
     ProjectPickerComponent,
   ],
-  providers: [MembersStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="page-head">
@@ -79,97 +79,78 @@ import { MembersStore } from './members.store';
 
     <section class="camel-card" aria-labelledby="members-heading">
       <h2 id="members-heading">Members</h2>
-      @switch (store.state()) {
-        @case ('loading') {
-          <mat-progress-bar mode="indeterminate" aria-label="Loading members" />
-        }
-        @case ('error') {
-          <p class="load-error" role="alert">
-            The members could not be loaded.
-            <button mat-button type="button" (click)="store.load(projectId())">Retry</button>
-          </p>
-        }
-      }
-      @if (store.notLive()) {
-        <p class="load-error" role="alert" data-testid="members-not-live">
-          Live updates for this project stopped; the list may be out of date.
-          <button mat-button type="button" (click)="store.load(projectId())">Reload</button>
-        </p>
-      }
-      <div class="table-scroll">
-        <table mat-table [dataSource]="store.members()" [trackBy]="trackByUser" data-testid="member-table">
-          <caption class="camel-visually-hidden">Members</caption>
-          <ng-container matColumnDef="name">
-            <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
-            <td mat-cell *matCellDef="let member">{{ member.name || member.userId }}</td>
-          </ng-container>
-          <ng-container matColumnDef="email">
-            <th mat-header-cell *matHeaderCellDef scope="col">Email</th>
-            <td mat-cell *matCellDef="let member">{{ member.email }}</td>
-          </ng-container>
-          <ng-container matColumnDef="role">
-            <th mat-header-cell *matHeaderCellDef scope="col">Role</th>
-            <td mat-cell *matCellDef="let member">
-              @if (canManage()) {
-                <mat-select
-                  class="role-select"
-                  [value]="member.role"
-                  [disabled]="busy().has(member.userId)"
-                  (valueChange)="changeRole(member, $event)"
-                  data-testid="member-role-select"
-                  [attr.aria-label]="'Role of ' + member.name"
-                >
-                  @for (role of roles; track role) {
-                    <mat-option [value]="role" [attr.data-testid]="'role-option-' + role">{{ role }}</mat-option>
-                  }
-                </mat-select>
-              } @else {
-                <span data-testid="member-role">{{ member.role }}</span>
-              }
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="addedAt">
-            <th mat-header-cell *matHeaderCellDef scope="col">Member since</th>
-            <td mat-cell *matCellDef="let member">
-              <time [attr.datetime]="member.addedAt">{{ member.addedAt | date: 'medium' }}</time>
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="actions">
-            <th mat-header-cell *matHeaderCellDef scope="col"><span class="camel-visually-hidden">Actions</span></th>
-            <td mat-cell *matCellDef="let member" class="actions-cell">
-              @if (canManage()) {
-                <button
-                  mat-button
-                  type="button"
-                  class="danger"
-                  data-testid="member-remove"
-                  [disabled]="busy().has(member.userId)"
-                  [attr.aria-label]="'Remove ' + member.name"
-                  (click)="remove(member)"
-                >
-                  Remove
-                </button>
-              }
-            </td>
-          </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr
-            mat-row
-            *matRowDef="let member; columns: columns"
-            data-testid="member-row"
-            [attr.data-user-id]="member.userId"
-            [attr.data-email]="member.email"
-            [attr.data-role]="member.role"
-          ></tr>
-          <tr class="mat-mdc-row" *matNoDataRow>
-            <td class="mat-mdc-cell empty" [attr.colspan]="columns.length" data-testid="members-empty">
-              @if (store.state() === 'ready') {
-                No members yet.
-              }
-            </td>
-          </tr>
-        </table>
-      </div>
+      <camel-data-table
+        [rows]="store.items()"
+        [columns]="columns"
+        [trackBy]="trackByUser"
+        [state]="store.state()"
+        [notLive]="store.notLive()"
+        noun="members"
+        emptyText="No members yet."
+        testId="member-table"
+        emptyTestId="members-empty"
+        notLiveTestId="members-not-live"
+        (reload)="store.load(projectId())"
+      >
+        <ng-container matColumnDef="name">
+          <th mat-header-cell *matHeaderCellDef scope="col">Name</th>
+          <td mat-cell *matCellDef="let member">{{ member.name || member.userId }}</td>
+        </ng-container>
+        <ng-container matColumnDef="email">
+          <th mat-header-cell *matHeaderCellDef scope="col">Email</th>
+          <td mat-cell *matCellDef="let member">{{ member.email }}</td>
+        </ng-container>
+        <ng-container matColumnDef="role">
+          <th mat-header-cell *matHeaderCellDef scope="col">Role</th>
+          <td mat-cell *matCellDef="let member">
+            @if (canManage()) {
+              <mat-select
+                class="role-select"
+                [value]="member.role"
+                [disabled]="busy().has(member.userId)"
+                (valueChange)="changeRole(member, $event)"
+                data-testid="member-role-select"
+                [attr.aria-label]="'Role of ' + member.name"
+              >
+                @for (role of roles; track role) {
+                  <mat-option [value]="role" [attr.data-testid]="'role-option-' + role">{{ role }}</mat-option>
+                }
+              </mat-select>
+            } @else {
+              <span data-testid="member-role">{{ member.role }}</span>
+            }
+          </td>
+        </ng-container>
+        <ng-container matColumnDef="addedAt">
+          <th mat-header-cell *matHeaderCellDef scope="col">Member since</th>
+          <td mat-cell *matCellDef="let member">
+            <time [attr.datetime]="member.addedAt">{{ member.addedAt | date: 'medium' }}</time>
+          </td>
+        </ng-container>
+        <ng-template camelRowActions let-member>
+          @if (canManage()) {
+            <button
+              mat-button
+              type="button"
+              class="danger"
+              data-testid="member-remove"
+              [disabled]="busy().has(member.userId)"
+              [attr.aria-label]="'Remove ' + member.name"
+              (click)="remove(member)"
+            >
+              Remove
+            </button>
+          }
+        </ng-template>
+        <tr
+          mat-row
+          *matRowDef="let member; columns: columns"
+          data-testid="member-row"
+          [attr.data-user-id]="member.userId"
+          [attr.data-email]="member.email"
+          [attr.data-role]="member.role"
+        ></tr>
+      </camel-data-table>
     </section>
   `,
   styleUrl: '../../shared/project-page.scss',
@@ -179,7 +160,7 @@ export class MembersPage {
   private readonly auth = inject(AuthService);
   private readonly dialog = inject(MatDialog);
   private readonly router = inject(Router);
-  protected readonly store = inject(MembersStore);
+  protected readonly store = injectMembersList();
 
   /** Route parameter. */
   readonly projectId = input.required<string>();

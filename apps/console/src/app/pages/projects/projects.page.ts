@@ -16,18 +16,18 @@ import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
 import { permissions, type ProjectView } from '@camel/contracts';
-import { matchesStatusFilter, type ProjectStatusFilter } from '@camel/console-data-access';
+import { matchesStatusFilter, projectListSource, type ProjectStatusFilter } from '@camel/console-data-access';
 import { firstValueFrom } from 'rxjs';
 import { fieldErrors } from '../../core/api-errors';
 import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
+import { injectLiveList } from '../../core/live-list';
+import { DataTableComponent, RowActionsDirective } from '../../shared/data-table.component';
 import { ArchiveDialogComponent, type ArchiveDialogData } from './archive-dialog.component';
 import { CreateProjectFormComponent, markServerError } from './create-project-form.component';
-import { ProjectsStore } from './projects.store';
 
 const FILTERS: readonly ProjectStatusFilter[] = ['active', 'archived', 'all'];
 
@@ -50,11 +50,11 @@ function isFilter(value: string | undefined): value is ProjectStatusFilter {
     MatButtonToggleModule,
     MatFormFieldModule,
     MatInputModule,
-    MatProgressBarModule,
     MatTableModule,
+    DataTableComponent,
+    RowActionsDirective,
     CreateProjectFormComponent,
   ],
-  providers: [ProjectsStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './projects.page.html',
   styleUrl: './projects.page.scss',
@@ -63,8 +63,9 @@ export class ProjectsPage {
   private readonly api = inject(ApiService);
   private readonly dialog = inject(MatDialog);
   private readonly router = inject(Router);
-  protected readonly store = inject(ProjectsStore);
   private readonly auth = inject(AuthService);
+  /** Every project, active and archived: the filter is applied here, so archiving moves a row at once. */
+  protected readonly store = injectLiveList(() => projectListSource(() => this.api.listProjects('all')));
 
   /** `?status=` query parameter, bound by the router. */
   readonly status = input<string>();
@@ -76,7 +77,7 @@ export class ProjectsPage {
     return isFilter(status) ? status : 'active';
   });
   protected readonly visible = computed(() =>
-    this.store.projects().filter((project) => matchesStatusFilter(project, this.filter())),
+    this.store.items().filter((project) => matchesStatusFilter(project, this.filter())),
   );
 
   protected readonly editingId = signal<string | undefined>(undefined);
@@ -94,7 +95,7 @@ export class ProjectsPage {
   protected readonly allowed = computed(() => {
     const can = (permission: Parameters<AuthService['canIn']>[0], project: ProjectView) => this.auth.canIn(permission, project.id);
     return new Map(
-      this.store.projects().map((project) => [
+      this.store.items().map((project) => [
         project.id,
         {
           rename: can(permissions.updateProject, project),
