@@ -1,1 +1,11 @@
 export * from './lib/llm/chat';
+export * from './lib/runs/run-state';
+export * from './lib/runs/run.decider';
+export * from './lib/runs/plan';
+export { parseChoice } from './lib/runs/answers';
+export * from './lib/engine/next-step';
+export { CAMEL_PROMPTS, fillTemplate, withPersona } from './lib/engine/camel-prompts';
+export { promptHash, messagesOf, PromptRebuildError } from './lib/engine/prompts';
+export { SPECIFY_CALL_ID, criticCallId } from './lib/engine/role-play';
+export type { PlannedCall, Work, EngineFinish } from './lib/engine/work';
+export * from './lib/replay/replay';

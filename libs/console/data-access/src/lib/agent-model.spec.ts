@@ -42,7 +42,7 @@ describe('agent model parameters in agents.yaml', () => {
       added: ['      temperature: 0.4', '      top_p: 0.9', '      stop: ["<CAMEL_TASK_DONE>", "STOP"]'],
     });
     expect(edited.text).toContain('# Agents and the model providers they use (format: docs/configs.md).');
-    expect(edited.text).toContain('    system_prompt: |\n      Never forget you are a Stock Trader');
+    expect(edited.text).toContain('    system_prompt: |\n      You trade equities');
     const again = readAgentModels(edited.text);
     expect(again.ok && again.agents[1]?.model).toEqual({ ...trader.model, temperature: 0.4, top_p: 0.9, stop: ['<CAMEL_TASK_DONE>', 'STOP'] });
   });

@@ -3,23 +3,11 @@
  * builds the messages) and the providers (which call an OpenAI-compatible endpoint, or the
  * platform's own models). Field names follow OpenAI's chat completions where they mean the same.
  */
-export type ChatRole = 'system' | 'user' | 'assistant';
+import type { ChatMessage, FinishReason, ModelParameters, ProviderErrorKind, TokenUsage } from '@camel/contracts';
 
-export interface ChatMessage {
-  readonly role: ChatRole;
-  readonly content: string;
-}
-
-/** Sampling parameters as configured on an agent (agents.yaml `model:`), overridable per run or turn. */
-export interface ModelParameters {
-  readonly temperature?: number;
-  readonly top_p?: number;
-  readonly max_tokens?: number;
-  readonly stop?: readonly string[];
-  readonly seed?: number;
-  readonly presence_penalty?: number;
-  readonly frequency_penalty?: number;
-}
+// The message, parameter, usage and error-kind types are also recorded in run events, so they live in
+// the contracts; re-exported here so the provider seam keeps its names.
+export type { ChatMessage, ChatRole, FinishReason, ModelParameters, ProviderErrorKind, TokenUsage } from '@camel/contracts';
 
 export interface ChatRequest {
   /** Provider id from agents.yaml `providers:`. */
@@ -30,14 +18,6 @@ export interface ChatRequest {
   /** Candidates wanted (a critic picks one); 1 when absent. */
   readonly n?: number;
 }
-
-export interface TokenUsage {
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly totalTokens: number;
-}
-
-export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'other';
 
 export interface ChatChoice {
   readonly content: string;
@@ -75,25 +55,12 @@ export interface ChatProvider {
   complete(request: ChatRequest, options?: ChatCallOptions): Promise<ChatResult>;
 }
 
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'server_error', 'timeout', 'network', 'malformed_response', 'circuit_open', 'overloaded']);
+
 /**
  * Why a model call failed. `retryable` says whether trying the same call later may succeed
  * (rate limits, server errors, timeouts, an open circuit) or not (bad request, bad key, aborted).
  */
-export type ProviderErrorKind =
-  | 'rate_limited'
-  | 'server_error'
-  | 'timeout'
-  | 'network'
-  | 'malformed_response'
-  | 'circuit_open'
-  | 'overloaded'
-  | 'bad_request'
-  | 'unauthorized'
-  | 'not_configured'
-  | 'aborted';
-
-const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate_limited', 'server_error', 'timeout', 'network', 'malformed_response', 'circuit_open', 'overloaded']);
-
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';
   readonly retryable: boolean;
