@@ -117,7 +117,7 @@ export class ProviderError extends Error {
     message: string,
     /** HTTP status when the endpoint answered. */
     readonly status?: number,
-    /** When the endpoint said how long to wait (Retry-After) and the provider did not wait that long itself. */
+    /** How long the endpoint asked to wait (Retry-After), when it said so. */
     readonly retryAfterMs?: number,
   ) {
     super(message);
