@@ -62,7 +62,7 @@ async function serveText(
   interruption?: Interruption,
 ): Promise<void> {
   const { res } = connection;
-  const n = Math.max(1, request.body.n ?? 1);
+  const n = reply.candidates ?? Math.max(1, request.body.n ?? 1);
   const model = request.body.model ?? 'test-model';
   const texts = Array.from({ length: n }, (_, choice) => textOf(reply.text, request, choice));
   const usage = {

@@ -42,6 +42,8 @@ export type TestReply =
       /** Words per content chunk (default 1). */
       readonly wordsPerChunk?: number;
       readonly finishReason?: string;
+      /** Choices sent (default: the request's n); fewer stands for an endpoint that ignores n. */
+      readonly candidates?: number;
       /** Reported usage instead of the word count. */
       readonly usage?: { readonly prompt_tokens: number; readonly completion_tokens: number };
     })

@@ -27,6 +27,8 @@ export interface OpenAiProviderOptions {
 }
 
 const MAX_CANDIDATES = 16;
+/** The client's own timeout only backs ours up. */
+const CLIENT_TIMEOUT_MARGIN_MS = 1_000;
 
 /** What isolates one endpoint from the others: its circuit breaker and its concurrency cap. */
 export interface ProviderGuard {
@@ -131,21 +133,25 @@ export class OpenAiChatProvider implements ChatProvider {
 
   private async attempt(body: ChatCompletionCreateParamsStreaming, apiKey: string | undefined, options: ChatCallOptions): Promise<AssembledAnswer> {
     const { settings } = this.options;
+    // Both timeouts are ours rather than the client's: its own cannot tell a timeout from another
+    // abort across realms (Jest), and this way one signal ends the HTTP call whichever fires.
     const stall = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stall.signal]) : stall.signal;
-    let idle = false;
-    let timer: NodeJS.Timeout | undefined;
+    let stalled: 'headers' | 'idle' | undefined;
+    const stallAfter = (ms: number, phase: 'headers' | 'idle') =>
+      setTimeout(() => {
+        stalled = phase;
+        stall.abort();
+      }, ms);
+    let timer = stallAfter(settings.requestTimeoutMs, 'headers');
     const rearm = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        idle = true;
-        stall.abort();
-      }, settings.idleTimeoutMs);
+      timer = stallAfter(settings.idleTimeoutMs, 'idle');
     };
     try {
       const stream = await this.client.chat.completions.create(body, {
         signal,
-        timeout: settings.requestTimeoutMs,
+        timeout: settings.requestTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
         headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : undefined,
       });
       rearm();
@@ -165,7 +171,7 @@ export class OpenAiChatProvider implements ChatProvider {
         requestTimeoutMs: settings.requestTimeoutMs,
         idleTimeoutMs: settings.idleTimeoutMs,
         aborted: options.signal?.aborted ?? false,
-        idle,
+        stalled,
         now: this.now(),
       });
     } finally {

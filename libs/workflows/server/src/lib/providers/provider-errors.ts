@@ -13,8 +13,8 @@ export interface AttemptContext {
   readonly idleTimeoutMs: number;
   /** The caller's signal fired (cancelled run). */
   readonly aborted: boolean;
-  /** No chunk arrived for `idleTimeoutMs`. */
-  readonly idle: boolean;
+  /** Which of the provider's timeouts ended the attempt: no headers in time, or a silent stream. */
+  readonly stalled: 'headers' | 'idle' | undefined;
   readonly now: number;
 }
 
@@ -36,7 +36,8 @@ export function toProviderError(error: unknown, context: AttemptContext): Provid
   if (error instanceof ProviderError) return error;
   const at = `provider ${context.provider}`;
   if (context.aborted) return new ProviderError('aborted', `${at}: the call was aborted`);
-  if (context.idle) return new ProviderError('timeout', `${at}: the answer stalled (no data for ${context.idleTimeoutMs} ms)`);
+  if (context.stalled === 'headers') return new ProviderError('timeout', `${at}: no response within ${context.requestTimeoutMs} ms`);
+  if (context.stalled === 'idle') return new ProviderError('timeout', `${at}: the answer stalled (no data for ${context.idleTimeoutMs} ms)`);
   if (error instanceof APIUserAbortError) return new ProviderError('aborted', `${at}: the call was aborted`);
   if (error instanceof APIConnectionTimeoutError) {
     return new ProviderError('timeout', `${at}: no response within ${context.requestTimeoutMs} ms`);
@@ -73,11 +74,13 @@ function serverMessage(error: APIError): string {
   return error.message.replace(/^\d{3} /, '');
 }
 
+// Errors from fetch may come from another realm (Jest), so no instanceof Error here.
 function describeCause(error: unknown, secret: string | undefined): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = (cause as { code?: unknown }).code;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return clip(redact(typeof code === 'string' ? `${code}: ${message}` : message, secret));
+  const fields = (value: unknown) => (typeof value === 'object' && value !== null ? (value as { cause?: unknown; code?: unknown; message?: unknown }) : {});
+  const cause = fields(error).cause ?? error;
+  const { code, message } = fields(cause);
+  const text = typeof message === 'string' && message !== '' ? message : String(cause);
+  return clip(redact(typeof code === 'string' ? `${code}: ${text}` : text, secret));
 }
 
 function clip(text: string): string {
