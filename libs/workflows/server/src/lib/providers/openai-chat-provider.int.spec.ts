@@ -1,5 +1,5 @@
 import { ProviderError, type ChatDelta, type ChatRequest, type ChatRetry } from '@camel/workflows';
-import { reply, startOpenAiTestServer, type OpenAiTestServer } from '@camel/workflows/server/testing';
+import { reply, startOpenAiTestServer, type OpenAiTestServer } from '../../testing';
 import { OpenAiChatProvider } from './openai-chat-provider';
 import { DEFAULT_PROVIDER_SETTINGS, type ProviderSettings } from './provider-settings';
 
