@@ -124,7 +124,8 @@ export async function startOpenAiTestServer(options: OpenAiTestServerOptions = {
       gone: () => closing || res.destroyed,
       drop: () => {
         dropped = true;
-        res.socket?.destroy();
+        // end, not destroy: what was written goes out first, then the connection closes mid-answer.
+        res.socket?.end();
       },
     };
     await serveReply(choose(request), request, connection, `chatcmpl-test-${nextId++}`);

@@ -220,14 +220,18 @@ describe('OpenAiChatProvider against the local OpenAI-compatible server', () => 
     server.enqueue(reply.drop(3), reply.text('the whole answer, second time'));
     const seen: string[] = [];
     const retries: ChatRetry[] = [];
+    const voided: string[] = [];
     const result = await provider().complete(request(), {
       onDelta: (delta) => seen.push(delta.text),
       onRetry: (retry) => {
         retries.push(retry);
+        voided.push(seen.join(''));
         seen.length = 0;
       },
     });
     expect(retries.map((retry) => retry.error.kind)).toEqual(['network']);
+    // The first attempt really was cut mid-stream: three chunks had arrived.
+    expect(voided).toEqual(['This answer is']);
     expect(result.attempts).toBe(2);
     expect(seen.join('')).toBe('the whole answer, second time');
     expect(result.choices[0].content).toBe('the whole answer, second time');
