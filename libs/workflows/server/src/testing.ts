@@ -1,2 +1,4 @@
 /** Test helpers of the workflows context (the local OpenAI-compatible server tests start). */
-export {};
+export { startOpenAiTestServer, type OpenAiTestServer, type OpenAiTestServerOptions } from './testing/openai-test-server';
+export { main as serveOpenAiTestServer } from './testing/openai-test-server.main';
+export { chunkText, countTokens, echoText, reply, type ChatCompletionBody, type RecordedRequest, type ReplyText, type ScriptedReply, type TestReply } from './testing/test-replies';

@@ -47,6 +47,20 @@ export interface ChatCallOptions {
   /** Aborts the HTTP call (run cancelled mid-generation). */
   readonly signal?: AbortSignal;
   readonly onDelta?: (delta: ChatDelta) => void;
+  /**
+   * Called before a provider tries the call again after a failed attempt. The deltas reported so far
+   * are void: the next attempt's deltas start every choice from the beginning again.
+   */
+  readonly onRetry?: (retry: ChatRetry) => void;
+}
+
+export interface ChatRetry {
+  /** The attempt about to start (2 = first retry). */
+  readonly attempt: number;
+  /** Why the previous attempt failed. */
+  readonly error: ProviderError;
+  /** How long the provider waits before that attempt. */
+  readonly delayMs: number;
 }
 
 /** Implemented by the OpenAI-compatible provider and, later, by the platform's local models. */
@@ -70,6 +84,8 @@ export class ProviderError extends Error {
     message: string,
     /** HTTP status when the endpoint answered. */
     readonly status?: number,
+    /** How long the endpoint asked to wait (Retry-After), when it said so. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.retryable = RETRYABLE.has(kind);

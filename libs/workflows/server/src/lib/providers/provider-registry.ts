@@ -1,0 +1,95 @@
+import type { ProviderConfig, ValidConfigSet, WorkflowFile } from '@camel/configs';
+import { ProviderError, type ChatProvider } from '@camel/workflows';
+import { createProviderGuard, OpenAiChatProvider, type ProviderGuard } from './openai-chat-provider';
+import { preflight, type PreflightProblem } from './preflight';
+import { SILENT_LOGGER, type ProviderLogger } from './provider-logger';
+import { providerSettingsFromEnv, type ProviderSettings } from './provider-settings';
+
+export interface ProviderRegistryOptions {
+  /** Where keys are read (on every call); `process.env` by default. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Settings of every provider; from the `LLM_*` variables of `env` by default. */
+  readonly settings?: ProviderSettings;
+  /** Per-provider overrides (tests, or a slow endpoint that needs a longer timeout). */
+  readonly settingsFor?: (providerId: string) => Partial<ProviderSettings>;
+  readonly log?: ProviderLogger;
+}
+
+/** The providers a run can call, by the ids of its pinned config set. */
+export interface ProviderSet {
+  get(providerId: string): ChatProvider;
+}
+
+/**
+ * Builds chat providers from a config set's `providers:` and the environment. One per process: the
+ * breaker and concurrency cap of an endpoint — (provider id, base_url) — are shared by every run
+ * and config version that uses it, so the cap holds for the process and one breaker sees all of
+ * the endpoint's failures.
+ */
+export class ProviderRegistry {
+  private readonly env: Readonly<Record<string, string | undefined>>;
+  private readonly settings: ProviderSettings;
+  private readonly log: ProviderLogger;
+  private readonly guards = new Map<string, ProviderGuard>();
+  private readonly providers = new Map<string, OpenAiChatProvider>();
+
+  constructor(private readonly options: ProviderRegistryOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.settings = options.settings ?? providerSettingsFromEnv(this.env);
+    this.log = options.log ?? SILENT_LOGGER;
+  }
+
+  provider(config: ProviderConfig): ChatProvider {
+    switch (config.type) {
+      case 'openai':
+        return this.openAi(config);
+      default: {
+        const never: never = config.type;
+        throw new ProviderError('not_configured', `provider ${config.id}: type "${String(never)}" is not supported`);
+      }
+    }
+  }
+
+  providersOf(configSet: ValidConfigSet): ProviderSet {
+    return {
+      get: (providerId) => {
+        const config = configSet.agents.providers.find((candidate) => candidate.id === providerId);
+        if (!config) throw new ProviderError('not_configured', `provider ${providerId}: not in agents.yaml`);
+        return this.provider(config);
+      },
+    };
+  }
+
+  /** Everything missing before `workflow` can start (empty when it can). */
+  preflight(configSet: ValidConfigSet, workflow: WorkflowFile): PreflightProblem[] {
+    return preflight(configSet, workflow, this.env);
+  }
+
+  /** Nest calls this at shutdown. */
+  onModuleDestroy(): void {
+    this.close();
+  }
+
+  /** Ends every breaker's timers. */
+  close(): void {
+    for (const guard of this.guards.values()) guard.circuit.shutdown();
+    this.guards.clear();
+    this.providers.clear();
+  }
+
+  private openAi(config: ProviderConfig): ChatProvider {
+    const endpoint = `${config.id}\u0000${config.base_url}`;
+    const key = `${endpoint}\u0000${config.api_key_env ?? ''}`;
+    const existing = this.providers.get(key);
+    if (existing) return existing;
+    const settings = { ...this.settings, ...this.options.settingsFor?.(config.id) };
+    let guard = this.guards.get(endpoint);
+    if (!guard) {
+      guard = createProviderGuard(config.id, settings, this.log);
+      this.guards.set(endpoint, guard);
+    }
+    const provider = new OpenAiChatProvider({ id: config.id, baseUrl: config.base_url, apiKeyEnv: config.api_key_env, env: this.env, settings, guard, log: this.log });
+    this.providers.set(key, provider);
+    return provider;
+  }
+}
