@@ -6,3 +6,4 @@ export * from './lib/health';
 export * from './lib/permissions';
 export * from './lib/identity';
 export * from './lib/configs';
+export * from './lib/config-position';
