@@ -85,7 +85,7 @@ describe('config files', () => {
         ['agents[0].model.top_p', 'config.invalid-value', 14],
         ['agents[0].model.colour', 'config.unknown-key', 15],
       ]);
-      expect(found.find((p) => p.code === 'config.unknown-key')).toMatchObject({ column: 7, message: 'unknown key "colour"' });
+      expect(found.find((p) => p.code === 'config.unknown-key')).toMatchObject({ column: 7, message: 'unknown key `colour`' });
       expect(found.find((p) => p.path === 'agents[0].model.top_p')?.message).toBe('agents[0].model.top_p must not be greater than 1');
       expect(found.find((p) => p.path === 'agents[0].model.temperature')?.message).toMatch(/^agents\[0\]\.model\.temperature must be a number/);
     });
