@@ -18,7 +18,8 @@ export interface ConfigSource<T> {
 export type AgentsSide = { readonly file: string; readonly yaml: YamlFile } | { readonly file: string; readonly names: ReadonlySet<string> };
 
 const TEMPLATE = /\{\{\s*([^}]*?)\s*\}\}/g;
-const NAME_LINE = /^\s*(?:-\s+)?name:\s*["']?([a-z][a-z0-9_-]{0,63})["']?\s*(?:#.*)?$/gm;
+/** `name: x` lines, also without the `:` (a missing colon is a likely reason the file does not parse). */
+const NAME_LINE = /^\s*(?:-\s+)?name:?\s+["']?([a-z][a-z0-9_-]{0,63})["']?\s*(?:#.*)?$/gm;
 
 type Plain = Record<string, unknown>;
 const isPlain = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);

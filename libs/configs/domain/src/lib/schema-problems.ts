@@ -48,6 +48,7 @@ function typeMessage(where: string, value: unknown, constraints: [string, string
     const expected = names.has('equals') ? `the number ${Number(value)}` : names.has('isInt') ? 'a whole number' : 'a number';
     return `${where} must be ${expected}, not the string ${JSON.stringify(value)}: remove the quotes`;
   }
+  if (names.has('isNumber')) return `${where} must be a number, not ${describe(value)}`;
   const messages = constraints.map(([, message]) => (message.startsWith(property) ? message.slice(property.length).trim() : message));
   return `${where} ${messages.join('; ')}`;
 }
@@ -55,6 +56,7 @@ function typeMessage(where: string, value: unknown, constraints: [string, string
 /** class-validator's errors as problems, each at the place a person looks: the value, the key, or the parent of a missing key. */
 export function schemaProblems(file: YamlFile, errors: readonly ValidationError[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  const suggested: string[] = [];
   const walk = (list: readonly ValidationError[], parent: readonly Segment[]) => {
     for (const error of list) {
       const segment: Segment = /^\d+$/.test(error.property) ? Number(error.property) : error.property;
@@ -65,20 +67,24 @@ export function schemaProblems(file: YamlFile, errors: readonly ValidationError[
       const add = (offset: number, code: string, message: string) => problems.push(file.source.problem(offset, path, code, message));
       if (constraints.some(([constraint]) => constraint === 'whitelistValidation')) {
         const suggestion = closestKey(error.property, keysOf(error.target));
+        if (suggestion) suggested.push(formatPath([...parent, suggestion]));
         add(node.key?.range?.[0] ?? node.nearest, 'config.unknown-key', `unknown key \`${error.property}\`${suggestion ? ` — did you mean \`${suggestion}\`?` : ''}`);
         continue;
       }
       if (constraints.length > 0 && error.value === undefined) {
         add(node.nearest, 'config.missing-key', `${where} is required`);
       } else if (constraints.length > 0) {
-        // One problem per key: a value of the wrong type reports only that (its range rules would be noise).
+        // One problem per key: a value of the wrong type reports only that (its range rules, and
+        // the rules of what it should have contained, would be noise).
         const typed = constraints.filter(([constraint]) => TYPE_CONSTRAINTS.has(constraint) || constraint === 'equals');
-        const message = typed.length > 0 ? typeMessage(where, error.value, typed, error.property) : typeMessage(where, error.value, constraints, error.property);
-        add(node.value?.range?.[0] ?? node.key?.range?.[0] ?? node.nearest, 'config.invalid-value', message);
+        add(node.value?.range?.[0] ?? node.key?.range?.[0] ?? node.nearest, 'config.invalid-value', typeMessage(where, error.value, typed.length > 0 ? typed : constraints, error.property));
+        if (typed.length > 0) continue;
       }
       if (error.children?.length) walk(error.children, path);
     }
   };
   walk(errors, []);
-  return problems;
+  // `max_turn` said for `max_turns`: the suggestion says it all, "max_turns is required" would repeat it.
+  const meant = new Set(suggested);
+  return problems.filter((problem) => !(problem.code === 'config.missing-key' && meant.has(problem.path)));
 }

@@ -10,17 +10,16 @@ export const MAX_NESTING = 32;
  * body): a config never needs it, so it marks a file that was not UTF-8. Lone surrogates and C0
  * controls other than tab, LF and CR are not YAML text either (NULs usually mean UTF-16).
  */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const NOT_TEXT = /\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Lexer tokens that stand for no source text (document start, scalar and flow-end markers). */
 const CONTROL_TOKENS = new Set(['\u0002', '\u0018', '\u001f']);
 
 /** Checks of a file's text before it is parsed: size, encoding, emptiness and nesting depth. */
-export function checkSource(source: SourceText): ConfigProblem | null {
+export function checkSource(source: SourceText, maxBytes = CONFIG_FILE_MAX_BYTES): ConfigProblem | null {
   const { text } = source;
-  if (Buffer.byteLength(text, 'utf8') > CONFIG_FILE_MAX_BYTES) {
-    return source.problem(0, [], 'config.too-large', `the file is larger than ${CONFIG_FILE_MAX_BYTES} bytes`);
-  }
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) return source.problem(0, [], 'config.too-large', `the file is larger than ${maxBytes} bytes`);
   const bad = NOT_TEXT.exec(text);
   if (bad) {
     const what = bad[0] === '\uFFFD' ? 'bytes that are not UTF-8' : `the control character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;

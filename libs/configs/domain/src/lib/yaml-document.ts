@@ -26,20 +26,23 @@ export function nodesOf(doc: Document): Node[] {
 }
 
 /** Reads one file as exactly one YAML document: text checks, syntax, tags, aliases. */
-export function readYaml(source: SourceText): YamlRead {
-  const refused = checkSource(source);
+export function readYaml(source: SourceText, maxBytes?: number): YamlRead {
+  const refused = checkSource(source, maxBytes);
   if (refused) return { ok: false, problems: [refused] };
   const tokens = [...new Parser().parse(source.text)];
   const documents = [...new Composer(OPTIONS).compose(tokens, true, source.text.length)];
   const [doc, ...others] = documents;
   const problems: ConfigProblem[] = [];
-  const extra = others.filter((other) => other.contents !== null || other.errors.length > 0);
+  const extra = others.filter((other) => !(other.contents === null || (isScalar(other.contents) && other.contents.source === '')) || other.errors.length > 0);
   if (extra.length > 0) {
     const second = tokens.filter((token) => token.type === 'document')[documents.indexOf(extra[0])];
     const offset = second && 'offset' in second ? second.offset : (extra[0].range?.[0] ?? 0);
     problems.push(source.problem(offset, [], 'yaml.multiple-documents', `one YAML document expected, found ${extra.length + 1} (a line \`---\` starts another one)`));
   }
-  problems.push(...dedupeByLine([...doc.errors, ...doc.warnings].map((error: YAMLError) => explainYamlError(source, doc, error))));
+  // After the first syntax error the parser's reading of the rest is a guess: what it reports there
+  // follows from the first mistake more often than not, so a file reports its first mistake.
+  const [first] = [...merged(doc.errors), ...doc.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+  if (first) problems.push(explainYamlError(source, doc, first));
   if (problems.length > 0) return { ok: false, problems, doc };
   if (doc.contents === null) return { ok: false, problems: [source.problem(0, [], 'config.empty', 'the file is empty (it has only comments)')] };
   const alias = unresolvedAlias(doc);
@@ -51,10 +54,15 @@ export function readYaml(source: SourceText): YamlRead {
   }
 }
 
-/** Cascades of one mistake land on the same line: keep the first problem of each line. */
-function dedupeByLine(problems: ConfigProblem[]): ConfigProblem[] {
-  const seen = new Set<number>();
-  return problems.filter((problem) => !seen.has(problem.line) && seen.add(problem.line));
+/** One implicit-key mistake comes as two errors at one place; the multi-line one holds the whole extent. */
+function merged(errors: readonly YAMLError[]): YAMLError[] {
+  const implicit = new Map<number, YAMLError>();
+  const rest: YAMLError[] = [];
+  for (const error of errors) {
+    if (error.code !== 'MULTILINE_IMPLICIT_KEY' && error.code !== 'BLOCK_AS_IMPLICIT_KEY') rest.push(error);
+    else if ((implicit.get(error.pos[0])?.pos[1] ?? -1) < error.pos[1]) implicit.set(error.pos[0], error);
+  }
+  return [...rest, ...implicit.values()];
 }
 
 /** `*name` before (or without) its `&name`: named at the alias, not as a stack trace from toJS. */

@@ -24,9 +24,10 @@ export function explainYamlError(source: SourceText, doc: Document, error: YAMLE
     case 'MISSING_CHAR':
       if (/closing "quote|closing 'quote/.test(error.message)) return unterminated(source, doc, start, error.message.includes('"') ? '"' : "'");
       if (error.message.startsWith('Sequence item without')) return indentation(source, start);
+      if (error.message.startsWith('Implicit map keys need to be followed')) return missingColon(source, start);
       break;
     case 'BAD_INDENT':
-      if (/^Flow (sequence|mapping)/.test(error.message)) return unclosedBracket(source, doc, start);
+      if (/^Flow (sequence|map)/.test(error.message)) return unclosedBracket(source, doc, start);
       return indentation(source, start);
     default:
       break;
@@ -128,10 +129,12 @@ function implicitKey(source: SourceText, start: number, end: number, code: strin
       return source.problem(start, [], 'yaml.syntax', 'a second `key: value` on one line: put the value in quotes if it contains `: `');
     }
   }
-  const first = source.line(line).slice(before.length);
-  if (!/:(\s|$)/.test(first)) {
-    const key = /^[^\s#]+/.exec(first)?.[0] ?? '';
-    return source.problem(start + key.length, [], 'yaml.missing-colon', `missing \`:\` after key \`${key}\``);
-  }
+  if (!/:(\s|$)/.test(source.line(line).slice(before.length))) return missingColon(source, start);
   return source.problem(start, [], 'yaml.syntax', 'a key must be on one line, followed by `:`');
+}
+
+/** A word where a key belongs, without its `:`: pointed at the place the `:` is missing. */
+function missingColon(source: SourceText, start: number): ConfigProblem {
+  const key = /^[^\s#:]+/.exec(source.text.slice(start))?.[0] ?? '';
+  return source.problem(start + key.length, [], 'yaml.missing-colon', `missing \`:\` after key \`${key}\``);
 }
