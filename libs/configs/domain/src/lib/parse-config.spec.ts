@@ -64,6 +64,17 @@ describe('config files', () => {
       expect(problem.code).toBe('yaml.alias-limit');
     });
 
+    it('refuses nesting deeper than 32 levels with one stable problem, before the parser could recurse', () => {
+      const deep = `version: 1\nagents: ${'['.repeat(500_000)}${']'.repeat(500_000)}\n`;
+      const started = Date.now();
+      const found = problems(parseAgentsFile('agents.yaml', deep));
+      expect(found).toEqual([expect.objectContaining({ line: 2, column: 40, code: 'yaml.too-deep' })]);
+      expect(problems(parseAgentsFile('agents.yaml', deep))).toEqual(found);
+      expect(Date.now() - started).toBeLessThan(1000);
+      const atLimit = `version: 1\nagents: ${'['.repeat(31)}${']'.repeat(31)}\n`;
+      expect(problems(parseAgentsFile('agents.yaml', atLimit)).map((p) => p.code)).not.toContain('yaml.too-deep');
+    });
+
     it('refuses a file over 1 MB before parsing it', () => {
       const big = `${AGENTS}# ${'x'.repeat(1024 * 1024)}\n`;
       expect(problems(parseAgentsFile('agents.yaml', big))).toEqual([expect.objectContaining({ code: 'config.too-large', line: 1 })]);
