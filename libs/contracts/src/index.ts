@@ -7,3 +7,4 @@ export * from './lib/permissions';
 export * from './lib/identity';
 export * from './lib/configs';
 export * from './lib/workflows';
+export * from './lib/config-position';

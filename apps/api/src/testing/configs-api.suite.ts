@@ -69,7 +69,7 @@ export function configsApiSuite(engine: Engine): void {
       expect(response.status).toBe(400);
       expect(response.body.code).toBe('config.invalid');
       expect(response.body.problems).toEqual([
-        expect.objectContaining({ file: 'workflows/stock-trading-role-play.yaml', path: 'max_turns', line: 12, column: 1, message: 'max_turns must be an integer number' }),
+        expect.objectContaining({ file: 'workflows/stock-trading-role-play.yaml', path: 'max_turns', line: 12, column: 12, message: 'max_turns must be an integer number' }),
         expect.objectContaining({ file: 'workflows/stock-trading-role-play.yaml', path: 'colour', line: 13, code: 'config.unknown-key' }),
       ]);
       const validation = await api.request('POST', `${base()}/validate`, { files: broken });

@@ -17,6 +17,7 @@ import {
   MinLength,
   ValidateNested,
   IsNotEmpty,
+  IsObject,
   ArrayMinSize,
 } from 'class-validator';
 
@@ -32,6 +33,8 @@ export const IDENTIFIER = /^[a-z][a-z0-9_-]{0,63}$/;
 const IDENTIFIER_MESSAGE = '$property must be a lower-case identifier (a-z, 0-9, _ and -, starting with a letter, at most 64)';
 const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,127}$/;
 const PROMPT_MAX = 20_000;
+/** A nested object must be a mapping: class-validator would validate a list of them item by item and accept it. */
+const MAPPING = { message: '$property must be a mapping' };
 
 export const PROVIDER_TYPES = ['openai'] as const;
 export const WORKFLOW_TYPES = ['role_playing', 'pipeline'] as const;
@@ -109,6 +112,7 @@ export class AgentConfig {
   @MaxLength(PROMPT_MAX)
   system_prompt!: string;
 
+  @IsObject(MAPPING)
   @ValidateNested()
   @Type(() => ModelConfig)
   model!: ModelConfig;
@@ -128,7 +132,7 @@ export class AgentConfig {
 }
 
 export class AgentsFile {
-  @Equals(CONFIG_VERSION, { message: `$property must be ${CONFIG_VERSION}` })
+  @Equals(CONFIG_VERSION, { message: `$property must be the number ${CONFIG_VERSION}` })
   version!: number;
 
   @IsArray()
@@ -157,7 +161,7 @@ export class TaskSpecifyConfig {
 }
 
 class WorkflowBase {
-  @Equals(CONFIG_VERSION, { message: `$property must be ${CONFIG_VERSION}` })
+  @Equals(CONFIG_VERSION, { message: `$property must be the number ${CONFIG_VERSION}` })
   version!: number;
 
   @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })
@@ -188,6 +192,7 @@ export class RolePlayingWorkflow extends WorkflowBase {
   task_prompt!: string;
 
   @IsOptional()
+  @IsObject(MAPPING)
   @ValidateNested()
   @Type(() => TaskSpecifyConfig)
   task_specify?: TaskSpecifyConfig;
@@ -260,6 +265,7 @@ export class PipelineWorkflow extends WorkflowBase {
   max_iterations!: number;
 
   @IsOptional()
+  @IsObject(MAPPING)
   @ValidateNested()
   @Type(() => StopCondition)
   stop?: StopCondition;

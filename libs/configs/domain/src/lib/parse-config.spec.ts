@@ -64,6 +64,17 @@ describe('config files', () => {
       expect(problem.code).toBe('yaml.alias-limit');
     });
 
+    it('refuses nesting deeper than 32 levels with one stable problem, before the parser could recurse', () => {
+      const deep = `version: 1\nagents: ${'['.repeat(500_000)}${']'.repeat(500_000)}\n`;
+      const started = Date.now();
+      const found = problems(parseAgentsFile('agents.yaml', deep));
+      expect(found).toEqual([expect.objectContaining({ line: 2, column: 40, code: 'yaml.too-deep' })]);
+      expect(problems(parseAgentsFile('agents.yaml', deep))).toEqual(found);
+      expect(Date.now() - started).toBeLessThan(1000);
+      const atLimit = `version: 1\nagents: ${'['.repeat(31)}${']'.repeat(31)}\n`;
+      expect(problems(parseAgentsFile('agents.yaml', atLimit)).map((p) => p.code)).not.toContain('yaml.too-deep');
+    });
+
     it('refuses a file over 1 MB before parsing it', () => {
       const big = `${AGENTS}# ${'x'.repeat(1024 * 1024)}\n`;
       expect(problems(parseAgentsFile('agents.yaml', big))).toEqual([expect.objectContaining({ code: 'config.too-large', line: 1 })]);
@@ -85,7 +96,7 @@ describe('config files', () => {
         ['agents[0].model.top_p', 'config.invalid-value', 14],
         ['agents[0].model.colour', 'config.unknown-key', 15],
       ]);
-      expect(found.find((p) => p.code === 'config.unknown-key')).toMatchObject({ column: 7, message: 'unknown key "colour"' });
+      expect(found.find((p) => p.code === 'config.unknown-key')).toMatchObject({ column: 7, message: 'unknown key `colour`' });
       expect(found.find((p) => p.path === 'agents[0].model.top_p')?.message).toBe('agents[0].model.top_p must not be greater than 1');
       expect(found.find((p) => p.path === 'agents[0].model.temperature')?.message).toMatch(/^agents\[0\]\.model\.temperature must be a number/);
     });
