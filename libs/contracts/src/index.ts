@@ -8,3 +8,4 @@ export * from './lib/identity';
 export * from './lib/configs';
 export * from './lib/workflows';
 export * from './lib/config-position';
+export * from './lib/runs-api';

@@ -1,0 +1,113 @@
+import type { LogEntryView, RunStatus, RunView, TerminationReason, TurnRole } from './workflows';
+
+/**
+ * The REST and live shapes of workflow runs and the logs explorer (docs/api.md lists the routes):
+ *
+ *   POST /api/projects/:id/runs                          StartRunRequest → 201 CommandAccepted (id = run id)
+ *   POST /api/projects/:id/runs/preflight                StartRunRequest → 200 RunPreflight (nothing recorded)
+ *   GET  /api/projects/:id/runs?status&workflow          → RunList (+ x-read-position)
+ *   GET  /api/projects/:id/runs/:runId                   → RunView
+ *   GET  /api/projects/:id/runs/:runId/entries           → LogEntryView[] of the run (turns, then alternatives), in order
+ *   POST /api/projects/:id/runs/:runId/{pause|resume|step|cancel|retry}   → 200 CommandAccepted
+ *   POST /api/projects/:id/runs/:runId/input             SubmitHumanTurnRequest → 200 CommandAccepted
+ *   POST /api/projects/:id/runs/:runId/choice            ChooseCandidateRequest → 200 CommandAccepted
+ *   POST /api/projects/:id/runs/:runId/turns/:turnId/regenerate   RegenerateTurnRequest → 201 CommandAccepted (id = alternative id)
+ *   POST /api/projects/:id/runs/:runId/rerun             → 201 CommandAccepted (id = the new run's id)
+ *   GET  /api/projects/:id/runs/:runId/replay?count=N    → RunReplay (the run as of its N-th event)
+ *   GET  /api/projects/:id/logs?…LogQuery                → LogPage
+ *   GET  /api/projects/:id/logs/:entryId                 → LogEntryDetail
+ *
+ * Permissions: reads `run:read` (every member role), start/rerun `run:start`, controls, human turns,
+ * choices and regeneration `run:control` (engineers and admins).
+ */
+export interface RunList {
+  readonly runs: readonly RunView[];
+  /** The runs read model's checkpoint: follow the project topic from here. */
+  readonly position: number;
+}
+
+export interface RunListQuery {
+  readonly status?: RunStatus;
+  readonly workflow?: string;
+}
+
+/** What must be fixed before a run can start (e.g. "provider openai: OPENAI_API_KEY is not set"). */
+export interface RunPreflightProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly agent?: string;
+  readonly provider?: string;
+}
+
+export interface RunPreflight {
+  readonly ok: boolean;
+  readonly configVersion: number;
+  readonly problems: readonly RunPreflightProblem[];
+}
+
+export const LOG_SORTS = ['newest', 'oldest', 'latency', 'tokens'] as const;
+export type LogSort = (typeof LOG_SORTS)[number];
+export const LOG_PAGE_MAX = 200;
+
+/** Filters of the logs explorer; every field optional. `q` is a full-text query over the content. */
+export interface LogQuery {
+  readonly workflow?: string;
+  readonly runId?: string;
+  readonly agent?: string;
+  readonly role?: TurnRole;
+  readonly model?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly reason?: TerminationReason;
+  readonly annotated?: boolean;
+  readonly q?: string;
+  readonly sort?: LogSort;
+  readonly limit?: number;
+  /** The `next` cursor of the previous page (opaque). */
+  readonly after?: string;
+}
+
+export interface LogPage {
+  readonly entries: readonly LogEntryView[];
+  /** Cursor of the next page, null on the last one. */
+  readonly next: string | null;
+}
+
+/** A run as of one of its events (the replay slider): 1 ≤ count ≤ total. */
+export interface RunReplay {
+  readonly count: number;
+  readonly total: number;
+  /** Type and time of the event at `count`. */
+  readonly event: { readonly type: string; readonly time: string; readonly position: number };
+  readonly run: RunView;
+  readonly entries: readonly LogEntryView[];
+}
+
+/**
+ * Token deltas while a model generates: ephemeral (not events), worker → api → browser. The client
+ * emits `run-deltas:subscribe` { projectId, runId } (ack: { ok } or { ok: false, error }) and gets
+ * `run-delta` messages; on subscribe it first gets, per call still in flight, one delta with the
+ * text so far (offset 0), so a client connecting mid-turn continues from there. The completed turn
+ * arrives as an event on the project topic; concatenated deltas of a call equal its content, and a
+ * `reset` delta (the provider retried the call) voids the text so far.
+ */
+export interface RunDelta {
+  readonly runId: string;
+  readonly callId: string;
+  readonly choice: number;
+  /** Offset of `text` in the call's text so far. */
+  readonly offset: number;
+  readonly text: string;
+  readonly reset?: true;
+}
+
+export interface RunDeltaSubscribeRequest {
+  readonly projectId: string;
+  readonly runId: string;
+}
+
+export const RunDeltaMessage = {
+  Subscribe: 'run-deltas:subscribe',
+  Unsubscribe: 'run-deltas:unsubscribe',
+  Delta: 'run-delta',
+} as const;
