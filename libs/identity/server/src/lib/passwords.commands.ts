@@ -74,8 +74,8 @@ export class AcceptInviteHandler implements ICommandHandler<AcceptInvite> {
     }
     checkPasswordPolicy(password);
     setRequestActor({ type: 'user', id: found.userId });
-    await this.users.setPassword(found.userId, password, found.purpose === 'invite' ? 'invite-accepted' : 'reset');
-    return this.sessions.start(found.userId);
+    const set = await this.users.setPassword(found.userId, password, found.purpose === 'invite' ? 'invite-accepted' : 'reset');
+    return this.sessions.start(found.userId, set.state.status);
   }
 }
 

@@ -1,4 +1,4 @@
-import { SESSION_STREAM_TYPE, sessionStreamId, type TokenResponse } from '@camel/contracts';
+import { SESSION_STREAM_TYPE, sessionStreamId, type TokenResponse, type UserStatus } from '@camel/contracts';
 import { sessionDecider, type SessionCommand } from '@camel/identity';
 import type { Clock } from '@camel/kernel';
 import { CLOCK, CommandExecutor, ID_GENERATOR, type IdGenerator, setRequestActor } from '@camel/server';
@@ -18,11 +18,11 @@ export class SessionTokens {
   ) {}
 
   /** A new session for the user (who becomes the request's actor), and its first tokens. */
-  async start(userId: string): Promise<TokenResponse> {
+  async start(userId: string, userStatus: UserStatus | 'none'): Promise<TokenResponse> {
     setRequestActor({ type: 'user', id: userId });
     const sessionId = this.newId();
     const expiresAt = this.refreshExpiry();
-    await this.execute({ type: 'StartSession', sessionId, userId, expiresAt });
+    await this.execute({ type: 'StartSession', sessionId, userId, expiresAt, userStatus });
     return this.issue(userId, sessionId, 0, expiresAt);
   }
 

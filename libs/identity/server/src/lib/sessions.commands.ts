@@ -57,8 +57,7 @@ export class SignInHandler implements ICommandHandler<SignIn> {
     if (!(await verifyPassword(await this.credentials.passwordHash(userId), password))) throw invalidCredentials();
     const user = await this.identity.account(userId);
     if (!user) throw invalidCredentials();
-    if (user.status === 'disabled') throw DomainError.unauthorized('auth.user-disabled', 'the account is disabled');
-    return this.sessions.start(user.id);
+    return this.sessions.start(user.id, user.status);
   }
 }
 
@@ -77,13 +76,11 @@ export class RefreshTokensHandler implements ICommandHandler<RefreshTokens> {
     const session = await this.identity.session(sessionId);
     if (!session) throw DomainError.unauthorized('auth.session-invalid', 'the refresh token is not valid; sign in again');
     const userId = session.userId;
-    // Refused before anything is appended: a refused refresh must not rotate (and so spend) the token.
-    const user = await this.identity.account(userId);
-    if (!user || user.status !== 'active') throw DomainError.unauthorized('auth.user-disabled', 'the account is disabled');
-    if (sessionPredatesReset(user, session)) throw DomainError.unauthorized('auth.session-invalid', 'the password was reset; sign in again');
+    const account = await this.identity.account(userId);
+    const user = { status: account?.status ?? 'none', resetSinceStart: account ? sessionPredatesReset(account, session) : false } as const;
     setRequestActor({ type: 'user', id: userId });
     const expiresAt = this.sessions.refreshExpiry();
-    const outcome = await this.sessions.execute({ type: 'RefreshSession', sessionId, generation, expiresAt });
+    const outcome = await this.sessions.execute({ type: 'RefreshSession', sessionId, generation, expiresAt, user });
     if (outcome.events.some((event) => event.type === 'SessionRevoked')) {
       this.logger.warn(`refresh token reuse on session ${sessionId} (user ${userId}): session revoked`);
       throw DomainError.unauthorized('auth.session-invalid', 'this refresh token was already used; the session is revoked, sign in again');
