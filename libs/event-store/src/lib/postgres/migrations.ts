@@ -181,6 +181,7 @@ DECLARE
   v_base bigint;
   v_event jsonb;
   v_hashes text[] := ARRAY[]::text[];
+  v_behind boolean;
   i integer;
 BEGIN
   -- Before reading the clock: es_rebase_positions holds EXCLUSIVE while it moves the offset.
@@ -221,7 +222,16 @@ BEGIN
   IF v_seq + v_count > 4096 THEN
     RAISE EXCEPTION 'at most 4096 events per transaction' USING ERRCODE = 'CE413';
   END IF;
-  SELECT (pg_current_xact_id()::text::bigint + c.xid_offset) * 4096 + v_seq INTO v_base FROM es_position_clock c;
+  -- Every event this snapshot sees was written by a transaction older than its xmax, so a head at
+  -- or above xmax's position means the events came from another cluster (a restore) and the clock
+  -- was not moved since: refused rather than written below the head.
+  SELECT (pg_current_xact_id()::text::bigint + c.xid_offset) * 4096 + v_seq,
+         (SELECT max(ev.position) FROM events ev)
+           >= (pg_snapshot_xmax(pg_current_snapshot())::text::bigint + c.xid_offset) * 4096
+    INTO v_base, v_behind FROM es_position_clock c;
+  IF v_behind THEN
+    RAISE EXCEPTION 'the position clock is behind the log: run es_rebase_positions()' USING ERRCODE = 'CE410';
+  END IF;
   PERFORM set_config('camel.event_seq', (v_seq + v_count)::text, true);
 
   FOR i IN 0 .. v_count - 1 LOOP

@@ -131,6 +131,8 @@ export class PostgresEventStore extends SqlEventStore {
         return { retry: false, error: new IdempotencyConflictError(input.streamId, input.events.map((e) => e.id)) };
       case 'CE413':
         return { retry: false, error: new InvalidAppendError((error as Error).message) };
+      case 'CE410':
+        return this.positionClockBehind(input, attempt);
       case '23505':
         return this.classifyUniqueViolation(pg.constraint ?? 'unknown', input, attempt);
       default:
@@ -152,14 +154,19 @@ export class PostgresEventStore extends SqlEventStore {
           error: new ConcurrencyError(input.streamId, input.expectedVersion, await this.streamVersion(input.streamId)),
         };
       case 'events_pkey':
-        if (attempt < POSITION_ATTEMPTS) return { retry: true, rebase: true };
-        return {
-          retry: false,
-          error: new AppendConflictError(input.streamId, constraint, 'position already taken: the position clock is behind the log'),
-        };
+        return this.positionClockBehind(input, attempt);
       default:
         return { retry: false, error: new AppendConflictError(input.streamId, constraint, `unique key ${constraint} violated`) };
     }
+  }
+
+  /** The database was restored from another cluster and not migrated since: move the clock, then retry. */
+  private positionClockBehind(input: NormalizedAppend, attempt: number): Failure {
+    if (attempt < POSITION_ATTEMPTS) return { retry: true, rebase: true };
+    return {
+      retry: false,
+      error: new AppendConflictError(input.streamId, 'events_pkey', 'the position clock is behind the log (run migrate)'),
+    };
   }
 
   private async streamVersion(streamId: string): Promise<number> {
