@@ -222,12 +222,14 @@ BEGIN
   IF v_seq + v_count > 4096 THEN
     RAISE EXCEPTION 'at most 4096 events per transaction' USING ERRCODE = 'CE413';
   END IF;
-  -- Every event this snapshot sees was written by a transaction older than its xmax, so a head at
-  -- or above xmax's position means the events came from another cluster (a restore) and the clock
-  -- was not moved since: refused rather than written below the head.
+  -- Every event this statement sees was written by a transaction that completed before its snapshot
+  -- (xid below the snapshot's xmax) or by this one, so a head at or above both positions means the
+  -- events came from another cluster (a restore) and the clock was not moved since: refused rather
+  -- than written below the head.
   SELECT (pg_current_xact_id()::text::bigint + c.xid_offset) * 4096 + v_seq,
          (SELECT max(ev.position) FROM events ev)
-           >= (pg_snapshot_xmax(pg_current_snapshot())::text::bigint + c.xid_offset) * 4096
+           >= (greatest(pg_snapshot_xmax(pg_current_snapshot())::text::bigint, pg_current_xact_id()::text::bigint + 1)
+               + c.xid_offset) * 4096
     INTO v_base, v_behind FROM es_position_clock c;
   IF v_behind THEN
     RAISE EXCEPTION 'the position clock is behind the log: run es_rebase_positions()' USING ERRCODE = 'CE410';
