@@ -2,12 +2,13 @@
  * Event store throughput on both adapters, each row next to a bare-table ceiling on the same engine.
  *
  *   node tools/bench/run.mjs event-store [--quick] [--json] [--engines=postgres,sqlite] [--rows=sequential,...]
- *                                        [--compare=/path/to/other/checkout]
+ *                                        [--compare=/path/to/other/checkout] [--repeat=N]
  *
  * PostgreSQL: a throwaway cluster with fsync on (tools/test/postgres.mjs), autovacuum off (rows read
  * tables as written, without statistics), one new database per measurement. SQLite: a new file per
  * measurement, the adapter's settings (WAL, synchronous=NORMAL). `--compare` also runs every adapter
  * row with another checkout's event store library (e.g. main's), in the same run, for a ratio.
+ * `--repeat=N` measures every side N times, interleaved, and reports each side's median.
  * Results in docs/benchmarks/event-store.md.
  */
 import { existsSync } from 'node:fs';
@@ -39,7 +40,11 @@ interface Result {
 const perAppend = (cost: WriteCost | null, appends: number): WriteCost | null =>
   cost && { xids: cost.xids / appends, walRecords: cost.walRecords / appends, walBytes: cost.walBytes / appends };
 
-async function measure(environment: Environment, row: Row, sizes: Sizes, compare: StoreOpener | null): Promise<Result> {
+/** The repetition whose timing is the median (an even count takes the lower middle). */
+const median = (sides: readonly Side[]): Side =>
+  [...sides].sort((a, b) => a.timing.perSecond - b.timing.perSecond)[Math.floor((sides.length - 1) / 2)];
+
+async function measure(environment: Environment, row: Row, sizes: Sizes, compare: StoreOpener | null, repeat: number): Promise<Result> {
   const run = async (side: 'adapter' | 'baseline', open?: StoreOpener): Promise<Side> => {
     const target: Target = await environment.fresh(open);
     try {
@@ -49,9 +54,16 @@ async function measure(environment: Environment, row: Row, sizes: Sizes, compare
       await target.dispose();
     }
   };
-  const baseline = await run('baseline');
-  const adapter = await run('adapter');
-  const compared = compare ? await run('adapter', compare) : null;
+  // Interleaved, so a slow spell of a shared machine hits every side alike.
+  const runs: { baseline: Side; adapter: Side; compared: Side | null }[] = [];
+  for (let r = 0; r < repeat; r += 1) {
+    const baselineRun = await run('baseline');
+    const adapterRun = await run('adapter');
+    runs.push({ baseline: baselineRun, adapter: adapterRun, compared: compare ? await run('adapter', compare) : null });
+  }
+  const baseline = median(runs.map((r) => r.baseline));
+  const adapter = median(runs.map((r) => r.adapter));
+  const compared = compare ? median(runs.map((r) => r.compared as Side)) : null;
   const result: Result = {
     row: row.key,
     label: row.label,
@@ -76,7 +88,6 @@ function compareOpener(dir: string | undefined): StoreOpener | null {
   if (!dir) return null;
   const entry = join(resolve(dir), 'libs/event-store/src/index.ts');
   if (!existsSync(entry)) throw new Error(`--compare: no ${entry}`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(entry) as { openEventStore: StoreOpener }).openEventStore;
 }
 
@@ -125,6 +136,8 @@ export async function run(context: BenchContext): Promise<void> {
   const rows = ROWS.filter((r) => rowKeys.includes(r.key));
   const compareDir = flags.values.get('compare');
   const compare = compareOpener(compareDir);
+  const repeat = Number(flags.values.get('repeat') ?? 1);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat must be a positive integer');
 
   const environments: Environment[] = [];
   const cleanup = async () => {
@@ -146,7 +159,7 @@ export async function run(context: BenchContext): Promise<void> {
       const environment = engine === 'postgres' ? await PostgresEnvironment.start(context) : new SqliteEnvironment();
       environments.push(environment);
       engineInfo[engine] = await environment.describe();
-      for (const row of rows) results.push(await measure(environment, row, sizes, compare));
+      for (const row of rows) results.push(await measure(environment, row, sizes, compare, repeat));
       await environment.close();
       environments.splice(environments.indexOf(environment), 1);
     }
@@ -156,14 +169,14 @@ export async function run(context: BenchContext): Promise<void> {
     process.off('SIGTERM', onSignal);
   }
 
-  const info = { mode: flags.quick ? 'quick' : 'full', sizes, machine: machineInfo(), engines: engineInfo, compared: compareDir ?? null };
+  const info = { mode: flags.quick ? 'quick' : 'full', repeat, sizes, machine: machineInfo(), engines: engineInfo, compared: compareDir ?? null };
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...info, targetPercent: TARGET_PERCENT, results }, null, 2)}\n`);
     return;
   }
   const m = info.machine;
   const lines = [
-    `event store benchmark (${info.mode}, ${((Date.now() - started) / 1000).toFixed(0)} s): nproc ${m.nproc}, ${m.cpu}, node ${m.node}`,
+    `event store benchmark (${info.mode}, median of ${repeat}, ${((Date.now() - started) / 1000).toFixed(0)} s): nproc ${m.nproc}, ${m.cpu}, node ${m.node}`,
     ...Object.entries(engineInfo).map(([engine, s]) => `${engine}: ${Object.entries(s).map(([k, v]) => `${k}=${v}`).join(' ')}`),
     ...(compareDir ? [`compared: the event store library of ${resolve(compareDir)}`] : []),
     '',
