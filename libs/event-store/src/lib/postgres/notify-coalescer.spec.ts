@@ -71,4 +71,15 @@ describe('NotifyCoalescer', () => {
     await flush();
     expect(sent).toBe(2);
   });
+
+  it('sends a wake-up still owed when it closes', async () => {
+    const carrier = coalescer.begin();
+    const other = coalescer.begin();
+    coalescer.end(carrier, true);
+    coalescer.end(other, true);
+    await coalescer.close();
+    expect(sent).toBe(1);
+    await flush();
+    expect(sent).toBe(1);
+  });
 });

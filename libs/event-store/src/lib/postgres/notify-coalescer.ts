@@ -57,11 +57,15 @@ export class NotifyCoalescer {
     return this.uncoveredAt !== null;
   }
 
+  /** A wake-up still owed goes out now: a process that appends and exits must not leave others to poll. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.standalone;
+    if (this.uncoveredAt === null) return;
+    this.uncoveredAt = null;
+    await this.sendStandalone().catch(() => undefined);
   }
 
   private scheduleCover(): void {
