@@ -47,7 +47,7 @@ const expectStrictlyIncreasing = (positions: readonly number[]) => {
 const expectNoDuplicates = (events: readonly RecordedEvent[]) =>
   expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
 
-/** The event store contract (ARCHITECTURE.md §4), one suite for every adapter. */
+/** The event store contract (docs/architecture.md, "The event store"), one suite for every adapter. */
 export function eventStoreConformance(harness: ConformanceHarness): void {
   const isPostgres = harness.engine === 'postgres';
   let location: TestStoreLocation;

@@ -1,10 +1,13 @@
 import { LOG_PAGE_MAX, type LogEntryView, type LogPage, type LogQuery } from '@camel/contracts';
-import { Injectable } from '@nestjs/common';
+import { readProjectionPosition, type EventStore } from '@camel/event-store';
+import { EVENT_STORE } from '@camel/server';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThanOrEqual, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, encodeCursor, SORT_COLUMNS } from './log-cursor';
 import { LogEntryRecord } from './log-entry.entity';
 import { whereKeyword } from './log-search';
+import { logsProjection } from './logs.projection';
 
 const toView = (row: LogEntryRecord): LogEntryView => ({
   id: row.id,
@@ -35,7 +38,14 @@ const toView = (row: LogEntryRecord): LogEntryView => ({
 /** The only code that reads `log_entries`: the explorer's filters, sorts and keyset pages. */
 @Injectable()
 export class LogsReadModel {
-  constructor(@InjectRepository(LogEntryRecord) private readonly entries: Repository<LogEntryRecord>) {}
+  constructor(
+    @InjectRepository(LogEntryRecord) private readonly entries: Repository<LogEntryRecord>,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  position(): Promise<number> {
+    return readProjectionPosition(this.store.db, logsProjection.name);
+  }
 
   async page(projectId: string, query: LogQuery): Promise<LogPage> {
     const limit = Math.min(query.limit ?? 50, LOG_PAGE_MAX);

@@ -14,7 +14,9 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ChooseCandidate, ControlRun, RegenerateTurn, RerunRun, StartRun, SubmitHumanTurn, type RunControl } from './runs.commands';
 import { ChooseCandidateDto, RegenerateTurnDto, ReplayQueryDto, RunListQueryDto, StartRunDto, SubmitHumanTurnDto } from './runs.dto';
-import { GetRun, ListRunEntries, ListRuns, PreflightRun, ReplayRun } from './runs.queries';
+import { GetRun, ListRunEntries, ListRuns, PreflightRun, ReplayRun, RunsReadPosition } from './runs.queries';
+
+type PositionResponse = { setHeader(name: string, value: string): void };
 
 const project = uuidParam('id');
 const run = uuidParam('runId');
@@ -55,7 +57,7 @@ export class RunsController {
   async list(
     @Param('id', project) projectId: string,
     @Query() query: RunListQueryDto,
-    @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void },
+    @Res({ passthrough: true }) response: PositionResponse,
   ): Promise<RunList> {
     const list: RunList = await this.queries.execute(new ListRuns(projectId, query));
     response.setHeader(READ_POSITION_HEADER, String(list.position));
@@ -66,7 +68,12 @@ export class RunsController {
   @RequiresProject(permissions.readRun)
   @ApiOperation({ summary: 'One run' })
   @ApiOkResponse({ description: 'RunView' })
-  get(@Param('id', project) projectId: string, @Param('runId', run) runId: string): Promise<RunView> {
+  async get(
+    @Param('id', project) projectId: string,
+    @Param('runId', run) runId: string,
+    @Res({ passthrough: true }) response: PositionResponse,
+  ): Promise<RunView> {
+    await this.sendPosition(response);
     return this.queries.execute(new GetRun(projectId, runId));
   }
 
@@ -74,7 +81,12 @@ export class RunsController {
   @RequiresProject(permissions.readRun)
   @ApiOperation({ summary: 'The run’s turns and alternatives, in the order they were recorded' })
   @ApiOkResponse({ description: 'LogEntryView[]' })
-  entries(@Param('id', project) projectId: string, @Param('runId', run) runId: string): Promise<LogEntryView[]> {
+  async entries(
+    @Param('id', project) projectId: string,
+    @Param('runId', run) runId: string,
+    @Res({ passthrough: true }) response: PositionResponse,
+  ): Promise<LogEntryView[]> {
+    await this.sendPosition(response);
     return this.queries.execute(new ListRunEntries(projectId, runId));
   }
 
@@ -165,6 +177,11 @@ export class RunsController {
     @Body() body: RegenerateTurnDto,
   ): Promise<CommandAccepted> {
     return this.commands.execute(new RegenerateTurn(projectId, runId, turnId, body));
+  }
+
+  /** The read models' checkpoint, read before the rows: follow the project topic from it. */
+  private async sendPosition(response: PositionResponse): Promise<void> {
+    response.setHeader(READ_POSITION_HEADER, String(await this.queries.execute(new RunsReadPosition())));
   }
 
   private control(projectId: string, runId: string, control: RunControl): Promise<CommandAccepted> {

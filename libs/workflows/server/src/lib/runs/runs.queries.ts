@@ -54,6 +54,21 @@ export class GetLogEntry extends Query<LogEntryDetail> {
   }
 }
 
+/** The lower of the runs and logs checkpoints: both read models reflect at least everything up to it. */
+export class RunsReadPosition extends Query<number> {}
+
+@QueryHandler(RunsReadPosition)
+export class RunsReadPositionHandler implements IQueryHandler<RunsReadPosition> {
+  constructor(
+    private readonly runs: RunsReadModel,
+    private readonly logs: LogsReadModel,
+  ) {}
+  async execute(): Promise<number> {
+    const [runs, logs] = await Promise.all([this.runs.position(), this.logs.position()]);
+    return Math.min(runs, logs);
+  }
+}
+
 @QueryHandler(ListRuns)
 export class ListRunsHandler implements IQueryHandler<ListRuns> {
   constructor(private readonly runs: RunsReadModel) {}
@@ -156,6 +171,7 @@ export class GetLogEntryHandler implements IQueryHandler<GetLogEntry> {
 }
 
 export const RUN_QUERY_HANDLERS = [
+  RunsReadPositionHandler,
   ListRunsHandler,
   GetRunHandler,
   ListRunEntriesHandler,
