@@ -55,6 +55,14 @@ class SqliteExecutor implements SqlExecutor {
     await Promise.all(pending.map((p) => p.then(finalize, () => undefined)));
   }
 
+  /**
+   * A statement prepared once and kept (finalized at close) for code that runs SQL of its own on this
+   * connection inside the same transaction (the read models' ORM); `sql` uses SQLite's placeholders.
+   */
+  prepared(sql: string): Promise<sqlite3.Statement> {
+    return this.prepare(sql);
+  }
+
   private prepare(sql: string): Promise<sqlite3.Statement> {
     const cached = this.statements.get(sql);
     if (cached) {
