@@ -1,4 +1,5 @@
-import { CAMEL_TASK_DONE, type LogEntryDetail, type LogEntryView, type LogPage, type RunList, type RunView } from '@camel/contracts';
+import { io } from 'socket.io-client';
+import { CAMEL_TASK_DONE, LIVE_EVENTS_PATH, RunDeltaMessage, type RunDelta, type LogEntryDetail, type LogEntryView, type LogPage, type RunList, type RunView } from '@camel/contracts';
 import type { Engine } from '@camel/event-store/testing';
 import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
 import { startTestApi, type TestApi } from './api-harness';
@@ -221,6 +222,40 @@ export function runsApiSuite(engine: Engine): void {
       expect(timedOut.terminationReason).toBe('input_timeout');
       const typedEntry = (await entries(runId)).find((e) => e.index === 2);
       expect(typedEntry).toMatchObject({ agentKind: 'human', content: 'Solution: hello. Next request.' });
+    });
+
+    it('streams token deltas that add up to the recorded turn, also for a client that joins mid-turn', async () => {
+      const words = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+      llm.respondWith((request) => (isUser(request) ? reply.text(CAMEL_TASK_DONE) : reply.text(`Solution: ${words}. Next request.`, { chunkDelayMs: 15 })));
+      llm.enqueue(reply.text('Instruction: stream please.\nInput: None'));
+      const runId = await start('trading');
+      const subscribe = async () => {
+        const socket = io(api.baseUrl, { path: LIVE_EVENTS_PATH, transports: ['websocket'], auth: { token: api.ownerToken } });
+        const deltas: RunDelta[] = [];
+        socket.on(RunDeltaMessage.Delta, (delta: RunDelta) => deltas.push(delta));
+        const ack = await socket.timeout(5000).emitWithAck(RunDeltaMessage.Subscribe, { projectId, runId });
+        expect(ack).toEqual({ ok: true });
+        return { socket, deltas };
+      };
+      const early = await subscribe();
+      await until('streaming', async () => early.deltas.filter((d) => d.callId === 'turn-2').length, (n) => n >= 10);
+      const late = await subscribe();
+      await runUntil(runId, (view) => view.status === 'completed');
+      const turn = (await entries(runId)).find((e) => e.turnId === 'turn-2');
+      const text = (deltas: RunDelta[]) => {
+        let value = '';
+        for (const d of deltas.filter((x) => x.callId === 'turn-2' && x.choice === 0)) {
+          if (d.reset) value = '';
+          else value = value.slice(0, d.offset) + d.text;
+        }
+        return value;
+      };
+      expect(text(early.deltas)).toBe(turn?.content);
+      expect(late.deltas.find((d) => d.callId === 'turn-2')).toMatchObject({ offset: 0 });
+      expect(text(late.deltas)).toBe(turn?.content);
+      const refused = io(api.baseUrl, { path: LIVE_EVENTS_PATH, transports: ['websocket'], auth: { token: api.ownerToken } });
+      expect(await refused.timeout(5000).emitWithAck(RunDeltaMessage.Subscribe, { projectId, runId: 7 })).toMatchObject({ ok: false, error: { statusCode: 400 } });
+      for (const socket of [early.socket, late.socket, refused]) socket.close();
     });
 
     it('fails a run on an outage with a clear reason, and a retry continues it', async () => {
