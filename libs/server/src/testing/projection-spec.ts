@@ -111,11 +111,11 @@ export function projectionSpec(engine: Engine, projection: ReadModelProjection):
     await location?.dispose();
   });
 
-  const applied = async () => {
-    const head = await store.headPosition();
-    if (!(await runner.waitFor(head, { timeoutMs: 10_000 }))) {
+  /** Waits for the position of the last append: on PostgreSQL the head readers see may lag behind a commit while another transaction is open. */
+  const applied = async (last: number) => {
+    if (!(await runner.waitFor(last, { timeoutMs: 10_000 }))) {
       const [status] = await runner.status();
-      throw new Error(`projection ${projection.name} did not reach position ${head}: ${JSON.stringify(status)}`);
+      throw new Error(`projection ${projection.name} did not reach position ${last}: ${JSON.stringify(status)}`);
     }
   };
 
@@ -124,13 +124,16 @@ export function projectionSpec(engine: Engine, projection: ReadModelProjection):
       const events = given instanceof EventTimeline ? given.events : given;
       return {
         async then(expectation) {
+          let last = 0;
           for (const event of events) {
-            await store.append(event.streamId, [{ id: uuidv7(), type: event.type, data: event.data, metadata: event.metadata }], {
+            const appended = await store.append(event.streamId, [{ id: uuidv7(), type: event.type, data: event.data, metadata: event.metadata }], {
               expectedVersion: 'any',
             });
+            last = appended.lastPosition;
           }
-          await applied();
+          await applied(last);
           const recorded = await store.readAll({ after: 0, limit: events.length + 1 });
+          if (recorded.length !== events.length) throw new Error(`the store holds ${recorded.length} of the ${events.length} given events`);
           const context = { manager: dataSource.manager, dataSource, store, recorded };
           await expectation(context);
           const rebuilt = await runner.rebuild(projection.name);
