@@ -28,8 +28,6 @@ import { startTestApi, type TestApi } from './api-harness';
 type RawSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
 
 const PASSWORD = 'live-access-password-1';
-/** How long "nothing more arrives" is watched for, on top of a sentinel event that did arrive. */
-const QUIET_MS = 400;
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const started = Date.now();
@@ -193,6 +191,23 @@ export function liveAccessSuite(engine: Engine): void {
   };
   const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+  /**
+   * The barrier that shows nothing else arrives at a connection, instead of watching it for a while:
+   * a sentinel every `targets` subscription receives is appended and awaited there, twice. The
+   * process's one fanout hands each batch to every subscription in one synchronous pass, before any
+   * of it is written to a socket, and a socket delivers in order. Once the first sentinel arrived,
+   * every subscription of the connection has queued or dropped each event before it; the second
+   * comes in a later batch, written after all they sent. So when it arrives, each subscription of
+   * the connection holds everything before it that it will ever get (these clients acknowledge each
+   * batch at once, so no subscription is held back by unacknowledged ones).
+   */
+  const settle = async (targets: readonly (readonly [Connection, string])[], sentinel: () => Promise<number>): Promise<void> => {
+    for (let round = 0; round < 2; round += 1) {
+      const position = await sentinel();
+      for (const [connection, id] of targets) await waitFor(() => connection.has(id, position), `the sentinel at ${id}`);
+    }
+  };
+
   // ---- sockets ---------------------------------------------------------------------------------
 
   const rawSocket = (auth: Record<string, unknown>): RawSocket => {
@@ -291,7 +306,7 @@ export function liveAccessSuite(engine: Engine): void {
     await probe(projectB);
     const last = await probe(projectA);
     await waitFor(() => connection.has('a', last), "A's live events");
-    await sleep(QUIET_MS);
+    await settle([[connection, 'a']], () => probe(projectA));
 
     expect(connection.positions('a')).toEqual(await logPositions((e) => e.metadata.projectId === projectA));
     expect(connection.events('a').every((e) => e.metadata.projectId === projectA)).toBe(true);
@@ -353,7 +368,7 @@ export function liveAccessSuite(engine: Engine): void {
     const lastProbe = await probe(projectA);
     await waitFor(() => connection.has('project', lastA) && connection.has('probe', lastProbe), "A's events at the member");
     await waitFor(() => owner.has('project', lastA), 'the events at the owner');
-    await sleep(QUIET_MS);
+    await settle([[connection, 'project'], [owner, 'project']], () => rename(projectA));
 
     const isProject = (e: RecordedEvent) => e.type.startsWith('Project');
     expect(connection.positions('project')).toEqual(await logPositions((e) => isProject(e) && e.metadata.projectId === projectA));
@@ -391,7 +406,7 @@ export function liveAccessSuite(engine: Engine): void {
     await probe(projectB);
     const last = await probe(projectA);
     await waitFor(() => connection.has('a', last) && connection.has('type', last), "A's events");
-    await sleep(QUIET_MS);
+    await settle([[connection, 'a'], [connection, 'type']], () => probe(projectA));
 
     expect(connection.positions('a')).toEqual(await logPositions((e) => e.metadata.projectId === projectA));
     expect(connection.positions('type')).toEqual(await logPositions((e) => e.type.startsWith('Pro') && e.metadata.projectId === projectA));
@@ -420,11 +435,12 @@ export function liveAccessSuite(engine: Engine): void {
     const deliveredOnA = connection.positions('a');
     expect(deliveredOnA.every((p) => p <= endedAt)).toBe(true);
 
-    // More of A, then B as the sentinel: the type subscription goes on with B only.
+    // More of A, then B as the sentinel: the type subscription goes on with B only. It delivers in
+    // log order, so with the sentinel it has all it will get of what came before; 'a' was closed
+    // before its subscription-ended was sent.
     const afterA = [await probe(projectA), await rename(projectA), await probe(projectA)];
     const sentinel = await probe(projectB);
     await waitFor(() => connection.has('t', sentinel), 'the sentinel of B');
-    await sleep(QUIET_MS);
     expect(connection.positions('a')).toEqual(deliveredOnA);
     expect(connection.positions('t')).toEqual([beforeA, beforeB, sentinel]);
     expect(connection.positions('t').some((p) => afterA.includes(p))).toBe(false);
@@ -498,9 +514,7 @@ export function liveAccessSuite(engine: Engine): void {
 
     await createUser('unseen');
     const laterB = await rename(projectB);
-    const sentinel = await rename(projectA);
-    await waitFor(() => connection.has('project', sentinel), 'the sentinel of A');
-    await sleep(QUIET_MS);
+    await settle([[connection, 'project']], () => rename(projectA));
     expect(connection.has('project', laterB)).toBe(false);
     expect(connection.has('b', laterB)).toBe(false);
     expect(connection.positions('user').filter((p) => p > demotedAt)).toEqual(usersBefore);
@@ -540,13 +554,16 @@ export function liveAccessSuite(engine: Engine): void {
     // Another key of the same project is not affected.
     const kept = await api.request('POST', `/api/projects/${projectA}/api-keys`, { name: 'kept key', role: 'viewer' });
     const bystander = await connect(kept.body.key as string);
+    await bystander.follow('a', { kind: 'project', projectId: projectA }, await api.store.headPosition());
 
     const revoked = await api.request('DELETE', `/api/projects/${projectA}/api-keys/${created.body.id}`);
     expect(revoked.status).toBe(200);
     await waitFor(() => connection.log.length >= 2, 'auth-expired and disconnect');
     expect(connection.log).toEqual(['auth-expired:api-key-revoked', 'disconnect:io server disconnect']);
     expect(await refusal({ token: key })).toMatchObject({ statusCode: 401, code: 'auth.api-key-invalid' });
-    await sleep(QUIET_MS);
+    // The re-check passed the bystander in the same sweep that expelled the revoked key's socket;
+    // the sentinels reaching it show it was not suspended either (a suspended socket gets nothing).
+    await settle([[bystander, 'a']], () => probe(projectA));
     expect(bystander.socket.connected).toBe(true);
     expect(bystander.log).toEqual([]);
   });
@@ -647,8 +664,9 @@ export function liveAccessSuite(engine: Engine): void {
     // right after the append may still stop before it — commit-safe order — and miss the tail).
     await waitFor(() => received.some((e) => e.position === last), 'the last event');
     const expected = await logPositions((e) => e.metadata.projectId === projectA, head);
+    // The client's one subscription delivers in log order: with the last event it holds everything
+    // before it that it will ever get, duplicates included.
     await waitFor(() => received.length >= expected.length, `all ${expected.length} events`);
-    await sleep(QUIET_MS);
 
     expect(received.map((e) => e.position)).toEqual(expected);
     expect(renewals).toEqual(['expired:token-expired']);

@@ -49,6 +49,39 @@ async function appendMany(store: EventStore, streams: number, perStream: number)
 const expected = (streams: number, perStream: number) =>
   Object.fromEntries(Array.from({ length: streams }, (_, s) => [`c-${s}`, perStream]));
 
+/**
+ * The store as one replica sees it, noting where its reads start. A runner's subscription reads
+ * after P only once every batch up to P is settled (applied, or refused because another replica moved
+ * the checkpoint), and a refused one resubscribes after the checkpoint: when a read after `position`
+ * happens, that replica is past it and can no longer apply anything before it.
+ */
+function watchedReads(store: EventStore) {
+  let furthest = -1;
+  const waiting = new Set<() => void>();
+  const watched: EventStore = Object.create(store);
+  watched.readAll = (options) => {
+    furthest = Math.max(furthest, options.after);
+    waiting.forEach((check) => check());
+    return store.readAll(options);
+  };
+  const readsPast = (position: number, timeoutMs = 15_000) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiting.delete(check);
+        reject(new Error(`the replica read no further than ${furthest}, not past ${position}`));
+      }, timeoutMs);
+      const check = () => {
+        if (furthest < position) return;
+        clearTimeout(timer);
+        waiting.delete(check);
+        resolve();
+      };
+      waiting.add(check);
+      check();
+    });
+  return { store: watched, readsPast };
+}
+
 describe.each(ENGINES)('ProjectionRunner on %s', (engine) => {
   let location: TestStoreLocation;
   let store: EventStore;
@@ -127,18 +160,21 @@ describe.each(ENGINES)('ProjectionRunner on %s', (engine) => {
   });
 
   it('lets two replicas run the same projection without doubling any effect', async () => {
-    const a = runner(counter());
-    const b = runner(counter(), await location.open());
+    const first = watchedReads(store);
+    const second = watchedReads(await location.open());
+    const a = runner(counter(), first.store);
+    const b = runner(counter(), second.store);
     await a.start();
     await b.start();
     const writers = [0, 1, 2].map(async (w) => {
       for (let i = 0; i < 20; i += 1) await store.append(`c-${w}`, [makeEvent('Counted')], { expectedVersion: 'any' });
     });
     await Promise.all(writers);
-    const head = await store.headPosition();
-    await Promise.race([a.waitFor(head, { timeoutMs: 15_000 }), b.waitFor(head, { timeoutMs: 15_000 })]);
-    await sleep(200);
-    expect(await counts(store)).toEqual(expected(3, 20));
+    // The barrier: once both replicas read past a sentinel appended after the writers, each has
+    // had every earlier event to apply or refuse, so a doubled effect would be in the counts now.
+    const sentinel = (await store.append('sentinel', [makeEvent('Counted')], { expectedVersion: 'no-stream' })).lastPosition;
+    await Promise.all([first.readsPast(sentinel), second.readsPast(sentinel)]);
+    expect(await counts(store)).toEqual({ ...expected(3, 20), sentinel: 1 });
   });
 
   it('rebuilds from position 0 into fresh tables with progress, then stays live', async () => {
