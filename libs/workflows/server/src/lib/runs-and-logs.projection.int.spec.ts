@@ -325,8 +325,8 @@ describe.each(ENGINES)('logs projection on %s', (engine) => {
     const run = scriptedRun(timeline);
     run.driver.drive(conversation);
     run.record();
-    await spec.given(timeline).then(async ({ dataSource }) => {
-      const logs = new LogsReadModel(dataSource.getRepository(LogEntryRecord));
+    await spec.given(timeline).then(async ({ dataSource, store }) => {
+      const logs = new LogsReadModel(dataSource.getRepository(LogEntryRecord), store);
       const found = async (q: string) => (await logs.page('p1', { q, sort: 'oldest' })).entries.map((e) => e.id);
       expect(await found('aapl crossovers')).toEqual(['r1:specify']);
       expect(await found('Instruction step')).toEqual(['r1:turn-1']);
