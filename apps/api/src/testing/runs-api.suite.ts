@@ -98,6 +98,8 @@ export function runsApiSuite(engine: Engine): void {
       return started.body.id as string;
     };
     const entries = async (runId: string) => (await api.request('GET', `${base()}/runs/${runId}/entries`)).body as LogEntryView[];
+    // The runs and logs read models are separate projections: the logs one may trail by a batch.
+    const entriesOf = (runId: string, count: number) => until(`${count} entries of ${runId}`, () => entries(runId), (list) => list.length >= count);
 
     beforeAll(async () => {
       process.env[KEY_ENV] = 'sk-test-runs-suite-secret';
@@ -143,7 +145,7 @@ export function runsApiSuite(engine: Engine): void {
       expect(requests[1].headers.authorization).toBe('Bearer sk-test-runs-suite-secret');
       expect(requests[1].body).toMatchObject({ model: 'coder-1', temperature: 0.2, stream: true });
 
-      const recorded = await entries(runId);
+      const recorded = await entriesOf(runId, 3);
       expect(recorded.map((e) => [e.kind, e.agent, e.role, e.index])).toEqual([
         ['turn', 'trader', 'user', 1],
         ['turn', 'programmer', 'assistant', 2],
@@ -172,7 +174,7 @@ export function runsApiSuite(engine: Engine): void {
         expect(system(request)).toContain('Build a momentum bot for tech stocks with a 2% stop loss.');
         expect(system(request)).not.toContain('Develop a trading bot.');
       }
-      expect((await entries(runId)).map((e) => e.kind)).toEqual(['task_specify', 'turn', 'turn', 'turn']);
+      expect((await entriesOf(runId, 4)).map((e) => e.kind)).toEqual(['task_specify', 'turn', 'turn', 'turn']);
     });
 
     it('iterates a pipeline over earlier outputs and stops when its condition holds', async () => {
@@ -220,7 +222,7 @@ export function runsApiSuite(engine: Engine): void {
       expect(second.awaiting?.index).toBe(4);
       const timedOut = await runUntil(runId, (view) => view.status === 'completed');
       expect(timedOut.terminationReason).toBe('input_timeout');
-      const typedEntry = (await entries(runId)).find((e) => e.index === 2);
+      const typedEntry = (await entriesOf(runId, 3)).find((e) => e.index === 2);
       expect(typedEntry).toMatchObject({ agentKind: 'human', content: 'Solution: hello. Next request.' });
     });
 
@@ -241,7 +243,7 @@ export function runsApiSuite(engine: Engine): void {
       await until('streaming', async () => early.deltas.filter((d) => d.callId === 'turn-2').length, (n) => n >= 10);
       const late = await subscribe();
       await runUntil(runId, (view) => view.status === 'completed');
-      const turn = (await entries(runId)).find((e) => e.turnId === 'turn-2');
+      const turn = (await entriesOf(runId, 3)).find((e) => e.turnId === 'turn-2');
       const text = (deltas: RunDelta[]) => {
         let value = '';
         for (const d of deltas.filter((x) => x.callId === 'turn-2' && x.choice === 0)) {
@@ -303,6 +305,13 @@ export function runsApiSuite(engine: Engine): void {
       expect(hits.entries.every((e) => e.content.toLowerCase().includes('momentum'))).toBe(true);
       const byAgent: LogPage = (await api.request('GET', `${base()}/logs?agent=reviewer&reason=task_done`)).body;
       expect(byAgent.entries.map((e) => e.content).sort()).toEqual(['APPROVED', 'needs shade']);
+      // The same query language on both engines: alternatives with `or`, exclusions with `-word`.
+      const reviewer = async (q: string) =>
+        ((await api.request('GET', `${base()}/logs?agent=reviewer&workflow=loop&q=${encodeURIComponent(q)}`)).body as LogPage).entries.map((e) => e.content).sort();
+      expect(await reviewer('approved or shade')).toEqual(['APPROVED', 'needs shade']);
+      expect(await reviewer('shade -needs')).toEqual([]);
+      expect(await reviewer('-approved')).toEqual(['needs shade']);
+      expect(await reviewer('"needs shade"')).toEqual(['needs shade']);
       expect((await api.request('GET', `${base()}/logs?role=boss`)).body).toMatchObject({ statusCode: 400, fields: [expect.objectContaining({ field: 'role' })] });
       expect((await api.request('GET', `${base()}/logs?after=nonsense`)).body).toMatchObject({ statusCode: 400, fields: [{ field: 'after', message: expect.any(String) }] });
 

@@ -234,6 +234,22 @@ describe('run decider', () => {
       ]);
     });
 
+    it('settles a regeneration that fails after the run ended (the run stays as it was)', () => {
+      const { events, driver } = history(2);
+      const cancelled: RunEvent = { type: 'RunCancelled', data: { runId: 'r1', reason: 'cancelled' } };
+      const asked = driver.dispatch(regenerate({}));
+      const error = { kind: 'bad_request' as const, message: 'no such model', retryable: false };
+      spec
+        .given([...events, ...asked, cancelled])
+        .when({ type: 'RecordModelFailure', runId: 'r1', callId: 'regenerate/a1', error })
+        .then([
+          {
+            type: 'TurnFailed',
+            data: { runId: 'r1', callId: 'regenerate/a1', purpose: 'regenerate', turnId: 'turn-1', errorKind: 'bad_request', message: 'no such model', retryable: false },
+          },
+        ]);
+    });
+
     it.each([
       ['an unknown turn', { turnId: 'turn-9' }, 'turnId'],
       ['an unknown provider', { provider: 'elsewhere' }, 'provider'],

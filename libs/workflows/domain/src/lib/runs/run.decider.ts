@@ -145,8 +145,10 @@ function decide(command: RunCommand, state: RunState, { now }: DecideContext): R
       if (callSettled(run, command.callId)) return [];
       return settle(run, answerEvents(run, expectedCall(run, command.callId), command.answer), now);
     case 'RecordModelFailure': {
-      // Nothing to record for a finished run (a cancelled call reports `aborted`) or a repeat.
-      if (callSettled(run, command.callId) || isFinished(run) || run.failure?.callId === command.callId) return [];
+      // Nothing to record for a repeat, or for a finished run's conversation call (a cancelled call
+      // reports `aborted`); a regeneration may fail after the end and must still be settled.
+      const regeneration = command.callId.startsWith(regenerationCallId(''));
+      if (callSettled(run, command.callId) || (isFinished(run) && !regeneration) || run.failure?.callId === command.callId) return [];
       const call = expectedCall(run, command.callId);
       const { kind, message, retryable } = command.error;
       return settle(

@@ -24,7 +24,7 @@ const turnCall = (turn: TurnRecorded['data']): ModelCall | null => turn.call;
  */
 export const logsProjection: ReadModelProjection = {
   name: 'logs',
-  version: 1,
+  version: 2,
   entities: [LogEntryRecord, LogRunRecord],
   extraTables: [LOG_FTS_TABLE],
   eventTypes: RUN_EVENT_TYPES,
@@ -119,7 +119,8 @@ export const logsProjection: ReadModelProjection = {
         await setReason('stopped');
         return;
       case 'TurnFailed':
-        await setReason('error');
+        // A failed regeneration leaves the run as it was.
+        if (event.data.purpose !== 'regenerate') await setReason('error');
         return;
       case 'RunRetried':
         await setReason(null);
