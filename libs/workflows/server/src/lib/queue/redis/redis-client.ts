@@ -66,22 +66,23 @@ export class RedisClient {
     return this.connecting;
   }
 
-  send(command: string, args: readonly RespArgument[] = []): Promise<RespValue> {
+  /** `T`: what the caller knows the command answers (RESP2 has no more types than RespValue). */
+  send<T = RespValue>(command: string, args: readonly RespArgument[] = []): Promise<T> {
     const socket = this.socket;
     if (!socket || !this.connected) return Promise.reject(new Error(CLOSED));
-    return this.write(socket, command, args);
+    return this.write(socket, command, args) as Promise<T>;
   }
 
-  async get(key: string): Promise<string | null> {
-    return (await this.send('GET', [key])) as string | null;
+  get(key: string): Promise<string | null> {
+    return this.send<string | null>('GET', [key]);
   }
 
-  async smembers(key: string): Promise<string[]> {
-    return (await this.send('SMEMBERS', [key])) as string[];
+  smembers(key: string): Promise<string[]> {
+    return this.send<string[]>('SMEMBERS', [key]);
   }
 
-  async incr(key: string): Promise<number> {
-    return (await this.send('INCR', [key])) as number;
+  incr(key: string): Promise<number> {
+    return this.send<number>('INCR', [key]);
   }
 
   /** Subscriber mode: published messages go to `listener` (one per connection). */

@@ -67,7 +67,7 @@ function parseAt(buffer: Buffer, start: number): Parsed | null {
 
 /** Turns the bytes of a connection into replies, however the chunks split them. */
 export class RespDecoder {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
 
   constructor(private readonly onReply: (value: RespValue) => void) {}
 
