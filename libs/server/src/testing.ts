@@ -1,2 +1,5 @@
 // Test helpers for the server processes (not part of the runtime build).
+export * from './testing/node-process';
 export * from './testing/api-process';
+export * from './testing/worker-process';
+export * from './testing/test-redis';

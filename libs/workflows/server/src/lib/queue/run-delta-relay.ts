@@ -63,7 +63,7 @@ export class RunDeltaPublisher implements OnApplicationBootstrap, OnApplicationS
 export class RunDeltaSubscriber implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RunDeltaSubscriber');
   private redis: RedisClient | null = null;
-  /** Next expected offset per call and choice. */
+  /** Next expected offset per call (`runId callId`: call ids repeat across runs) and choice. */
   private readonly offsets = new Map<string, Map<number, number>>();
   private closed = false;
 
@@ -85,13 +85,14 @@ export class RunDeltaSubscriber implements OnApplicationBootstrap, OnApplication
   /** Applies one message from the channel (public for the relay's own spec). */
   receive(message: RelayMessage): void {
     if ('settled' in message) {
-      this.offsets.delete(message.settled.callId);
+      this.offsets.delete(`${message.settled.runId} ${message.settled.callId}`);
       this.deltas.settle(message.settled.runId, message.settled.callId);
       return;
     }
     const { delta } = message;
-    const choices = this.offsets.get(delta.callId) ?? new Map<number, number>();
-    this.offsets.set(delta.callId, choices);
+    const call = `${delta.runId} ${delta.callId}`;
+    const choices = this.offsets.get(call) ?? new Map<number, number>();
+    this.offsets.set(call, choices);
     if (delta.reset) {
       choices.clear();
     } else if (delta.offset === 0 && (choices.get(delta.choice) ?? 0) > 0) {

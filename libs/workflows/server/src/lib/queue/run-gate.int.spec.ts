@@ -1,13 +1,9 @@
+import { testRedisUrl as redisUrl } from '@camel/server/testing';
 import { randomUUID } from 'node:crypto';
 import { queueKeys } from './queue-keys';
 import { RedisClient } from './redis/redis-client';
 import { RunGate } from './run-gate';
 
-const redisUrl = () => {
-  const url = process.env['TEST_REDIS_URL'];
-  if (!url) throw new Error('TEST_REDIS_URL is not set: the integration global setup starts Redis (redis-server must be installed)');
-  return url;
-};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The run lock on a real Redis; each gate has its own connection, as two worker processes would. */

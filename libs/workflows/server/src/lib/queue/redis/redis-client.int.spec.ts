@@ -1,14 +1,9 @@
+import { testRedisUrl as redisUrl } from '@camel/server/testing';
 import { Queue, Worker, type Job } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { bullmqConnection } from '../bullmq-connection';
 import { RedisClient, parseRedisUrl } from './redis-client';
 import { RedisReplyError } from './resp';
-
-const redisUrl = () => {
-  const url = process.env['TEST_REDIS_URL'];
-  if (!url) throw new Error('TEST_REDIS_URL is not set: the integration global setup starts Redis (redis-server must be installed)');
-  return url;
-};
 
 describe('RedisClient on a real Redis', () => {
   const clients: RedisClient[] = [];
