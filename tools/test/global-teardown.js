@@ -1,4 +1,4 @@
 module.exports = async function globalTeardown() {
-  const pg = globalThis.__camelPostgres;
-  if (pg) pg.stop();
+  globalThis.__camelPostgres?.stop();
+  globalThis.__camelRedis?.stop();
 };

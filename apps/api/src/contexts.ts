@@ -2,7 +2,7 @@ import { ConfigsModule } from '@camel/configs/server';
 import { IdentityModule } from '@camel/identity/server';
 import { ProjectsModule } from '@camel/projects/server';
 import { AppConfigModule, EventStoreModule, ProjectionsModule } from '@camel/server';
-import { WorkflowsModule } from '@camel/workflows/server';
+import { runQueueByConfig, WorkflowsModule } from '@camel/workflows/server';
 import { CqrsModule } from '@nestjs/cqrs';
 import { API_PROJECTIONS } from './projections';
 
@@ -20,6 +20,7 @@ export const contextModules = (options: { followLog: boolean; driveRuns?: boolea
   IdentityModule,
   ProjectsModule,
   ConfigsModule,
-  // The embedded default drives runs in this process; a CLI command never picks runs up.
-  WorkflowsModule.forRoot({ queue: 'in-process', recover: options.followLog && options.driveRuns !== false }),
+  // REDIS_URL set: runs are BullMQ jobs the workers drive; unset (the embedded default): this process
+  // drives them, and picks unfinished ones up at start (a CLI command never does).
+  WorkflowsModule.forRoot({ queue: runQueueByConfig({ recover: options.followLog && options.driveRuns !== false }) }),
 ];

@@ -1,14 +1,22 @@
-import { AppConfigModule, EventStoreHealthIndicator, EventStoreModule } from '@camel/server';
+import { AppConfigModule, EventStoreHealthIndicator, EventStoreModule, ProjectionsModule } from '@camel/server';
+import { RunWorkerModule } from '@camel/workflows/server';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { WorkerHealthController } from './worker-health.controller';
 
 /**
- * The queue worker. Its job processors (workflow runs, training) arrive with their issues; today it
- * connects to the event store and reports health, so deployments and probes are in place.
+ * The queue worker: drives workflow runs from the `workflow-runs` BullMQ queue (REDIS_URL) and
+ * reports health on WORKER_PORT. It runs no projections (the api does): `projections: []` gives it
+ * the read-model DataSource only, for the tables its modules read.
  */
 @Module({
-  imports: [AppConfigModule.forRoot(), EventStoreModule, TerminusModule.forRoot({ logger: false })],
+  imports: [
+    AppConfigModule.forRoot(),
+    EventStoreModule,
+    ProjectionsModule.forRoot({ projections: [], run: false }),
+    TerminusModule.forRoot({ logger: false }),
+    RunWorkerModule,
+  ],
   controllers: [WorkerHealthController],
   providers: [EventStoreHealthIndicator],
 })

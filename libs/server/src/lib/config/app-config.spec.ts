@@ -22,6 +22,11 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NODE_ENV: 'production', REDIS_URL: 'redis://r' }, 'DATABASE_URL'],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' }, 'REDIS_URL'],
+    [{ QUEUE_PREFIX: 'has:colon' }, 'QUEUE_PREFIX'],
+    [{ RUN_WORKER_CONCURRENCY: '0' }, 'RUN_WORKER_CONCURRENCY'],
+    [{ RUN_LOCK_MS: '10' }, 'RUN_LOCK_MS'],
+    [{ RUN_STALLED_INTERVAL_MS: 'often' }, 'RUN_STALLED_INTERVAL_MS'],
+    [{ RUN_SWEEP_MS: '1' }, 'RUN_SWEEP_MS'],
   ])('refuses %j naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -38,5 +43,11 @@ describe('loadConfig', () => {
     const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u@db:5432/camel', REDIS_URL: 'redis://redis:6379' });
     expect(config.databaseUrl).toBe('postgres://u@db:5432/camel');
     expect(config.redisUrl).toBe('redis://redis:6379');
+  });
+
+  it('has queue settings for workers that wait on HTTP, and honours them', () => {
+    expect(loadConfig({}).queue).toEqual({ prefix: 'camel', concurrency: 100, lockMs: 30_000, stalledIntervalMs: 30_000, sweepMs: 60_000 });
+    const config = loadConfig({ QUEUE_PREFIX: 'staging', RUN_WORKER_CONCURRENCY: '200', RUN_LOCK_MS: '5000', RUN_STALLED_INTERVAL_MS: '2000', RUN_SWEEP_MS: '10000' });
+    expect(config.queue).toEqual({ prefix: 'staging', concurrency: 200, lockMs: 5000, stalledIntervalMs: 2000, sweepMs: 10_000 });
   });
 });

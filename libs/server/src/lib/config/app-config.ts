@@ -41,6 +41,34 @@ class EnvironmentVariables {
   REDIS_URL?: string;
 
   @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'QUEUE_PREFIX must be 1–40 letters, digits, - or _' })
+  QUEUE_PREFIX?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  RUN_WORKER_CONCURRENCY?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  RUN_LOCK_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(500)
+  @Max(600_000)
+  RUN_STALLED_INTERVAL_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  RUN_SWEEP_MS?: number;
+
+  @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 
@@ -123,7 +151,20 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   /** The SQLite file used when no DATABASE_URL is set. */
   readonly sqliteFile: string;
+  /** Set in production: runs are BullMQ jobs on Redis, driven by the worker; absent = driven in the api. */
   readonly redisUrl?: string;
+  readonly queue: {
+    /** Prefix of every Redis key (queues, run locks, delta channel): several deployments may share a Redis. */
+    readonly prefix: string;
+    /** Runs one worker process drives at once (they wait on HTTP, not on the CPU). */
+    readonly concurrency: number;
+    /** Lock of a job and of a run's pass, renewed while it runs; a dead worker's runs continue after it expires. */
+    readonly lockMs: number;
+    /** How often workers look for jobs whose worker died (stalled jobs). */
+    readonly stalledIntervalMs: number;
+    /** How often a worker enqueues every unfinished run the runs read model lists (work lost with Redis). */
+    readonly sweepMs: number;
+  };
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** How long a command waits for projections before answering (read-your-writes). */
   readonly projectionWaitMs: number;
@@ -171,6 +212,10 @@ const INTEGER_KEYS = [
   'REFRESH_TOKEN_TTL',
   'LOGIN_RATE_LIMIT',
   'LOGIN_RATE_LIMIT_IP',
+  'RUN_WORKER_CONCURRENCY',
+  'RUN_LOCK_MS',
+  'RUN_STALLED_INTERVAL_MS',
+  'RUN_SWEEP_MS',
 ] as const;
 
 const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD']);
@@ -213,6 +258,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     databaseUrl: isPostgresUrl(vars.DATABASE_URL) ? vars.DATABASE_URL : undefined,
     sqliteFile: resolve(dataDir, 'camel.sqlite'),
     redisUrl: vars.REDIS_URL,
+    queue: {
+      prefix: vars.QUEUE_PREFIX ?? 'camel',
+      concurrency: vars.RUN_WORKER_CONCURRENCY ?? 100,
+      lockMs: vars.RUN_LOCK_MS ?? 30_000,
+      stalledIntervalMs: vars.RUN_STALLED_INTERVAL_MS ?? 30_000,
+      sweepMs: vars.RUN_SWEEP_MS ?? 60_000,
+    },
     logLevel: vars.LOG_LEVEL ?? 'log',
     projectionWaitMs: vars.PROJECTION_WAIT_MS ?? 5000,
     readyMaxProjectionLag: vars.READY_MAX_PROJECTION_LAG ?? 1000,

@@ -2,6 +2,7 @@ import type { RunDelta } from '@camel/contracts';
 import { Injectable } from '@nestjs/common';
 
 export type DeltaListener = (delta: RunDelta) => void;
+export type SettleListener = (runId: string, callId: string) => void;
 
 /**
  * Token deltas while a model generates: ephemeral, never events. The executor publishes; the api's
@@ -15,6 +16,7 @@ export class RunDeltaBus {
   private readonly listeners = new Map<string, Set<DeltaListener>>();
   private readonly inFlight = new Map<string, Map<string, Map<number, string>>>();
   private readonly global = new Set<DeltaListener>();
+  private readonly settled = new Set<SettleListener>();
 
   publish(delta: RunDelta): void {
     const calls = this.inFlight.get(delta.runId) ?? new Map<string, Map<number, string>>();
@@ -32,6 +34,13 @@ export class RunDeltaBus {
     const calls = this.inFlight.get(runId);
     calls?.delete(callId);
     if (calls?.size === 0) this.inFlight.delete(runId);
+    for (const listener of this.settled) listener(runId, callId);
+  }
+
+  /** Every call that settled (a transport forwarding them, so the other side drops the text too). */
+  onSettled(listener: SettleListener): () => void {
+    this.settled.add(listener);
+    return () => this.settled.delete(listener);
   }
 
   /** Every delta of every run (a transport forwarding them to another process). */
