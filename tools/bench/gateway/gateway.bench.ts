@@ -14,6 +14,7 @@
  * (nothing wakes the api from another process). Results in docs/benchmarks/gateway.md.
  */
 import { openEventStore, type EventStore } from '@camel/event-store';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -108,7 +109,17 @@ interface RowEnvironment {
 
 async function prepareRow(engine: Engine, postgres: PostgresEnvironment | null): Promise<RowEnvironment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'camel-bench-gateway-'));
-  const apiEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: '0' };
+  const apiEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    // The owner the api creates at first start; api-process.ts signs in as it for the clients' token.
+    ADMIN_EMAIL: 'bench-owner@example.test',
+    ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
+    // A token's expiry ends its connections: no row may outlive it.
+    ACCESS_TOKEN_TTL: '86400',
+  };
   for (const key of ['NODE_ENV', 'REDIS_URL', 'CONSOLE_DIR', 'DATABASE_URL', 'HOST']) delete apiEnv[key];
   if (engine === 'sqlite') {
     return { apiEnv, writerStore: null, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) };
@@ -182,7 +193,7 @@ async function measureRowRaw(
       const child = Child.start<ClientRequest, ClientReply>(`clients-${p}`, 'client-process.ts');
       children.add(child);
       clientChildren.push(child);
-      child.send({ type: 'start', url, kind: options.kind, firstIndex, count, after: 0 });
+      child.send({ type: 'start', url, token: ready.token, kind: options.kind, firstIndex, count, after: 0 });
       firstIndex += count;
     }
     for (const child of clientChildren) {
