@@ -17,8 +17,17 @@ export interface BenchContext {
   startPostgres(options: { fsync: boolean }): Promise<PostgresCluster>;
 }
 
+/**
+ * Flags every benchmark takes. `--quick`: smaller sizes, noisier numbers. `--json`: JSON on stdout.
+ * `--smoke`: the smallest scale that still runs every part of the benchmark (seconds, not minutes) and
+ * still checks what the full run checks (event counts, exactly-once in-order delivery), exiting
+ * non-zero when a check fails. tools/bench/benchmarks.int.spec.ts runs `run.mjs <name> --smoke` for
+ * every benchmark run.mjs finds, so a new benchmark must honour it (pick its sizes with `byScale`)
+ * or the test command runs it at full scale; a benchmark that breaks fails the test command.
+ */
 export interface Flags {
   readonly quick: boolean;
+  readonly smoke: boolean;
   readonly json: boolean;
   /** `--name=value` options (`--name` alone: 'true'). */
   readonly values: ReadonlyMap<string, string>;
@@ -27,9 +36,11 @@ export interface Flags {
 export function parseFlags(args: readonly string[]): Flags {
   const values = new Map<string, string>();
   let quick = false;
+  let smoke = false;
   let json = false;
   for (const arg of args) {
     if (arg === '--quick') quick = true;
+    else if (arg === '--smoke') smoke = true;
     else if (arg === '--json') json = true;
     else if (arg.startsWith('--') && arg.includes('=')) {
       const at = arg.indexOf('=');
@@ -37,8 +48,16 @@ export function parseFlags(args: readonly string[]): Flags {
     } else if (arg.startsWith('--')) values.set(arg.slice(2), 'true');
     else throw new Error(`unknown argument ${arg}`);
   }
-  return { quick, json, values };
+  if (quick && smoke) throw new Error('--quick and --smoke exclude each other');
+  return { quick, smoke, json, values };
 }
+
+export type Scale = 'full' | 'quick' | 'smoke';
+
+export const scaleOf = (flags: Flags): Scale => (flags.smoke ? 'smoke' : flags.quick ? 'quick' : 'full');
+
+/** The value for the run's scale: sizes, durations, client counts. */
+export const byScale = <T>(flags: Flags, values: Readonly<Record<Scale, T>>): T => values[scaleOf(flags)];
 
 /** Progress goes to stderr so stdout stays the table (or JSON). */
 export const log = (message: string): void => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs a TypeScript benchmark without a build step:
 //   node tools/bench/run.mjs <name> [options]
+//   node tools/bench/run.mjs --list        (the benchmark names, one a line)
 // <name> `foo` runs tools/bench/foo/foo.bench.ts, `foo/bar` runs tools/bench/foo/bar.bench.ts.
 // The module must export `run(context)` (see tools/bench/harness.ts, BenchContext).
 import { existsSync, readdirSync } from 'node:fs';
@@ -27,8 +28,12 @@ function available() {
 }
 
 const [name, ...args] = process.argv.slice(2);
+if (name === '--list') {
+  process.stdout.write(`${available().join('\n')}\n`);
+  process.exit(0);
+}
 if (!name || name === '--help' || name === '-h') {
-  console.error(`usage: node tools/bench/run.mjs <name> [--quick] [--json] [...]\nbenchmarks: ${available().join(', ')}`);
+  console.error(`usage: node tools/bench/run.mjs <name> [--quick|--smoke] [--json] [...] | --list\nbenchmarks: ${available().join(', ')}`);
   process.exit(name ? 0 : 2);
 }
 const file = name.includes('/') ? join(here, `${name}.bench.ts`) : join(here, name, `${name}.bench.ts`);

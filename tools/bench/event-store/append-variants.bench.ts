@@ -3,7 +3,7 @@
  * rows of the event-store benchmark, run against variants of `es_append` that replace the shipped
  * function in a scratch database only (the library and its migrations are untouched).
  *
- *   node tools/bench/run.mjs event-store/append-variants [--quick] [--json] [--variants=a,b] [--rows=...] [--growth] [--skip-baseline]
+ *   node tools/bench/run.mjs event-store/append-variants [--quick|--smoke] [--json] [--variants=a,b] [--rows=...] [--growth] [--skip-baseline]
  *
  * "shipped" here is es_append as it was before the optimisations it led to (IN-subquery lookup, one
  * INSERT per event); the migration now ships the "probe+set-insert" form. Kept as the reference the
@@ -14,9 +14,9 @@
  * 10k, which shows whether an append's cost grows with the table.
  */
 import { normalizeAppend, requiredVersion, type AppendResult, type EventStore } from '@camel/event-store';
-import { formatInt, formatTable, log, parseFlags, type BenchContext, type Timing } from '../harness';
+import { byScale, formatInt, formatTable, log, parseFlags, type BenchContext, type Timing } from '../harness';
 import { benchEvent } from './payload';
-import { FULL, QUICK, ROWS, type Sizes } from './rows';
+import { ROWS, SIZES, type Sizes } from './rows';
 import { PostgresEnvironment, type Target } from './targets';
 
 /** The shipped function with its idempotency lookup made an index probe per id whatever the plan cache holds. */
@@ -172,7 +172,7 @@ function directStore(store: EventStore): EventStore {
     let rows: { out_position: number; out_version: number; out_duplicate: boolean }[];
     for (let attempt = 1; ; attempt += 1) {
       try {
-        rows = await store.db.query('SELECT out_position, out_version, out_duplicate FROM es_append($1, $2, $3, $4)', params);
+        rows = await store.db.query('SELECT out_position, out_version, out_duplicate FROM es_append($1, $2, $3, $4, false)', params);
         break;
       } catch (error) {
         // Like the adapter: with 'any', a concurrent append to the same stream just means try again.
@@ -228,13 +228,13 @@ async function growth(environment: PostgresEnvironment, variant: Variant, total:
 
 export async function run(context: BenchContext): Promise<void> {
   const flags = parseFlags(context.args);
-  const sizes: Sizes = flags.quick ? QUICK : FULL;
+  const sizes: Sizes = byScale(flags, SIZES);
   const variantKeys = flags.values.get('variants')?.split(',') ?? VARIANTS.map((v) => v.key);
   const variants = VARIANTS.filter((v) => variantKeys.includes(v.key));
   const rowKeys = flags.values.get('rows')?.split(',') ?? ['sequential', 'concurrent', 'batch'];
   const rows = ROWS.filter((r) => rowKeys.includes(r.key));
 
-  const environment = await PostgresEnvironment.start(context);
+  const environment = await PostgresEnvironment.start(context, { fsync: !flags.smoke });
   const results: { variant: string; row: string; timing: Timing }[] = [];
   const growthRates: Record<string, number[]> = {};
   let settings: Record<string, string> = {};
@@ -264,7 +264,7 @@ export async function run(context: BenchContext): Promise<void> {
     }
     if (flags.values.has('growth')) {
       for (const variant of variants.filter((v) => !v.direct)) {
-        growthRates[variant.key] = await growth(environment, variant, flags.quick ? 30_000 : 100_000);
+        growthRates[variant.key] = await growth(environment, variant, byScale(flags, { full: 100_000, quick: 30_000, smoke: 20_000 }));
         log(`  growth ${variant.key}: ${growthRates[variant.key].map(formatInt).join(' ')}`);
       }
     }

@@ -1,7 +1,7 @@
 /**
  * Event store throughput on both adapters, each row next to a bare-table ceiling on the same engine.
  *
- *   node tools/bench/run.mjs event-store [--quick] [--json] [--engines=postgres,sqlite] [--rows=sequential,...]
+ *   node tools/bench/run.mjs event-store [--quick|--smoke] [--json] [--engines=postgres,sqlite] [--rows=sequential,...]
  *                                        [--compare=/path/to/other/checkout] [--repeat=N]
  *
  * PostgreSQL: a throwaway cluster with fsync on (tools/test/postgres.mjs), autovacuum off (rows read
@@ -13,8 +13,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatInt, formatTable, log, machineInfo, parseFlags, pickNames, type BenchContext, type Timing } from '../harness';
-import { FULL, PAGE, QUICK, ROWS, type Row, type Sizes } from './rows';
+import { byScale, formatInt, formatTable, log, machineInfo, parseFlags, pickNames, scaleOf, type BenchContext, type Timing } from '../harness';
+import { PAGE, ROWS, SIZES, type Row, type Sizes } from './rows';
 import { PostgresEnvironment, SqliteEnvironment, type Engine, type Environment, type StoreOpener, type Target, type WriteCost } from './targets';
 
 const TARGET_PERCENT = 70;
@@ -130,7 +130,7 @@ function tables(results: readonly Result[], compared: boolean): string[] {
 
 export async function run(context: BenchContext): Promise<void> {
   const flags = parseFlags(context.args);
-  const sizes = flags.quick ? QUICK : FULL;
+  const sizes = byScale(flags, SIZES);
   const engines = pickNames<Engine>(flags.values.get('engines'), ['postgres', 'sqlite'], ['postgres', 'sqlite'], 'engine');
   const rowKeys = pickNames(flags.values.get('rows'), ROWS.map((r) => r.key), ROWS.map((r) => r.key), 'row');
   const rows = ROWS.filter((r) => rowKeys.includes(r.key));
@@ -156,7 +156,7 @@ export async function run(context: BenchContext): Promise<void> {
   try {
     for (const engine of engines) {
       log(`${engine}: starting`);
-      const environment = engine === 'postgres' ? await PostgresEnvironment.start(context) : new SqliteEnvironment();
+      const environment = engine === 'postgres' ? await PostgresEnvironment.start(context, { fsync: !flags.smoke }) : new SqliteEnvironment();
       environments.push(environment);
       engineInfo[engine] = await environment.describe();
       for (const row of rows) results.push(await measure(environment, row, sizes, compare, repeat));
@@ -169,7 +169,7 @@ export async function run(context: BenchContext): Promise<void> {
     process.off('SIGTERM', onSignal);
   }
 
-  const info = { mode: flags.quick ? 'quick' : 'full', repeat, sizes, machine: machineInfo(), engines: engineInfo, compared: compareDir ?? null };
+  const info = { mode: scaleOf(flags), repeat, sizes, machine: machineInfo(), engines: engineInfo, compared: compareDir ?? null };
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...info, targetPercent: TARGET_PERCENT, results }, null, 2)}\n`);
     return;

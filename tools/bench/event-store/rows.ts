@@ -1,7 +1,7 @@
 /** The measured rows: each does the same work through the adapter and on the bare baseline table. */
 import type { RecordedEvent } from '@camel/contracts';
 import { ProjectionRunner, type EventStore, type NewEvent, type Projection } from '@camel/event-store';
-import { concurrently, timed, type Timing } from '../harness';
+import { concurrently, timed, type Scale, type Timing } from '../harness';
 import { baselineDocument, benchEvent } from './payload';
 import { PROJECTION_TABLE_SQL, PROJECTION_UPSERT_SQL, type Baseline, type Target } from './targets';
 
@@ -45,6 +45,20 @@ export const QUICK: Sizes = {
   preload: 10_000,
   readWarmupPages: 2,
 };
+
+/** Every row still runs and checks its counts; the read rows read more than one page. */
+export const SMOKE: Sizes = {
+  sequential: 20,
+  sequentialWarmup: 5,
+  concurrent: 64,
+  concurrentWarmup: 16,
+  batches: 3,
+  batchWarmup: 1,
+  preload: 2500,
+  readWarmupPages: 1,
+};
+
+export const SIZES: Readonly<Record<Scale, Sizes>> = { full: FULL, quick: QUICK, smoke: SMOKE };
 
 const streamOf = (n: number): string => `task-${n % STREAMS}`;
 const randomStream = (): string => streamOf(Math.floor(Math.random() * STREAMS));

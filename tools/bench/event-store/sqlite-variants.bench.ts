@@ -6,7 +6,7 @@
  * A second table times only the INSERT of batches of 100 events (in BEGIN IMMEDIATE ... COMMIT)
  * into variants of the events table: which index or column makes the batch row cost what it does.
  *
- *   node tools/bench/run.mjs event-store/sqlite-variants [--quick] [--json]
+ *   node tools/bench/run.mjs event-store/sqlite-variants [--quick|--smoke] [--json]
  */
 import { computeEventHash, normalizeAppend, openEventStore, type NewEvent } from '@camel/event-store';
 import { createHash } from 'node:crypto';
@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { concurrently, formatInt, formatTable, log, parseFlags, timed, type BenchContext, type Timing } from '../harness';
+import { byScale, concurrently, formatInt, formatTable, log, parseFlags, timed, type BenchContext, type Timing } from '../harness';
 import { benchEvent } from './payload';
-import { BATCH, FULL, QUICK, STREAMS, WRITERS, type Sizes } from './rows';
+import { BATCH, SIZES, STREAMS, WRITERS, type Sizes } from './rows';
 
 type Mode = 'unprepared' | 'prepared' | 'prepared-merged';
 
@@ -220,9 +220,11 @@ async function openAppender(file: string, variant: Variant): Promise<Appender> {
 const streamOf = (n: number) => `task-${n % STREAMS}`;
 const batchOf = (start: number, size: number) => Array.from({ length: size }, (_, i) => benchEvent(start + i));
 
-const ROWS: readonly { key: string; run: (a: Appender, s: Sizes) => Promise<Timing> }[] = [
+/** `events`: how many events the row leaves in the log, checked after it (a variant that loses appends fails). */
+const ROWS: readonly { key: string; events: (s: Sizes) => number; run: (a: Appender, s: Sizes) => Promise<Timing> }[] = [
   {
     key: 'sequential',
+    events: (s) => s.sequentialWarmup + s.sequential,
     async run(appender, sizes) {
       let version = 0;
       for (let i = 0; i < sizes.sequentialWarmup; i += 1) version = await appender.append('task-warmup', [benchEvent(i)], version);
@@ -235,6 +237,7 @@ const ROWS: readonly { key: string; run: (a: Appender, s: Sizes) => Promise<Timi
   },
   {
     key: 'concurrent',
+    events: (s) => s.concurrentWarmup + s.concurrent,
     async run(appender, sizes) {
       const op = async (i: number) => {
         await appender.append(streamOf(Math.floor(Math.random() * STREAMS)), [benchEvent(i)], 'any');
@@ -248,6 +251,7 @@ const ROWS: readonly { key: string; run: (a: Appender, s: Sizes) => Promise<Timi
   },
   {
     key: 'batch',
+    events: (s) => (s.batchWarmup + s.batches) * BATCH,
     async run(appender, sizes) {
       for (let b = 0; b < sizes.batchWarmup; b += 1) await appender.append(streamOf(b), batchOf(b * BATCH, BATCH), 'any');
       return timed(async () => {
@@ -277,6 +281,16 @@ const SCHEMAS: readonly { key: string; ddl: string; orderedIds?: boolean }[] = [
   { key: 'without the event_id index', ddl: `position INTEGER PRIMARY KEY AUTOINCREMENT, ${EVENT_COLUMNS}, ${UNIQUE_VERSION}` },
   { key: 'without both unique indexes', ddl: `position INTEGER PRIMARY KEY AUTOINCREMENT, ${EVENT_COLUMNS}` },
 ];
+
+async function expectEvents(file: string, expected: number, what: string): Promise<void> {
+  const store = await openEventStore({ sqliteFile: file });
+  try {
+    const actual = await store.countAfter(0, Number.MAX_SAFE_INTEGER);
+    if (actual !== expected) throw new Error(`${what}: expected ${expected} events in the log, found ${actual}`);
+  } finally {
+    await store.close();
+  }
+}
 
 async function insertOnly(file: string, schema: (typeof SCHEMAS)[number], sizes: Sizes): Promise<Timing> {
   const connection = await Connection.open(file, false);
@@ -313,7 +327,7 @@ async function insertOnly(file: string, schema: (typeof SCHEMAS)[number], sizes:
 
 export async function run(context: BenchContext): Promise<void> {
   const flags = parseFlags(context.args);
-  const sizes = flags.quick ? QUICK : FULL;
+  const sizes = byScale(flags, SIZES);
   const dir = mkdtempSync(join(tmpdir(), 'camel-bench-sqlite-variants-'));
   const results: { variant: string; row: string; timing: Timing }[] = [];
   const schemaResults: { schema: string; timing: Timing }[] = [];
@@ -332,6 +346,7 @@ export async function run(context: BenchContext): Promise<void> {
         } finally {
           await appender.close();
         }
+        await expectEvents(file, row.events(sizes), `${variant.key} ${row.key}`);
       }
     }
     for (const schema of SCHEMAS) {

@@ -91,8 +91,9 @@ export class PostgresEnvironment implements Environment {
     private readonly admin: Pool,
   ) {}
 
-  static async start(context: BenchContext): Promise<PostgresEnvironment> {
-    const cluster = await context.startPostgres({ fsync: true });
+  /** fsync on unless told otherwise (`--smoke` runs check counts, not speed: they turn it off). */
+  static async start(context: BenchContext, options: { fsync: boolean } = { fsync: true }): Promise<PostgresEnvironment> {
+    const cluster = await context.startPostgres(options);
     const admin = new Pool({ connectionString: cluster.url, max: 2 });
     // Rows read tables as they are right after writing them: no statistics, as after a bulk load or
     // a restore (PostgreSQL 15 restores none). The ceiling's table gets the same.

@@ -1,7 +1,9 @@
 /**
  * The api under test, in its own process (forked by gateway.bench.ts through child.cjs): the real
  * app from createApiApp(), configured by the environment the parent set (DATABASE_URL or DATA_DIR,
- * LOG_LEVEL), on a free loopback port.
+ * LOG_LEVEL, ADMIN_EMAIL/ADMIN_PASSWORD), on a free loopback port. It signs in as that first owner
+ * and hands the access token to the parent: the live-events handshake refuses clients without one,
+ * and an owner sees every event (the benchmark's project does not exist).
  *
  * Instrumentation, without touching the gateway: one extra fanout listener, registered before any
  * client, records when each batch reached the fanout and (via setImmediate, i.e. once the
@@ -25,6 +27,16 @@ const send = (message: ApiReply): void => {
   process.send?.(message);
 };
 
+async function signIn(port: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: process.env['ADMIN_EMAIL'], password: process.env['ADMIN_PASSWORD'] }),
+  });
+  if (response.status !== 200) throw new Error(`sign-in as the first owner failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
 async function main(): Promise<void> {
   const variant = (process.env['BENCH_GATEWAY_VARIANT'] ?? 'shipped') as Variant;
   if (!VARIANTS.includes(variant)) throw new Error(`unknown gateway variant ${variant}`);
@@ -33,6 +45,7 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const store = app.get<EventStore>(EVENT_STORE);
+  const token = await signIn(port);
 
   const trace: FanoutTrace = { positions: [], times: [], batchTimes: [], batchSizes: [], batchDurations: [] };
   const fanout = (app.get(LiveEventsGateway) as unknown as { fanout: EventFanout }).fanout;
@@ -69,7 +82,7 @@ async function main(): Promise<void> {
     }
   });
   process.on('disconnect', () => process.exit(0));
-  send({ type: 'ready', port });
+  send({ type: 'ready', port, token });
 }
 
 main().catch((error: unknown) => {

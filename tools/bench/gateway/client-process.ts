@@ -1,7 +1,8 @@
 /**
  * A share of the benchmark's socket.io clients, in one child process (forked by gateway.bench.ts
  * through child.cjs). Each client has its own connection and one subscription, and records, per
- * event, its position and the time the message arrived (clock.ts). The checks run here at the end,
+ * event, its position and the time the message arrived (clock.ts). Every client presents the access
+ * token api-process.ts obtained in its handshake (`auth: { token }`). The checks run here at the end,
  * against the writer's list of positions, so only counts and histograms cross back to the parent.
  *
  * `raw`: socket.io-client with the protocol's typed events, acknowledging each batch on arrival. It
@@ -62,9 +63,10 @@ function emptyTracked(after: number): Omit<Tracked, 'close'> {
   return { positions: [], times: [], last: after, messages: 0, caughtUp: 0, resyncs: 0, disconnects: 0, error: null };
 }
 
-function rawClient(url: string, topic: EventTopic, after: number): Tracked {
+function rawClient(url: string, token: string, topic: EventTopic, after: number): Tracked {
   const socket: Socket<LiveServerToClientEvents, LiveClientToServerEvents> = io(url, {
     path: LIVE_EVENTS_PATH,
+    auth: { token },
     transports: ['websocket'],
     forceNew: true,
     reconnectionDelay: 100,
@@ -76,6 +78,9 @@ function rawClient(url: string, topic: EventTopic, after: number): Tracked {
       if (!reply.ok) tracked.error = reply.error.message;
     });
   socket.on('connect', subscribe);
+  socket.on('connect_error', (error) => {
+    tracked.error = `handshake refused: ${error.message}`;
+  });
   socket.on('disconnect', () => {
     tracked.disconnects += 1;
   });
@@ -93,11 +98,12 @@ function rawClient(url: string, topic: EventTopic, after: number): Tracked {
   return tracked;
 }
 
-function typedClient(url: string, topic: EventTopic, after: number): Tracked {
-  const client = new LiveEventsClient({ url, reconnectionDelayMs: 100 });
+function typedClient(url: string, token: string, topic: EventTopic, after: number): Tracked {
+  const client = new LiveEventsClient({ url, token, reconnectionDelayMs: 100 });
   const tracked: Tracked = { ...emptyTracked(after), close: () => client.close() };
   client.onState((state) => {
     if (state === 'reconnecting') tracked.disconnects += 1;
+    if (state === 'unauthorized') tracked.error = 'handshake refused';
   });
   client.subscribe(topic, after, {
     onEvents: (events, position) => record(tracked, events, position),
@@ -129,7 +135,7 @@ function scanEvents(json: string): { positions: number[]; position: number } {
   return { positions, position: Number.isNaN(position) ? (positions[positions.length - 1] ?? 0) : position };
 }
 
-function lightClient(url: string, topic: EventTopic, after: number): Tracked {
+function lightClient(url: string, token: string, topic: EventTopic, after: number): Tracked {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${LIVE_EVENTS_PATH}/?EIO=4&transport=websocket`);
   const tracked: Tracked = { ...emptyTracked(after), close: () => ws.close() };
   let nextAck = 0;
@@ -149,10 +155,12 @@ function lightClient(url: string, topic: EventTopic, after: number): Tracked {
     const text = data.toString();
     const engineType = text[0];
     if (engineType === '2') return void ws.send('3'); // ping → pong
-    if (engineType === '0') return void ws.send('40'); // open → connect to the default namespace
+    // open → connect to the default namespace, with the handshake's auth payload
+    if (engineType === '0') return void ws.send(`40${JSON.stringify({ token })}`);
     if (engineType !== '4') return;
     const type = text[1];
     if (type === '0') return subscribe(); // namespace connected
+    if (type === '4') return void (tracked.error = `handshake refused: ${text.slice(2)}`); // connect_error
     let at = 2;
     while (text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57) at += 1;
     const id = at > 2 ? Number(text.slice(2, at)) : null;
@@ -201,7 +209,7 @@ async function handleStart(message: ClientStart): Promise<void> {
   const began = nowMs();
   const make = message.kind === 'raw' ? rawClient : message.kind === 'typed' ? typedClient : lightClient;
   for (let i = 0; i < message.count; i += 1) {
-    clients.push(make(message.url, topicFor(message.firstIndex + i), message.after));
+    clients.push(make(message.url, message.token, topicFor(message.firstIndex + i), message.after));
     // Connect in small waves rather than all at once.
     if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -3,7 +3,7 @@
  * writer appends at a fixed rate; commit → client-receive latency, and exactly-once, in-order
  * delivery to every client.
  *
- *   node tools/bench/run.mjs gateway [--quick] [--json] [--clients=100,1000] [--rate=500]
+ *   node tools/bench/run.mjs gateway [--quick|--smoke] [--json] [--clients=100,1000] [--rate=500]
  *     [--seconds=10] [--warmup=3] [--engines=postgres,sqlite] [--client=light|raw|typed]
  *     [--client-procs=2] [--streams=4] [--cpu-prof[=<dir>]] [--variant=shipped|plain-emit]
  *
@@ -14,10 +14,11 @@
  * (nothing wakes the api from another process). Results in docs/benchmarks/gateway.md.
  */
 import { openEventStore, type EventStore } from '@camel/event-store';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatInt, formatTable, log, machineInfo, parseFlags, pickNames, type BenchContext } from '../harness';
+import { byScale, formatInt, formatTable, log, machineInfo, parseFlags, pickNames, scaleOf, type BenchContext, type Scale } from '../harness';
 import { PostgresEnvironment } from '../event-store/targets';
 import { nowMs } from './clock';
 import { Histogram, type LatencySummary } from './histogram';
@@ -108,7 +109,17 @@ interface RowEnvironment {
 
 async function prepareRow(engine: Engine, postgres: PostgresEnvironment | null): Promise<RowEnvironment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'camel-bench-gateway-'));
-  const apiEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: '0' };
+  const apiEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    // The owner the api creates at first start; api-process.ts signs in as it for the clients' token.
+    ADMIN_EMAIL: 'bench-owner@example.test',
+    ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
+    // A token's expiry ends its connections: no row may outlive it.
+    ACCESS_TOKEN_TTL: '86400',
+  };
   for (const key of ['NODE_ENV', 'REDIS_URL', 'CONSOLE_DIR', 'DATABASE_URL', 'HOST']) delete apiEnv[key];
   if (engine === 'sqlite') {
     return { apiEnv, writerStore: null, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) };
@@ -182,7 +193,7 @@ async function measureRowRaw(
       const child = Child.start<ClientRequest, ClientReply>(`clients-${p}`, 'client-process.ts');
       children.add(child);
       clientChildren.push(child);
-      child.send({ type: 'start', url, kind: options.kind, firstIndex, count, after: 0 });
+      child.send({ type: 'start', url, token: ready.token, kind: options.kind, firstIndex, count, after: 0 });
       firstIndex += count;
     }
     for (const child of clientChildren) {
@@ -348,12 +359,12 @@ function positiveNumber(value: string | undefined, fallback: number, what: strin
   return n;
 }
 
-function parseOptions(context: BenchContext): { options: Options; quick: boolean; json: boolean } {
+function parseOptions(context: BenchContext): { options: Options; scale: Scale; json: boolean } {
   const flags = parseFlags(context.args);
   const known = ['clients', 'rate', 'seconds', 'warmup', 'engines', 'client', 'client-procs', 'streams', 'cpu-prof', 'variant'];
   for (const key of flags.values.keys()) if (!known.includes(key)) throw new Error(`unknown option --${key}; known: ${known.join(', ')}`);
   const v = flags.values;
-  const clients = (v.get('clients') ?? '100,1000').split(',').map((s) => positiveNumber(s.trim(), 0, 'clients'));
+  const clients = (v.get('clients') ?? byScale(flags, { full: '100,1000', quick: '100,1000', smoke: '10' })).split(',').map((s) => positiveNumber(s.trim(), 0, 'clients'));
   const kind = pickNames<ClientKind>(v.get('client'), ['raw', 'typed', 'light'], ['light'], 'client kind');
   if (kind.length !== 1) throw new Error('--client takes one of raw, typed, light');
   let cpuProfDir: string | null = null;
@@ -362,14 +373,14 @@ function parseOptions(context: BenchContext): { options: Options; quick: boolean
     mkdirSync(cpuProfDir, { recursive: true });
   }
   return {
-    quick: flags.quick,
+    scale: scaleOf(flags),
     json: flags.json,
     options: {
       clients: clients.map(Math.round),
-      engines: pickNames<Engine>(v.get('engines'), ['postgres', 'sqlite'], ['postgres'], 'engine'),
-      writer: { rate: positiveNumber(v.get('rate'), 500, 'rate'), streams: Math.round(positiveNumber(v.get('streams'), 4, 'streams')) },
-      seconds: positiveNumber(v.get('seconds'), flags.quick ? 3 : 10, 'seconds'),
-      warmupSeconds: positiveNumber(v.get('warmup'), flags.quick ? 1 : 3, 'warmup'),
+      engines: pickNames<Engine>(v.get('engines'), ['postgres', 'sqlite'], byScale<Engine[]>(flags, { full: ['postgres'], quick: ['postgres'], smoke: ['postgres', 'sqlite'] }), 'engine'),
+      writer: { rate: positiveNumber(v.get('rate'), byScale(flags, { full: 500, quick: 500, smoke: 100 }), 'rate'), streams: Math.round(positiveNumber(v.get('streams'), 4, 'streams')) },
+      seconds: positiveNumber(v.get('seconds'), byScale(flags, { full: 10, quick: 3, smoke: 1 }), 'seconds'),
+      warmupSeconds: positiveNumber(v.get('warmup'), byScale(flags, { full: 3, quick: 1, smoke: 0.5 }), 'warmup'),
       kind: kind[0],
       clientProcs: Math.round(positiveNumber(v.get('client-procs'), 2, 'client-procs')),
       cpuProfDir,
@@ -378,11 +389,15 @@ function parseOptions(context: BenchContext): { options: Options; quick: boolean
   };
 }
 
+/** Not every event reached every client exactly once, in order; or there was nothing to check. */
+const incorrect = (r: RowResult): boolean =>
+  r.counts.missing + r.counts.duplicates + r.counts.outOfOrder + r.counts.unexpected > 0 || !r.drained || r.writtenTotal === 0;
+
 const ms = (n: number): string => (Number.isNaN(n) ? '-' : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
 const pct = (n: number | undefined): string => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(0));
 
 export async function run(context: BenchContext): Promise<void> {
-  const { options, quick, json } = parseOptions(context);
+  const { options, scale, json } = parseOptions(context);
   const children = new Set<{ kill(): void }>();
   let postgres: PostgresEnvironment | null = null;
   const cleanup = async () => {
@@ -407,7 +422,7 @@ export async function run(context: BenchContext): Promise<void> {
     for (const engine of options.engines) {
       log(`${engine}: starting`);
       if (engine === 'postgres') {
-        postgres = await PostgresEnvironment.start(context);
+        postgres = await PostgresEnvironment.start(context, { fsync: scale !== 'smoke' });
         engineInfo[engine] = await postgres.describe();
       } else {
         engineInfo[engine] = { journal_mode: 'wal', synchronous: 'normal' };
@@ -442,7 +457,7 @@ export async function run(context: BenchContext): Promise<void> {
   }
 
   const info = {
-    mode: quick ? 'quick' : 'full',
+    mode: scale,
     seconds: options.seconds,
     warmupSeconds: options.warmupSeconds,
     client: options.kind,
@@ -452,13 +467,13 @@ export async function run(context: BenchContext): Promise<void> {
     machine: machineInfo(),
     engines: engineInfo,
   };
-  if (failures.length) process.exitCode = 1;
+  // A row that delivered wrongly fails the run like a row that crashed: --smoke relies on it.
+  if (failures.length || results.some(incorrect)) process.exitCode = 1;
   if (json) {
     process.stdout.write(`${JSON.stringify({ ...info, targetP99Ms: TARGET_P99_MS, results, failures }, null, 2)}\n`);
     return;
   }
   const m = info.machine;
-  const bad = (r: RowResult) => r.counts.missing + r.counts.duplicates + r.counts.outOfOrder + r.counts.unexpected > 0 || !r.drained;
   const lines = [
     `gateway benchmark (${info.mode}, ${((Date.now() - started) / 1000).toFixed(0)} s): nproc ${m.nproc}, ${m.cpu}, node ${m.node}`,
     `${info.warmupSeconds} s warm-up + ${info.seconds} s measured per row; ${info.client} socket.io clients in ${info.clientProcesses} processes; ` +
@@ -519,7 +534,9 @@ export async function run(context: BenchContext): Promise<void> {
     lines.push('! the writer fell more than 10 s behind its schedule and stopped early: the system cannot sustain that rate.');
   }
   for (const failure of failures) lines.push(`row failed: ${failure}`);
-  if (results.some(bad)) lines.push('!! some clients did not receive every event exactly once, in order (or never caught up): see the counts above.');
+  if (results.some(incorrect)) {
+    lines.push('!! some clients did not receive every event exactly once, in order (or never caught up, or nothing was written): see the counts above.');
+  }
   for (const r of results) {
     if (!r.cpuProfile) continue;
     lines.push('', `api CPU profile, ${r.engine}, ${formatInt(r.clients)} clients: ${r.cpuProfile}`);

@@ -56,7 +56,8 @@ export type ApiRequest =
   | { readonly type: 'stop' };
 
 export type ApiReply =
-  | { readonly type: 'ready'; readonly port: number }
+  /** `token`: the first owner's access token, for the clients' handshake (`auth: { token }`). */
+  | { readonly type: 'ready'; readonly port: number; readonly token: string }
   | { readonly type: 'written'; readonly result: WriterResult }
   | { readonly type: 'trace'; readonly trace: FanoutTrace }
   | { readonly type: 'error'; readonly message: string };
@@ -64,6 +65,8 @@ export type ApiReply =
 export interface ClientStart {
   readonly type: 'start';
   readonly url: string;
+  /** Access token every client presents in its handshake. */
+  readonly token: string;
   readonly kind: ClientKind;
   readonly firstIndex: number;
   readonly count: number;

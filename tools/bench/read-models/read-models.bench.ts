@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Column, Entity, PrimaryColumn, type EntityManager } from 'typeorm';
-import { formatInt, formatTable, log, machineInfo, parseFlags, timed, type BenchContext } from '../harness';
+import { byScale, formatInt, formatTable, log, machineInfo, parseFlags, timed, type BenchContext } from '../harness';
 
 /**
  * What TypeORM costs the read models: the same projection (one upsert per event, a counter per
@@ -66,6 +66,14 @@ async function preload(store: EventStore, events: number): Promise<void> {
   }
 }
 
+/** Both projections must have applied every event, once: the counters add up to the log. */
+async function expectCounted(store: EventStore, table: string, applied: number, events: number): Promise<void> {
+  const [{ total }] = await store.db.query<{ total: number | string | null }>(`SELECT sum(events) AS total FROM ${table}`);
+  if (applied !== events || Number(total) !== events) {
+    throw new Error(`${store.engine} ${table}: rebuild applied ${applied} events, counted ${total}, expected ${events}`);
+  }
+}
+
 interface Sample {
   readonly engine: string;
   readonly sql: number[];
@@ -76,8 +84,8 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
 
 export async function run(context: BenchContext): Promise<void> {
   const flags = parseFlags(context.args);
-  const events = Number(flags.values.get('events') ?? (flags.quick ? 3000 : 20_000));
-  const repeat = Number(flags.values.get('repeat') ?? (flags.quick ? 1 : 3));
+  const events = Number(flags.values.get('events') ?? byScale(flags, { full: 20_000, quick: 3000, smoke: 300 }));
+  const repeat = Number(flags.values.get('repeat') ?? byScale(flags, { full: 3, quick: 1, smoke: 1 }));
   const samples: Sample[] = [];
   const cluster = await context.startPostgres({ fsync: false });
   const dir = mkdtempSync(join(tmpdir(), 'bench-read-models-'));
@@ -95,6 +103,7 @@ export async function run(context: BenchContext): Promise<void> {
         for (let r = 0; r < repeat; r += 1) {
           for (const [name, into] of [[sqlProjection.name, sample.sql], [ormProjection.name, sample.orm]] as const) {
             const timing = await timed(async () => (await runner.rebuild(name)).done);
+            await expectCounted(store, name, timing.events, events);
             into.push(timing.perSecond);
             log(`${engine} ${name} #${r + 1}: ${formatInt(timing.perSecond)} events/s`);
           }
