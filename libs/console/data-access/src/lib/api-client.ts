@@ -1,5 +1,4 @@
 import {
-  READ_POSITION_HEADER,
   type AcceptInviteRequest,
   type AddMemberRequest,
   type ApiErrorBody,
@@ -9,11 +8,15 @@ import {
   type AuditQuery,
   type AuditVerifyResult,
   type ChangePasswordRequest,
+  type ChooseCandidateRequest,
   type ImportConfigRequest,
+  type LogEntryDetail,
+  type LogEntryView,
+  type LogPage,
+  type LogQuery,
   type CommandAccepted,
   type ConfigDiff,
   type ConfigFiles,
-  type ConfigProblem,
   type ConfigSetView,
   type ConfigVersionView,
   type CreateApiKeyRequest,
@@ -28,8 +31,16 @@ import {
   type ProjectStatus,
   type ProjectView,
   type ReadinessReport,
+  type RegenerateTurnRequest,
   type RenameProjectRequest,
   type RestoreConfigRequest,
+  type RunList,
+  type RunListQuery,
+  type RunPreflight,
+  type RunReplay,
+  type RunView,
+  type StartRunRequest,
+  type SubmitHumanTurnRequest,
   type SaveConfigRequest,
   type TokenResponse,
   type UpdateUserRequest,
@@ -37,32 +48,10 @@ import {
   type UserView,
   type ValidateConfigResponse,
 } from '@camel/contracts';
+import { ApiError } from './api-error';
+import { queryString, readPosition, safeJson } from './http';
 
-/** A failed request, carrying the server's error body (message, code, offending fields). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ApiErrorBody,
-  ) {
-    super(body.message);
-    this.name = 'ApiError';
-  }
-
-  /** The message for a person: the server's (it already names the offending fields). */
-  get displayMessage(): string {
-    return this.body.message || `${this.status} ${this.body.error}`;
-  }
-
-  /** The server's error code, e.g. `auth.token-expired`. */
-  get code(): string | undefined {
-    return this.body.code;
-  }
-
-  /** Config problems of a refused set (400 `config.invalid`); empty otherwise. */
-  get problems(): readonly ConfigProblem[] {
-    return this.body.problems ?? [];
-  }
-}
+export { ApiError } from './api-error';
 
 /**
  * Obtains a fresh access token after a 401 (the console: POST /api/auth/refresh with its cookie).
@@ -98,6 +87,12 @@ interface RequestOptions {
 
 const encode = encodeURIComponent;
 const configsPath = (projectId: string) => `/api/projects/${encode(projectId)}/configs`;
+const runsPath = (projectId: string) => `/api/projects/${encode(projectId)}/runs`;
+const runPath = (projectId: string, runId: string) => `${runsPath(projectId)}/${encode(runId)}`;
+
+/** The controls of a run (`POST …/runs/:runId/<control>`). */
+export const RUN_CONTROLS = ['pause', 'resume', 'step', 'cancel', 'retry'] as const;
+export type RunControl = (typeof RUN_CONTROLS)[number];
 
 /**
  * Typed REST client of the api; request and response types come from `@camel/contracts`, the same
@@ -335,6 +330,74 @@ export class ApiClient {
     return this.request('POST', `${configsPath(projectId)}/import`, body);
   }
 
+  // ---- runs and logs (runs-api.ts) --------------------------------------------------------------
+
+  /** Starts a run of a workflow (201, `id` = the run id); nothing starts while the preflight names problems. */
+  startRun(projectId: string, body: StartRunRequest): Promise<CommandAccepted> {
+    return this.request('POST', runsPath(projectId), body);
+  }
+
+  /** What would stop `body` from starting (missing keys, unknown models…); records nothing. */
+  preflightRun(projectId: string, body: StartRunRequest): Promise<RunPreflight> {
+    return this.request('POST', `${runsPath(projectId)}/preflight`, body);
+  }
+
+  /** The project's runs and the read position to follow the project topic from. */
+  async listRuns(projectId: string, query: RunListQuery = {}): Promise<RunList> {
+    const { body, headers } = await this.send<RunList>('GET', `${runsPath(projectId)}${queryString({ ...query })}`);
+    return { runs: body.runs, position: Math.max(body.position ?? 0, readPosition(headers)) };
+  }
+
+  /** One run; `position` is the `x-read-position` header when the api sends one (else 0). */
+  async getRun(projectId: string, runId: string): Promise<RunView & { readonly readPosition: number }> {
+    const { body, headers } = await this.send<RunView>('GET', runPath(projectId, runId));
+    return { ...body, readPosition: readPosition(headers) };
+  }
+
+  /** The run's log entries: turns, then alternatives, in order. */
+  listRunEntries(projectId: string, runId: string): Promise<ReadList<LogEntryView>> {
+    return this.list<LogEntryView>(`${runPath(projectId, runId)}/entries`);
+  }
+
+  controlRun(projectId: string, runId: string, control: RunControl): Promise<CommandAccepted> {
+    return this.request('POST', `${runPath(projectId, runId)}/${control}`);
+  }
+
+  /** A person's turn, while the run awaits it. */
+  submitHumanTurn(projectId: string, runId: string, body: SubmitHumanTurnRequest): Promise<CommandAccepted> {
+    return this.request('POST', `${runPath(projectId, runId)}/input`, body);
+  }
+
+  /** A person's pick among a turn's candidates, while the run awaits it. */
+  chooseCandidate(projectId: string, runId: string, body: ChooseCandidateRequest): Promise<CommandAccepted> {
+    return this.request('POST', `${runPath(projectId, runId)}/choice`, body);
+  }
+
+  /** Another answer to a turn's prompt (201, `id` = the alternative's id), stored beside the turn. */
+  regenerateTurn(projectId: string, runId: string, turnId: string, body: RegenerateTurnRequest): Promise<CommandAccepted> {
+    return this.request('POST', `${runPath(projectId, runId)}/turns/${encode(turnId)}/regenerate`, body);
+  }
+
+  /** A new run with the same config version, workflow and overrides (201, `id` = the new run). */
+  rerun(projectId: string, runId: string): Promise<CommandAccepted> {
+    return this.request('POST', `${runPath(projectId, runId)}/rerun`);
+  }
+
+  /** The run as of its `count`-th event (1 ≤ count ≤ total). */
+  getRunReplay(projectId: string, runId: string, count: number): Promise<RunReplay> {
+    return this.request('GET', `${runPath(projectId, runId)}/replay${queryString({ count })}`);
+  }
+
+  /** One page of the logs explorer; pass the previous page's `next` as `after` for the next one. */
+  queryLogs(projectId: string, query: LogQuery = {}): Promise<LogPage> {
+    return this.request('GET', `/api/projects/${encode(projectId)}/logs${queryString({ ...query })}`);
+  }
+
+  /** One entry with its reconstructed prompt and its alternatives. */
+  getLogEntry(projectId: string, entryId: string): Promise<LogEntryDetail> {
+    return this.request('GET', `/api/projects/${encode(projectId)}/logs/${encode(entryId)}`);
+  }
+
   // ---- health -----------------------------------------------------------------------------------
 
   /** Readiness answers 503 with the same report when something is down: both are returned. */
@@ -417,28 +480,5 @@ export class ApiClient {
         message: `The server could not be reached (${(error as Error).message}).`,
       });
     }
-  }
-}
-
-function readPosition(headers: Headers): number {
-  const value = Number(headers.get(READ_POSITION_HEADER) ?? 0);
-  return Number.isFinite(value) ? value : 0;
-}
-
-/** `?a=1&b=2` of the defined values, '' when none. */
-function queryString(query: Readonly<Record<string, string | number | undefined>>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }
