@@ -73,6 +73,42 @@ export const appRoutes: Routes = [
         loadComponent: () => import('./pages/configs/configs.page').then((m) => m.ConfigsPage),
       },
       {
+        path: 'runs',
+        title: `Runs · ${TITLE}`,
+        canActivate: guardOf(nav('runs')),
+        loadComponent: () => import('./pages/runs/runs.page').then((m) => m.RunsPage),
+      },
+      {
+        path: 'runs/:projectId',
+        title: `Runs · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readRun, 'project')],
+        loadComponent: () => import('./pages/runs/runs.page').then((m) => m.RunsPage),
+      },
+      {
+        path: 'runs/:projectId/:runId',
+        title: `Run · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readRun, 'project')],
+        loadComponent: () => import('./pages/runs/run.page').then((m) => m.RunPage),
+      },
+      {
+        path: 'runs/:projectId/:runId/replay',
+        title: `Replay · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readRun, 'project')],
+        loadComponent: () => import('./pages/runs/run-replay.page').then((m) => m.RunReplayPage),
+      },
+      {
+        path: 'logs',
+        title: `Logs · ${TITLE}`,
+        canActivate: guardOf(nav('logs')),
+        loadComponent: () => import('./pages/logs/logs.page').then((m) => m.LogsPage),
+      },
+      {
+        path: 'logs/:projectId',
+        title: `Logs · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readRun, 'project')],
+        loadComponent: () => import('./pages/logs/logs.page').then((m) => m.LogsPage),
+      },
+      {
         path: 'admin',
         title: `Users · ${TITLE}`,
         canActivate: guardOf(nav('admin')),

@@ -1,4 +1,5 @@
 export * from './lib/api-client';
+export * from './lib/runs-client';
 export * from './lib/live-events.client';
 export * from './lib/live-list';
 export * from './lib/project-list';

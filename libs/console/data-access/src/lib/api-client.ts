@@ -8,12 +8,7 @@ import {
   type AuditQuery,
   type AuditVerifyResult,
   type ChangePasswordRequest,
-  type ChooseCandidateRequest,
   type ImportConfigRequest,
-  type LogEntryDetail,
-  type LogEntryView,
-  type LogPage,
-  type LogQuery,
   type CommandAccepted,
   type ConfigDiff,
   type ConfigFiles,
@@ -31,16 +26,8 @@ import {
   type ProjectStatus,
   type ProjectView,
   type ReadinessReport,
-  type RegenerateTurnRequest,
   type RenameProjectRequest,
   type RestoreConfigRequest,
-  type RunList,
-  type RunListQuery,
-  type RunPreflight,
-  type RunReplay,
-  type RunView,
-  type StartRunRequest,
-  type SubmitHumanTurnRequest,
   type SaveConfigRequest,
   type TokenResponse,
   type UpdateUserRequest,
@@ -87,13 +74,6 @@ interface RequestOptions {
 
 const encode = encodeURIComponent;
 const configsPath = (projectId: string) => `/api/projects/${encode(projectId)}/configs`;
-const runsPath = (projectId: string) => `/api/projects/${encode(projectId)}/runs`;
-const runPath = (projectId: string, runId: string) => `${runsPath(projectId)}/${encode(runId)}`;
-
-/** The controls of a run (`POST …/runs/:runId/<control>`). */
-export const RUN_CONTROLS = ['pause', 'resume', 'step', 'cancel', 'retry'] as const;
-export type RunControl = (typeof RUN_CONTROLS)[number];
-
 /**
  * Typed REST client of the api; request and response types come from `@camel/contracts`, the same
  * types the api's controllers return. Every non-2xx answer throws an `ApiError`.
@@ -330,74 +310,6 @@ export class ApiClient {
     return this.request('POST', `${configsPath(projectId)}/import`, body);
   }
 
-  // ---- runs and logs (runs-api.ts) --------------------------------------------------------------
-
-  /** Starts a run of a workflow (201, `id` = the run id); nothing starts while the preflight names problems. */
-  startRun(projectId: string, body: StartRunRequest): Promise<CommandAccepted> {
-    return this.request('POST', runsPath(projectId), body);
-  }
-
-  /** What would stop `body` from starting (missing keys, unknown models…); records nothing. */
-  preflightRun(projectId: string, body: StartRunRequest): Promise<RunPreflight> {
-    return this.request('POST', `${runsPath(projectId)}/preflight`, body);
-  }
-
-  /** The project's runs and the read position to follow the project topic from. */
-  async listRuns(projectId: string, query: RunListQuery = {}): Promise<RunList> {
-    const { body, headers } = await this.send<RunList>('GET', `${runsPath(projectId)}${queryString({ ...query })}`);
-    return { runs: body.runs, position: Math.max(body.position ?? 0, readPosition(headers)) };
-  }
-
-  /** One run; `position` is the `x-read-position` header when the api sends one (else 0). */
-  async getRun(projectId: string, runId: string): Promise<RunView & { readonly readPosition: number }> {
-    const { body, headers } = await this.send<RunView>('GET', runPath(projectId, runId));
-    return { ...body, readPosition: readPosition(headers) };
-  }
-
-  /** The run's log entries: turns, then alternatives, in order. */
-  listRunEntries(projectId: string, runId: string): Promise<ReadList<LogEntryView>> {
-    return this.list<LogEntryView>(`${runPath(projectId, runId)}/entries`);
-  }
-
-  controlRun(projectId: string, runId: string, control: RunControl): Promise<CommandAccepted> {
-    return this.request('POST', `${runPath(projectId, runId)}/${control}`);
-  }
-
-  /** A person's turn, while the run awaits it. */
-  submitHumanTurn(projectId: string, runId: string, body: SubmitHumanTurnRequest): Promise<CommandAccepted> {
-    return this.request('POST', `${runPath(projectId, runId)}/input`, body);
-  }
-
-  /** A person's pick among a turn's candidates, while the run awaits it. */
-  chooseCandidate(projectId: string, runId: string, body: ChooseCandidateRequest): Promise<CommandAccepted> {
-    return this.request('POST', `${runPath(projectId, runId)}/choice`, body);
-  }
-
-  /** Another answer to a turn's prompt (201, `id` = the alternative's id), stored beside the turn. */
-  regenerateTurn(projectId: string, runId: string, turnId: string, body: RegenerateTurnRequest): Promise<CommandAccepted> {
-    return this.request('POST', `${runPath(projectId, runId)}/turns/${encode(turnId)}/regenerate`, body);
-  }
-
-  /** A new run with the same config version, workflow and overrides (201, `id` = the new run). */
-  rerun(projectId: string, runId: string): Promise<CommandAccepted> {
-    return this.request('POST', `${runPath(projectId, runId)}/rerun`);
-  }
-
-  /** The run as of its `count`-th event (1 ≤ count ≤ total). */
-  getRunReplay(projectId: string, runId: string, count: number): Promise<RunReplay> {
-    return this.request('GET', `${runPath(projectId, runId)}/replay${queryString({ count })}`);
-  }
-
-  /** One page of the logs explorer; pass the previous page's `next` as `after` for the next one. */
-  queryLogs(projectId: string, query: LogQuery = {}): Promise<LogPage> {
-    return this.request('GET', `/api/projects/${encode(projectId)}/logs${queryString({ ...query })}`);
-  }
-
-  /** One entry with its reconstructed prompt and its alternatives. */
-  getLogEntry(projectId: string, entryId: string): Promise<LogEntryDetail> {
-    return this.request('GET', `/api/projects/${encode(projectId)}/logs/${encode(entryId)}`);
-  }
-
   // ---- health -----------------------------------------------------------------------------------
 
   /** Readiness answers 503 with the same report when something is down: both are returned. */
@@ -413,6 +325,14 @@ export class ApiClient {
       });
     }
     return { httpStatus: response.status, report: report as ReadinessReport };
+  }
+
+  /**
+   * Any route, with this client's auth and errors: the answer's body and headers. For typed
+   * clients of one area built on this one (`RunsClient`).
+   */
+  exchange<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
+    return this.send<T>(method, path, body);
   }
 
   // ---- plumbing ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import type { LogEntryView, RecordedEvent } from '@camel/contracts';
-import { EMPTY_LIVE_RUN, applyRunEvents, liveRunFromEvents, type LiveRun } from './run-view';
+import { EMPTY_LIVE_RUN, alternativesByTurn, applyRunEvents, liveRunFromEvents, type LiveRun } from './run-view';
 import { PLAN, T0, call, runStream } from './testing/run-events';
 
 const RUN = 'r1';
@@ -201,6 +201,7 @@ describe('applyRunEvents', () => {
     ];
     const { state } = applyRunEvents(read, regen, RUN);
     expect(state.run).toMatchObject({ tokensUsed: 200, turns: 2, version: 6 });
+    expect([...alternativesByTurn(state.entries)].map(([turnId, alternatives]) => [turnId, alternatives.map((a) => a.id)])).toEqual([['turn-2', [`${RUN}:alt-1`]]]);
     expect(state.entries.at(-1)).toMatchObject({
       id: `${RUN}:alt-1`,
       kind: 'alternative',

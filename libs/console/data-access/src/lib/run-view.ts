@@ -266,3 +266,13 @@ export function applyRunEvents(state: LiveRun, events: readonly RecordedEvent[],
 export function liveRunFromEvents(events: readonly RecordedEvent[], runId: string): LiveRunFold {
   return applyRunEvents(EMPTY_LIVE_RUN, events, runId);
 }
+
+/** A run's alternatives by the id of the turn they answer, in the order recorded. */
+export function alternativesByTurn(entries: readonly LogEntryView[]): ReadonlyMap<string, readonly LogEntryView[]> {
+  const byTurn = new Map<string, LogEntryView[]>();
+  for (const entry of entries) {
+    if (entry.kind !== 'alternative' || !entry.turnId) continue;
+    byTurn.set(entry.turnId, [...(byTurn.get(entry.turnId) ?? []), entry]);
+  }
+  return byTurn;
+}
