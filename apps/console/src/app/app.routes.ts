@@ -16,7 +16,7 @@ const nav = (path: string): NavItem => {
 /** Pages with unsaved edits ask before they are left. */
 const confirmLeave: CanDeactivateFn<{ canLeave(): Promise<boolean> }> = (page) => page.canLeave();
 
-/** Sections a later issue builds: one shared placeholder page, named by the route data. */
+/** Sections not built yet: one shared placeholder page, named by the route data. */
 const placeholderRoutes: Route[] = NAV_ITEMS.filter((item) => item.placeholder).map((item) => ({
   path: item.path,
   title: `${item.label} · ${TITLE}`,

@@ -4,7 +4,7 @@ import type { PermissionScope } from '../core/auth.guards';
 export interface NavItem {
   readonly label: string;
   readonly path: string;
-  /** Built by a later issue: the route shows the shared placeholder page until then. */
+  /** Not built yet: the route shows the shared placeholder page. */
   readonly placeholder: boolean;
   /** Shown (and its route allowed) only with this permission. */
   readonly requires?: { readonly permission: Permission; readonly scope: Exclude<PermissionScope, 'project'> };
