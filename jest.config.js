@@ -1,4 +1,4 @@
-// The whole suite in tiers (ARCHITECTURE.md §9): unit specs need nothing; integration specs get a
+// The whole suite in tiers (DEVELOPMENT.md, "Tests"): unit specs need nothing; integration specs get a
 // throwaway PostgreSQL cluster started by the global setup (one database per test file); end-to-end
 // specs get the built api + console, which they start as processes and drive in Chromium.
 const preset = require('./jest.preset.js');

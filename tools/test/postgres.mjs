@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 function findBinDir() {
   if (process.env.PG_BIN && existsSync(join(process.env.PG_BIN, 'initdb'))) return process.env.PG_BIN;
@@ -42,7 +43,7 @@ function run(bin, args) {
   return execFileSync(bin, args, { stdio: 'pipe' });
 }
 
-/** @returns {Promise<{ url: string, port: number, dir: string, stop: () => void }>} */
+/** @returns {Promise<{ url: string, port: number, dir: string, bin: string, stop: () => void }>} */
 export async function startPostgres({ fsync = true } = {}) {
   const bin = findBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'camel-pg-'));
@@ -61,12 +62,32 @@ export async function startPostgres({ fsync = true } = {}) {
   ].join(' ');
   run(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const stop = () => {
-    try {
-      run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-  return { url, port, dir, stop };
+  return { url, port, dir, bin, stop: () => stopPostgres(dir) };
+}
+
+/** Stops the cluster startPostgres created in `dir` and removes its files. */
+export function stopPostgres(dir) {
+  try {
+    run(join(findBinDir(), 'pg_ctl'), ['-D', join(dir, 'data'), '-m', 'immediate', '-w', 'stop']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// For a test that needs a cluster of its own (Jest cannot import this module):
+//   node tools/test/postgres.mjs start      prints {"url","port","dir","bin"} and leaves it running
+//   node tools/test/postgres.mjs stop DIR
+// (No top-level await: Jest's global setup loads this module through require.)
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [command, dir] = process.argv.slice(2);
+  if (command === 'start') {
+    startPostgres({ fsync: false }).then(({ url, port, dir: created, bin }) => {
+      process.stdout.write(`${JSON.stringify({ url, port, dir: created, bin })}\n`);
+    });
+  } else if (command === 'stop' && dir) {
+    stopPostgres(dir);
+  } else {
+    process.stderr.write('usage: node tools/test/postgres.mjs start | stop DIR\n');
+    process.exit(2);
+  }
 }

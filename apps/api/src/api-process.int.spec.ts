@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { ApiProcess } from '@camel/server/testing';
+import { reply, startOpenAiTestServer } from '@camel/workflows/server/testing';
 
 /**
  * The built api as a real process, as `npm start` runs it: start-up, configuration errors,
@@ -94,6 +95,54 @@ describe('api process', () => {
     expect(ready.status).toBe(200);
     await second.kill('SIGTERM');
     expect(cli({ DATA_DIR: dataDir }, 'verify')).toMatchObject({ code: 0, out: expect.stringContaining('OK: every hash chain is intact') });
+  });
+
+  it('continues a run after the embedded process is killed mid-run, with no turn recorded twice', async () => {
+    const llm = await startOpenAiTestServer();
+    try {
+      // Every answer takes a while to stream, so the kill lands while a turn is being generated.
+      llm.respondWith((request) => {
+        const user = (request.body.messages[0]?.content ?? '').includes('Never forget you are a Stock Trader');
+        const turns = request.body.messages.length;
+        if (user && turns >= 6) return reply.text('<CAMEL_TASK_DONE>');
+        return reply.text(user ? 'Instruction: next part.\nInput: None' : 'Solution: a long answer in many small chunks. Next request.', { chunkDelayMs: 40 });
+      });
+      const env = { DATA_DIR: dataDir, CRASH_TEST_LLM_KEY: 'sk-crash-test' };
+      const first = await startApi(env);
+      running.push(first);
+      const auth = { authorization: `Bearer ${await tokenOf(first)}`, 'content-type': 'application/json' };
+      const call = async (api: ApiProcess, method: string, path: string, body?: unknown) => {
+        const response = await fetch(`${api.url}${path}`, { method, headers: { ...auth, authorization: `Bearer ${await tokenOf(api)}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+        return (await response.json()) as Record<string, unknown>;
+      };
+      const projectId = (await call(first, 'POST', '/api/projects', { name: 'Crash' }))['id'] as string;
+      const agents = `version: 1\nproviders:\n  - { id: local, type: openai, base_url: "${llm.url}", api_key_env: CRASH_TEST_LLM_KEY }\nagents:\n  - { name: programmer, role: Python Programmer, system_prompt: Code., model: { provider: local, name: m } }\n  - { name: trader, role: Stock Trader, system_prompt: Trade., model: { provider: local, name: m } }\n`;
+      const workflow = 'version: 1\nname: rp\ntype: role_playing\nassistant: programmer\nuser: trader\ntask_prompt: Build it.\nmax_turns: 10\n';
+      expect((await call(first, 'POST', `/api/projects/${projectId}/configs`, { baseVersion: 0, files: { 'agents.yaml': agents, 'workflows/rp.yaml': workflow }, message: 'crash' }))['version']).toBe(1);
+      const runId = (await call(first, 'POST', `/api/projects/${projectId}/runs`, { workflow: 'rp' }))['id'] as string;
+      const until = async (api: ApiProcess, done: (run: Record<string, unknown>) => boolean) => {
+        for (let i = 0; i < 400; i += 1) {
+          const run = await call(api, 'GET', `/api/projects/${projectId}/runs/${runId}`);
+          if (done(run)) return run;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        throw new Error('run did not get there');
+      };
+      await until(first, (run) => (run['turns'] as number) >= 2);
+      await llm.waitForInFlight(1);
+      await first.kill('SIGKILL');
+
+      const second = await startApi(env);
+      running.push(second);
+      const done = await until(second, (run) => run['status'] === 'completed');
+      expect(done['terminationReason']).toBe('task_done');
+      const entries = (await fetch(`${second.url}/api/projects/${projectId}/runs/${runId}/entries`, { headers: { authorization: `Bearer ${await tokenOf(second)}` } }).then((r) => r.json())) as { index: number; kind: string }[];
+      const indexes = entries.filter((e) => e.kind === 'turn').map((e) => e.index);
+      expect(indexes).toEqual(indexes.map((_, i) => i + 1));
+      expect(indexes.length).toBe(done['turns']);
+    } finally {
+      await llm.close();
+    }
   });
 
   it('rebuilds a damaged read model from the log with the CLI, and verify reports tampering', async () => {
@@ -205,7 +254,7 @@ describe('api process', () => {
     writeFileSync(workflow, readFileSync(workflow, 'utf8').replace('max_turns: 30', 'max_turns: many'));
     const refused = cli({ DATA_DIR: dataDir }, 'configs', 'import', projectId, folder);
     expect(refused.code).toBe(4);
-    expect(refused.out).toMatch(/workflows\/stock-trading-role-play\.yaml:12:1 max_turns: max_turns must be an integer number/);
+    expect(refused.out).toMatch(/workflows\/stock-trading-role-play\.yaml:12:12 max_turns: max_turns must be an integer number/);
 
     const second = await startApi({ DATA_DIR: dataDir, CONFIGS_DIR: samples });
     running.push(second);

@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { serveConsole } from './console-static';
 import { SampleConfigs } from '@camel/configs/server';
-import { IdentityService } from '@camel/identity/server';
+import { FirstOwner } from '@camel/identity/server';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -38,7 +38,7 @@ export async function createApiApp(options: { logger?: false } = {}): Promise<IN
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   if (config.consoleDir) serveConsole(app, config.consoleDir, new Logger('Console'));
   await app.init();
-  await app.get(IdentityService).ensureFirstOwner();
+  await app.get(FirstOwner).ensure();
   await app.get(SampleConfigs).importAtFirstStart();
   return app;
 }

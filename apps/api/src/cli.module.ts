@@ -5,6 +5,6 @@ import { contextModules } from './contexts';
 @Module({})
 export class CliModule {
   static forCommand(options: { followLog: boolean }): DynamicModule {
-    return { module: CliModule, imports: contextModules(options) };
+    return { module: CliModule, imports: contextModules({ ...options, driveRuns: false }) };
   }
 }

@@ -2,6 +2,7 @@ import { ConfigsModule } from '@camel/configs/server';
 import { IdentityModule } from '@camel/identity/server';
 import { ProjectsModule } from '@camel/projects/server';
 import { AppConfigModule, EventStoreModule, ProjectionsModule } from '@camel/server';
+import { WorkflowsModule } from '@camel/workflows/server';
 import { CqrsModule } from '@nestjs/cqrs';
 import { API_PROJECTIONS } from './projections';
 
@@ -11,7 +12,7 @@ import { API_PROJECTIONS } from './projections';
  * `followLog`: run the projections in this process (the api; a CLI command that decides on read
  * models catches them up first).
  */
-export const contextModules = (options: { followLog: boolean }) => [
+export const contextModules = (options: { followLog: boolean; driveRuns?: boolean }) => [
   AppConfigModule.forRoot(),
   EventStoreModule,
   CqrsModule.forRoot(),
@@ -19,4 +20,6 @@ export const contextModules = (options: { followLog: boolean }) => [
   IdentityModule,
   ProjectsModule,
   ConfigsModule,
+  // The embedded default drives runs in this process; a CLI command never picks runs up.
+  WorkflowsModule.forRoot({ queue: 'in-process', recover: options.followLog && options.driveRuns !== false }),
 ];

@@ -2,6 +2,14 @@ import type { AnyProjection } from '@camel/server';
 import { configsProjection } from '@camel/configs/server';
 import { auditProjection, identityProjection } from '@camel/identity/server';
 import { projectsProjection } from '@camel/projects/server';
+import { logsProjection, runsProjection } from '@camel/workflows/server';
 
 /** Every read model the api maintains; the rebuild CLI works on the same list. */
-export const API_PROJECTIONS: readonly AnyProjection[] = [projectsProjection, identityProjection, auditProjection, configsProjection];
+export const API_PROJECTIONS: readonly AnyProjection[] = [
+  projectsProjection,
+  identityProjection,
+  auditProjection,
+  configsProjection,
+  runsProjection,
+  logsProjection,
+];

@@ -6,3 +6,4 @@ export { createTestPostgresDatabase, type TestDatabase } from './testing/test-da
 export { eventStoreConformance, type ConformanceHarness } from './testing/conformance';
 export { makeEvent, testMetadata } from './testing/fixtures';
 export { createTestStoreLocation, ENGINES, type Engine, type TestStoreLocation } from './testing/test-stores';
+export { startOwnPostgres, type OwnPostgres } from './testing/own-postgres';

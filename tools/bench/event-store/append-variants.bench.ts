@@ -59,9 +59,14 @@ const SET_INSERT = `
          x.e->>'type', (x.e->>'schemaVersion')::integer, x.e->'data', x.e->'metadata', v_hashes[x.n]
     FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, n);`;
 
-/** es_append as shipped (postgres/migrations.ts), with its lookup and insert parts swappable. */
+/**
+ * es_append as shipped in migration 1 (postgres/migrations.ts), with its lookup and insert parts
+ * swappable. It replaces migration 2's function (same arguments; p_notify is ignored: these variants
+ * predate the wake-up inside the append, so through store.append they send none).
+ */
 const appendFunction = (lookup: string, insert: string): string => `
-CREATE OR REPLACE FUNCTION es_append(p_stream_id text, p_stream_type text, p_expected integer, p_events jsonb)
+CREATE OR REPLACE FUNCTION es_append(p_stream_id text, p_stream_type text, p_expected integer, p_events jsonb,
+                                     p_notify boolean DEFAULT false)
 RETURNS TABLE (out_position bigint, out_version integer, out_duplicate boolean)
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -128,7 +133,7 @@ const VARIANTS: readonly Variant[] = [
   {
     key: 'custom-plan',
     description: 'as shipped + ALTER FUNCTION ... SET plan_cache_mode = force_custom_plan',
-    sql: 'ALTER FUNCTION es_append(text, text, integer, jsonb) SET plan_cache_mode = force_custom_plan',
+    sql: 'ALTER FUNCTION es_append(text, text, integer, jsonb, boolean) SET plan_cache_mode = force_custom_plan',
   },
   {
     key: 'probe',

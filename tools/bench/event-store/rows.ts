@@ -54,6 +54,8 @@ const batchOf = (start: number, size: number): NewEvent[] => Array.from({ length
 export interface Row {
   readonly key: string;
   readonly label: string;
+  /** Appends (or ceiling INSERTs) in the timed part of a write row: the unit of its write cost. */
+  readonly appends?: (sizes: Sizes) => number;
   adapter(target: Target, sizes: Sizes): Promise<Timing>;
   baseline(target: Target, sizes: Sizes): Promise<Timing>;
 }
@@ -93,6 +95,7 @@ export const ROWS: readonly Row[] = [
   {
     key: 'sequential',
     label: 'sequential appends, 1 event, exact version',
+    appends: (sizes) => sizes.sequential,
     async adapter(target, sizes) {
       const store = await target.openStore();
       let version = 0;
@@ -123,6 +126,7 @@ export const ROWS: readonly Row[] = [
   {
     key: 'concurrent',
     label: `${WRITERS} writers, 1 event, ${STREAMS} streams, any version`,
+    appends: (sizes) => sizes.concurrent,
     async adapter(target, sizes) {
       const store = await target.openStore();
       const append = async (i: number) => {
@@ -151,6 +155,7 @@ export const ROWS: readonly Row[] = [
   {
     key: 'batch',
     label: `batches of ${BATCH} events, 1 writer`,
+    appends: (sizes) => sizes.batches,
     async adapter(target, sizes) {
       const store = await target.openStore();
       for (let b = 0; b < sizes.batchWarmup; b += 1) {

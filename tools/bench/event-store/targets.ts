@@ -1,4 +1,4 @@
-import { openEventStore, type EventStore } from '@camel/event-store';
+import { openEventStore, type EventStore, type EventStoreLocation } from '@camel/event-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,16 @@ export interface Baseline {
   close(): Promise<void>;
 }
 
+/** What a measured part cost the database beyond time (PostgreSQL only). */
+export interface WriteCost {
+  readonly xids: number;
+  readonly walRecords: number;
+  readonly walBytes: number;
+}
+
+/** Opens a migrated store: this checkout's `openEventStore`, or another checkout's (`--compare`). */
+export type StoreOpener = (location: EventStoreLocation) => Promise<EventStore>;
+
 /** A fresh, empty database (PostgreSQL) or file (SQLite) for one measurement. */
 export interface Target {
   readonly engine: Engine;
@@ -35,6 +45,8 @@ export interface Target {
   openBaseline(): Promise<Baseline>;
   /** Flushes what earlier steps wrote (PostgreSQL CHECKPOINT, SQLite WAL checkpoint) before timing. */
   settle(): Promise<void>;
+  /** Transaction ids and WAL written since the last `settle()`; null where not measured (SQLite). */
+  writeCost(): Promise<WriteCost | null>;
   dispose(): Promise<void>;
 }
 
@@ -42,7 +54,7 @@ export interface Environment {
   readonly engine: Engine;
   /** Engine version and the durability settings in force. */
   describe(): Promise<Record<string, string>>;
-  fresh(): Promise<Target>;
+  fresh(open?: StoreOpener): Promise<Target>;
   close(): Promise<void>;
 }
 
@@ -64,6 +76,12 @@ async function closeStore(store: EventStore): Promise<void> {
 
 // ---------------------------------------------------------------- PostgreSQL
 
+interface WalPoint {
+  readonly xid: number;
+  readonly lsn: string;
+  readonly bytes: number;
+}
+
 export class PostgresEnvironment implements Environment {
   readonly engine = 'postgres' as const;
   private databases = 0;
@@ -75,7 +93,13 @@ export class PostgresEnvironment implements Environment {
 
   static async start(context: BenchContext): Promise<PostgresEnvironment> {
     const cluster = await context.startPostgres({ fsync: true });
-    return new PostgresEnvironment(cluster, new Pool({ connectionString: cluster.url, max: 2 }));
+    const admin = new Pool({ connectionString: cluster.url, max: 2 });
+    // Rows read tables as they are right after writing them: no statistics, as after a bulk load or
+    // a restore (PostgreSQL 15 restores none). The ceiling's table gets the same.
+    await admin.query('ALTER SYSTEM SET autovacuum = off');
+    await admin.query('SELECT pg_reload_conf()');
+    await admin.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
+    return new PostgresEnvironment(cluster, admin);
   }
 
   get url(): string {
@@ -84,7 +108,7 @@ export class PostgresEnvironment implements Environment {
 
   async describe(): Promise<Record<string, string>> {
     const settings: Record<string, string> = {};
-    for (const name of ['server_version', 'fsync', 'synchronous_commit', 'wal_sync_method', 'shared_buffers']) {
+    for (const name of ['server_version', 'fsync', 'synchronous_commit', 'wal_sync_method', 'shared_buffers', 'autovacuum']) {
       const { rows } = await this.admin.query<Record<string, string>>(`SHOW ${name}`);
       settings[name] = String(Object.values(rows[0])[0]);
     }
@@ -106,13 +130,14 @@ export class PostgresEnvironment implements Environment {
     };
   }
 
-  async fresh(): Promise<Target> {
+  async fresh(open: StoreOpener = openEventStore): Promise<Target> {
     const database = await this.createDatabase();
     const closers: (() => Promise<void>)[] = [];
+    let since: WalPoint | null = null;
     return {
       engine: 'postgres',
       openStore: async () => {
-        const store = await openEventStore({ databaseUrl: database.url, poolSize: POOL_SIZE, applicationName: 'bench' });
+        const store = await open({ databaseUrl: database.url, poolSize: POOL_SIZE, applicationName: 'bench' });
         closers.push(() => closeStore(store));
         return store;
       },
@@ -123,12 +148,33 @@ export class PostgresEnvironment implements Environment {
       },
       settle: async () => {
         await this.admin.query('CHECKPOINT');
+        since = await this.walPoint();
+      },
+      writeCost: async () => {
+        if (!since) return null;
+        // Asynchronous commits (a standalone wake-up) reach the flushed WAL within wal_writer_delay.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const now = await this.walPoint();
+        const { rows } = await this.admin.query<{ records: string | null }>(
+          'SELECT sum(count) AS records FROM pg_get_wal_stats($1, $2)',
+          [since.lsn, now.lsn],
+        );
+        return { xids: now.xid - since.xid, walRecords: Number(rows[0].records ?? 0), walBytes: now.bytes - since.bytes };
       },
       dispose: async () => {
         for (const close of closers.splice(0)) await close().catch(() => undefined);
         await database.drop();
       },
     };
+  }
+
+  /** The next transaction id and the flushed WAL position (reading them assigns no transaction id). */
+  private async walPoint(): Promise<WalPoint> {
+    const { rows } = await this.admin.query<{ xid: string; lsn: string; bytes: string }>(
+      `SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xid, pg_current_wal_flush_lsn()::text AS lsn,
+              pg_wal_lsn_diff(pg_current_wal_flush_lsn(), '0/0')::text AS bytes`,
+    );
+    return { xid: Number(rows[0].xid), lsn: rows[0].lsn, bytes: Number(rows[0].bytes) };
   }
 
   async close(): Promise<void> {
@@ -229,14 +275,14 @@ export class SqliteEnvironment implements Environment {
     }
   }
 
-  async fresh(): Promise<Target> {
+  async fresh(open: StoreOpener = openEventStore): Promise<Target> {
     this.files += 1;
     const file = join(this.dir, `bench-${this.files}.sqlite`);
     const closers: (() => Promise<void>)[] = [];
     return {
       engine: 'sqlite',
       openStore: async () => {
-        const store = await openEventStore({ sqliteFile: file });
+        const store = await open({ sqliteFile: file });
         closers.push(() => closeStore(store));
         return store;
       },
@@ -253,6 +299,7 @@ export class SqliteEnvironment implements Environment {
           await sqliteClose(db);
         }
       },
+      writeCost: async () => null,
       dispose: async () => {
         for (const close of closers.splice(0)) await close().catch(() => undefined);
         for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });

@@ -1,7 +1,9 @@
 import {
   DomainError,
+  isAccessEvent,
   LIVE_EVENTS_PATH,
   permissions,
+  type AccessEventType,
   type ApiErrorBody,
   type AuthExpiredMessage,
   type RecordedEvent,
@@ -26,7 +28,7 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import { IdentityService } from '@camel/identity/server';
+import { Authenticator } from '@camel/identity/server';
 import type { GlobalRole, ProjectRole } from '@camel/contracts';
 import type { Server, Socket } from 'socket.io';
 import { ClientSubscription, DEFAULT_LIMITS, type SubscriptionLimits } from './client-subscription';
@@ -44,18 +46,6 @@ interface SocketData {
   suspended?: boolean;
 }
 type LiveSocket = Socket<LiveClientToServerEvents, LiveServerToClientEvents, object, SocketData>;
-
-/** Events after which the principals they name are resolved again (access may have changed). */
-const ACCESS_EVENTS = new Set([
-  'ProjectMemberAdded',
-  'ProjectMemberRoleChanged',
-  'ProjectMemberRemoved',
-  'UserDisabled',
-  'UserGlobalRoleChanged',
-  'UserPasswordResetIssued',
-  'SessionRevoked',
-  'ApiKeyRevoked',
-]);
 
 const EXPIRY_REASON: Record<string, AuthExpiredMessage['reason']> = {
   'auth.token-expired': 'token-expired',
@@ -95,7 +85,7 @@ export class LiveEventsGateway
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
-    private readonly identity: IdentityService,
+    private readonly authenticator: Authenticator,
   ) {
     this.fanout = new EventFanout(store, this.logger);
     this.limits = { ...DEFAULT_LIMITS, bufferLimit: config.liveBufferLimit };
@@ -105,7 +95,7 @@ export class LiveEventsGateway
   afterInit(server: Server): void {
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      this.identity
+      this.authenticator
         .authenticate(typeof token === 'string' ? token : undefined)
         .then((principal) => {
           const data = socket.data as SocketData;
@@ -162,7 +152,7 @@ export class LiveEventsGateway
     if (!principal) return { ok: false, error: { statusCode: 401, error: 'Unauthorized', code: 'auth.required', message: 'not authenticated' } };
     if (topic.kind === 'project' && !can(principal, permissions.subscribeEvents, topic.projectId)) {
       // Access granted a moment ago may not have reached this socket yet: look again before refusing.
-      principal = await this.identity.authenticate(socket.data.token).catch(() => principal as Principal);
+      principal = await this.authenticator.authenticate(socket.data.token).catch(() => principal as Principal);
       if (!socket.data.suspended) socket.data.principal = principal;
     }
     if (topic.kind === 'project' && !can(principal, permissions.subscribeEvents, topic.projectId)) {
@@ -228,8 +218,9 @@ export class LiveEventsGateway
     const users = new Set<string>();
     const keys = new Set<string>();
     for (const event of events) {
-      if (!ACCESS_EVENTS.has(event.type)) continue;
-      this.applyAccessChange(event);
+      // Access events (contracts) name the principals to resolve again: their access may have changed.
+      if (!isAccessEvent(event.type)) continue;
+      this.applyAccessChange(event.type, event);
       const data = event.data as { userId?: string; keyId?: string };
       if (data.userId) users.add(data.userId);
       if (data.keyId) keys.add(data.keyId);
@@ -247,13 +238,13 @@ export class LiveEventsGateway
    * or revocation is delivered under the old access. (Events earlier in the same batch are held back
    * too: access ends a little early, never late.) The database re-check then confirms it.
    */
-  private applyAccessChange(event: RecordedEvent): void {
+  private applyAccessChange(type: AccessEventType, event: RecordedEvent): void {
     const data = event.data as { userId?: string; sessionId?: string; keyId?: string; projectId?: string; role?: ProjectRole; globalRole?: GlobalRole | null };
     for (const socket of this.server.sockets.sockets.values()) {
       const principal = socket.data.principal;
       if (!principal) continue;
       const mine = principal.userId !== undefined && principal.userId === data.userId;
-      switch (event.type) {
+      switch (type) {
         case 'ProjectMemberAdded':
         case 'ProjectMemberRoleChanged':
           if (mine && data.projectId && data.role) socket.data.principal = { ...principal, roles: new Map(principal.roles).set(data.projectId, data.role) };
@@ -278,6 +269,10 @@ export class LiveEventsGateway
         case 'ApiKeyRevoked':
           if (principal.keyId !== undefined && principal.keyId === data.keyId) socket.data.suspended = true;
           break;
+        default: {
+          const unhandled: never = type;
+          throw new Error(`live gateway: access event ${String(unhandled)} is not applied`);
+        }
       }
     }
   }
@@ -289,7 +284,7 @@ export class LiveEventsGateway
       const principal = socket.data.principal;
       if (!principal || !affected(principal)) continue;
       try {
-        const updated = await this.identity.authenticate(socket.data.token);
+        const updated = await this.authenticator.authenticate(socket.data.token);
         socket.data.principal = updated;
         socket.data.suspended = false;
         for (const [id, subscription] of socket.data.subscriptions ?? []) {

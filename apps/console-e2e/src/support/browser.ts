@@ -6,7 +6,7 @@ const root = resolve(__dirname, '../../../..');
 export const screenshotDir = join(root, 'test-output', 'e2e', 'screenshots');
 
 /**
- * Debian's Chromium through playwright-core, with the flags of STACK.md: nothing leaves the
+ * Debian's Chromium through playwright-core, with flags that keep it offline: nothing leaves the
  * machine (every host but 127.0.0.1 resolves to nothing) and each launch gets a fresh profile.
  */
 export function launchChromium(): Promise<Browser> {

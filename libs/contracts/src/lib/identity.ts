@@ -97,6 +97,25 @@ export type ApiKeyEvent = ApiKeyCreated | ApiKeyRevoked;
 export type ApiKeyEventType = ApiKeyEvent['type'];
 export const API_KEY_EVENT_TYPES: readonly ApiKeyEventType[] = ['ApiKeyCreated', 'ApiKeyRevoked'];
 
+/**
+ * Events that change what a principal may do: membership and roles, a disabled account, a password
+ * reset (it ends older sessions), a revoked session or key. Whoever caches a principal (the live
+ * gateway, per socket) resolves the principals these name again.
+ */
+export const ACCESS_EVENT_TYPES = [
+  'ProjectMemberAdded',
+  'ProjectMemberRoleChanged',
+  'ProjectMemberRemoved',
+  'UserDisabled',
+  'UserGlobalRoleChanged',
+  'UserPasswordResetIssued',
+  'SessionRevoked',
+  'ApiKeyRevoked',
+] as const satisfies readonly (UserEventType | SessionEventType | ProjectMemberEventType | ApiKeyEventType)[];
+export type AccessEventType = (typeof ACCESS_EVENT_TYPES)[number];
+
+export const isAccessEvent = (type: string): type is AccessEventType => (ACCESS_EVENT_TYPES as readonly string[]).includes(type);
+
 // ---- auth ---------------------------------------------------------------------------------------
 
 export interface LoginRequest {

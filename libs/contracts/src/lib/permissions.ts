@@ -1,5 +1,5 @@
 /**
- * The one permission map (ARCHITECTURE.md §7): the api's global guard checks it on every route and
+ * The one permission map (docs/security.md): the api's global guard checks it on every route and
  * topic; the console uses it to hide what a user may not do. Deny by default: a role has exactly
  * the permissions listed for it here.
  *

@@ -27,3 +27,19 @@ export class InvalidAppendError extends Error {
     this.name = 'InvalidAppendError';
   }
 }
+
+/**
+ * An append collided with a stored event on a unique key that no retry can resolve, e.g. a position
+ * already taken because the database's transaction counter went back (a restore into another
+ * cluster) and `migrate()` did not run since.
+ */
+export class AppendConflictError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly constraint: string,
+    message: string,
+  ) {
+    super(`stream ${streamId}: ${message}`);
+    this.name = 'AppendConflictError';
+  }
+}

@@ -68,10 +68,15 @@ export abstract class SqlEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
+  /**
+   * The page is cut by position in a subquery and only then by the commit-safe bound: a range with
+   * both ends (position > after AND position < bound) made PostgreSQL estimate a handful of rows on
+   * a table without statistics and pick a bitmap scan plus sort over everything after the cursor,
+   * per page. The bound only ever cuts a page's tail, so the result is the same.
+   */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const rows = await this.db.query<StoredRow>(
-      `SELECT ${this.storedColumns} FROM events WHERE position > $1 AND ${this.finalPositions}
-        ORDER BY position LIMIT $2`,
+      `SELECT ${this.storedColumns} FROM (${this.pageAfter('*')}) page WHERE ${this.finalPositions} ORDER BY position`,
       [options.after, options.limit],
     );
     return rows.map(toRecorded);
@@ -86,10 +91,15 @@ export abstract class SqlEventStore implements EventStore {
 
   async countAfter(position: number, cap: number): Promise<number> {
     const rows = await this.db.query<{ n: number }>(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE position > $1 AND ${this.finalPositions} LIMIT $2) t`,
+      `SELECT count(*) AS n FROM (${this.pageAfter('position')}) page WHERE ${this.finalPositions}`,
       [position, cap],
     );
     return Number(rows[0].n);
+  }
+
+  /** The first `$2` events after position `$1` by the primary key, committed-safe or not. */
+  private pageAfter(columns: string): string {
+    return `SELECT ${columns} FROM events WHERE position > $1 ORDER BY position LIMIT $2`;
   }
 
   subscribe(options: SubscribeOptions, handler: (events: RecordedEvent[]) => Promise<void>): Subscription {

@@ -1,2 +1,14 @@
-export {};
 export * from './lib/providers';
+export * from './lib/workflows.module';
+export * from './lib/runs/runs.projection';
+export * from './lib/runs/runs.read-model';
+export * from './lib/runs/runs.commands';
+export * from './lib/runs/runs.queries';
+export * from './lib/runs/run-deltas';
+export * from './lib/runs/run-executor';
+export * from './lib/runs/run-queue';
+export * from './lib/runs/in-process-run-queue';
+export * from './lib/runs/run.entity';
+export * from './lib/logs/logs.projection';
+export * from './lib/logs/logs.read-model';
+export * from './lib/logs/log-entry.entity';

@@ -1,13 +1,14 @@
 import type { RecordedEvent } from '@camel/contracts';
 import { Client } from 'pg';
 import { normalizeAppend, requiredVersion, type NormalizedAppend } from '../append-input';
-import { ConcurrencyError, IdempotencyConflictError, InvalidAppendError } from '../errors';
+import { AppendConflictError, ConcurrencyError, IdempotencyConflictError, InvalidAppendError } from '../errors';
 import type { SqlExecutor } from '../sql/database';
 import { migrate } from '../sql/migrator';
 import type { PostgresDatabase } from '../sql/postgres-database';
 import { SqlEventStore } from '../sql-event-store';
 import type { AppendOptions, AppendResult, NewEvent, SubscribeOptions, Subscription } from '../types';
 import { POSTGRES_EVENT_STORE_MIGRATIONS } from './migrations';
+import { NotifyCoalescer } from './notify-coalescer';
 
 export const EVENTS_CHANNEL = 'camel_events';
 
@@ -17,38 +18,59 @@ interface PgError {
   detail?: string;
 }
 
-const MAX_ANY_RETRIES = 10;
+/** Attempts after a position collision, each after moving the position clock (es_rebase_positions). */
+const POSITION_ATTEMPTS = 2;
+
+type Failure = { readonly retry: true; readonly rebase?: boolean } | { readonly retry: false; readonly error: unknown };
 
 export class PostgresEventStore extends SqlEventStore {
   readonly engine = 'postgres' as const;
   protected readonly storedColumns = `position, stream_id, stream_type, stream_version, event_id::text AS event_id,
     event_type, schema_version, data::text AS data_text, metadata::text AS metadata_text, hash, recorded_at`;
   /** Below this bound every transaction has ended: nothing can still appear there. */
-  protected readonly finalPositions = 'position < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 4096)';
+  protected readonly finalPositions = 'position < (SELECT es_final_bound())';
+  private readonly notifications = new NotifyCoalescer(() =>
+    this.db.query(`SELECT set_config('synchronous_commit', 'off', true), pg_notify('${EVENTS_CHANNEL}', '')`).then(() => undefined),
+  );
   private listener: Client | null = null;
   private listenerStarting: Promise<void> | null = null;
-  private notifying = false;
-  private notifyPending = false;
   private closed = false;
 
   constructor(override readonly db: PostgresDatabase) {
     super(db);
   }
 
+  /** Applies the migrations, then moves the position clock past the log if the database was restored elsewhere. */
   async migrate(): Promise<void> {
     await migrate(this.db, 'event-store', POSTGRES_EVENT_STORE_MIGRATIONS);
+    await this.rebasePositions();
+  }
+
+  /**
+   * How far the position clock moved (0 when new transactions already map above the head). Needed
+   * once after a restore into another cluster; `migrate()` does it.
+   */
+  async rebasePositions(): Promise<number> {
+    const rows = await this.db.query<{ moved: number }>('SELECT es_rebase_positions() AS moved');
+    return Number(rows[0].moved);
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const input = normalizeAppend(streamId, events, options);
     for (let attempt = 1; ; attempt += 1) {
+      const ticket = this.notifications.begin();
+      let committed = false;
       try {
-        const result = await this.callAppend(this.db, input);
-        if (!result.duplicate) this.afterCommit();
+        const result = await this.callAppend(this.db, input, ticket.carry);
+        committed = !result.duplicate;
+        if (committed) this.wakes.wake();
         return result;
       } catch (error) {
-        const retry = await this.classifyFailure(error, input, attempt);
-        if (!retry) throw error;
+        const failure = await this.classifyFailure(error, input, attempt);
+        if (!failure.retry) throw failure.error;
+        if (failure.rebase) await this.rebasePositions();
+      } finally {
+        this.notifications.end(ticket, committed);
       }
     }
   }
@@ -66,23 +88,25 @@ export class PostgresEventStore extends SqlEventStore {
   ): Promise<AppendResult> {
     const input = normalizeAppend(streamId, events, options);
     try {
-      return await this.callAppend(tx, input);
+      return await this.callAppend(tx, input, false);
     } catch (error) {
-      await this.classifyFailure(error, input, MAX_ANY_RETRIES);
-      throw error;
+      // The caller's transaction is aborted: nothing can be retried inside it.
+      const failure = await this.classifyFailure(error, input, Number.POSITIVE_INFINITY);
+      throw failure.retry ? new ConcurrencyError(input.streamId, input.expectedVersion, await this.streamVersion(input.streamId)) : failure.error;
     }
   }
 
   override notifyCommitted(): void {
-    this.afterCommit();
+    this.wakes.wake();
+    this.notifications.committedElsewhere();
   }
 
-  private async callAppend(executor: SqlExecutor, input: NormalizedAppend): Promise<AppendResult> {
+  private async callAppend(executor: SqlExecutor, input: NormalizedAppend, notify: boolean): Promise<AppendResult> {
     const required = requiredVersion(input.expectedVersion);
     const rows = await executor.query<{ out_position: number; out_version: number; out_duplicate: boolean }>(
-      'SELECT out_position, out_version, out_duplicate FROM es_append($1, $2, $3, $4)',
-      [input.streamId, input.streamType, required ?? -1, JSON.stringify(input.events)],
-      { name: 'camel_es_append' },
+      'SELECT out_position, out_version, out_duplicate FROM es_append($1, $2, $3, $4, $5)',
+      [input.streamId, input.streamType, required ?? -1, JSON.stringify(input.events), notify],
+      { name: 'camel_es_append_2' },
     );
     const positions = rows.map((r) => r.out_position);
     return {
@@ -93,28 +117,56 @@ export class PostgresEventStore extends SqlEventStore {
     };
   }
 
-  /** Maps database errors to typed ones; returns true when the append should simply be retried. */
-  private async classifyFailure(error: unknown, input: NormalizedAppend, attempt: number): Promise<boolean> {
+  /**
+   * Maps database errors to typed ones, or says the append should be tried again. Appends to one
+   * stream queue on a lock inside es_append, so unique violations are rare: a repeated event id on
+   * another stream racing this append, or a position taken because the clock is behind the log.
+   */
+  private async classifyFailure(error: unknown, input: NormalizedAppend, attempt: number): Promise<Failure> {
     const pg = error as PgError;
     switch (pg.code) {
       case 'CE409':
-        throw new ConcurrencyError(input.streamId, input.expectedVersion, Number(pg.detail));
+        return { retry: false, error: new ConcurrencyError(input.streamId, input.expectedVersion, Number(pg.detail)) };
       case 'CE422':
-        throw new IdempotencyConflictError(input.streamId, input.events.map((e) => e.id));
+        return { retry: false, error: new IdempotencyConflictError(input.streamId, input.events.map((e) => e.id)) };
       case 'CE413':
-        throw new InvalidAppendError((error as Error).message);
+        return { retry: false, error: new InvalidAppendError((error as Error).message) };
+      case 'CE410':
+        return this.positionClockBehind(input, attempt);
       case '23505':
-        // A concurrent append committed first. Same event ids: retry and return the original
-        // positions. Same version: an exact expectation failed; 'any' just tries again.
-        if (pg.constraint === 'events_event_id_key' && attempt < 2) return true;
-        if (pg.constraint === 'events_stream_version_key') {
-          if (input.expectedVersion === 'any' && attempt < MAX_ANY_RETRIES) return true;
-          throw new ConcurrencyError(input.streamId, input.expectedVersion, await this.streamVersion(input.streamId));
-        }
-        return false;
+        return this.classifyUniqueViolation(pg.constraint ?? 'unknown', input, attempt);
       default:
-        return false;
+        return { retry: false, error };
     }
+  }
+
+  private async classifyUniqueViolation(constraint: string, input: NormalizedAppend, attempt: number): Promise<Failure> {
+    switch (constraint) {
+      case 'events_event_id_key':
+        // Retried, the append finds the ids and answers duplicate or IdempotencyConflictError.
+        if (attempt < 2) return { retry: true };
+        return { retry: false, error: new IdempotencyConflictError(input.streamId, input.events.map((e) => e.id)) };
+      case 'events_stream_version_key':
+        // Only a writer bypassing es_append's stream lock gets here. 'any' never fails for contention.
+        if (input.expectedVersion === 'any') return { retry: true };
+        return {
+          retry: false,
+          error: new ConcurrencyError(input.streamId, input.expectedVersion, await this.streamVersion(input.streamId)),
+        };
+      case 'events_pkey':
+        return this.positionClockBehind(input, attempt);
+      default:
+        return { retry: false, error: new AppendConflictError(input.streamId, constraint, `unique key ${constraint} violated`) };
+    }
+  }
+
+  /** The database was restored from another cluster and not migrated since: move the clock, then retry. */
+  private positionClockBehind(input: NormalizedAppend, attempt: number): Failure {
+    if (attempt < POSITION_ATTEMPTS) return { retry: true, rebase: true };
+    return {
+      retry: false,
+      error: new AppendConflictError(input.streamId, 'events_pkey', 'the position clock is behind the log (run migrate)'),
+    };
   }
 
   private async streamVersion(streamId: string): Promise<number> {
@@ -131,27 +183,6 @@ export class PostgresEventStore extends SqlEventStore {
   ): Subscription {
     void this.ensureListener();
     return super.subscribe(options, handler);
-  }
-
-  /** Wake local subscribers now; other processes through one coalesced NOTIFY at a time. */
-  private afterCommit(): void {
-    this.wakes.wake();
-    if (this.notifying) {
-      this.notifyPending = true;
-      return;
-    }
-    this.notifying = true;
-    const send = (): void => {
-      this.notifyPending = false;
-      this.db
-        .query(`SELECT pg_notify('${EVENTS_CHANNEL}', '')`)
-        .catch(() => undefined)
-        .finally(() => {
-          if (this.notifyPending && !this.closed) send();
-          else this.notifying = false;
-        });
-    };
-    send();
   }
 
   /** One LISTEN connection per process; if it drops, polling carries on and it reconnects. */
@@ -185,7 +216,7 @@ export class PostgresEventStore extends SqlEventStore {
     await this.listenerStarting;
     await this.listener?.end().catch(() => undefined);
     this.listener = null;
-    while (this.notifying) await new Promise((r) => setTimeout(r, 5));
+    await this.notifications.close();
     await this.db.close();
   }
 }

@@ -1,11 +1,11 @@
 import { normalizeAppend, requiredVersion } from '../append-input';
-import { ConcurrencyError, IdempotencyConflictError } from '../errors';
+import { AppendConflictError, ConcurrencyError, IdempotencyConflictError } from '../errors';
 import { computeEventHash } from '../hash';
 import type { SqlExecutor } from '../sql/database';
 import { migrate } from '../sql/migrator';
 import type { SqliteDatabase } from '../sql/sqlite-database';
 import { SqlEventStore } from '../sql-event-store';
-import type { AppendOptions, AppendResult, NewEvent } from '../types';
+import type { AppendOptions, AppendResult, ExpectedVersion, NewEvent } from '../types';
 import { SQLITE_EVENT_STORE_MIGRATIONS } from './migrations';
 
 /** Rows per INSERT statement: well below SQLite's bound-parameter limit. */
@@ -105,12 +105,16 @@ export class SqliteEventStore extends SqlEventStore {
       const values = chunk
         .map((_, r) => `(${Array.from({ length: 9 }, (_, c) => `$${r * 9 + c + 1}`).join(', ')})`)
         .join(', ');
-      const inserted = await tx.query<{ position: number }>(
-        `INSERT INTO events (stream_id, stream_type, stream_version, event_id, event_type, schema_version,
-                             data, metadata, hash)
-         VALUES ${values} RETURNING position`,
-        chunk.flat(),
-      );
+      const inserted = await tx
+        .query<{ position: number }>(
+          `INSERT INTO events (stream_id, stream_type, stream_version, event_id, event_type, schema_version,
+                               data, metadata, hash)
+           VALUES ${values} RETURNING position`,
+          chunk.flat(),
+        )
+        .catch((error: unknown) => {
+          throw uniqueViolation(error, input.streamId, input.expectedVersion, current, ids);
+        });
       positions.push(...inserted.map((row) => row.position).sort((a, b) => a - b));
     }
     return {
@@ -124,4 +128,16 @@ export class SqliteEventStore extends SqlEventStore {
   async close(): Promise<void> {
     await this.db.close();
   }
+}
+
+/**
+ * The checks above run in the write transaction, so the unique keys cannot be hit by a concurrent
+ * append (one writer per file); should one be hit anyway, it is a typed error, not a raw one.
+ */
+function uniqueViolation(error: unknown, streamId: string, expected: ExpectedVersion, current: number, ids: readonly string[]): unknown {
+  const message = error instanceof Error ? error.message : '';
+  if (!message.includes('UNIQUE constraint failed')) return error;
+  if (message.includes('events.event_id')) return new IdempotencyConflictError(streamId, ids);
+  if (message.includes('events.stream_version')) return new ConcurrencyError(streamId, expected, current);
+  return new AppendConflictError(streamId, 'events', message);
 }

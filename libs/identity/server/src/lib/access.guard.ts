@@ -2,7 +2,7 @@ import { DomainError } from '@camel/contracts';
 import { allowed, bearerToken, type GuardedRequest, ROUTE_ACCESS, type RouteAccess, setRequestActor } from '@camel/server';
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IdentityService } from './identity.service';
+import { Authenticator } from './authenticator';
 
 /**
  * The global guard: deny by default. Resolves the bearer credential, names the caller in the
@@ -15,7 +15,7 @@ export class AccessGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly identity: IdentityService,
+    private readonly authenticator: Authenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -27,7 +27,7 @@ export class AccessGuard implements CanActivate {
     }
     if (access.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<GuardedRequest>();
-    const principal = await this.identity.authenticate(bearerToken(request.headers['authorization']));
+    const principal = await this.authenticator.authenticate(bearerToken(request.headers['authorization']));
     request.principal = principal;
     setRequestActor(principal.actor);
     if (allowed(principal, access, request.params ?? {})) return true;

@@ -4,7 +4,7 @@ import type { Clock } from '@camel/kernel';
 import { CLOCK, EVENT_STORE } from '@camel/server';
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { IdentityQueries } from './identity.queries';
+import { AuditReadModel } from './audit.read-model';
 
 /** The first broken link in log order, over every broken stream. */
 export function toVerifyResult(reports: readonly VerifyReport[], now: Date): AuditVerifyResult {
@@ -41,13 +41,13 @@ export class VerifyEventLogHandler implements IQueryHandler<VerifyEventLog> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    private readonly identity: IdentityQueries,
+    private readonly audit: AuditReadModel,
   ) {}
 
   async execute({ scope }: VerifyEventLog): Promise<VerifyOutcome> {
     const reports: VerifyReport[] = [];
     if (scope.projectId) {
-      for (const streamId of await this.identity.projectStreams(scope.projectId)) reports.push(await this.store.verify({ streamId }));
+      for (const streamId of await this.audit.projectStreams(scope.projectId)) reports.push(await this.store.verify({ streamId }));
     } else {
       reports.push(await this.store.verify(scope.streamId ? { streamId: scope.streamId } : {}));
     }
@@ -67,10 +67,10 @@ export class ListAuditEntries extends Query<AuditPage> {
 
 @QueryHandler(ListAuditEntries)
 export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntries> {
-  constructor(private readonly identity: IdentityQueries) {}
+  constructor(private readonly audit: AuditReadModel) {}
 
   execute({ filter, projects }: ListAuditEntries): Promise<AuditPage> {
-    return this.identity.audit(filter, projects);
+    return this.audit.page(filter, projects);
   }
 }
 

@@ -1,5 +1,6 @@
-import { REFRESH_COOKIE, type Me, type TokenResponse } from '@camel/contracts';
+import type { Me, TokenResponse } from '@camel/contracts';
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiCreatedResponse,
@@ -12,41 +13,19 @@ import {
 } from '@nestjs/swagger';
 import { Authenticated, bearerToken, CurrentPrincipal, type Principal, Public } from '@camel/server';
 import { AcceptInviteDto, ChangePasswordDto, LoginDto, RefreshDto } from './identity.dto';
-import { IdentityService } from './identity.service';
+import { GetMe } from './identity.queries';
 import { LOGIN_THROTTLE_ACCOUNT, LoginThrottlerGuard } from './login-throttler.guard';
-
-interface HttpRequest {
-  headers: Record<string, string | string[] | undefined>;
-  secure?: boolean;
-}
-interface HttpResponse {
-  setHeader(name: string, value: string | string[]): void;
-}
-
-export function readCookie(request: HttpRequest, name: string): string | undefined {
-  const header = request.headers['cookie'];
-  const text = Array.isArray(header) ? header.join('; ') : header;
-  for (const part of text?.split(';') ?? []) {
-    const index = part.indexOf('=');
-    if (index > 0 && part.slice(0, index).trim() === name) return decodeURIComponent(part.slice(index + 1).trim());
-  }
-  return undefined;
-}
-
-/** The refresh token also travels as an HttpOnly cookie scoped to /api/auth, so page scripts never hold it. */
-function setRefreshCookie(request: HttpRequest, response: HttpResponse, tokens: TokenResponse | null): void {
-  const secure = request.secure ? '; Secure' : '';
-  const base = `${REFRESH_COOKIE}=${tokens ? encodeURIComponent(tokens.refreshToken) : ''}; Path=/api/auth; HttpOnly; SameSite=Strict${secure}`;
-  response.setHeader(
-    'Set-Cookie',
-    tokens ? `${base}; Expires=${new Date(tokens.refreshExpiresAt).toUTCString()}` : `${base}; Max-Age=0`,
-  );
-}
+import { AcceptInvite, ChangePassword } from './passwords.commands';
+import { refreshTokenOf, setRefreshCookie, type HttpRequest, type HttpResponse } from './refresh-cookie';
+import { RefreshTokens, SignIn, SignOut } from './sessions.commands';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly identity: IdentityService) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Post('login')
   @Public()
@@ -57,7 +36,7 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'Wrong email or password, or a disabled account' })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts' })
   async login(@Body() body: LoginDto, @Req() request: HttpRequest, @Res({ passthrough: true }) response: HttpResponse): Promise<TokenResponse> {
-    const tokens = await this.identity.login(body.email, body.password);
+    const tokens = await this.commands.execute(new SignIn(body.email, body.password));
     setRefreshCookie(request, response, tokens);
     return tokens;
   }
@@ -70,7 +49,7 @@ export class AuthController {
   @ApiUnauthorizedResponse({ description: 'Invalid, expired, revoked or reused refresh token' })
   async refresh(@Body() body: RefreshDto, @Req() request: HttpRequest, @Res({ passthrough: true }) response: HttpResponse): Promise<TokenResponse> {
     try {
-      const tokens = await this.identity.refresh(body.refreshToken ?? readCookie(request, REFRESH_COOKIE));
+      const tokens = await this.commands.execute(new RefreshTokens(refreshTokenOf(request, body)));
       setRefreshCookie(request, response, tokens);
       return tokens;
     } catch (error) {
@@ -85,8 +64,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign out: revokes the session (access token, refresh token or cookie)' })
   @ApiNoContentResponse()
   async logout(@Body() body: RefreshDto, @Req() request: HttpRequest, @Res({ passthrough: true }) response: HttpResponse): Promise<void> {
-    const principal = await this.identity.authenticate(bearerToken(request.headers['authorization'])).catch(() => undefined);
-    await this.identity.logout(principal, body.refreshToken ?? readCookie(request, REFRESH_COOKIE));
+    await this.commands.execute(new SignOut(bearerToken(request.headers['authorization']), refreshTokenOf(request, body)));
     setRefreshCookie(request, response, null);
   }
 
@@ -95,7 +73,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Who am I: actor, global role, memberships and permissions' })
   @ApiOkResponse({ description: 'The caller' })
   me(@CurrentPrincipal() principal: Principal): Promise<Me> {
-    return this.identity.me(principal);
+    return this.queries.execute(new GetMe(principal));
   }
 
   @Post('password')
@@ -104,7 +82,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Change your own password' })
   @ApiNoContentResponse()
   changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<void> {
-    return this.identity.changePassword(principal, body.currentPassword, body.newPassword);
+    return this.commands.execute(new ChangePassword(principal, body.currentPassword, body.newPassword));
   }
 
   @Post('accept-invite')
@@ -114,7 +92,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Set a password with a one-time invite or reset token, and sign in' })
   @ApiCreatedResponse({ description: 'Tokens, as for sign-in' })
   async acceptInvite(@Body() body: AcceptInviteDto, @Req() request: HttpRequest, @Res({ passthrough: true }) response: HttpResponse): Promise<TokenResponse> {
-    const tokens = await this.identity.acceptInvite(body.token, body.password);
+    const tokens = await this.commands.execute(new AcceptInvite(body.token, body.password));
     setRefreshCookie(request, response, tokens);
     return tokens;
   }

@@ -1,4 +1,6 @@
-import { migrate, type Database, type Migration, type SqlExecutor } from '@camel/event-store';
+import { migrate, type Database, type EventStore, type Migration, type SqlExecutor } from '@camel/event-store';
+import { EVENT_STORE } from '@camel/server';
+import type { FactoryProvider } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -6,7 +8,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * invite/reset tokens and API keys, API key last-use times, and the generated signing secret. Rows are
  * written in the same transaction as the event that refers to them (CommandExecutor.inTransaction),
  * so an event and its credential commit or roll back together. Unlike read models these tables are
- * not rebuilt from the log: back them up with the database.
+ * not rebuilt from the log: back them up with the database. That is also why they are plain SQL on
+ * the store's Database and not TypeORM entities: they are written inside command transactions (no
+ * projector EntityManager there) and must never be dropped by a projection rebuild. `api_key_usage`
+ * is operational data of the same kind (written by authentication, not by events).
  */
 export const CREDENTIAL_MIGRATIONS: readonly Migration[] = [
   {
@@ -65,6 +70,17 @@ export interface ApiKeySecretRow {
 
 export class CredentialStore {
   constructor(private readonly db: Database) {}
+
+  /** The store, its tables migrated before anything can use it. */
+  static readonly provider: FactoryProvider<Promise<CredentialStore>> = {
+    provide: CredentialStore,
+    inject: [EVENT_STORE],
+    useFactory: async (store: EventStore) => {
+      const credentials = new CredentialStore(store.db);
+      await credentials.migrate();
+      return credentials;
+    },
+  };
 
   migrate(): Promise<unknown> {
     return migrate(this.db, 'credentials', CREDENTIAL_MIGRATIONS);
@@ -136,6 +152,16 @@ export class CredentialStore {
        ON CONFLICT (key_id) DO UPDATE SET last_used_at = excluded.last_used_at`,
       [keyId, now],
     );
+  }
+
+  /** When each of the given keys was last used (keys never used are absent). */
+  async lastUsed(keyIds: readonly string[]): Promise<Map<string, string>> {
+    if (keyIds.length === 0) return new Map();
+    const rows = await this.db.query<{ key_id: string; last_used_at: string }>(
+      `SELECT key_id, last_used_at FROM api_key_usage WHERE key_id IN (${keyIds.map((_, i) => `$${i + 1}`).join(', ')})`,
+      [...keyIds],
+    );
+    return new Map(rows.map((row) => [row.key_id, row.last_used_at]));
   }
 
   /** The named secret, generated on first use; replicas starting together agree on one value. */

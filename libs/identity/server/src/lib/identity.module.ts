@@ -1,16 +1,32 @@
+import { ProjectsModule } from '@camel/projects/server';
 import { APP_CONFIG, type AppConfig, CommandExecutor } from '@camel/server';
-import { AccessGuard } from './access.guard';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { ProjectsModule } from '@camel/projects/server';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessGuard } from './access.guard';
+import { API_KEY_COMMAND_HANDLERS } from './api-keys.commands';
+import { ApiKeysController } from './api-keys.controller';
 import { AuditController } from './audit.controller';
+import { auditProjection } from './audit.projection';
 import { AUDIT_QUERY_HANDLERS } from './audit.queries';
+import { AuditReadModel } from './audit.read-model';
 import { AuthController } from './auth.controller';
-import { IdentityQueries } from './identity.queries';
-import { IdentityService } from './identity.service';
+import { Authenticator } from './authenticator';
+import { CredentialStore } from './credentials';
+import { FirstOwner } from './first-owner';
+import { identityProjection } from './identity.projection';
+import { IDENTITY_QUERY_HANDLERS } from './identity.queries';
+import { IdentityReadModel } from './identity.read-model';
 import { ACCOUNT_TRACKER, LOGIN_THROTTLE_ACCOUNT, LOGIN_THROTTLE_IP, LoginThrottlerGuard } from './login-throttler.guard';
-import { ApiKeysController, MembersController } from './members.controller';
+import { MEMBER_COMMAND_HANDLERS } from './members.commands';
+import { MembersController } from './members.controller';
+import { PASSWORD_COMMAND_HANDLERS } from './passwords.commands';
+import { SessionTokens } from './session-tokens';
+import { SESSION_COMMAND_HANDLERS } from './sessions.commands';
+import { TokenService } from './token.service';
+import { UserStream } from './user-stream';
+import { USER_COMMAND_HANDLERS } from './users.commands';
 import { UsersController } from './users.controller';
 
 interface ThrottledRequest {
@@ -20,11 +36,13 @@ interface ThrottledRequest {
 
 /**
  * Users, sign-in, sessions, membership, API keys and the audit trail; registers the global access
- * guard (deny by default) for every controller of the app.
+ * guard (deny by default) for every controller of the app. Exports the Authenticator (the live
+ * gateway resolves its handshakes with it) and FirstOwner (run once the app has started).
  */
 @Global()
 @Module({
   imports: [
+    TypeOrmModule.forFeature([...identityProjection.entities, ...auditProjection.entities]),
     ProjectsModule,
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
@@ -50,7 +68,26 @@ interface ThrottledRequest {
     }),
   ],
   controllers: [AuthController, UsersController, MembersController, ApiKeysController, AuditController],
-  providers: [CommandExecutor, IdentityService, IdentityQueries, ...AUDIT_QUERY_HANDLERS, LoginThrottlerGuard, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [IdentityService],
+  providers: [
+    CommandExecutor,
+    CredentialStore.provider,
+    TokenService.provider,
+    IdentityReadModel,
+    AuditReadModel,
+    Authenticator,
+    SessionTokens,
+    UserStream,
+    FirstOwner,
+    ...SESSION_COMMAND_HANDLERS,
+    ...USER_COMMAND_HANDLERS,
+    ...PASSWORD_COMMAND_HANDLERS,
+    ...MEMBER_COMMAND_HANDLERS,
+    ...API_KEY_COMMAND_HANDLERS,
+    ...IDENTITY_QUERY_HANDLERS,
+    ...AUDIT_QUERY_HANDLERS,
+    LoginThrottlerGuard,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [Authenticator, FirstOwner, IdentityReadModel],
 })
 export class IdentityModule {}

@@ -1,18 +1,19 @@
-import { permissions, type ApiKeyCreatedResponse, type ApiKeyView, type CommandAccepted, type MemberView } from '@camel/contracts';
+import { permissions, type CommandAccepted, type MemberView } from '@camel/contracts';
 import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandAcceptedDto, RequiresProject, uuidParam } from '@camel/server';
-import { AddMemberDto, ApiKeyViewDto, ChangeMemberRoleDto, CreateApiKeyDto, MemberViewDto } from './identity.dto';
-import { IdentityQueries } from './identity.queries';
-import { IdentityService } from './identity.service';
+import { AddMemberDto, ChangeMemberRoleDto, MemberViewDto } from './identity.dto';
+import { ListMembers } from './identity.queries';
+import { AddMember, ChangeMemberRole, RemoveMember } from './members.commands';
 
 @ApiTags('members')
 @ApiNotFoundResponse({ description: 'No such project, or not one of yours' })
 @Controller('projects/:id/members')
 export class MembersController {
   constructor(
-    private readonly identity: IdentityService,
-    private readonly queries: IdentityQueries,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get()
@@ -20,7 +21,7 @@ export class MembersController {
   @ApiOperation({ summary: 'List the members of a project' })
   @ApiOkResponse({ type: [MemberViewDto] })
   list(@Param('id', uuidParam('id')) projectId: string): Promise<MemberView[]> {
-    return this.queries.members(projectId);
+    return this.queries.execute(new ListMembers(projectId));
   }
 
   @Post()
@@ -28,7 +29,7 @@ export class MembersController {
   @ApiOperation({ summary: 'Add a user (by id or email) with a role' })
   @ApiCreatedResponse({ type: CommandAcceptedDto })
   add(@Param('id', uuidParam('id')) projectId: string, @Body() body: AddMemberDto): Promise<CommandAccepted> {
-    return this.identity.addMember(projectId, body);
+    return this.commands.execute(new AddMember(projectId, body));
   }
 
   @Patch(':userId')
@@ -40,7 +41,7 @@ export class MembersController {
     @Param('userId', uuidParam('userId')) userId: string,
     @Body() body: ChangeMemberRoleDto,
   ): Promise<CommandAccepted> {
-    return this.identity.changeMemberRole(projectId, userId, body.role);
+    return this.commands.execute(new ChangeMemberRole(projectId, userId, body.role));
   }
 
   @Delete(':userId')
@@ -48,40 +49,6 @@ export class MembersController {
   @ApiOperation({ summary: 'Remove a member (their live subscriptions to the project end)' })
   @ApiOkResponse({ type: CommandAcceptedDto })
   remove(@Param('id', uuidParam('id')) projectId: string, @Param('userId', uuidParam('userId')) userId: string): Promise<CommandAccepted> {
-    return this.identity.removeMember(projectId, userId);
-  }
-}
-
-@ApiTags('api-keys')
-@ApiNotFoundResponse({ description: 'No such project, or not one of yours' })
-@Controller('projects/:id/api-keys')
-export class ApiKeysController {
-  constructor(
-    private readonly identity: IdentityService,
-    private readonly queries: IdentityQueries,
-  ) {}
-
-  @Get()
-  @RequiresProject(permissions.manageApiKeys)
-  @ApiOperation({ summary: 'List the project’s API keys (never the keys themselves)' })
-  @ApiOkResponse({ type: [ApiKeyViewDto] })
-  list(@Param('id', uuidParam('id')) projectId: string): Promise<ApiKeyView[]> {
-    return this.queries.apiKeys(projectId);
-  }
-
-  @Post()
-  @RequiresProject(permissions.manageApiKeys)
-  @ApiOperation({ summary: 'Create an API key holding a project role; the key is in this response only' })
-  @ApiCreatedResponse({ description: 'The key (shown once) and its view' })
-  create(@Param('id', uuidParam('id')) projectId: string, @Body() body: CreateApiKeyDto): Promise<ApiKeyCreatedResponse> {
-    return this.identity.createApiKey(projectId, body);
-  }
-
-  @Delete(':keyId')
-  @RequiresProject(permissions.manageApiKeys)
-  @ApiOperation({ summary: 'Revoke an API key: it stops working when this returns' })
-  @ApiOkResponse({ type: CommandAcceptedDto })
-  revoke(@Param('id', uuidParam('id')) projectId: string, @Param('keyId', uuidParam('keyId')) keyId: string): Promise<CommandAccepted> {
-    return this.identity.revokeApiKey(projectId, keyId);
+    return this.commands.execute(new RemoveMember(projectId, userId));
   }
 }

@@ -2,9 +2,11 @@ import { permissions, type CommandAccepted, type PasswordResetResponse, type Use
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandAcceptedDto, CurrentPrincipal, type Principal, RequiresInstallation, uuidParam } from '@camel/server';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { CreateUserDto, UpdateUserDto, UserViewDto } from './identity.dto';
-import { IdentityQueries } from './identity.queries';
-import { IdentityService } from './identity.service';
+import { GetUser, ListUsers } from './identity.queries';
+import { IssuePasswordReset } from './passwords.commands';
+import { CreateUser, DisableUser, EnableUser, UpdateUser } from './users.commands';
 
 const userId = uuidParam('id');
 
@@ -12,8 +14,8 @@ const userId = uuidParam('id');
 @Controller('users')
 export class UsersController {
   constructor(
-    private readonly identity: IdentityService,
-    private readonly queries: IdentityQueries,
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get()
@@ -21,7 +23,7 @@ export class UsersController {
   @ApiOperation({ summary: 'List users' })
   @ApiOkResponse({ type: [UserViewDto] })
   list(): Promise<UserView[]> {
-    return this.queries.users();
+    return this.queries.execute(new ListUsers());
   }
 
   @Post()
@@ -30,7 +32,7 @@ export class UsersController {
   @ApiCreatedResponse({ description: 'id, and for invitations the one-time inviteToken' })
   @ApiConflictResponse({ description: 'A user with this email exists' })
   create(@Body() body: CreateUserDto): Promise<UserCreatedResponse> {
-    return this.identity.createUser(body);
+    return this.commands.execute(new CreateUser(body));
   }
 
   @Get(':id')
@@ -39,7 +41,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserViewDto })
   @ApiNotFoundResponse()
   get(@Param('id', userId) id: string): Promise<UserView> {
-    return this.queries.user(id);
+    return this.queries.execute(new GetUser(id));
   }
 
   @Patch(':id')
@@ -47,7 +49,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Rename a user or change the global (owner) role' })
   @ApiOkResponse({ type: CommandAcceptedDto })
   update(@Param('id', userId) id: string, @Body() body: UpdateUserDto, @CurrentPrincipal() actor: Principal): Promise<CommandAccepted> {
-    return this.identity.updateUser(id, body, actor);
+    return this.commands.execute(new UpdateUser(id, body, actor));
   }
 
   @Post(':id/disable')
@@ -56,7 +58,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Disable a user: sign-in, tokens and live connections stop working' })
   @ApiOkResponse({ type: CommandAcceptedDto })
   disable(@Param('id', userId) id: string, @CurrentPrincipal() actor: Principal): Promise<CommandAccepted> {
-    return this.identity.disableUser(id, actor);
+    return this.commands.execute(new DisableUser(id, actor));
   }
 
   @Post(':id/enable')
@@ -65,7 +67,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Enable a disabled user' })
   @ApiOkResponse({ type: CommandAcceptedDto })
   enable(@Param('id', userId) id: string): Promise<CommandAccepted> {
-    return this.identity.enableUser(id);
+    return this.commands.execute(new EnableUser(id));
   }
 
   @Post(':id/reset-password')
@@ -74,6 +76,6 @@ export class UsersController {
   @ApiOperation({ summary: 'Issue a one-time password reset token (shown once); ends the user’s sessions' })
   @ApiOkResponse({ description: 'resetToken and its expiry' })
   resetPassword(@Param('id', userId) id: string): Promise<PasswordResetResponse> {
-    return this.identity.resetPassword(id);
+    return this.commands.execute(new IssuePasswordReset(id));
   }
 }

@@ -13,6 +13,11 @@ export interface CommandTarget<Command> {
   readonly projectId?: string;
   /** Extra writes committed atomically with the events (see ExecuteCommandInput.inTransaction). */
   readonly inTransaction?: (tx: SqlExecutor, events: readonly DomainEvent[]) => Promise<void>;
+  /**
+   * Answer only once the projections applied the events (default true: a client reads its own
+   * writes). A worker driving a run does not read read models back, and may run none.
+   */
+  readonly awaitProjections?: boolean;
 }
 
 export interface CommandOutcome<Event, State> extends ExecuteCommandResult<Event, State> {
@@ -57,7 +62,7 @@ export class CommandExecutor {
     });
     const position = result.append?.lastPosition ?? 0;
     // Bounded: past the timeout the command still succeeded; the read model is merely behind.
-    if (position > 0) await this.projections.waitFor(position, { timeoutMs: this.config.projectionWaitMs });
+    if (position > 0 && target.awaitProjections !== false) await this.projections.waitFor(position, { timeoutMs: this.config.projectionWaitMs });
     return { ...result, position };
   }
 }

@@ -18,6 +18,19 @@ const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   forbidden: HttpStatus.FORBIDDEN,
 };
 
+/** The REST error body of a rule violation (the gateway answers refusals with the same shape). */
+export function domainErrorBody(exception: DomainError): ApiErrorBody {
+  const statusCode = DOMAIN_STATUS[exception.kind];
+  return {
+    statusCode,
+    error: REASON[statusCode],
+    message: exception.message,
+    code: exception.code,
+    ...(exception.field ? { fields: [{ field: exception.field, message: exception.message }] } : {}),
+    ...exception.body,
+  };
+}
+
 const REASON: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -47,17 +60,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ApiErrorBody {
-    if (exception instanceof DomainError) {
-      const statusCode = DOMAIN_STATUS[exception.kind];
-      return {
-        statusCode,
-        error: REASON[statusCode],
-        message: exception.message,
-        code: exception.code,
-        ...(exception.field ? { fields: [{ field: exception.field, message: exception.message }] } : {}),
-        ...exception.body,
-      };
-    }
+    if (exception instanceof DomainError) return domainErrorBody(exception);
     if (exception instanceof ConcurrencyError) {
       return {
         statusCode: 409,

@@ -15,6 +15,12 @@ export interface ReadModelProjection {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   readonly entities: readonly Function[];
   readonly eventTypes?: readonly string[];
+  /**
+   * Tables beyond the entities' (e.g. a full-text index the ORM cannot describe), dropped on rebuild,
+   * created by `createExtras` after the entities' tables.
+   */
+  readonly extraTables?: readonly string[];
+  createExtras?(manager: EntityManager): Promise<void>;
   apply(manager: EntityManager, event: RecordedEvent): Promise<void>;
 }
 
@@ -26,11 +32,15 @@ export function bindReadModelProjection(projection: ReadModelProjection, dataSou
     version: projection.version,
     eventTypes: projection.eventTypes,
     get tables() {
-      return metadata().map((m) => m.tableName);
+      // Extras first: on SQLite an FTS table's triggers live on the entity table.
+      return [...(projection.extraTables ?? []), ...metadata().map((m) => m.tableName)];
     },
     async createSchema(tx) {
-      const runner = entityManagerFor(dataSource, tx).queryRunner!;
+      const manager = entityManagerFor(dataSource, tx);
+      const runner = manager.queryRunner;
+      if (!runner) throw new Error(`projection ${projection.name}: no query runner on the transaction`);
       for (const m of metadata()) await runner.createTable(Table.create(m, dataSource.driver), true, true, true);
+      await projection.createExtras?.(manager);
     },
     apply: (tx, event) => projection.apply(entityManagerFor(dataSource, tx), event),
   };

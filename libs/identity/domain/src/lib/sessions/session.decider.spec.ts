@@ -1,6 +1,6 @@
 import type { SessionEvent } from '@camel/contracts';
 import { deciderSpec } from '@camel/kernel/testing';
-import { SESSION_INVALID, sessionDecider, type SessionState } from './session.decider';
+import { SESSION_INVALID, sessionDecider, USER_DISABLED, type SessionState, type SessionUserFacts } from './session.decider';
 
 const sessionId = 's1';
 const userId = 'u1';
@@ -17,26 +17,35 @@ const refreshed = (generation: number, at: string): SessionEvent => ({
   data: { sessionId, userId, generation, expiresAt: at },
 });
 const revoked = (reason: 'logout' | 'refresh-reuse'): SessionEvent => ({ type: 'SessionRevoked', data: { sessionId, userId, reason } });
-const refresh = (generation: number, at = later) => ({ type: 'RefreshSession', sessionId, generation, expiresAt: at }) as const;
+const activeUser: SessionUserFacts = { status: 'active', resetSinceStart: false };
+const refresh = (generation: number, at = later, user = activeUser) => ({ type: 'RefreshSession', sessionId, generation, expiresAt: at, user }) as const;
+const start = (userStatus: 'none' | 'invited' | 'active' | 'disabled' = 'active') => ({ type: 'StartSession', sessionId, userId, expiresAt, userStatus }) as const;
 const invalid = { kind: 'unauthorized', code: SESSION_INVALID };
+const userDisabled = { kind: 'unauthorized', code: USER_DISABLED };
 
 describe('session decider', () => {
   it('names the invalid-session code', () => expect(SESSION_INVALID).toBe('auth.session-invalid'));
 
   describe('StartSession', () => {
-    it('starts a session', () => spec.given([]).when({ type: 'StartSession', sessionId, userId, expiresAt }).then([started]));
+    it('starts a session', () => spec.given([]).when(start()).then([started]));
+
+    it('starts a session for an invited user (accepting the invite signs in)', () => spec.given([]).when(start('invited')).then([started]));
+
+    it('refuses a disabled user', () => spec.given([]).when(start('disabled')).thenThrows(userDisabled));
+
+    it('refuses a user that does not exist', () => spec.given([]).when(start('none')).thenThrows(invalid));
 
     it('starts at generation 0', () =>
       expect(fold([started])).toEqual({ status: 'active', id: sessionId, userId, generation: 0, expiresAt }));
 
     it('refuses to start the same session twice', () =>
-      spec.given([started]).when({ type: 'StartSession', sessionId, userId, expiresAt }).thenThrows({
+      spec.given([started]).when(start()).thenThrows({
         kind: 'conflict',
         code: 'session.exists',
       }));
 
     it('refuses to restart a revoked session', () =>
-      spec.given([started, revoked('logout')]).when({ type: 'StartSession', sessionId, userId, expiresAt }).thenThrows({
+      spec.given([started, revoked('logout')]).when(start()).thenThrows({
         kind: 'conflict',
         code: 'session.exists',
       }));
@@ -79,6 +88,19 @@ describe('session decider', () => {
       spec.given(history).when(refresh(generation)).thenThrows(invalid));
 
     it('refuses a session that does not exist', () => spec.given([]).when(refresh(0)).thenThrows(invalid));
+
+    it.each([
+      ['disabled', { status: 'disabled', resetSinceStart: false }],
+      ['invited', { status: 'invited', resetSinceStart: false }],
+      ['gone', { status: 'none', resetSinceStart: false }],
+    ] as const)('refuses a user who is %s, and spends nothing', (_label, user) =>
+      spec.given([started]).when(refresh(0, later, user)).thenThrows(userDisabled));
+
+    it('refuses a disabled user presenting a spent token without revoking the session', () =>
+      spec.given([started, refreshed(1, later)]).when(refresh(0, later, { status: 'disabled', resetSinceStart: false })).thenThrows(userDisabled));
+
+    it('refuses a session started before a password reset', () =>
+      spec.given([started]).when(refresh(0, later, { status: 'active', resetSinceStart: true })).thenThrows(invalid));
 
     it('refuses a session ended by logout', () => spec.given([started, revoked('logout')]).when(refresh(0)).thenThrows(invalid));
 

@@ -1,4 +1,4 @@
-import { DomainError, type SessionEvent } from '@camel/contracts';
+import { DomainError, type SessionEvent, type UserStatus } from '@camel/contracts';
 import type { Decider } from '@camel/kernel';
 
 /**
@@ -7,15 +7,30 @@ import type { Decider } from '@camel/kernel';
  * (OAuth 2.0 Security BCP, refresh token rotation with reuse detection).
  */
 export type SessionCommand =
-  | { readonly type: 'StartSession'; readonly sessionId: string; readonly userId: string; readonly expiresAt: string }
+  | {
+      readonly type: 'StartSession';
+      readonly sessionId: string;
+      readonly userId: string;
+      readonly expiresAt: string;
+      /** The user's standing, loaded by the caller (cross-aggregate fact). */
+      readonly userStatus: UserStatus | 'none';
+    }
   | {
       readonly type: 'RefreshSession';
       readonly sessionId: string;
       /** Generation carried by the presented (authentic) refresh token. */
       readonly generation: number;
       readonly expiresAt: string;
+      /** The session's user as the caller found it (cross-aggregate facts). */
+      readonly user: SessionUserFacts;
     }
   | { readonly type: 'RevokeSession'; readonly sessionId: string; readonly reason: 'logout' };
+
+export interface SessionUserFacts {
+  readonly status: UserStatus | 'none';
+  /** The user's password was reset after this session started: the session no longer counts. */
+  readonly resetSinceStart: boolean;
+}
 
 export type SessionState =
   | { readonly status: 'none' }
@@ -29,15 +44,23 @@ export type SessionState =
 
 export const SESSION_INVALID = 'auth.session-invalid';
 
+export const USER_DISABLED = 'auth.user-disabled';
+
 const invalid = (message: string) => DomainError.unauthorized(SESSION_INVALID, message);
+const disabled = () => DomainError.unauthorized(USER_DISABLED, 'the account is disabled');
 
 function decide(command: SessionCommand, state: SessionState, context: { now: Date }): SessionEvent[] {
   switch (command.type) {
     case 'StartSession':
       if (state.status !== 'none') throw DomainError.conflict('session.exists', `session ${command.sessionId} already exists`);
+      if (command.userStatus === 'none') throw invalid('the user does not exist');
+      if (command.userStatus === 'disabled') throw disabled();
       return [{ type: 'SessionStarted', data: { sessionId: command.sessionId, userId: command.userId, expiresAt: command.expiresAt } }];
     case 'RefreshSession': {
       if (state.status === 'none') throw invalid('the session does not exist');
+      // Refused before reuse detection: a refresh the user may not make spends nothing.
+      if (command.user.status !== 'active') throw disabled();
+      if (command.user.resetSinceStart) throw invalid('the password was reset; sign in again');
       if (state.status === 'revoked') throw invalid('the session has ended; sign in again');
       if (command.generation < state.generation) {
         // A spent token came back: whoever holds the family now is not to be trusted.

@@ -36,7 +36,7 @@ describe('run decider', () => {
   describe('StartRun', () => {
     it('pins the config version, the task and the resolved plan; the run is queued', () => {
       const [started] = runDecider.decide(
-        { type: 'StartRun', runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 4, config, overrides: { maxTurns: 5 } },
+        { type: 'StartRun', projectStatus: 'active', runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 4, config, overrides: { maxTurns: 5 } },
         runDecider.initialState,
         { now },
       );
@@ -55,8 +55,14 @@ describe('run decider', () => {
       expect(runDecider.evolve(runDecider.initialState, started).status).toBe('queued');
     });
 
+    it.each([
+      ['archived', { kind: 'conflict', code: 'project.archived' }],
+      ['none', { kind: 'not-found', code: 'project.not-found' }],
+    ] as const)('refuses a start in a project that is %s (a fact the handler loads)', (projectStatus, error) =>
+      spec.given([]).when({ type: 'StartRun', projectStatus, runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 1, config }).thenThrows(error));
+
     it('refuses a second start of the same run', () =>
-      spec.given(history(0).events).when({ type: 'StartRun', runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 1, config }).thenThrows({ kind: 'conflict', code: 'run.exists' }));
+      spec.given(history(0).events).when({ type: 'StartRun', projectStatus: 'active', runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 1, config }).thenThrows({ kind: 'conflict', code: 'run.exists' }));
 
     it.each([
       ['an unknown workflow', 'nope', undefined, 'workflow'],
@@ -73,7 +79,7 @@ describe('run decider', () => {
     ])('refuses %s with a 400 naming the field', (_label, workflow, overrides, field) =>
       spec
         .given([])
-        .when({ type: 'StartRun', runId: 'r1', projectId: 'p1', workflow, configVersion: 1, config, overrides })
+        .when({ type: 'StartRun', projectStatus: 'active', runId: 'r1', projectId: 'p1', workflow, configVersion: 1, config, overrides })
         .thenThrows({ kind: 'validation', field }));
   });
 

@@ -27,6 +27,8 @@ export type RunCommand =
       readonly configVersion: number;
       /** The pinned version, parsed and validated by the caller. */
       readonly config: ValidConfigSet;
+      /** Where the project stands (loaded by the handler from the projects read model). */
+      readonly projectStatus: 'active' | 'archived' | 'none';
       readonly overrides?: unknown;
     }
   | { readonly type: 'BeginRun'; readonly runId: string }
@@ -127,6 +129,8 @@ function agentOf(plan: RunPlan, name: string): RunAgent | undefined {
 
 function decide(command: RunCommand, state: RunState, { now }: DecideContext): RunEvent[] {
   if (command.type === 'StartRun') {
+    if (command.projectStatus === 'none') throw DomainError.notFound('project.not-found', `project ${command.projectId} does not exist`);
+    if (command.projectStatus === 'archived') throw DomainError.conflict('project.archived', `project ${command.projectId} is archived and read-only`);
     if (isRun(state)) throw DomainError.conflict('run.exists', `run ${command.runId} already exists`);
     const { task, overrides, plan } = resolveRunPlan(command.config, command.workflow, command.overrides);
     const { runId, projectId, workflow, configVersion } = command;

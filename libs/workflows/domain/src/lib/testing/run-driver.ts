@@ -37,7 +37,7 @@ export class RunDriver {
   }
 
   start(config: ValidConfigSet, workflow: string, overrides?: unknown): this {
-    this.dispatch({ type: 'StartRun', runId: this.runId, projectId: 'p1', workflow, configVersion: 1, config, overrides });
+    this.dispatch({ type: 'StartRun', projectStatus: 'active', runId: this.runId, projectId: 'p1', workflow, configVersion: 1, config, overrides });
     return this;
   }
 

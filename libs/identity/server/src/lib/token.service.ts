@@ -1,7 +1,10 @@
 import { DomainError, type AccessTokenClaims } from '@camel/contracts';
+import type { Clock } from '@camel/kernel';
+import { APP_CONFIG, type AppConfig, CLOCK } from '@camel/server';
+import type { FactoryProvider } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { sameDigest } from './credentials';
+import { CredentialStore, sameDigest } from './credentials';
 
 const ALGORITHM = 'HS256';
 
@@ -17,6 +20,19 @@ export const TOKEN_INVALID = 'auth.token-invalid';
 export class TokenService {
   private readonly jwt = new JwtService();
   private readonly refreshKey: Buffer;
+
+  /**
+   * One per process, made once at start: JWT_SECRET, or else the secret generated into the
+   * credential store by the first process that needed it (every replica then signs alike).
+   */
+  static readonly provider: FactoryProvider<Promise<TokenService>> = {
+    provide: TokenService,
+    inject: [APP_CONFIG, CLOCK, CredentialStore],
+    useFactory: async (config: AppConfig, clock: Clock, credentials: CredentialStore) => {
+      const secret = config.auth.jwtSecret ?? (await credentials.serverSecret('jwt', clock.now().toISOString()));
+      return new TokenService(secret, config.auth.accessTokenTtlSeconds, config.auth.refreshTokenTtlSeconds);
+    },
+  };
 
   constructor(
     private readonly secret: string,

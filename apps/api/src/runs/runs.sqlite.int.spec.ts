@@ -1,0 +1,3 @@
+import { runsApiSuite } from '../testing/runs-api.suite';
+
+runsApiSuite('sqlite');

@@ -1,0 +1,93 @@
+import type { MemberView, ProjectRole, UserView } from '@camel/contracts';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { ApiKeyRecord } from './api-key.entity';
+import { ProjectMemberRecord } from './project-member.entity';
+import { SessionRecord } from './session.entity';
+import { UserRecord } from './user.entity';
+
+/** What authentication and the commands need to know of a user. */
+export type Account = Pick<UserRecord, 'id' | 'email' | 'name' | 'globalRole' | 'status' | 'sessionsValidAfter'>;
+export type SessionFacts = Pick<SessionRecord, 'id' | 'userId' | 'status' | 'startedAt'>;
+
+const toUserView = (row: UserRecord): UserView => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  globalRole: row.globalRole ?? null,
+  status: row.status,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+  lastLoginAt: row.lastLoginAt,
+  version: Number(row.version),
+});
+
+const ACCOUNT = { id: true, email: true, name: true, globalRole: true, status: true, sessionsValidAfter: true } as const;
+
+/** A session started before the user's last password reset no longer authenticates. */
+export const sessionPredatesReset = (account: Account, session: Pick<SessionRecord, 'startedAt'>): boolean =>
+  account.sessionsValidAfter !== null && session.startedAt < account.sessionsValidAfter;
+
+/** The only code that reads `users`, `sessions`, `project_members` and `api_keys`. */
+@Injectable()
+export class IdentityReadModel {
+  constructor(
+    @InjectRepository(UserRecord) private readonly userRows: Repository<UserRecord>,
+    @InjectRepository(SessionRecord) private readonly sessionRows: Repository<SessionRecord>,
+    @InjectRepository(ProjectMemberRecord) private readonly memberRows: Repository<ProjectMemberRecord>,
+    @InjectRepository(ApiKeyRecord) private readonly keyRows: Repository<ApiKeyRecord>,
+  ) {}
+
+  countUsers(): Promise<number> {
+    return this.userRows.count();
+  }
+
+  async users(): Promise<UserView[]> {
+    return (await this.userRows.find({ order: { email: 'ASC' } })).map(toUserView);
+  }
+
+  async user(userId: string): Promise<UserView | null> {
+    const row = await this.userRows.findOneBy({ id: userId });
+    return row ? toUserView(row) : null;
+  }
+
+  account(userId: string): Promise<Account | null> {
+    return this.userRows.findOne({ where: { id: userId }, select: ACCOUNT });
+  }
+
+  session(sessionId: string): Promise<SessionFacts | null> {
+    return this.sessionRows.findOne({ where: { id: sessionId }, select: { id: true, userId: true, status: true, startedAt: true } });
+  }
+
+  async rolesOf(userId: string): Promise<Map<string, ProjectRole>> {
+    const rows = await this.memberRows.find({ where: { userId }, select: { projectId: true, role: true } });
+    return new Map(rows.map((row) => [row.projectId, row.role]));
+  }
+
+  /** A project's members with their names, by email. */
+  members(projectId: string): Promise<MemberView[]> {
+    return this.memberRows
+      .createQueryBuilder('m')
+      .innerJoin(UserRecord, 'u', 'u.id = m.userId')
+      .select('m.projectId', 'projectId')
+      .addSelect('m.userId', 'userId')
+      .addSelect('u.email', 'email')
+      .addSelect('u.name', 'name')
+      .addSelect('m.role', 'role')
+      .addSelect('m.addedAt', 'addedAt')
+      .addSelect('m.updatedAt', 'updatedAt')
+      .where('m.projectId = :projectId', { projectId })
+      .orderBy('u.email', 'ASC')
+      .getRawMany<MemberView>();
+  }
+
+  /** A project's keys, oldest first; one key when `keyId` is given. */
+  apiKeys(projectId: string, keyId?: string): Promise<ApiKeyRecord[]> {
+    return this.keyRows.find({ where: { projectId, ...(keyId ? { id: keyId } : {}) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async apiKeyName(keyId: string): Promise<string | undefined> {
+    return (await this.keyRows.findOne({ where: { id: keyId }, select: { name: true } }))?.name;
+  }
+}

@@ -1,0 +1,96 @@
+import { LOG_PAGE_MAX, type LogEntryView, type LogPage, type LogQuery } from '@camel/contracts';
+import { readProjectionPosition, type EventStore } from '@camel/event-store';
+import { EVENT_STORE } from '@camel/server';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThanOrEqual, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { decodeCursor, encodeCursor, SORT_COLUMNS } from './log-cursor';
+import { LogEntryRecord } from './log-entry.entity';
+import { whereKeyword } from './log-search';
+import { logsProjection } from './logs.projection';
+
+const toView = (row: LogEntryRecord): LogEntryView => ({
+  id: row.id,
+  kind: row.kind,
+  projectId: row.projectId,
+  runId: row.runId,
+  workflow: row.workflow,
+  turnId: row.turnId,
+  index: row.index,
+  agent: row.agent,
+  agentKind: row.agentKind,
+  role: row.role,
+  step: row.step,
+  iteration: row.iteration,
+  source: row.source,
+  provider: row.provider,
+  model: row.model,
+  parameters: row.parameters,
+  content: row.content,
+  finishReason: row.finishReason,
+  usage: row.usage,
+  latencyMs: row.latencyMs,
+  terminationReason: row.terminationReason,
+  annotated: Boolean(row.annotated),
+  createdAt: row.createdAt,
+});
+
+/** The only code that reads `log_entries`: the explorer's filters, sorts and keyset pages. */
+@Injectable()
+export class LogsReadModel {
+  constructor(
+    @InjectRepository(LogEntryRecord) private readonly entries: Repository<LogEntryRecord>,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  position(): Promise<number> {
+    return readProjectionPosition(this.store.db, logsProjection.name);
+  }
+
+  async page(projectId: string, query: LogQuery): Promise<LogPage> {
+    const limit = Math.min(query.limit ?? 50, LOG_PAGE_MAX);
+    const sort = SORT_COLUMNS[query.sort ?? 'newest'];
+    const qb = this.entries.createQueryBuilder('e').where('e.projectId = :projectId', { projectId });
+    this.filter(qb, query);
+    const key = `e.${sort.column}`;
+    const dir = sort.descending ? 'DESC' : 'ASC';
+    if (query.after) {
+      const cursor = decodeCursor(query.after);
+      const op = sort.descending ? '<' : '>';
+      if (sort.column === 'position') qb.andWhere(`e.position ${op} :position`, { position: cursor.position });
+      else qb.andWhere(`(COALESCE(${key}, -1) ${op} :key OR (COALESCE(${key}, -1) = :key AND e.position ${op} :position))`, cursor);
+    }
+    if (sort.column !== 'position') qb.orderBy(`COALESCE(${key}, -1)`, dir).addOrderBy('e.position', dir);
+    else qb.orderBy('e.position', dir);
+    const rows = await qb.limit(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const next = rows.length > limit && last ? encodeCursor({ key: Number(last[sort.column] ?? -1), position: last.position }) : null;
+    return { entries: page.map(toView), next };
+  }
+
+  async get(projectId: string, entryId: string): Promise<LogEntryView | null> {
+    const row = await this.entries.findOneBy({ id: entryId, projectId });
+    return row ? toView(row) : null;
+  }
+
+  /** A run's entries in the order they were recorded; only those recorded up to `upTo` (a log position) when given. */
+  async ofRun(projectId: string, runId: string, upTo?: number): Promise<LogEntryView[]> {
+    const rows = await this.entries.find({
+      where: { projectId, runId, ...(upTo === undefined ? {} : { position: LessThanOrEqual(upTo) }) },
+      order: { position: 'ASC', id: 'ASC' },
+    });
+    return rows.map(toView);
+  }
+
+  private filter(qb: SelectQueryBuilder<LogEntryRecord>, query: LogQuery): void {
+    const equal = { workflow: query.workflow, runId: query.runId, agent: query.agent, role: query.role, model: query.model, terminationReason: query.reason };
+    for (const [column, value] of Object.entries(equal)) {
+      if (value !== undefined) qb.andWhere(`e.${column} = :${column}`, { [column]: value });
+    }
+    if (query.annotated !== undefined) qb.andWhere('e.annotated = :annotated', { annotated: query.annotated });
+    if (query.from) qb.andWhere('e.createdAt >= :from', { from: new Date(query.from).toISOString() });
+    if (query.to) qb.andWhere('e.createdAt < :to', { to: new Date(query.to).toISOString() });
+    if (query.q?.trim()) whereKeyword(qb, 'e', query.q.trim());
+  }
+}
