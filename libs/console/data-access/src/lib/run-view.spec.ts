@@ -215,6 +215,30 @@ describe('applyRunEvents', () => {
     });
   });
 
+  it('entries keep the recorded order, as GET …/entries sends them; the model is the one that answered', () => {
+    const read = liveRunFromEvents(history, RUN).state;
+    const answered = { ...call(80, 'coder'), answeredBy: 'coder-2026-01' };
+    const later = [
+      s.recorded(
+        { type: 'RegenerationRequested', data: { runId: RUN, alternativeId: 'alt-1', turnId: 'turn-1', provider: 'local', model: 'coder', parameters: {} } },
+        { version: 5 },
+      ),
+      s.recorded({
+        type: 'AlternativeRecorded',
+        data: { runId: RUN, alternativeId: 'alt-1', turnId: 'turn-1', source: 'regenerated', content: 'Instruction: another.', finishReason: 'stop', call: answered, candidate: null },
+      }),
+      s.recorded(s.turn(3, 'Instruction: next.', { call: { ...call(90), answeredBy: '' } })),
+    ];
+    const { state } = applyRunEvents(read, later, RUN);
+    expect(state.entries.map((entry) => [entry.id, entry.model])).toEqual([
+      [`${RUN}:turn-1`, 'llama3.2'],
+      [`${RUN}:turn-2`, 'llama3.2'],
+      [`${RUN}:alt-1`, 'coder-2026-01'],
+      // An endpoint that names no model: the one asked for.
+      [`${RUN}:turn-3`, 'llama3.2'],
+    ]);
+  });
+
   it('a failed call fails the run with the reason on every entry; a retry clears both', () => {
     const f = runStream(RUN);
     const events = [f.recorded(f.started()), f.recorded(f.began()), f.recorded(f.turn(1, 'Instruction: go'))];

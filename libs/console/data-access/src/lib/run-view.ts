@@ -110,7 +110,7 @@ export interface ProposedCandidate {
 /** One run as the live run view shows it: the run, its log entries, and candidates awaiting a choice. */
 export interface LiveRun {
   readonly run: RunView | null;
-  /** The task specification, then the turns by index, then the alternatives as recorded (the api's order). */
+  /** In the order they were recorded, like `GET …/entries` (a regeneration comes after the turns before it). */
   readonly entries: readonly LogEntryView[];
   /** Candidates by turn id, from `CandidatesProposed` events seen (the read models do not hold them). */
   readonly candidates: Readonly<Record<string, readonly ProposedCandidate[]>>;
@@ -124,20 +124,14 @@ export interface LiveRunFold {
   readonly gap: boolean;
 }
 
+/** As the logs projection writes them: `model` is the one that answered, else the one asked for. */
 const callFields = (call: ModelCall | null) => ({
   provider: call?.provider ?? null,
-  model: call?.model ?? null,
+  model: call?.answeredBy || call?.model || null,
   parameters: call?.parameters ?? null,
   usage: call?.usage ?? null,
   latencyMs: call?.latencyMs ?? null,
 });
-
-const KIND_RANK: Record<LogEntryView['kind'], number> = { task_specify: 0, turn: 1, alternative: 2 };
-
-function orderEntries(entries: readonly LogEntryView[]): LogEntryView[] {
-  // Array.prototype.sort is stable: alternatives keep the order they were recorded in.
-  return [...entries].sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind] || (a.kind === 'turn' ? (a.index ?? 0) - (b.index ?? 0) : 0));
-}
 
 /** The log entry an event adds, given the entries so far (an alternative takes its place from its turn). */
 function entryOf(event: RecordedRunEvent, run: RunView, entries: readonly LogEntryView[]): LogEntryView | null {
@@ -253,7 +247,8 @@ export function applyRunEvents(state: LiveRun, events: readonly RecordedEvent[],
       candidates = rest;
     }
     const entry = entryOf(event, run, entries);
-    if (entry) entries = orderEntries([...entries.filter((existing) => existing.id !== entry.id), entry]);
+    // Versions only grow here, so an entry is new: appending keeps the recorded order.
+    if (entry && !entries.some((existing) => existing.id === entry.id)) entries = [...entries, entry];
     const reason = run.terminationReason;
     if (entries.some((existing) => existing.terminationReason !== reason)) {
       entries = entries.map((existing) => (existing.terminationReason === reason ? existing : { ...existing, terminationReason: reason }));

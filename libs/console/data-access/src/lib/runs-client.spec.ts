@@ -42,6 +42,7 @@ describe('RunsClient', () => {
     await client.regenerateTurn('p 1', 'r1', 'turn-2', { model: 'm' });
     await client.rerun('p 1', 'r1');
     await client.getRunReplay('p 1', 'r1', 3);
+    await client.getRunReplay('p 1', 'r1');
     await client.queryLogs('p 1', { q: 'a b', annotated: false, sort: 'oldest', after: 'c:1' });
     await client.getLogEntry('p 1', 'r1:turn-2');
     const runs = '/api/projects/p%201/runs';
@@ -61,6 +62,7 @@ describe('RunsClient', () => {
       `POST ${runs}/r1/turns/turn-2/regenerate`,
       `POST ${runs}/r1/rerun`,
       `GET ${runs}/r1/replay?count=3`,
+      `GET ${runs}/r1/replay`,
       'GET /api/projects/p%201/logs?q=a+b&annotated=false&sort=oldest&after=c%3A1',
       'GET /api/projects/p%201/logs/r1%3Aturn-2',
     ]);

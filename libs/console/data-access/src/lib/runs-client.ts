@@ -85,8 +85,8 @@ export class RunsClient {
     return this.call('POST', `${runPath(projectId, runId)}/rerun`);
   }
 
-  /** The run as of its `count`-th event (1 ≤ count ≤ total). */
-  getRunReplay(projectId: string, runId: string, count: number): Promise<RunReplay> {
+  /** The run as of its `count`-th event (1 ≤ count ≤ total); as of its last one without `count`. */
+  getRunReplay(projectId: string, runId: string, count?: number): Promise<RunReplay> {
     return this.call('GET', `${runPath(projectId, runId)}/replay${queryString({ count })}`);
   }
 

@@ -50,7 +50,7 @@ const SLIDE_DEBOUNCE_MS = 120;
           <button mat-button type="button" [disabled]="(count() ?? replay.count) >= replay.total" (click)="show((count() ?? replay.count) + 1)" data-testid="replay-next">Next</button>
         </div>
         <p data-testid="replay-event" [attr.data-type]="replay.event.type">
-          <strong>{{ replay.event.type }}</strong> <span class="camel-muted">at {{ replay.event.time | date: 'medium' }}</span>
+          <strong>{{ replay.event.type }}</strong>&ngsp;<span class="camel-muted">at {{ replay.event.time | date: 'medium' }}</span>
         </p>
         <p class="state">
           <camel-run-status [status]="replay.run.status" [reason]="replay.run.terminationReason" data-testid="replay-status" />
@@ -118,7 +118,6 @@ export class RunReplayPage {
       untracked(() => {
         this.replay.set(null);
         this.count.set(null);
-        // A count past the end is clamped by nothing here: ask for the first event to learn the total, then the last.
         void this.show(0);
       });
     });
@@ -136,8 +135,7 @@ export class RunReplayPage {
     this.loading.set(true);
     this.failed.set(false);
     try {
-      let replay = await this.runsApi.getRunReplay(this.projectId(), this.runId(), Math.max(count, 1));
-      if (count === 0 && replay.total > replay.count) replay = await this.runsApi.getRunReplay(this.projectId(), this.runId(), replay.total);
+      const replay = await this.runsApi.getRunReplay(this.projectId(), this.runId(), count > 0 ? count : undefined);
       if (ticket !== this.ticket) return;
       this.replay.set(replay);
       this.count.set(replay.count);

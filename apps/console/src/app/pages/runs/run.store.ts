@@ -65,17 +65,9 @@ export class RunStore {
     if (!keep) this.stateSignal.set(EMPTY_LIVE_RUN);
     this.statusSignal.set('loading');
     this.notLiveSignal.set(false);
-    const assembler = new RunDeltaAssembler(runId);
-    this.assembler = assembler;
-    // Deltas first: the snapshot of a call in flight is then never older than the read.
-    this.deltas = this.live.followRunDeltas(
-      { projectId, runId },
-      { onDelta: (delta) => generation === this.generation && assembler.apply(delta) && this.streamingSignal.set(assembler.streaming) },
-      this.destroyRef,
-    );
-    let read: [Awaited<ReturnType<RunsApiService['getRun']>>, Awaited<ReturnType<RunsApiService['listRunEntries']>>];
+    let read: Awaited<ReturnType<RunsApiService['readRun']>>;
     try {
-      read = await Promise.all([this.runsApi.getRun(projectId, runId), this.runsApi.listRunEntries(projectId, runId)]);
+      read = await this.runsApi.readRun(projectId, runId);
     } catch {
       if (generation === this.generation) this.statusSignal.set('error');
       return;
@@ -83,9 +75,18 @@ export class RunStore {
     if (generation !== this.generation) return;
     const [{ readPosition, ...run }, entries] = read;
     this.stateSignal.set({ run, entries: entries.items, candidates: keep ? this.stateSignal().candidates : {} });
+    const assembler = new RunDeltaAssembler(runId);
+    this.assembler = assembler;
     assembler.finish(recordedCalls(runId, entries.items));
-    this.streamingSignal.set(assembler.streaming);
+    this.streamingSignal.set([]);
     this.statusSignal.set('ready');
+    // After the read: the api refuses deltas of a run its read model lacks. The snapshot it starts
+    // with is newer than the read, and calls the read holds are finished in the assembler.
+    this.deltas = this.live.followRunDeltas(
+      { projectId, runId },
+      { onDelta: (delta) => generation === this.generation && assembler.apply(delta) && this.streamingSignal.set(assembler.streaming) },
+      this.destroyRef,
+    );
     this.subscription = this.live.follow(
       { kind: 'project', projectId },
       earliest(readPosition, entries.position),

@@ -14,9 +14,14 @@ import type {
   StartRunRequest,
   SubmitHumanTurnRequest,
 } from '@camel/contracts';
-import { RunsClient, type ReadList, type RunControl } from '@camel/console-data-access';
+import { ApiError, RunsClient, type ReadList, type RunControl } from '@camel/console-data-access';
 import { API_CLIENT } from '../../core/api-client';
 import { ApiService } from '../../core/api.service';
+
+/** A run the api just accepted reaches its read models a moment later: how long a 404 is asked again. */
+const NEW_RUN_RETRIES_MS = [50, 100, 200, 400, 800, 1600];
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The runs and logs routes for the runs, replay and logs pages, with `ApiService`'s handling of
@@ -41,12 +46,22 @@ export class RunsApiService {
     return this.api.call(() => this.client.listRuns(projectId));
   }
 
-  getRun(projectId: string, runId: string): Promise<RunView & { readonly readPosition: number }> {
-    return this.api.call(() => this.client.getRun(projectId, runId));
-  }
-
-  listRunEntries(projectId: string, runId: string): Promise<ReadList<LogEntryView>> {
-    return this.api.call(() => this.client.listRunEntries(projectId, runId));
+  /**
+   * The run and its entries. The run page opens right after a start or re-run, possibly before the
+   * read models hold the run: a 404 is asked again for about three seconds before it is shown.
+   */
+  readRun(projectId: string, runId: string): Promise<[RunView & { readonly readPosition: number }, ReadList<LogEntryView>]> {
+    return this.api.call(async () => {
+      for (const wait of [...NEW_RUN_RETRIES_MS, null]) {
+        try {
+          return await Promise.all([this.client.getRun(projectId, runId), this.client.listRunEntries(projectId, runId)]);
+        } catch (error) {
+          if (wait === null || !(error instanceof ApiError && error.status === 404)) throw error;
+          await pause(wait);
+        }
+      }
+      throw new Error('unreachable');
+    });
   }
 
   controlRun(projectId: string, runId: string, control: RunControl): Promise<CommandAccepted> {
@@ -69,7 +84,7 @@ export class RunsApiService {
     return this.api.call(() => this.client.rerun(projectId, runId));
   }
 
-  getRunReplay(projectId: string, runId: string, count: number): Promise<RunReplay> {
+  getRunReplay(projectId: string, runId: string, count?: number): Promise<RunReplay> {
     return this.api.call(() => this.client.getRunReplay(projectId, runId, count));
   }
 
