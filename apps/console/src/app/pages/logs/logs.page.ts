@@ -20,6 +20,9 @@ import { REASON_LABEL } from '../../shared/run-status.component';
 import { LogDetailComponent } from './log-detail.component';
 
 const PAGE_SIZE = 50;
+const ALL_COLUMNS = ['createdAt', 'workflow', 'agent', 'model', 'content', 'tokens', 'latency', 'reason'];
+/** Beside the open entry's drawer, whose header names the model, tokens and latency. */
+const COMPACT_COLUMNS = ['createdAt', 'workflow', 'agent', 'content'];
 
 /** The filters as typed; empty = not filtered. */
 interface Filters {
@@ -101,7 +104,6 @@ export class LogsPage {
   protected readonly sorts = LOG_SORTS;
   protected readonly reasons = TERMINATION_REASONS;
   protected readonly reasonLabel = REASON_LABEL;
-  protected readonly columns = ['createdAt', 'workflow', 'agent', 'model', 'content', 'tokens', 'latency', 'reason'];
   protected readonly noProject = signal(false);
   protected readonly filters = signal<Filters>(NO_FILTERS);
   protected readonly sort = signal<LogSort>('newest');
@@ -113,6 +115,7 @@ export class LogsPage {
   /** The keyword of the shown results (not of what is being typed). */
   protected readonly shownQuery = signal('');
   protected readonly trackById = (_: number, entry: LogEntryView) => entry.id;
+  protected readonly columns = computed(() => (this.openEntry() ? COMPACT_COLUMNS : ALL_COLUMNS));
   protected readonly filterCount = computed(() => Object.values(this.filters()).filter((value) => value !== '').length);
   private ticket = 0;
 
