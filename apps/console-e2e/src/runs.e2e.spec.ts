@@ -23,6 +23,10 @@ agents:
     role: Stock Trader
     system_prompt: You trade stocks.
     model: { provider: local, name: trader-1 }
+  - name: reviewer
+    role: Code Reviewer
+    system_prompt: You review code.
+    model: { provider: local, name: review-1 }
 `;
 const WORKFLOW = `version: 1
 name: trading
@@ -33,10 +37,21 @@ task_prompt: Develop a trading bot for the stock market.
 max_turns: 2
 `;
 
+const CRITIQUED = `version: 1
+name: critiqued
+type: role_playing
+assistant: programmer
+user: trader
+critic: reviewer
+task_prompt: Write a CSV portfolio loader.
+max_turns: 1
+`;
+
 const INSTRUCTION = 'Instruction: Write a loader that reads the portfolio from a CSV file, one position per line, with tests.\nInput: None';
 const SOLUTION = 'Solution: load_portfolio() reads each line with the csv module and returns the positions. Next request.';
 const REGENERATED = 'Solution: a pandas read_csv of the portfolio file, checked against a schema. Next request.';
 const REGENERATION_MODEL = 'coder-2';
+const candidate = (choice: number) => `Solution: option ${choice + 1} parses the file. Next request.`;
 
 /** The user agent's calls carry CAMEL's user inception prompt. */
 const isUserCall = (request: RecordedRequest) => (request.body.messages[0]?.content ?? '').includes('Never forget you are a Stock Trader');
@@ -56,6 +71,7 @@ describe('runs in a real browser', () => {
   /** Replies by who is asked; `chunkDelayMs` between words, so the streaming is visible. */
   const script = (chunkDelayMs: number) => (request: RecordedRequest): TestReply => {
     if (request.body.model === REGENERATION_MODEL) return reply.text(REGENERATED, { chunkDelayMs });
+    if ((request.body.n ?? 1) > 1) return reply.text((_, choice) => candidate(choice), { chunkDelayMs });
     return reply.text(isUserCall(request) ? INSTRUCTION : SOLUTION, { chunkDelayMs });
   };
 
@@ -64,7 +80,7 @@ describe('runs in a real browser', () => {
     const created = await harness.rest<CommandAccepted>('POST', '/api/projects', { name: `Runs ${unique()}` });
     expect(created.status).toBe(201);
     projectId = created.body.id;
-    const files = { 'agents.yaml': agents(llm.url), 'workflows/trading.yaml': WORKFLOW };
+    const files = { 'agents.yaml': agents(llm.url), 'workflows/trading.yaml': WORKFLOW, 'workflows/critiqued.yaml': CRITIQUED };
     expect((await harness.rest('POST', `/api/projects/${projectId}/configs`, { baseVersion: 0, files, message: 'runs e2e' })).status).toBe(201);
   });
   afterEach(() => llm.respondWith(undefined));
@@ -81,6 +97,8 @@ describe('runs in a real browser', () => {
   }
 
   const summary = (page: Page, status: string) => page.waitForSelector(`[data-testid="run-summary"][data-status="${status}"]`, { timeout: 20_000 });
+  /** The runs list has loaded (empty or not). */
+  const listed = (page: Page) => page.waitForSelector('[data-testid="runs-empty"], [data-testid="run-row"]');
   const turn = (page: Page, turnId: string) => page.locator(`[data-testid="turn"][data-turn-id="${turnId}"]`);
   const runView = async (runId: string) => (await harness.rest<RunView>('GET', `/api/projects/${projectId}/runs/${runId}`)).body;
 
@@ -89,9 +107,11 @@ describe('runs in a real browser', () => {
     const engineer = await createUser('engineer', 'engineer');
     const page = await harness.openPage(`/runs/${projectId}`, engineer);
     await waitForConnection(page, 'connected');
-    await page.waitForSelector('[data-testid="runs-empty"]');
+    await listed(page);
 
     await page.click('[data-testid="run-start"]');
+    await page.click('[data-testid="start-run-workflow"]');
+    await page.click('[data-testid="workflow-option-trading"]');
     await page.waitForSelector('[data-testid="start-run-dialog"] [data-testid="start-run-preflight"][data-state="ok"]');
     expect(await page.inputValue('[data-testid="start-run-task"]')).toBe('Develop a trading bot for the stock market.');
     await screenshot(page, 'runs-start-dialog');
@@ -216,7 +236,7 @@ describe('runs in a real browser', () => {
     const viewer = await createUser('viewer', 'viewer');
     const page = await harness.openPage(`/runs/${projectId}`, viewer);
     await waitForConnection(page, 'connected');
-    await page.locator('[data-testid="run-row"]').first().waitFor();
+    await listed(page);
     expect(await page.locator('[data-testid="run-start"]').count()).toBe(0);
 
     // Started elsewhere: its row shows up live.
@@ -238,5 +258,44 @@ describe('runs in a real browser', () => {
     // The api agrees: a viewer's control is refused.
     const token = await harness.app.signIn(viewer.email, viewer.password);
     expect((await harness.rest('POST', `/api/projects/${projectId}/runs/${runId}/rerun`, undefined, token)).status).toBe(403);
+  });
+
+  it('a person takes a seat and is the critic: the input box for their turn, then the candidates to choose from', async () => {
+    llm.respondWith(script(30));
+    const engineer = await createUser('engineer', 'engineer');
+    const page = await harness.openPage(`/runs/${projectId}`, engineer);
+    await waitForConnection(page, 'connected');
+    await page.click('[data-testid="run-start"]');
+    await page.click('[data-testid="start-run-workflow"]');
+    await page.click('[data-testid="workflow-option-critiqued"]');
+    await page.click('[data-testid="start-run-overrides"] mat-expansion-panel-header');
+    await page.click('[data-testid="start-run-human-trader"] input');
+    await page.click('[data-testid="start-run-critic-human"] input');
+    await page.waitForSelector('[data-testid="start-run-preflight"][data-state="ok"]');
+    await screenshot(page, 'runs-start-dialog-overrides');
+    await page.click('[data-testid="start-run-submit"]');
+    await page.waitForURL(new RegExp(`/runs/${projectId}/[0-9a-f-]{36}$`));
+
+    await page.waitForSelector('[data-testid="run-awaiting"][data-input="turn"]', { timeout: 20_000 });
+    expect(await page.textContent('[data-testid="run-awaiting"] h2')).toContain('trader');
+    await page.fill('[data-testid="human-turn-input"]', 'Instruction: Parse the portfolio file.\nInput: portfolio.csv');
+    await page.click('[data-testid="human-turn-submit"]');
+    await turn(page, 'turn-1').locator('[data-testid="turn-content"]', { hasText: 'Parse the portfolio file.' }).waitFor();
+    expect(await turn(page, 'turn-1').textContent()).toContain('a person');
+
+    // The assistant's three candidates, streamed and then offered to the person who is the critic.
+    await page.waitForSelector('[data-testid="run-awaiting"][data-input="choice"]', { timeout: 20_000 });
+    const options = page.locator('[data-testid="candidate"]');
+    await options.nth(2).waitFor();
+    expect(await options.allTextContents()).toEqual([0, 1, 2].map((choice) => expect.stringContaining(candidate(choice))));
+    await screenshot(page, 'run-choice');
+    await page.click('[data-testid="candidate-choose-1"]');
+
+    await summary(page, 'completed');
+    expect(await turn(page, 'turn-2').locator('[data-testid="turn-content"]').textContent()).toBe(candidate(1));
+    const notChosen = turn(page, 'turn-2').locator('[data-testid="alternative"][data-source="critic-candidate"]');
+    await notChosen.nth(1).waitFor();
+    expect(await notChosen.locator('[data-testid="alternative-content"]').allTextContents()).toEqual([candidate(0), candidate(2)]);
+    expect(llm.requests.at(-1)?.body.n).toBe(3);
   });
 });
