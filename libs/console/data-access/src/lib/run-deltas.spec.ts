@@ -81,7 +81,7 @@ describe('RunDeltaAssembler', () => {
     expect(assembler.streaming).toEqual([]);
   });
 
-  it('a failed call drops its text but a retry may stream it again; the end of the run drops everything', () => {
+  it('a failed call drops its text but a retry may stream it again; the end of the run ends the conversation, not regenerations', () => {
     const assembler = new RunDeltaAssembler('r1');
     const f = runStream('r1');
     assembler.apply(delta('turn-2', 0, 'partial'));
@@ -94,9 +94,20 @@ describe('RunDeltaAssembler', () => {
     expect(assembler.streaming).toEqual([]);
     expect(assembler.apply(delta('turn-2', 0, 'again'))).toBe(true);
     assembler.apply(delta('regenerate/alt-1', 0, 'other'));
-    expect(assembler.settle([f.recorded({ type: 'RunCancelled', data: { runId: 'r1', reason: 'stop' } })])).toBe(true);
-    expect(assembler.streaming).toEqual([]);
+    expect(assembler.settle([f.recorded({ type: 'RunCompleted', data: { runId: 'r1', reason: 'max_turns' } })])).toBe(true);
+    expect(assembler.streaming.map((text) => text.callId)).toEqual(['regenerate/alt-1']);
     expect(assembler.apply(delta('turn-2', 5, 'late'))).toBe(false);
+    // A finished run's turn is regenerated: its text streams until its alternative is recorded.
+    expect(assembler.apply(delta('regenerate/alt-1', 5, ' text'))).toBe(true);
+    expect(assembler.apply(delta('regenerate/alt-2', 0, 'new'))).toBe(true);
+    expect(assembler.textOf('regenerate/alt-1')).toBe('other text');
+    assembler.settle([
+      f.recorded({
+        type: 'AlternativeRecorded',
+        data: { runId: 'r1', alternativeId: 'alt-1', turnId: 'turn-1', source: 'regenerated', content: 'other text', finishReason: 'stop', call: null, candidate: null },
+      }),
+    ]);
+    expect(assembler.streaming.map((text) => text.callId)).toEqual(['regenerate/alt-2']);
   });
 
   it('ignores deltas of other runs; finish() forgets calls a fresh read holds', () => {

@@ -10,13 +10,20 @@ export interface StreamingText {
   readonly gap: boolean;
 }
 
+/** Call ids of regenerations: `regenerate/<alternativeId>`. */
+export const REGENERATION_CALL_PREFIX = 'regenerate/';
+
+/** The alternative id of a regeneration's call; null for the conversation's calls. */
+export const regenerationOfCall = (callId: string): string | null =>
+  callId.startsWith(REGENERATION_CALL_PREFIX) ? callId.slice(REGENERATION_CALL_PREFIX.length) : null;
+
 /** `turn-3` → 3; null for other calls (`specify`, `turn-3/critic`, `regenerate/<id>`). */
 export function turnIndexOfCall(callId: string): number | null {
   const match = /^turn-(\d+)$/.exec(callId);
   return match ? Number(match[1]) : null;
 }
 
-/** The call ids an event finishes: their texts are dropped and their late deltas ignored. */
+/** The call ids an event finishes (`all`: every call of the conversation): their texts are dropped and their late deltas ignored. */
 export function callsFinishedBy(event: RecordedEvent): { readonly calls: readonly string[]; readonly all: boolean } {
   if (!isRunEvent(event)) return { calls: [], all: false };
   switch (event.type) {
@@ -27,7 +34,7 @@ export function callsFinishedBy(event: RecordedEvent): { readonly calls: readonl
     case 'TurnRecorded':
       return { calls: [event.data.turnId, `${event.data.turnId}/critic`], all: false };
     case 'AlternativeRecorded':
-      return { calls: event.data.source === 'regenerated' ? [`regenerate/${event.data.alternativeId}`] : [], all: false };
+      return { calls: event.data.source === 'regenerated' ? [`${REGENERATION_CALL_PREFIX}${event.data.alternativeId}`] : [], all: false };
     case 'RunCancelled':
     case 'RunCompleted':
       return { calls: [], all: true };
@@ -59,7 +66,8 @@ const keyOf = (callId: string, choice: number) => `${callId}#${choice}`;
  * with, offset 0) replaces from its offset; one past the end marks a gap; a `reset` (the provider
  * retried the call) voids the text so far. A failed call's text is dropped too, but its id stays
  * usable: a retry streams the same call again. Deltas of calls already recorded are ignored (a
- * delta can arrive after its event).
+ * delta can arrive after its event). The end of the run ends its conversation, not its
+ * regenerations: a finished run's turns may still be answered again.
  */
 export class RunDeltaAssembler {
   private readonly texts = new Map<string, StreamingText>();
@@ -70,7 +78,8 @@ export class RunDeltaAssembler {
 
   /** Applies a delta; false when it changed nothing (another run, a finished call). */
   apply(delta: RunDelta): boolean {
-    if (delta.runId !== this.runId || this.ended || this.finished.has(delta.callId)) return false;
+    if (delta.runId !== this.runId || this.finished.has(delta.callId)) return false;
+    if (this.ended && regenerationOfCall(delta.callId) === null) return false;
     const key = keyOf(delta.callId, delta.choice);
     const current = this.texts.get(key);
     const base = delta.reset || !current ? '' : current.text;
@@ -99,8 +108,11 @@ export class RunDeltaAssembler {
       const { calls, all } = callsFinishedBy(event);
       if (all) {
         this.ended = true;
-        changed = this.texts.size > 0 || changed;
-        this.texts.clear();
+        for (const [key, text] of this.texts) {
+          if (regenerationOfCall(text.callId) !== null) continue;
+          this.texts.delete(key);
+          changed = true;
+        }
         continue;
       }
       if (event.type === 'TurnFailed') {

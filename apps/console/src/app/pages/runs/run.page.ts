@@ -7,7 +7,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
 import { RUN_TEXT_MAX_LENGTH, permissions, type LogEntryView, type RunView } from '@camel/contracts';
-import { alternativesByTurn, isActiveRun, turnIndexOfCall, type RunControl, type StreamingText } from '@camel/console-data-access';
+import { alternativesByTurn, isActiveRun, regenerationOfCall, turnIndexOfCall, type RunControl, type StreamingText } from '@camel/console-data-access';
 import { RunsApiService } from './runs-api.service';
 import { AuthService } from '../../core/auth.service';
 import { ToastService } from '../../core/toast.service';
@@ -16,8 +16,6 @@ import { RunStatusComponent } from '../../shared/run-status.component';
 import { openRegenerateDialog } from './regenerate-dialog.component';
 import { RunStore } from './run.store';
 import { TurnBubbleComponent } from './turn-bubble.component';
-
-const REGENERATE_PREFIX = 'regenerate/';
 
 /** What a streamed call is, for its bubble's heading. */
 function callLabel(text: StreamingText): string {
@@ -56,8 +54,8 @@ export class RunPage {
   protected readonly textMax = RUN_TEXT_MAX_LENGTH;
   protected readonly humanTurn = signal('');
   protected readonly busy = signal<string | null>(null);
-  /** Regenerations asked for here: alternative id → turn id (their deltas show beside the turn). */
-  private readonly regenerations = signal<ReadonlyMap<string, string>>(new Map());
+  /** Regenerations asked for here: alternative id → turn (shown beside it until recorded or failed). */
+  private readonly regenerations = signal<ReadonlyMap<string, LogEntryView>>(new Map());
 
   protected readonly canControl = computed(() => this.auth.canIn(permissions.controlRun, this.projectId()));
   protected readonly canStart = computed(() => this.auth.canIn(permissions.startRun, this.projectId()));
@@ -65,17 +63,28 @@ export class RunPage {
   protected readonly turns = computed(() => this.store.entries().filter((entry) => entry.kind !== 'alternative'));
   protected readonly alternatives = computed(() => alternativesByTurn(this.store.entries()));
   /** Conversation calls being generated (regenerations show beside their turn). */
-  protected readonly generating = computed(() => this.store.streaming().filter((text) => !text.callId.startsWith(REGENERATE_PREFIX)));
+  protected readonly generating = computed(() => this.store.streaming().filter((text) => regenerationOfCall(text.callId) === null));
+  /**
+   * Texts of regenerations by turn: those asked for here from the request until their alternative
+   * is recorded (empty until the first token), and those streaming whose turn is unknown here
+   * (asked for elsewhere or before this page opened).
+   */
   protected readonly regenerating = computed(() => {
-    const byTurn = new Map<string, string[]>();
-    const others: string[] = [];
+    const texts = new Map<string, string>();
     for (const text of this.store.streaming()) {
-      if (!text.callId.startsWith(REGENERATE_PREFIX)) continue;
-      const turnId = this.regenerations().get(text.callId.slice(REGENERATE_PREFIX.length));
-      if (turnId) byTurn.set(turnId, [...(byTurn.get(turnId) ?? []), text.text]);
-      else others.push(text.text);
+      const alternativeId = regenerationOfCall(text.callId);
+      if (alternativeId !== null) texts.set(alternativeId, text.text);
     }
-    return { byTurn, others };
+    const recorded = new Set(this.store.entries().map((entry) => entry.id));
+    const failed = this.store.failedRegenerations();
+    const byTurn = new Map<string, string[]>();
+    for (const [alternativeId, turn] of this.regenerations()) {
+      const text = texts.get(alternativeId) ?? '';
+      texts.delete(alternativeId);
+      if (!turn.turnId || recorded.has(`${turn.runId}:${alternativeId}`) || failed.has(alternativeId)) continue;
+      byTurn.set(turn.turnId, [...(byTurn.get(turn.turnId) ?? []), text]);
+    }
+    return { byTurn, others: [...texts.values()] };
   });
   protected readonly awaitedCandidates = computed(() => {
     const awaiting = this.run()?.awaiting;
@@ -95,6 +104,18 @@ export class RunPage {
         this.regenerations.set(new Map());
         void this.store.load(projectId, runId);
       });
+    });
+    // A regeneration asked for here that failed says so (the run itself is not affected). Its
+    // failure can arrive before the request's answer names its id: both are tracked.
+    const told = new Set<string>();
+    effect(() => {
+      const asked = this.regenerations();
+      for (const [alternativeId, message] of this.store.failedRegenerations()) {
+        const turn = asked.get(alternativeId);
+        if (!turn || told.has(alternativeId)) continue;
+        told.add(alternativeId);
+        this.toast.error(new Error(`Regenerating turn ${turn.index} failed: ${message}`));
+      }
     });
   }
 
@@ -147,8 +168,7 @@ export class RunPage {
     const turnId = turn.turnId;
     await this.act('regenerate', async () => {
       const accepted = await this.runsApi.regenerateTurn(this.projectId(), this.runId(), turnId, request);
-      this.regenerations.update((known) => new Map([...known, [accepted.id, turnId]]));
-      this.toast.info(`Regenerating turn ${turn.index}…`);
+      this.regenerations.update((known) => new Map([...known, [accepted.id, turn]]));
     });
   }
 

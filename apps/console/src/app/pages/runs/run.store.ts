@@ -2,8 +2,11 @@ import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core'
 import type { LogEntryView, RecordedEvent } from '@camel/contracts';
 import {
   EMPTY_LIVE_RUN,
+  REGENERATION_CALL_PREFIX,
   RunDeltaAssembler,
   applyRunEvents,
+  isRunEvent,
+  regenerationOfCall,
   type LiveRun,
   type LiveListStatus,
   type LiveSubscription,
@@ -18,7 +21,7 @@ function recordedCalls(runId: string, entries: readonly LogEntryView[]): string[
   return entries.flatMap((entry) => {
     if (entry.kind === 'task_specify') return ['specify'];
     if (entry.kind === 'turn' && entry.turnId) return [entry.turnId, `${entry.turnId}/critic`];
-    if (entry.kind === 'alternative' && entry.source === 'regenerated') return [`regenerate/${entry.id.slice(runId.length + 1)}`];
+    if (entry.kind === 'alternative' && entry.source === 'regenerated') return [`${REGENERATION_CALL_PREFIX}${entry.id.slice(runId.length + 1)}`];
     return [];
   });
 }
@@ -41,6 +44,7 @@ export class RunStore {
   private readonly statusSignal = signal<LiveListStatus>('idle');
   private readonly streamingSignal = signal<readonly StreamingText[]>([]);
   private readonly notLiveSignal = signal(false);
+  private readonly failedRegenerationsSignal = signal<ReadonlyMap<string, string>>(new Map());
   private subscription: LiveSubscription | null = null;
   private deltas: RunDeltaSubscription | null = null;
   private assembler: RunDeltaAssembler | null = null;
@@ -53,6 +57,8 @@ export class RunStore {
   readonly status = this.statusSignal.asReadonly();
   readonly streaming = this.streamingSignal.asReadonly();
   readonly notLive = this.notLiveSignal.asReadonly();
+  /** Regenerations whose call failed, seen live: alternative id → the provider's message. */
+  readonly failedRegenerations = this.failedRegenerationsSignal.asReadonly();
 
   constructor() {
     this.destroyRef.onDestroy(() => this.stop());
@@ -108,6 +114,13 @@ export class RunStore {
   private apply(events: readonly RecordedEvent[], runId: string): void {
     const fold = applyRunEvents(this.stateSignal(), events, runId);
     this.stateSignal.set(fold.state);
+    const failed: [string, string][] = [];
+    for (const event of events) {
+      if (!isRunEvent(event) || event.type !== 'TurnFailed' || event.data.runId !== runId) continue;
+      const alternativeId = regenerationOfCall(event.data.callId);
+      if (alternativeId !== null) failed.push([alternativeId, event.data.message]);
+    }
+    if (failed.length > 0) this.failedRegenerationsSignal.update((known) => new Map([...known, ...failed]));
     if (this.assembler?.settle(events)) this.streamingSignal.set(this.assembler.streaming);
     if (fold.gap) void this.reload();
   }
