@@ -16,7 +16,7 @@ const nav = (path: string): NavItem => {
 /** Pages with unsaved edits ask before they are left. */
 const confirmLeave: CanDeactivateFn<{ canLeave(): Promise<boolean> }> = (page) => page.canLeave();
 
-/** Sections a later issue builds: one shared placeholder page, named by the route data. */
+/** Sections not built yet: one shared placeholder page, named by the route data. */
 const placeholderRoutes: Route[] = NAV_ITEMS.filter((item) => item.placeholder).map((item) => ({
   path: item.path,
   title: `${item.label} · ${TITLE}`,
@@ -71,6 +71,42 @@ export const appRoutes: Routes = [
         canActivate: [permissionGuard(permissions.readConfig, 'project')],
         canDeactivate: [confirmLeave],
         loadComponent: () => import('./pages/configs/configs.page').then((m) => m.ConfigsPage),
+      },
+      {
+        path: 'runs',
+        title: `Runs · ${TITLE}`,
+        canActivate: guardOf(nav('runs')),
+        loadComponent: () => import('./pages/runs/runs.page').then((m) => m.RunsPage),
+      },
+      {
+        path: 'runs/:projectId',
+        title: `Runs · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readRun, 'project')],
+        loadComponent: () => import('./pages/runs/runs.page').then((m) => m.RunsPage),
+      },
+      {
+        path: 'runs/:projectId/:runId',
+        title: `Run · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readRun, 'project')],
+        loadComponent: () => import('./pages/runs/run.page').then((m) => m.RunPage),
+      },
+      {
+        path: 'runs/:projectId/:runId/replay',
+        title: `Replay · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readRun, 'project')],
+        loadComponent: () => import('./pages/runs/run-replay.page').then((m) => m.RunReplayPage),
+      },
+      {
+        path: 'logs',
+        title: `Logs · ${TITLE}`,
+        canActivate: guardOf(nav('logs')),
+        loadComponent: () => import('./pages/logs/logs.page').then((m) => m.LogsPage),
+      },
+      {
+        path: 'logs/:projectId',
+        title: `Logs · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readRun, 'project')],
+        loadComponent: () => import('./pages/logs/logs.page').then((m) => m.LogsPage),
       },
       {
         path: 'admin',

@@ -1,4 +1,5 @@
 export * from './lib/api-client';
+export * from './lib/runs-client';
 export * from './lib/live-events.client';
 export * from './lib/live-list';
 export * from './lib/project-list';
@@ -14,3 +15,11 @@ export * from './lib/config-merge';
 export type { AgentModelEdit, AgentModelEntry, AgentModelParams, AgentsRead } from './lib/agent-model';
 export * from './lib/agent-model-loader';
 export * from './lib/config-diff-rows';
+export * from './lib/run-view';
+export * from './lib/run-list';
+export * from './lib/run-deltas';
+export * from './lib/text-highlight';
+export * from './lib/start-run-request';
+// Like the agent model editor: the yaml package loads with the start-run dialog only.
+export type { AgentChoice, ConfigChoices, WorkflowChoice } from './lib/workflow-choices';
+export * from './lib/workflow-choices-loader';

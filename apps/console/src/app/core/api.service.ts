@@ -187,6 +187,11 @@ export class ApiService {
     return this.run(() => this.client.readiness());
   }
 
+  /** Runs a request of the shared client with this service's error handling (for services of lazy pages). */
+  call<T>(request: () => Promise<T>): Promise<T> {
+    return this.run(request);
+  }
+
   private async run<T>(request: () => Promise<T>): Promise<T> {
     try {
       return await request();

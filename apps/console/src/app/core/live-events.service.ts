@@ -1,10 +1,12 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
-import type { EventTopic, SubscriptionEndedMessage } from '@camel/contracts';
+import type { EventTopic, RunDeltaSubscribeRequest, SubscriptionEndedMessage } from '@camel/contracts';
 import {
   ApiError,
   LiveEventsClient,
   type ConnectionState,
   type LiveSubscription,
+  type RunDeltaHandlers,
+  type RunDeltaSubscription,
   type SubscriptionHandlers,
 } from '@camel/console-data-access';
 import { API_CLIENT } from './api-client';
@@ -91,6 +93,28 @@ export class LiveEventsService {
       get caughtUp() {
         return subscription.caughtUp;
       },
+      close: () => {
+        unregister();
+        subscription.close();
+      },
+    };
+  }
+
+  /**
+   * Follows a run's token deltas until `destroyRef` is destroyed or the subscription is closed; it
+   * is subscribed again after every reconnect. A refused subscription shows the server's message.
+   */
+  followRunDeltas(request: RunDeltaSubscribeRequest, handlers: RunDeltaHandlers, destroyRef: DestroyRef): RunDeltaSubscription {
+    const subscription = this.client.subscribeRunDeltas(request, {
+      ...handlers,
+      onError: (error) => {
+        this.toast.error(new ApiError(error.statusCode, error));
+        handlers.onError?.(error);
+      },
+    });
+    const unregister = destroyRef.onDestroy(() => subscription.close());
+    return {
+      runId: subscription.runId,
       close: () => {
         unregister();
         subscription.close();

@@ -4,7 +4,7 @@ import type { PermissionScope } from '../core/auth.guards';
 export interface NavItem {
   readonly label: string;
   readonly path: string;
-  /** Built by a later issue: the route shows the shared placeholder page until then. */
+  /** Not built yet: the route shows the shared placeholder page. */
   readonly placeholder: boolean;
   /** Shown (and its route allowed) only with this permission. */
   readonly requires?: { readonly permission: Permission; readonly scope: Exclude<PermissionScope, 'project'> };
@@ -15,8 +15,8 @@ const anywhere = (permission: Permission) => ({ permission, scope: 'anywhere' as
 export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Projects', path: 'projects', placeholder: false },
   { label: 'Configs', path: 'configs', placeholder: false, requires: anywhere(permissions.readConfig) },
-  { label: 'Runs', path: 'runs', placeholder: true, requires: anywhere(permissions.readRun) },
-  { label: 'Logs', path: 'logs', placeholder: true, requires: anywhere(permissions.readRun) },
+  { label: 'Runs', path: 'runs', placeholder: false, requires: anywhere(permissions.readRun) },
+  { label: 'Logs', path: 'logs', placeholder: false, requires: anywhere(permissions.readRun) },
   { label: 'Annotate', path: 'annotate', placeholder: true, requires: anywhere(permissions.readAnnotation) },
   { label: 'Datasets', path: 'datasets', placeholder: true, requires: anywhere(permissions.readDataset) },
   { label: 'Training', path: 'training', placeholder: true, requires: anywhere(permissions.readTraining) },

@@ -1,13 +1,13 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 
-/** Every section a later issue builds: the route's `data.section` names it. */
+/** Every section not built yet: the route's `data.section` names it. */
 @Component({
   selector: 'camel-placeholder-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h1>{{ section() }}</h1>
     <section class="camel-card" data-testid="placeholder">
-      <p>The {{ section() }} section is coming in a later issue.</p>
+      <p>The {{ section() }} section is not available yet.</p>
     </section>
   `,
 })

@@ -1,4 +1,4 @@
-import type { ApiErrorBody, RecordedEvent, SubscribeRequest } from '@camel/contracts';
+import type { ApiErrorBody, RecordedEvent, RunDelta, SubscribeRequest } from '@camel/contracts';
 import type { LiveAuthProblem } from './live-events.client';
 
 /**
@@ -11,6 +11,8 @@ class FakeSocket {
   active = false;
   connects = 0;
   readonly emitted: Array<{ event: string; payload: unknown }> = [];
+  /** The answer to `run-deltas:subscribe`. */
+  deltaReply: { ok: boolean; error?: ApiErrorBody } = { ok: true };
   private readonly handlers = new Map<string, Array<(...args: unknown[]) => void>>();
 
   constructor(readonly options: { auth: (send: (data: object) => void) => void; autoConnect: boolean }) {}
@@ -23,6 +25,7 @@ class FakeSocket {
   emit(event: string, payload: unknown, ack?: (reply: unknown) => void): this {
     this.emitted.push({ event, payload });
     if (event === 'subscribe') ack?.({ ok: true, subscriptionId: (payload as SubscribeRequest).subscriptionId, head: 0 });
+    if (event === 'run-deltas:subscribe') ack?.(this.deltaReply);
     return this;
   }
 
@@ -283,6 +286,64 @@ describe('LiveEventsClient auth', () => {
     expect(client.state).toBe('offline');
     client.connect();
     expect(socket.connects).toBe(2);
+    client.close();
+  });
+});
+
+describe('LiveEventsClient run deltas', () => {
+  const delta = (runId: string, text: string): RunDelta => ({ runId, callId: 'turn-1', choice: 0, offset: 0, text });
+  const deltaEmits = (event: string) => socket.emitted.filter((e) => e.event === event).map((e) => e.payload);
+
+  it('subscribes once per run, delivers its deltas, and subscribes again after every reconnect', () => {
+    const client = new LiveEventsClient({ reconnectionDelayMs: 1 });
+    const first: string[] = [];
+    const second: string[] = [];
+    const a = client.subscribeRunDeltas({ projectId: 'p1', runId: 'r1' }, { onDelta: (d) => first.push(d.text) });
+    client.subscribeRunDeltas({ projectId: 'p1', runId: 'r1' }, { onDelta: (d) => second.push(d.text) });
+    expect(deltaEmits('run-deltas:subscribe')).toEqual([]);
+    socket.acceptHandshake();
+    expect(deltaEmits('run-deltas:subscribe')).toEqual([{ projectId: 'p1', runId: 'r1' }]);
+
+    socket.fire('run-delta', delta('r1', 'Hel'));
+    socket.fire('run-delta', delta('r2', 'other run'));
+    expect(first).toEqual(['Hel']);
+    expect(second).toEqual(['Hel']);
+
+    socket.serverDisconnect();
+    socket.acceptHandshake();
+    expect(deltaEmits('run-deltas:subscribe')).toHaveLength(2);
+
+    // The last view of a run unsubscribes; the first closing leaves the other one following.
+    a.close();
+    expect(deltaEmits('run-deltas:unsubscribe')).toEqual([]);
+    socket.fire('run-delta', delta('r1', 'lo'));
+    expect(first).toEqual(['Hel']);
+    expect(second).toEqual(['Hel', 'lo']);
+    client.close();
+  });
+
+  it('a refused subscription reports the error and is not retried', () => {
+    const client = new LiveEventsClient({ reconnectionDelayMs: 1 });
+    socket.deltaReply = { ok: false, error: { statusCode: 403, error: 'Forbidden', message: 'no run:read' } };
+    const errors: string[] = [];
+    const subscription = client.subscribeRunDeltas({ projectId: 'p1', runId: 'r1' }, { onDelta: () => undefined, onError: (e) => errors.push(e.message) });
+    socket.acceptHandshake();
+    expect(errors).toEqual(['no run:read']);
+    socket.serverDisconnect();
+    socket.acceptHandshake();
+    expect(deltaEmits('run-deltas:subscribe')).toHaveLength(1);
+    subscription.close();
+    expect(deltaEmits('run-deltas:unsubscribe')).toEqual([]);
+    client.close();
+  });
+
+  it('closing the last subscription while connected unsubscribes', () => {
+    const client = new LiveEventsClient({ reconnectionDelayMs: 1 });
+    socket.acceptHandshake();
+    const subscription = client.subscribeRunDeltas({ projectId: 'p1', runId: 'r1' }, { onDelta: () => undefined });
+    subscription.close();
+    subscription.close();
+    expect(deltaEmits('run-deltas:unsubscribe')).toEqual([{ projectId: 'p1', runId: 'r1' }]);
     client.close();
   });
 });

@@ -2,6 +2,7 @@ import {
   LIVE_EVENTS_PATH,
   LiveClientMessage,
   LiveServerMessage,
+  RunDeltaMessage,
   type ApiErrorBody,
   type EventTopic,
   type EventsMessage,
@@ -9,6 +10,8 @@ import {
   type LiveServerToClientEvents,
   type AuthExpiredMessage,
   type RecordedEvent,
+  type RunDelta,
+  type RunDeltaSubscribeRequest,
   type SubscribeReply,
   type SubscriptionEndedMessage,
 } from '@camel/contracts';
@@ -70,7 +73,32 @@ export interface LiveSubscription {
   close(): void;
 }
 
+export interface RunDeltaHandlers {
+  /** A delta of a call in flight; after every (re)subscription the server first sends each call's text so far (offset 0). */
+  onDelta(delta: RunDelta): void;
+  /** The server refused the subscription (no permission, unknown run). It is not retried. */
+  onError?(error: ApiErrorBody): void;
+}
+
+export interface RunDeltaSubscription {
+  readonly runId: string;
+  close(): void;
+}
+
 type LiveSocket = Socket<LiveServerToClientEvents, LiveClientToServerEvents>;
+
+/** The token-delta side channel of the socket (not in the typed event maps: it carries no events). */
+interface DeltaSocket {
+  emit(event: string, request: RunDeltaSubscribeRequest, ack: (reply: { ok: boolean; error?: ApiErrorBody }) => void): void;
+  on(event: string, listener: (delta: RunDelta) => void): void;
+}
+
+interface DeltaFollower {
+  readonly request: RunDeltaSubscribeRequest;
+  readonly handlers: Set<RunDeltaHandlers>;
+  /** Bumped on every (re)subscribe: a reply of an older attempt is ignored. */
+  attempt: number;
+}
 
 interface ActiveSubscription extends LiveSubscription {
   readonly id: string;
@@ -102,6 +130,8 @@ function isAuthError(data: unknown): data is ApiErrorBody {
 export class LiveEventsClient {
   private readonly socket: LiveSocket;
   private readonly subscriptions = new Map<string, ActiveSubscription>();
+  /** Run-delta subscriptions by run id; several views of one run share one. */
+  private readonly deltaFollowers = new Map<string, DeltaFollower>();
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
   private currentState: ConnectionState = 'connecting';
   private failedAttempts = 0;
@@ -141,6 +171,12 @@ export class LiveEventsClient {
       this.authRetries = 0;
       this.setState('connected');
       for (const subscription of this.subscriptions.values()) this.sendSubscribe(subscription);
+      // The server forgets delta subscriptions with the connection: subscribe again (its snapshot restores the texts).
+      for (const follower of this.deltaFollowers.values()) this.sendDeltaSubscribe(follower);
+    });
+    (this.socket as unknown as DeltaSocket).on(RunDeltaMessage.Delta, (delta) => {
+      const follower = this.deltaFollowers.get(delta.runId);
+      if (follower) for (const handlers of [...follower.handlers]) handlers.onDelta(delta);
     });
     this.socket.on('disconnect', (reason) => {
       for (const subscription of this.subscriptions.values()) subscription.caughtUp = false;
@@ -250,6 +286,34 @@ export class LiveEventsClient {
     return subscription;
   }
 
+  /**
+   * Follows a run's token deltas (ephemeral: not events). Re-subscribes after every reconnect; the
+   * server then sends each call's text so far, so a `RunDeltaAssembler` ends with the right text.
+   */
+  subscribeRunDeltas(request: RunDeltaSubscribeRequest, handlers: RunDeltaHandlers): RunDeltaSubscription {
+    let follower = this.deltaFollowers.get(request.runId);
+    if (!follower) {
+      follower = { request: { projectId: request.projectId, runId: request.runId }, handlers: new Set(), attempt: 0 };
+      this.deltaFollowers.set(request.runId, follower);
+      if (this.socket.connected) this.sendDeltaSubscribe(follower);
+    }
+    const own = { ...handlers };
+    follower.handlers.add(own);
+    const shared = follower;
+    let closed = false;
+    return {
+      runId: request.runId,
+      close: () => {
+        if (closed) return;
+        closed = true;
+        shared.handlers.delete(own);
+        if (shared.handlers.size > 0 || this.deltaFollowers.get(request.runId) !== shared) return;
+        this.deltaFollowers.delete(request.runId);
+        if (this.socket.connected) (this.socket as unknown as DeltaSocket).emit(RunDeltaMessage.Unsubscribe, shared.request, () => undefined);
+      },
+    };
+  }
+
   /** Connects (again) after `disconnect()`, `autoConnect: false` or `unauthorized`. */
   connect(): void {
     if (this.closed) return;
@@ -274,6 +338,7 @@ export class LiveEventsClient {
   close(): void {
     this.closed = true;
     for (const subscription of [...this.subscriptions.values()]) subscription.close();
+    this.deltaFollowers.clear();
     this.socket.disconnect();
     this.setState('offline');
     this.stateListeners.clear();
@@ -314,6 +379,17 @@ export class LiveEventsClient {
         subscription.handlers.onError?.(reply.error);
       },
     );
+  }
+
+  private sendDeltaSubscribe(follower: DeltaFollower): void {
+    follower.attempt += 1;
+    const attempt = follower.attempt;
+    (this.socket as unknown as DeltaSocket).emit(RunDeltaMessage.Subscribe, follower.request, (reply) => {
+      if (reply.ok || attempt !== follower.attempt || this.deltaFollowers.get(follower.request.runId) !== follower) return;
+      this.deltaFollowers.delete(follower.request.runId);
+      const error = reply.error ?? { statusCode: 500, error: 'Error', message: 'The live token stream was refused.' };
+      for (const handlers of [...follower.handlers]) handlers.onError?.(error);
+    });
   }
 
   private receive(message: EventsMessage): void {
