@@ -169,12 +169,14 @@ describe('runs on BullMQ workers (PostgreSQL + Redis, processes)', () => {
         for (const turn of turns) expect(streamed).toContain(turn.content);
       }
       await Promise.all(interrupted.map((r) => r.done));
-      expect(interrupted.every((r) => r.closedByClient)).toBe(true);
+      // A call can still finish between picking the streaming ones and the kill: only the cut ones count.
+      const cut = interrupted.filter((r) => r.closedByClient);
+      expect(cut.length).toBeGreaterThan(0);
       const after = llm.requests.filter((r) => r.receivedAt > killedAt);
       expect(after.length).toBeGreaterThan(0);
       expect(after.every((r) => r.headers.authorization === `Bearer ${keyOf(2)}`)).toBe(true);
       // The interrupted calls were made again by the survivor with the same prompt.
-      for (const lost of interrupted) expect(after.some((r) => JSON.stringify(r.body.messages) === JSON.stringify(lost.body.messages))).toBe(true);
+      for (const lost of cut) expect(after.some((r) => JSON.stringify(r.body.messages) === JSON.stringify(lost.body.messages))).toBe(true);
       expect(survivor.running).toBe(true);
     } finally {
       socket.disconnect();

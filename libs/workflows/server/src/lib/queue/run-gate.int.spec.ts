@@ -53,16 +53,18 @@ describe('RunGate: one pass per run at a time across workers', () => {
 
   it('keeps the lock through a pass longer than its expiry by renewing it', async () => {
     const warnings: string[] = [];
-    const [holder, other] = [await gate(300, warnings), await gate(300)];
+    // Expiry 1 s, renewed every third of it: generous enough that a loaded CI machine's event-loop
+    // stalls do not let it lapse (the assertion below is that it never does).
+    const [holder, other] = [await gate(1000, warnings), await gate(1000)];
     const runId = randomUUID();
     const seen: string[] = [];
     let passes = 0;
     const held = holder.exclusive(runId, async () => {
       passes += 1;
       if (passes > 1) return 'the pass asked for meanwhile';
-      // Past the 300 ms expiry more than twice over, another worker still finds the run locked.
+      // Past the 1 s expiry more than twice over, another worker still finds the run locked.
       for (let i = 0; i < 3; i += 1) {
-        await sleep(300);
+        await sleep(1000);
         seen.push((await other.exclusive(runId, async () => 'stolen')).type);
       }
       return 'long pass';
