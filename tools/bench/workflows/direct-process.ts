@@ -18,14 +18,29 @@ const MESSAGES = [
   { role: 'user' as const, content: 'Instruction: Write a function that fetches the daily closing prices of a list of tickers.\nInput: None' },
 ];
 
-async function callsFrom(client: OpenAI, calls: number, callMs: number[]): Promise<number> {
+/** Connection errors (e.g. a keep-alive socket the server closed as it was reused) are retried and counted, as the product's provider retries them. */
+const MAX_ATTEMPTS = 4;
+
+async function callOnce(client: OpenAI): Promise<void> {
+  const stream = await client.chat.completions.create({ model: 'direct-1', messages: MESSAGES, stream: true, stream_options: { include_usage: true } });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+  if (text.length === 0) throw new Error('empty answer from the test server');
+}
+
+async function callsFrom(client: OpenAI, calls: number, callMs: number[], retried: { count: number }): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < calls; i += 1) {
     const sent = performance.now();
-    const stream = await client.chat.completions.create({ model: 'direct-1', messages: MESSAGES, stream: true, stream_options: { include_usage: true } });
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
-    if (text.length === 0) throw new Error('empty answer from the test server');
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await callOnce(client);
+        break;
+      } catch (error) {
+        if (!(error instanceof OpenAI.APIConnectionError) || attempt === MAX_ATTEMPTS) throw error;
+        retried.count += 1;
+      }
+    }
     callMs.push(performance.now() - sent);
   }
   return performance.now() - started;
@@ -35,19 +50,20 @@ async function run(url: string, callsPerLoop: readonly number[]): Promise<void> 
   const client = new OpenAI({ baseURL: url, apiKey: 'bench', maxRetries: 0 });
   const meter = new WindowMeter();
   // Warm-up, not measured, as for the product: two calls per loop open the connections.
-  await Promise.all(callsPerLoop.map(() => callsFrom(client, 2, [])));
+  await Promise.all(callsPerLoop.map(() => callsFrom(client, 2, [], { count: 0 })));
   const callMs: number[] = [];
+  const retried = { count: 0 };
   meter.start();
   const started = performance.now();
-  const loopMs = await Promise.all(callsPerLoop.map((calls) => callsFrom(client, calls, callMs)));
+  const loopMs = await Promise.all(callsPerLoop.map((calls) => callsFrom(client, calls, callMs, retried)));
   const seconds = (performance.now() - started) / 1000;
-  send({ type: 'done', result: { calls: callMs.length, seconds, loopMs, callMs, ...meter.stop() } });
+  send({ type: 'done', result: { calls: callMs.length, retried: retried.count, seconds, loopMs, callMs, ...meter.stop() } });
 }
 
 process.on('message', (message: DirectRequest) => {
   switch (message.type) {
     case 'run':
-      run(message.url, message.callsPerLoop).catch((error: unknown) => send({ type: 'error', message: String(error) }));
+      run(message.url, message.callsPerLoop).catch((error: unknown) => send({ type: 'error', message: `${String(error)} (cause: ${String((error as { cause?: unknown }).cause)})` }));
       return;
     case 'stop':
       process.exit(0);

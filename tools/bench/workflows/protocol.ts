@@ -27,6 +27,8 @@ export interface ApiResult {
 
 export interface DirectResult {
   readonly calls: number;
+  /** Connection errors retried (not counted as calls). */
+  readonly retried: number;
   readonly seconds: number;
   /** Per loop: first call sent → last answer read. */
   readonly loopMs: readonly number[];

@@ -80,6 +80,6 @@ export function report(rows: readonly EngineRow[], direct: DirectResult, options
     `${throughput}\n\n` +
     `event loop of the process driving the runs (a 10 ms timer's lateness), model calls as recorded, CPU in % of one core over the window\n` +
     `${loop}\n` +
-    `whole run ${seconds.toFixed(0)} s; machine: ${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}, ${machine.platform}\n`
+    `direct calls: ${direct.retried} connection errors retried; whole run ${seconds.toFixed(0)} s; machine: ${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}, ${machine.platform}\n`
   );
 }
