@@ -1,6 +1,7 @@
 export * from './lib/tokens';
 export * from './lib/config/app-config';
 export * from './lib/config/config.module';
+export * from './lib/config/key-material';
 export * from './lib/event-store/event-store.module';
 export * from './lib/event-store/projections.module';
 export * from './lib/cqrs/request-context';
