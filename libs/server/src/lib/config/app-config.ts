@@ -72,6 +72,10 @@ class EnvironmentVariables {
   JWT_SECRET?: string;
 
   @IsOptional()
+  @IsString()
+  JWT_SECRET_FILE?: string;
+
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(86_400)
@@ -138,9 +142,12 @@ export interface AppConfig {
   readonly consoleDir?: string;
   /** Sample configs imported into a default project at the first start of the embedded default. */
   readonly configsDir: string;
+  /** Generated keys of the embedded default (mode 0600 files); never used when DATABASE_URL is set. */
+  readonly keysDir: string;
   readonly auth: {
-    /** HS256 key material; absent = a random secret generated once and kept in the database. */
+    /** HS256 key material; absent = JWT_SECRET_FILE, else (embedded only) a key file under keysDir. */
     readonly jwtSecret?: string;
+    readonly jwtSecretFile?: string;
     readonly accessTokenTtlSeconds: number;
     readonly refreshTokenTtlSeconds: number;
     /** First owner, created at first start when no user exists. */
@@ -219,8 +226,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     liveBufferLimit: vars.LIVE_BUFFER_LIMIT ?? 10_000,
     consoleDir: vars.CONSOLE_DIR ? resolve(vars.CONSOLE_DIR) : undefined,
     configsDir: resolve(vars.CONFIGS_DIR ?? 'configs'),
+    keysDir: resolve(dataDir, 'keys'),
     auth: {
       jwtSecret: vars.JWT_SECRET,
+      jwtSecretFile: vars.JWT_SECRET_FILE ? resolve(vars.JWT_SECRET_FILE) : undefined,
       accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL ?? 900,
       refreshTokenTtlSeconds: vars.REFRESH_TOKEN_TTL ?? 14 * 86_400,
       adminEmail: vars.ADMIN_EMAIL,
