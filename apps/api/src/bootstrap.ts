@@ -14,7 +14,12 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 export async function createApiApp(options: { logger?: false } = {}): Promise<INestApplication> {
   // Missing signing keys stop the start before any connection or subscription is opened.
   resolveKey(jwtKeySpec(loadConfig(process.env)));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, logger: options.logger });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    logger: options.logger,
+    // JsonBodyMiddleware parses bodies instead: JSON only, limits per route (AppModule).
+    bodyParser: false,
+  });
   const config = app.get<AppConfig>(APP_CONFIG);
   if (options.logger !== false) app.useLogger(LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1));
   app.setGlobalPrefix('api', {

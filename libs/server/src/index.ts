@@ -8,6 +8,8 @@ export * from './lib/cqrs/request-context';
 export * from './lib/cqrs/command-executor.service';
 export * from './lib/http/api-exception.filter';
 export * from './lib/http/validation.pipe';
+export * from './lib/http/json-body.middleware';
+export * from './lib/http/string-record';
 export * from './lib/health/event-store.health';
 export * from './lib/http/access';
 export * from './lib/http/principal';

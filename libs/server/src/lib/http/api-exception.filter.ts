@@ -43,6 +43,16 @@ const REASON: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
+/** Codes of answers Nest makes itself (an unknown route, a malformed request), so every error has one. */
+const HTTP_CODE: Record<number, string> = {
+  400: 'request.invalid',
+  404: 'route.not-found',
+  405: 'route.method-not-allowed',
+  413: 'request.too-large',
+  415: 'request.unsupported-media-type',
+  429: 'throttled',
+};
+
 interface HttpResponse {
   status(code: number): { json(body: unknown): void };
 }
@@ -78,11 +88,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
           ...p,
           statusCode,
           error: p.error ?? REASON[statusCode] ?? 'Error',
+          code: p.code ?? codeOf(statusCode),
           message: Array.isArray(p.message) ? p.message.join('; ') : String(p.message),
         };
       }
-      return { statusCode, error: REASON[statusCode] ?? 'Error', message: exception.message };
+      return { statusCode, error: REASON[statusCode] ?? 'Error', code: codeOf(statusCode), message: exception.message };
     }
-    return { statusCode: 500, error: REASON[500], message: 'Internal server error' };
+    return { statusCode: 500, error: REASON[500], code: 'internal', message: 'Internal server error' };
   }
 }
+
+const codeOf = (statusCode: number): string => HTTP_CODE[statusCode] ?? `http.${statusCode}`;
