@@ -1,4 +1,4 @@
-import { RequestContextMiddleware } from '@camel/server';
+import { JsonBodyMiddleware, RequestContextMiddleware } from '@camel/server';
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { contextModules } from './contexts';
 import { HealthModule } from './health/health.module';
@@ -9,6 +9,6 @@ import { LiveEventsModule } from './live/live-events.module';
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes('{*path}');
+    consumer.apply(RequestContextMiddleware, JsonBodyMiddleware).forRoutes('{*path}');
   }
 }
