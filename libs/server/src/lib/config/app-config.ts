@@ -76,6 +76,14 @@ class EnvironmentVariables {
   JWT_SECRET_FILE?: string;
 
   @IsOptional()
+  @IsString()
+  LOG_SIGNING_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  LOG_SIGNING_KEY_FILE?: string;
+
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(86_400)
@@ -144,6 +152,9 @@ export interface AppConfig {
   readonly configsDir: string;
   /** Generated keys of the embedded default (mode 0600 files); never used when DATABASE_URL is set. */
   readonly keysDir: string;
+  /** HMAC key of signed log checkpoints (LOG_SIGNING_KEY, else LOG_SIGNING_KEY_FILE, else generated under keysDir). */
+  readonly logSigningKey?: string;
+  readonly logSigningKeyFile?: string;
   readonly auth: {
     /** HS256 key material; absent = JWT_SECRET_FILE, else (embedded only) a key file under keysDir. */
     readonly jwtSecret?: string;
@@ -180,7 +191,7 @@ const INTEGER_KEYS = [
   'LOGIN_RATE_LIMIT_IP',
 ] as const;
 
-const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD']);
+const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD', 'LOG_SIGNING_KEY']);
 
 /** Validates raw environment variables; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -227,6 +238,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     consoleDir: vars.CONSOLE_DIR ? resolve(vars.CONSOLE_DIR) : undefined,
     configsDir: resolve(vars.CONFIGS_DIR ?? 'configs'),
     keysDir: resolve(dataDir, 'keys'),
+    logSigningKey: vars.LOG_SIGNING_KEY,
+    logSigningKeyFile: vars.LOG_SIGNING_KEY_FILE ? resolve(vars.LOG_SIGNING_KEY_FILE) : undefined,
     auth: {
       jwtSecret: vars.JWT_SECRET,
       jwtSecretFile: vars.JWT_SECRET_FILE ? resolve(vars.JWT_SECRET_FILE) : undefined,

@@ -31,6 +31,17 @@ export function jwtKeySpec(config: AppConfig): KeySpec {
   };
 }
 
+/** The HMAC key of signed log checkpoints: LOG_SIGNING_KEY, LOG_SIGNING_KEY_FILE, or (embedded only) DATA_DIR/keys/log.key. */
+export function logKeySpec(config: AppConfig): KeySpec {
+  return {
+    variable: 'LOG_SIGNING_KEY',
+    value: config.logSigningKey,
+    fileVariable: 'LOG_SIGNING_KEY_FILE',
+    file: config.logSigningKeyFile,
+    generatedFile: config.databaseUrl ? undefined : join(config.keysDir, 'log.key'),
+  };
+}
+
 export type KeySource = 'environment' | 'file' | 'generated';
 
 /**
