@@ -3,17 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verify } from 'jsonwebtoken';
 import type { TestApi } from '../testing/api-harness';
-
-/** Configuration is read when the app module loads: each start gets a fresh module registry. */
-async function start(engine: 'sqlite' | 'postgres'): Promise<TestApi> {
-  let started: Promise<TestApi> | undefined;
-  await jest.isolateModulesAsync(async () => {
-    const { startTestApi } = await import('../testing/api-harness');
-    started = startTestApi(engine);
-    await started.catch(() => undefined);
-  });
-  return started as Promise<TestApi>;
-}
+import { startFreshApi as start } from './start-fresh-api';
 
 /** Issue 12, item 2: a database backup alone must not be enough to mint tokens. */
 describe('signing secrets live outside the database', () => {

@@ -23,7 +23,7 @@ import {
 } from '@camel/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 // Password length policy is checked by the decider (so the same rule holds everywhere); here only types and an upper bound.
 export class LoginDto implements LoginRequest {
@@ -105,6 +105,13 @@ export class AuditQueryDto {
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Matches(CALENDAR_TIME, { message: CALENDAR_TIME_MESSAGE('to') }) @IsISO8601({ strict: true }, { message: CALENDAR_TIME_MESSAGE('to') }) to?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) before?: number;
   @ApiPropertyOptional({ default: 100, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class VerifyBodyDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'A signed checkpoint (POST /api/audit/checkpoints, `cli checkpoint`) to compare the log with' })
+  @IsOptional()
+  @IsObject()
+  checkpoint?: Record<string, unknown>;
 }
 
 export class VerifyQueryDto {
