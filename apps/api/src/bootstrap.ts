@@ -1,4 +1,4 @@
-import { ApiExceptionFilter, APP_CONFIG, type AppConfig, createValidationPipe, jwtKeySpec, loadConfig, resolveKey } from '@camel/server';
+import { ApiExceptionFilter, APP_CONFIG, type AppConfig, createValidationPipe, jwtKeySpec, loadConfig, resolveKey, securityHeaders } from '@camel/server';
 import { Logger, RequestMethod, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -32,6 +32,8 @@ export async function createApiApp(options: { logger?: false } = {}): Promise<IN
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
   if (config.auth.trustProxy) app.set('trust proxy', trustProxySetting(config.auth.trustProxy));
+  app.disable('x-powered-by');
+  for (const middleware of securityHeaders()) app.use(middleware);
 
   const document = SwaggerModule.createDocument(
     app,

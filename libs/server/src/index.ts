@@ -10,6 +10,7 @@ export * from './lib/http/api-exception.filter';
 export * from './lib/http/validation.pipe';
 export * from './lib/http/json-body.middleware';
 export * from './lib/http/string-record';
+export * from './lib/http/security-headers';
 export * from './lib/health/event-store.health';
 export * from './lib/http/access';
 export * from './lib/http/principal';
