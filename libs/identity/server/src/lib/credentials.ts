@@ -106,6 +106,11 @@ export class CredentialStore {
     );
   }
 
+  /** A reset stops the old password at once: nobody signs in with it while the reset link is out. */
+  static async deletePassword(tx: SqlExecutor, userId: string): Promise<void> {
+    await tx.query('DELETE FROM user_passwords WHERE user_id = $1', [userId]);
+  }
+
   /** A new one-time token replaces every earlier one of the user (an old invite link stops working). */
   static async issueOneTimeToken(tx: SqlExecutor, userId: string, purpose: OneTimePurpose, tokenHash: string, expiresAt: string): Promise<void> {
     await tx.query('DELETE FROM one_time_tokens WHERE user_id = $1', [userId]);
