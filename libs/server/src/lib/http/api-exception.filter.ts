@@ -56,17 +56,33 @@ const HTTP_CODE: Record<number, string> = {
 interface HttpResponse {
   status(code: number): { json(body: unknown): void };
 }
+interface HttpRequest {
+  method?: string;
+  path?: string;
+  ip?: string;
+}
+
+/** Refusals that show probing or brute forcing when counted: logged as one structured line each. */
+const SECURITY_STATUSES = new Set([401, 403, 429]);
 
 /** Every error answer has one shape (ApiErrorBody) and carries the request id for support. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+  private readonly security = new Logger('Security');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<HttpResponse>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<HttpResponse>();
     const body = this.toBody(exception);
+    const { requestId } = currentRequestContext();
     if (body.statusCode >= 500) this.logger.error(body.message, exception instanceof Error ? exception.stack : undefined);
-    response.status(body.statusCode).json({ ...body, requestId: currentRequestContext().requestId });
+    if (SECURITY_STATUSES.has(body.statusCode)) {
+      // Path without the query, no headers, no body: a refused request's secrets never reach the log.
+      const request = http.getRequest<HttpRequest>();
+      this.security.warn(JSON.stringify({ event: 'refused', status: body.statusCode, code: body.code, method: request.method, path: request.path, requestId, client: request.ip }));
+    }
+    response.status(body.statusCode).json({ ...body, requestId });
   }
 
   private toBody(exception: unknown): ApiErrorBody {
