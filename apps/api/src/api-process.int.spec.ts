@@ -289,16 +289,19 @@ describe('api process', () => {
     });
     afterAll(() => database.drop());
 
+    // Production needs a signing secret from outside the database (docs/security.md).
+    const JWT_SECRET = 'a-process-test-secret-of-more-than-32-characters';
+
     it('runs on DATABASE_URL and reports the engine as ready', async () => {
-      const api = await startApi({ DATABASE_URL: database.url, DATA_DIR: dataDir });
+      const api = await startApi({ DATABASE_URL: database.url, DATA_DIR: dataDir, JWT_SECRET });
       running.push(api);
       expect(api.log).toContain('PostgreSQL');
       expect((await post(api, { name: 'On Postgres' })).status).toBe(201);
       const ready = (await (await fetch(`${api.url}/health/ready`)).json()) as { details: { database: { engine: string } } };
       expect(ready.details.database.engine).toBe('postgres');
       await api.kill('SIGKILL');
-      expect(cli({ DATABASE_URL: database.url }, 'verify')).toMatchObject({ code: 0 });
-      expect(cli({ DATABASE_URL: database.url }, 'projections').out).toContain('projects');
+      expect(cli({ DATABASE_URL: database.url, JWT_SECRET }, 'verify')).toMatchObject({ code: 0 });
+      expect(cli({ DATABASE_URL: database.url, JWT_SECRET }, 'projections').out).toContain('projects');
     });
   });
 });

@@ -1,4 +1,4 @@
-import { RequestContextMiddleware } from '@camel/server';
+import { JsonBodyMiddleware, RequestContextMiddleware } from '@camel/server';
 import { RunDeltaSubscriber } from '@camel/workflows/server';
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { contextModules } from './contexts';
@@ -12,6 +12,6 @@ import { LiveEventsModule } from './live/live-events.module';
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes('{*path}');
+    consumer.apply(RequestContextMiddleware, JsonBodyMiddleware).forRoutes('{*path}');
   }
 }

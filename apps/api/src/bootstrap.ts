@@ -1,4 +1,4 @@
-import { ApiExceptionFilter, APP_CONFIG, type AppConfig, createValidationPipe } from '@camel/server';
+import { ApiExceptionFilter, APP_CONFIG, type AppConfig, createValidationPipe, jwtKeySpec, loadConfig, resolveKey, securityHeaders } from '@camel/server';
 import { Logger, RequestMethod, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -12,7 +12,14 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 
 /** The api as main.ts and the tests start it: same prefix, pipes, filters and OpenAPI document. */
 export async function createApiApp(options: { logger?: false } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true, logger: options.logger });
+  // Missing signing keys stop the start before any connection or subscription is opened.
+  resolveKey(jwtKeySpec(loadConfig(process.env)));
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    logger: options.logger,
+    // JsonBodyMiddleware parses bodies instead: JSON only, limits per route (AppModule).
+    bodyParser: false,
+  });
   const config = app.get<AppConfig>(APP_CONFIG);
   if (options.logger !== false) app.useLogger(LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1));
   app.setGlobalPrefix('api', {
@@ -25,6 +32,8 @@ export async function createApiApp(options: { logger?: false } = {}): Promise<IN
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
   if (config.auth.trustProxy) app.set('trust proxy', trustProxySetting(config.auth.trustProxy));
+  app.disable('x-powered-by');
+  for (const middleware of securityHeaders()) app.use(middleware);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -2,15 +2,16 @@ import 'reflect-metadata';
 import { type CommandAccepted, type ConfigSetView } from '@camel/contracts';
 import { ConfigInvalidError } from '@camel/configs';
 import { GetLatestConfig, readConfigFolder, SaveConfigVersion, writeConfigFolder } from '@camel/configs/server';
-import type { ProjectionRunner, VerifyReport } from '@camel/event-store';
+import { createCheckpoint, verifyCheckpoint, type CheckpointReport, type ProjectionRunner, type VerifyReport } from '@camel/event-store';
 import { VerifyEventLog, type VerifyOutcome } from '@camel/identity/server';
 import { GetProject } from '@camel/projects/server';
-import { ConfigError, EVENT_STORE, loadConfig, PROJECTION_RUNNER } from '@camel/server';
+import { ConfigError, EVENT_STORE, loadConfig, logKeySpec, PROJECTION_RUNNER, resolveKey } from '@camel/server';
 import type { EventStore } from '@camel/event-store';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DomainError } from '@camel/contracts';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { CliModule } from './cli.module';
@@ -22,6 +23,9 @@ const USAGE = `usage: npm run cli -- <command>
   projections                list projections with checkpoint, state and lag
   rebuild <name> | --all     drop a projection's tables and replay the log from position 0
   verify [--stream <id>]     check the hash chains; exit code 3 when a link is broken
+  verify --checkpoint <file> also compare the log with a signed checkpoint (exit code 3 on any change)
+  checkpoint [--out <file>]  sign a checkpoint of the whole log (position, count, cumulative hash,
+                             stream heads) with LOG_SIGNING_KEY; keep the file outside the database
   configs export <projectId> <folder>
                              write the project's latest config set as agents.yaml + workflows/*.yaml
   configs import <projectId> <folder> [-m <message>]
@@ -86,6 +90,34 @@ function printVerify(report: VerifyReport): void {
         `expected=${f.expected} actual=${f.actual}`,
     );
   }
+}
+
+function printCheckpoint(report: CheckpointReport): void {
+  console.log(`checkpoint at position ${report.checkpointPosition}: ${report.eventsChecked} events covered, ${report.eventsAfter} after it`);
+  if (report.ok) console.log('OK: the log matches the signed checkpoint');
+  for (const f of report.failures) console.log(`CHANGED stream=${f.streamId} version=${f.streamVersion} position=${f.position} reason=${f.reason}: ${f.message}`);
+}
+
+/** The checkpoint key comes from outside the database, like the token key (docs/security.md). */
+const logKey = () => resolveKey(logKeySpec(loadConfig(process.env))).secret;
+
+async function checkpointCommand(args: readonly string[]): Promise<number> {
+  const outAt = args.indexOf('--out');
+  const out = outAt >= 0 ? args[outAt + 1] : undefined;
+  if (outAt >= 0 && !out) {
+    console.error('checkpoint: --out needs a file');
+    return 2;
+  }
+  const key = logKey();
+  const checkpoint = await withContext({ followLog: false }, (app) => createCheckpoint(app.get<EventStore>(EVENT_STORE), key, new Date()));
+  const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
+  if (out) {
+    writeFileSync(resolve(out), text);
+    console.error(`checkpoint of ${checkpoint.count} events up to position ${checkpoint.position} written to ${out}`);
+  } else {
+    process.stdout.write(text);
+  }
+  return 0;
 }
 
 /** Config folder import/export through the same commands and queries as the api (it need not run). */
@@ -159,13 +191,23 @@ async function main(argv: string[]): Promise<number> {
         console.error('verify: --stream needs a stream id');
         return 2;
       }
-      const outcome = await withContext({ followLog: false }, (app) =>
-        app.get(QueryBus).execute<VerifyEventLog, VerifyOutcome>(new VerifyEventLog({ streamId })),
-      );
-      const [report] = outcome.reports;
+      const checkpointAt = args.indexOf('--checkpoint');
+      const checkpointFile = checkpointAt >= 0 ? args[checkpointAt + 1] : undefined;
+      if (checkpointAt >= 0 && !checkpointFile) {
+        console.error('verify: --checkpoint needs a file');
+        return 2;
+      }
+      const key = checkpointFile ? logKey() : '';
+      const { report, sealed } = await withContext({ followLog: false }, async (app) => ({
+        report: (await app.get(QueryBus).execute<VerifyEventLog, VerifyOutcome>(new VerifyEventLog({ streamId }))).reports[0],
+        sealed: checkpointFile ? await verifyCheckpoint(app.get<EventStore>(EVENT_STORE), JSON.parse(readFileSync(resolve(checkpointFile), 'utf8')), key) : undefined,
+      }));
       printVerify(report);
-      return report.ok ? 0 : 3;
+      if (sealed) printCheckpoint(sealed);
+      return report.ok && (sealed?.ok ?? true) ? 0 : 3;
     }
+    case 'checkpoint':
+      return checkpointCommand(args);
     case 'configs':
       return configsCommand(args);
     default:

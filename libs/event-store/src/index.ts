@@ -12,3 +12,4 @@ export * from './lib/sqlite/sqlite-event-store';
 export * from './lib/projections/projection';
 export * from './lib/projections/projection-runner';
 export * from './lib/open-event-store';
+export * from './lib/checkpoint';

@@ -64,6 +64,7 @@ const DECLARED: Record<string, string> = {
   'GET /api/projects/:id/logs/:entryId': 'project run:read :id',
   'GET /api/audit': 'some-project audit:read',
   'POST /api/audit/verify': 'some-project audit:verify',
+  'POST /api/audit/checkpoints': 'installation audit:verify',
 };
 
 function describeAccess(access: RouteAccess | undefined): string {

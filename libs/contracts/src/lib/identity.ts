@@ -321,4 +321,21 @@ export interface AuditVerifyResult {
   } | null;
   readonly brokenStreams: number;
   readonly checkedAt: string;
+  /** Present when a signed checkpoint was sent: how the log compares with it (docs/security.md). */
+  readonly checkpoint?: AuditCheckpointResult;
+}
+
+/** The log compared with a signed checkpoint: every change names stream, version, position and reason. */
+export interface AuditCheckpointResult {
+  readonly ok: boolean;
+  readonly checkpointPosition: number;
+  readonly eventsChecked: number;
+  readonly eventsAfter: number;
+  readonly failures: ReadonlyArray<{
+    readonly streamId: string;
+    readonly streamVersion: number;
+    readonly position: number;
+    readonly reason: string;
+    readonly message: string;
+  }>;
 }

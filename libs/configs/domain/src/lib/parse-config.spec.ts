@@ -64,6 +64,11 @@ describe('config files', () => {
       expect(problem.code).toBe('yaml.alias-limit');
     });
 
+    it.each(['a: &a [*a]\n', 'a: &a { b: *a }\n', 'x: &x\n  y: [1, *x]\n'])('refuses an alias inside the value it names (%j), at the alias', (text) => {
+      const [problem] = problems(parseAgentsFile('agents.yaml', text));
+      expect(problem).toMatchObject({ file: 'agents.yaml', code: 'yaml.alias-cycle' });
+    });
+
     it('refuses nesting deeper than 32 levels with one stable problem, before the parser could recurse', () => {
       const deep = `version: 1\nagents: ${'['.repeat(500_000)}${']'.repeat(500_000)}\n`;
       const started = Date.now();

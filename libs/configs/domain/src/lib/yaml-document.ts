@@ -65,16 +65,24 @@ function merged(errors: readonly YAMLError[]): YAMLError[] {
   return [...rest, ...implicit.values()];
 }
 
-/** `*name` before (or without) its `&name`: named at the alias, not as a stack trace from toJS. */
+/**
+ * `*name` before (or without) its `&name`, or inside the node it names (`a: &a [*a]`, a cycle that
+ * every later walk of the value would follow forever): named at the alias, not as a stack trace.
+ */
 function unresolvedAlias(doc: Document): ((source: SourceText) => ConfigProblem) | null {
-  const anchors = new Set<string>();
+  const anchors = new Map<string, readonly number[] | undefined>();
   for (const node of nodesOf(doc)) {
     if (isAlias(node)) {
+      const at = node.range?.[0] ?? 0;
       if (!anchors.has(node.source)) {
-        return (source) => source.problem(node.range?.[0] ?? 0, [], 'yaml.alias', `alias \`*${node.source}\` refers to no anchor \`&${node.source}\` above it`);
+        return (source) => source.problem(at, [], 'yaml.alias', `alias \`*${node.source}\` refers to no anchor \`&${node.source}\` above it`);
+      }
+      const [start, end] = anchors.get(node.source) ?? [];
+      if (start !== undefined && end !== undefined && at >= start && at < end) {
+        return (source) => source.problem(at, [], 'yaml.alias-cycle', `alias \`*${node.source}\` is inside the value it refers to (\`&${node.source}\`), which would make it endless`);
       }
     } else if (node.anchor) {
-      anchors.add(node.anchor);
+      anchors.set(node.anchor, node.range ?? undefined);
     }
   }
   return null;

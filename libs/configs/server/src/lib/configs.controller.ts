@@ -15,15 +15,15 @@ import {
 import { Body, Controller, Get, Header, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { CommandAcceptedDto, RequiresProject, uuidParam } from '@camel/server';
+import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { CommandAcceptedDto, IsStringRecord, RequiresProject, uuidParam } from '@camel/server';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ImportConfigBundle, RestoreConfigVersion, SaveConfigVersion } from './configs.commands';
 import { DiffConfigVersions, ExportConfigBundle, GetConfigVersion, GetLatestConfig, ListConfigVersions, ValidateConfig } from './configs.queries';
 
 class FilesDto implements ValidateConfigRequest {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { 'agents.yaml': 'version: 1\n…' } })
-  @IsObject()
+  @IsStringRecord()
   files!: ConfigFiles;
 }
 

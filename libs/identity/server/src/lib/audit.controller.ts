@@ -1,10 +1,11 @@
 import { DomainError, permissions, type AuditPage, type AuditVerifyResult } from '@camel/contracts';
-import { can, CurrentPrincipal, type Principal, projectsWith, RequiresSomeProject } from '@camel/server';
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { can, CurrentPrincipal, type Principal, projectsWith, RequiresInstallation, RequiresSomeProject } from '@camel/server';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditEntryDto, AuditQueryDto, VerifyQueryDto } from './identity.dto';
-import { ListAuditEntries, VerifyEventLog, type VerifyOutcome } from './audit.queries';
+import type { LogCheckpoint } from '@camel/event-store';
+import { AuditEntryDto, AuditQueryDto, VerifyBodyDto, VerifyQueryDto } from './identity.dto';
+import { CreateLogCheckpoint, ListAuditEntries, VerifyEventLog, type VerifyOutcome } from './audit.queries';
 
 @ApiTags('audit')
 @Controller('audit')
@@ -31,19 +32,35 @@ export class AuditController {
   @RequiresSomeProject(permissions.verifyAudit)
   @ApiOperation({
     summary: 'Check the hash chains of the log and report the first broken link',
-    description: 'Owners verify the whole log; project admins pass projectId and verify that project’s streams.',
+    description:
+      'Owners verify the whole log, and may send a signed checkpoint to compare it with (deleted, inserted or rewritten events since); project admins pass projectId and verify that project’s streams.',
   })
   @ApiOkResponse({ description: 'AuditVerifyResult' })
-  async verify(@Query() query: VerifyQueryDto, @CurrentPrincipal() principal: Principal): Promise<AuditVerifyResult> {
+  async verify(@Query() query: VerifyQueryDto, @Body() body: VerifyBodyDto | undefined, @CurrentPrincipal() principal: Principal): Promise<AuditVerifyResult> {
     if (!query.projectId) {
       if (!can(principal, permissions.verifyAudit)) {
         throw DomainError.validation('audit.project.required', 'projectId', 'projectId is required to verify a project’s streams');
       }
-      return (await this.queries.execute<VerifyEventLog, VerifyOutcome>(new VerifyEventLog())).result;
+      return (await this.queries.execute<VerifyEventLog, VerifyOutcome>(new VerifyEventLog({ checkpoint: body?.checkpoint }))).result;
+    }
+    if (body?.checkpoint !== undefined) {
+      throw DomainError.validation('audit.checkpoint.whole-log', 'checkpoint', 'a checkpoint covers the whole log: verify it without projectId');
     }
     if (!can(principal, permissions.verifyAudit, query.projectId)) {
       throw DomainError.notFound('project.not-found', `project ${query.projectId} does not exist`);
     }
     return (await this.queries.execute<VerifyEventLog, VerifyOutcome>(new VerifyEventLog({ projectId: query.projectId }))).result;
+  }
+
+  @Post('checkpoints')
+  @HttpCode(200)
+  @RequiresInstallation(permissions.verifyAudit)
+  @ApiOperation({
+    summary: 'Sign a checkpoint of the whole log (position, count, cumulative hash, stream heads)',
+    description: 'Keep it outside the database; send it to POST /api/audit/verify later to find what changed since.',
+  })
+  @ApiOkResponse({ description: 'LogCheckpoint' })
+  checkpoint(): Promise<LogCheckpoint> {
+    return this.queries.execute<CreateLogCheckpoint, LogCheckpoint>(new CreateLogCheckpoint());
   }
 }

@@ -1,7 +1,8 @@
 import type { AuditPage, AuditQuery, AuditVerifyResult } from '@camel/contracts';
-import type { EventStore, VerifyReport } from '@camel/event-store';
+import { createCheckpoint, verifyCheckpoint, type CheckpointReport, type EventStore, type LogCheckpoint, type VerifyReport } from '@camel/event-store';
 import type { Clock } from '@camel/kernel';
-import { CLOCK, EVENT_STORE } from '@camel/server';
+import { APP_CONFIG, type AppConfig, CLOCK, ConfigError, EVENT_STORE, logKeySpec, resolveKey } from '@camel/server';
+import { DomainError } from '@camel/contracts';
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { AuditReadModel } from './audit.read-model';
@@ -22,6 +23,7 @@ export function toVerifyResult(reports: readonly VerifyReport[], now: Date): Aud
 
 export interface VerifyOutcome {
   readonly result: AuditVerifyResult;
+  readonly checkpoint?: CheckpointReport;
   /** Every broken link (the CLI lists them all). */
   readonly reports: readonly VerifyReport[];
 }
@@ -31,8 +33,34 @@ export interface VerifyOutcome {
  * the log itself (the one query that must not trust a read model).
  */
 export class VerifyEventLog extends Query<VerifyOutcome> {
-  constructor(readonly scope: { readonly streamId?: string; readonly projectId?: string } = {}) {
+  constructor(readonly scope: { readonly streamId?: string; readonly projectId?: string; readonly checkpoint?: unknown } = {}) {
     super();
+  }
+}
+
+/** The checkpoint key, from outside the database; a missing one is the operator's to fix, named. */
+function logKey(config: AppConfig): string {
+  try {
+    return resolveKey(logKeySpec(config)).secret;
+  } catch (error) {
+    if (error instanceof ConfigError) throw DomainError.conflict('audit.log-key-missing', error.problems.join('; '));
+    throw error;
+  }
+}
+
+/** Signs a checkpoint of the whole log for an auditor to keep outside the database. */
+export class CreateLogCheckpoint extends Query<LogCheckpoint> {}
+
+@QueryHandler(CreateLogCheckpoint)
+export class CreateLogCheckpointHandler implements IQueryHandler<CreateLogCheckpoint> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  execute(): Promise<LogCheckpoint> {
+    return createCheckpoint(this.store, logKey(this.config), this.clock.now());
   }
 }
 
@@ -41,6 +69,7 @@ export class VerifyEventLogHandler implements IQueryHandler<VerifyEventLog> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditReadModel,
   ) {}
 
@@ -51,7 +80,10 @@ export class VerifyEventLogHandler implements IQueryHandler<VerifyEventLog> {
     } else {
       reports.push(await this.store.verify(scope.streamId ? { streamId: scope.streamId } : {}));
     }
-    return { result: toVerifyResult(reports, this.clock.now()), reports };
+    const result = toVerifyResult(reports, this.clock.now());
+    if (scope.checkpoint === undefined) return { result, reports };
+    const checkpoint = await verifyCheckpoint(this.store, scope.checkpoint, logKey(this.config));
+    return { result: { ...result, ok: result.ok && checkpoint.ok, checkpoint }, reports, checkpoint };
   }
 }
 
@@ -74,4 +106,4 @@ export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntries> 
   }
 }
 
-export const AUDIT_QUERY_HANDLERS = [VerifyEventLogHandler, ListAuditEntriesHandler];
+export const AUDIT_QUERY_HANDLERS = [VerifyEventLogHandler, CreateLogCheckpointHandler, ListAuditEntriesHandler];

@@ -5,7 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Secret material kept OUTSIDE the event log (docs/security.md): password hashes, hashes of one-time
- * invite/reset tokens and API keys, API key last-use times, and the generated signing secret. Rows are
+ * invite/reset tokens and API keys, and API key last-use times (signing secrets live outside the database: `resolveKey`). Rows are
  * written in the same transaction as the event that refers to them (CommandExecutor.inTransaction),
  * so an event and its credential commit or roll back together. Unlike read models these tables are
  * not rebuilt from the log: back them up with the database. That is also why they are plain SQL on
@@ -45,6 +45,13 @@ export const CREDENTIAL_MIGRATIONS: readonly Migration[] = [
         value TEXT NOT NULL,
         created_at TEXT NOT NULL
       );`,
+  },
+  {
+    // Signing secrets moved to the environment or key files outside the database (docs/security.md):
+    // a generated JWT secret left here would let a database backup alone mint tokens.
+    version: 2,
+    name: 'signing secrets leave the database',
+    sql: `DROP TABLE IF EXISTS server_secrets;`,
   },
 ];
 
@@ -97,6 +104,11 @@ export class CredentialStore {
        ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at`,
       [userId, hash, now],
     );
+  }
+
+  /** A reset stops the old password at once: nobody signs in with it while the reset link is out. */
+  static async deletePassword(tx: SqlExecutor, userId: string): Promise<void> {
+    await tx.query('DELETE FROM user_passwords WHERE user_id = $1', [userId]);
   }
 
   /** A new one-time token replaces every earlier one of the user (an old invite link stops working). */
@@ -162,16 +174,5 @@ export class CredentialStore {
       [...keyIds],
     );
     return new Map(rows.map((row) => [row.key_id, row.last_used_at]));
-  }
-
-  /** The named secret, generated on first use; replicas starting together agree on one value. */
-  async serverSecret(name: string, now: string): Promise<string> {
-    await this.db.query('INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING', [
-      name,
-      randomToken(48),
-      now,
-    ]);
-    const rows = await this.db.query<{ value: string }>('SELECT value FROM server_secrets WHERE name = $1', [name]);
-    return rows[0].value;
   }
 }

@@ -23,7 +23,7 @@ import {
 } from '@camel/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 // Password length policy is checked by the decider (so the same rule holds everywhere); here only types and an upper bound.
 export class LoginDto implements LoginRequest {
@@ -86,6 +86,14 @@ export class CreateApiKeyDto implements CreateApiKeyRequest {
   @ApiProperty({ enum: PROJECT_ROLES }) @IsIn(PROJECT_ROLES) role!: ProjectRole;
 }
 
+/**
+ * The ISO 8601 shapes the audit filter can compare: a calendar date, optionally with a time and an
+ * offset. Week dates (`2020-W01`) and ordinal dates (`2020-123`) are valid ISO 8601 but not dates
+ * JavaScript parses, so they are refused as input instead of failing later.
+ */
+const CALENDAR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+const CALENDAR_TIME_MESSAGE = (field: string) => `${field} must be a date or date-time such as 2026-01-31 or 2026-01-31T12:00:00Z`;
+
 export class AuditQueryDto {
   @ApiPropertyOptional({ example: 'user:0193…' }) @IsOptional() @Matches(/^(user|api-key|system|anonymous):[A-Za-z0-9._:-]{1,128}$/, { message: 'actor must be type:id, e.g. user:<id>' }) actor?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() projectId?: string;
@@ -93,10 +101,17 @@ export class AuditQueryDto {
   @IsOptional()
   @Matches(/^[A-Za-z][A-Za-z0-9]{0,99}\*?$/, { message: 'type must be an event type or a prefix ending in *' })
   type?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() from?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() to?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Matches(CALENDAR_TIME, { message: CALENDAR_TIME_MESSAGE('from') }) @IsISO8601({ strict: true }, { message: CALENDAR_TIME_MESSAGE('from') }) from?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Matches(CALENDAR_TIME, { message: CALENDAR_TIME_MESSAGE('to') }) @IsISO8601({ strict: true }, { message: CALENDAR_TIME_MESSAGE('to') }) to?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) before?: number;
   @ApiPropertyOptional({ default: 100, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+}
+
+export class VerifyBodyDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'A signed checkpoint (POST /api/audit/checkpoints, `cli checkpoint`) to compare the log with' })
+  @IsOptional()
+  @IsObject()
+  checkpoint?: Record<string, unknown>;
 }
 
 export class VerifyQueryDto {

@@ -11,7 +11,7 @@ import { UserStream } from './user-stream';
 
 const RESET_TTL_MS = 86_400_000;
 
-/** A one-time reset token (shown once to the issuer); sessions started before it end. */
+/** A one-time reset token (shown once to the issuer); the old password and sessions started before it end. */
 export class IssuePasswordReset extends Command<PasswordResetResponse> {
   constructor(readonly userId: string) {
     super();
@@ -48,9 +48,10 @@ export class IssuePasswordResetHandler implements ICommandHandler<IssuePasswordR
   async execute({ userId }: IssuePasswordReset): Promise<PasswordResetResponse> {
     const resetToken = randomToken();
     const expiresAt = new Date(this.clock.now().getTime() + RESET_TTL_MS).toISOString();
-    const outcome = await this.users.execute(userId, { type: 'IssuePasswordReset', userId, expiresAt }, (tx) =>
-      CredentialStore.issueOneTimeToken(tx, userId, 'reset', sha256(resetToken), expiresAt),
-    );
+    const outcome = await this.users.execute(userId, { type: 'IssuePasswordReset', userId, expiresAt }, async (tx) => {
+      await CredentialStore.deletePassword(tx, userId);
+      await CredentialStore.issueOneTimeToken(tx, userId, 'reset', sha256(resetToken), expiresAt);
+    });
     return { id: userId, position: outcome.position, resetToken, expiresAt };
   }
 }

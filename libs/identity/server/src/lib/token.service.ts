@@ -1,10 +1,9 @@
 import { DomainError, type AccessTokenClaims } from '@camel/contracts';
-import type { Clock } from '@camel/kernel';
-import { APP_CONFIG, type AppConfig, CLOCK } from '@camel/server';
+import { APP_CONFIG, type AppConfig, jwtKeySpec, resolveKey } from '@camel/server';
 import type { FactoryProvider } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHmac, hkdfSync } from 'node:crypto';
-import { CredentialStore, sameDigest } from './credentials';
+import { sameDigest } from './credentials';
 
 const ALGORITHM = 'HS256';
 
@@ -12,7 +11,7 @@ export const TOKEN_EXPIRED = 'auth.token-expired';
 export const TOKEN_INVALID = 'auth.token-invalid';
 
 /**
- * Access tokens: JWT HS256 signed with JWT_SECRET (or the generated secret), verified with the
+ * Access tokens: JWT HS256 signed with JWT_SECRET (or its key file), verified with the
  * algorithm pinned (no `none`, no RS/HS confusion). Refresh tokens: `<sessionId>.<generation>.<mac>`
  * with an HMAC under a key derived from the same secret, so spent tokens are recognised as authentic
  * (and their reuse detected) without storing them.
@@ -22,14 +21,15 @@ export class TokenService {
   private readonly refreshKey: Buffer;
 
   /**
-   * One per process, made once at start: JWT_SECRET, or else the secret generated into the
-   * credential store by the first process that needed it (every replica then signs alike).
+   * One per process, made once at start from JWT_SECRET or JWT_SECRET_FILE; on the embedded default
+   * (no DATABASE_URL) from a key file generated under DATA_DIR. Never from the database: a backup of
+   * it must not be enough to mint an owner token.
    */
-  static readonly provider: FactoryProvider<Promise<TokenService>> = {
+  static readonly provider: FactoryProvider<TokenService> = {
     provide: TokenService,
-    inject: [APP_CONFIG, CLOCK, CredentialStore],
-    useFactory: async (config: AppConfig, clock: Clock, credentials: CredentialStore) => {
-      const secret = config.auth.jwtSecret ?? (await credentials.serverSecret('jwt', clock.now().toISOString()));
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => {
+      const { secret } = resolveKey(jwtKeySpec(config));
       return new TokenService(secret, config.auth.accessTokenTtlSeconds, config.auth.refreshTokenTtlSeconds);
     },
   };

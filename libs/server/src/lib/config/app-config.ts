@@ -100,6 +100,18 @@ class EnvironmentVariables {
   JWT_SECRET?: string;
 
   @IsOptional()
+  @IsString()
+  JWT_SECRET_FILE?: string;
+
+  @IsOptional()
+  @IsString()
+  LOG_SIGNING_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  LOG_SIGNING_KEY_FILE?: string;
+
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(86_400)
@@ -179,9 +191,15 @@ export interface AppConfig {
   readonly consoleDir?: string;
   /** Sample configs imported into a default project at the first start of the embedded default. */
   readonly configsDir: string;
+  /** Generated keys of the embedded default (mode 0600 files); never used when DATABASE_URL is set. */
+  readonly keysDir: string;
+  /** HMAC key of signed log checkpoints (LOG_SIGNING_KEY, else LOG_SIGNING_KEY_FILE, else generated under keysDir). */
+  readonly logSigningKey?: string;
+  readonly logSigningKeyFile?: string;
   readonly auth: {
-    /** HS256 key material; absent = a random secret generated once and kept in the database. */
+    /** HS256 key material; absent = JWT_SECRET_FILE, else (embedded only) a key file under keysDir. */
     readonly jwtSecret?: string;
+    readonly jwtSecretFile?: string;
     readonly accessTokenTtlSeconds: number;
     readonly refreshTokenTtlSeconds: number;
     /** First owner, created at first start when no user exists. */
@@ -218,7 +236,7 @@ const INTEGER_KEYS = [
   'RUN_SWEEP_MS',
 ] as const;
 
-const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD']);
+const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD', 'LOG_SIGNING_KEY']);
 
 /** Validates raw environment variables; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -271,8 +289,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     liveBufferLimit: vars.LIVE_BUFFER_LIMIT ?? 10_000,
     consoleDir: vars.CONSOLE_DIR ? resolve(vars.CONSOLE_DIR) : undefined,
     configsDir: resolve(vars.CONFIGS_DIR ?? 'configs'),
+    keysDir: resolve(dataDir, 'keys'),
+    logSigningKey: vars.LOG_SIGNING_KEY,
+    logSigningKeyFile: vars.LOG_SIGNING_KEY_FILE ? resolve(vars.LOG_SIGNING_KEY_FILE) : undefined,
     auth: {
       jwtSecret: vars.JWT_SECRET,
+      jwtSecretFile: vars.JWT_SECRET_FILE ? resolve(vars.JWT_SECRET_FILE) : undefined,
       accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL ?? 900,
       refreshTokenTtlSeconds: vars.REFRESH_TOKEN_TTL ?? 14 * 86_400,
       adminEmail: vars.ADMIN_EMAIL,

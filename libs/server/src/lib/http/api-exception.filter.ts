@@ -43,20 +43,46 @@ const REASON: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
+/** Codes of answers Nest makes itself (an unknown route, a malformed request), so every error has one. */
+const HTTP_CODE: Record<number, string> = {
+  400: 'request.invalid',
+  404: 'route.not-found',
+  405: 'route.method-not-allowed',
+  413: 'request.too-large',
+  415: 'request.unsupported-media-type',
+  429: 'throttled',
+};
+
 interface HttpResponse {
   status(code: number): { json(body: unknown): void };
 }
+interface HttpRequest {
+  method?: string;
+  path?: string;
+  ip?: string;
+}
+
+/** Refusals that show probing or brute forcing when counted: logged as one structured line each. */
+const SECURITY_STATUSES = new Set([401, 403, 429]);
 
 /** Every error answer has one shape (ApiErrorBody) and carries the request id for support. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
+  private readonly security = new Logger('Security');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<HttpResponse>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<HttpResponse>();
     const body = this.toBody(exception);
+    const { requestId } = currentRequestContext();
     if (body.statusCode >= 500) this.logger.error(body.message, exception instanceof Error ? exception.stack : undefined);
-    response.status(body.statusCode).json({ ...body, requestId: currentRequestContext().requestId });
+    if (SECURITY_STATUSES.has(body.statusCode)) {
+      // Path without the query, no headers, no body: a refused request's secrets never reach the log.
+      const request = http.getRequest<HttpRequest>();
+      this.security.warn(JSON.stringify({ event: 'refused', status: body.statusCode, code: body.code, method: request.method, path: request.path, requestId, client: request.ip }));
+    }
+    response.status(body.statusCode).json({ ...body, requestId });
   }
 
   private toBody(exception: unknown): ApiErrorBody {
@@ -78,11 +104,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
           ...p,
           statusCode,
           error: p.error ?? REASON[statusCode] ?? 'Error',
+          code: p.code ?? codeOf(statusCode),
           message: Array.isArray(p.message) ? p.message.join('; ') : String(p.message),
         };
       }
-      return { statusCode, error: REASON[statusCode] ?? 'Error', message: exception.message };
+      return { statusCode, error: REASON[statusCode] ?? 'Error', code: codeOf(statusCode), message: exception.message };
     }
-    return { statusCode: 500, error: REASON[500], message: 'Internal server error' };
+    return { statusCode: 500, error: REASON[500], code: 'internal', message: 'Internal server error' };
   }
 }
+
+const codeOf = (statusCode: number): string => HTTP_CODE[statusCode] ?? `http.${statusCode}`;

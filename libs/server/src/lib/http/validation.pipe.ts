@@ -9,6 +9,15 @@ function flatten(errors: readonly ValidationError[], parent = ''): FieldError[] 
   });
 }
 
+/** Two constraints of one field may share a message (one rule written as two checks): say it once. */
+function distinct(fields: readonly FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return fields.filter(({ field, message }) => {
+    const key = JSON.stringify([field, message]);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
 /**
  * Unknown fields are refused (not silently dropped), and every answer lists the offending fields
  * so a client can show each message next to its input.
@@ -19,6 +28,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new BadRequestException(validationErrorBody(flatten(errors))),
+    exceptionFactory: (errors) => new BadRequestException(validationErrorBody(distinct(flatten(errors)))),
   });
 }
