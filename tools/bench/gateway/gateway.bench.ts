@@ -127,6 +127,8 @@ async function prepareRow(engine: Engine, postgres: PostgresEnvironment | null):
   if (!postgres) throw new Error('postgres environment missing');
   const database = await postgres.createDatabase();
   apiEnv['DATABASE_URL'] = database.url;
+  // Production mode (a database URL) refuses to start without a signing secret.
+  apiEnv['JWT_SECRET'] = randomBytes(32).toString('base64url');
   // Migrated here first; the api's own migrate() then finds nothing to do.
   const writerStore = await openEventStore({ databaseUrl: database.url, poolSize: 4, applicationName: 'bench-writer' });
   return {

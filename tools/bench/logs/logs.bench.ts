@@ -5,7 +5,7 @@ import { logsProjection, LogEntryRecord, LogsReadModel } from '@camel/workflows/
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatInt, formatTable, log, machineInfo, parseFlags, pickNames, type BenchContext } from '../harness';
+import { byScale, formatInt, formatTable, log, machineInfo, parseFlags, pickNames, type BenchContext } from '../harness';
 import { loadLogs, type LoadResult } from './load';
 import { cursorOfPage, DEEP_PAGE, measureCases, percentile, queryCases, type CaseTiming } from './queries';
 
@@ -25,8 +25,8 @@ interface EngineResult {
  */
 export async function run(context: BenchContext): Promise<void> {
   const flags = parseFlags(context.args);
-  const entries = Number(flags.values.get('entries') ?? (flags.quick ? 100_000 : 1_000_000));
-  const samples = Number(flags.values.get('samples') ?? (flags.quick ? 100 : 300));
+  const entries = Number(flags.values.get('entries') ?? byScale(flags, { full: 1_000_000, quick: 100_000, smoke: 3_000 }));
+  const samples = Number(flags.values.get('samples') ?? byScale(flags, { full: 300, quick: 100, smoke: 5 }));
   const engines = pickNames(flags.values.get('engines'), ENGINES, ENGINES, 'engine');
   if (!Number.isInteger(entries) || entries < DEEP_PAGE * 50 + 1) throw new Error(`--entries must be an integer above ${DEEP_PAGE * 50}`);
   const started = Date.now();
@@ -58,7 +58,7 @@ async function measureEngine(engine: Engine, location: { databaseUrl?: string; s
     // What autovacuum does by itself after a load this size; the throwaway cluster is told at once.
     if (engine === 'postgres') await store.db.exec('ANALYZE log_entries');
     const repository = dataSource.getRepository(LogEntryRecord);
-    const logs = new LogsReadModel(repository);
+    const logs = new LogsReadModel(repository, store);
     log(`${engine}: ${samples} rounds of ${queryCases('').length} queries`);
     const cases = await measureCases(logs, repository, queryCases(await cursorOfPage(logs, DEEP_PAGE)), samples, Math.min(20, samples));
     return { engine, load, cases };

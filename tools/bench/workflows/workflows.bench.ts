@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Child } from '../gateway/processes';
 import { CpuMeter, postmasterPid, processTree } from '../gateway/proc-stats';
-import { formatInt, log, machineInfo, parseFlags, pickNames, type BenchContext } from '../harness';
+import { byScale, formatInt, log, machineInfo, parseFlags, pickNames, type BenchContext } from '../harness';
 import { startLlmServer, type LlmServerProcess } from './llm-server';
 import type { ApiReply, ApiRequest, ApiResult, DirectReply, DirectRequest, DirectResult } from './protocol';
 import { report, type EngineRow } from './report';
@@ -32,10 +33,10 @@ export async function run(context: BenchContext): Promise<void> {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
     return value;
   };
-  const runs = number('runs', flags.quick ? 100 : 200);
+  const runs = number('runs', byScale(flags, { full: 200, quick: 100, smoke: 4 }));
   const options: Options = {
     runs,
-    maxTurns: number('turns', flags.quick ? 3 : 5),
+    maxTurns: number('turns', byScale(flags, { full: 5, quick: 3, smoke: 1 })),
     latencyMs: number('latency', 50),
     maxConcurrency: number('max-concurrency', runs),
     timeoutMs: number('timeout', 600) * 1000,
@@ -49,7 +50,8 @@ export async function run(context: BenchContext): Promise<void> {
   let direct: DirectResult | undefined;
   try {
     for (const engine of engines) {
-      const location = engine === 'postgres' ? { DATABASE_URL: cluster?.url } : { DATA_DIR: join(dir, 'data') };
+      // Production mode (a database URL) needs a signing secret; the embedded default makes its own.
+      const location = engine === 'postgres' ? { DATABASE_URL: cluster?.url, JWT_SECRET: randomBytes(32).toString('base64url') } : { DATA_DIR: join(dir, 'data') };
       const postgresPort = cluster ? Number(new URL(cluster.url).port) : null;
       rows.push({ engine, ...(await measureEngine(engine, location, postgresPort, llm, dir, options)) });
     }
