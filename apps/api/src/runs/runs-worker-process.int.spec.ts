@@ -1,5 +1,6 @@
 import { LIVE_EVENTS_PATH, RunDeltaMessage, type LogEntryView, type RunDelta, type RunView } from '@camel/contracts';
 import { createTestPostgresDatabase, type TestDatabase } from '@camel/event-store/testing';
+import { pollUntil } from '../testing/poll-until';
 import { ApiProcess, testRedisUrl as redisUrl, WorkerProcess } from '@camel/server/testing';
 import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
 import { spawnSync } from 'node:child_process';
@@ -40,15 +41,8 @@ const call = async <T>(method: string, path: string, body?: unknown): Promise<T>
 const startRun = async () => (await call<{ id: string }>('POST', `/api/projects/${projectId}/runs`, { workflow: 'rp' })).id;
 const runView = (runId: string) => call<RunView>('GET', `/api/projects/${projectId}/runs/${runId}`);
 const entriesOf = (runId: string) => call<LogEntryView[]>('GET', `/api/projects/${projectId}/runs/${runId}/entries`);
-const until = async <T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> => {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+const until = <T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> =>
+  pollUntil(what, read, done, { timeoutMs, intervalMs: 50 });
 const allCompleted = (runIds: string[]) => until('every run to complete', () => Promise.all(runIds.map(runView)), (views) => views.every((v) => v.status === 'completed'), 90_000);
 
 /** Turn indexes 1..n with nothing twice, as many as the run counts. */

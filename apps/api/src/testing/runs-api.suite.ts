@@ -3,6 +3,7 @@ import { CAMEL_TASK_DONE, LIVE_EVENTS_PATH, RunDeltaMessage, type RunDelta, type
 import type { Engine } from '@camel/event-store/testing';
 import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
 import { startTestApi, type TestApi } from './api-harness';
+import { pollUntil } from './poll-until';
 
 const KEY_ENV = 'RUNS_SUITE_LLM_KEY';
 
@@ -81,15 +82,8 @@ export function runsApiSuite(engine: Engine): void {
     let projectId: string;
     const base = () => `/api/projects/${projectId}`;
 
-    const until = async <T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> => {
-      const started = Date.now();
-      for (;;) {
-        const value = await read();
-        if (done(value)) return value;
-        if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    };
+    const until = <T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> =>
+      pollUntil(what, read, done, { timeoutMs, intervalMs: 25 });
     const run = async (runId: string) => (await api.request('GET', `${base()}/runs/${runId}`)).body as RunView;
     const runUntil = (runId: string, done: (view: RunView) => boolean) => until(`run ${runId}`, () => run(runId), done);
     const start = async (workflow: string, overrides?: unknown) => {
