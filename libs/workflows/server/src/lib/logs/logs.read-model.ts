@@ -83,6 +83,12 @@ export class LogsReadModel {
     return rows.map(toView);
   }
 
+  /** The alternatives of one turn (regenerations, a critic's other candidates), in the order recorded. */
+  async alternativesOf(projectId: string, runId: string, turnId: string): Promise<LogEntryView[]> {
+    const rows = await this.entries.find({ where: { projectId, runId, turnId, kind: 'alternative' }, order: { position: 'ASC', id: 'ASC' } });
+    return rows.map(toView);
+  }
+
   private filter(qb: SelectQueryBuilder<LogEntryRecord>, query: LogQuery): void {
     const equal = { workflow: query.workflow, runId: query.runId, agent: query.agent, role: query.role, model: query.model, terminationReason: query.reason };
     for (const [column, value] of Object.entries(equal)) {

@@ -164,8 +164,7 @@ export class GetLogEntryHandler implements IQueryHandler<GetLogEntry> {
     const events = await this.store.readStream(runStreamId(entry.runId));
     const callId = entryId.slice(entry.runId.length + 1);
     const prompt = rebuildPrompt(events, callId);
-    const all = await this.logs.ofRun(projectId, entry.runId);
-    const alternatives = entry.kind === 'turn' ? all.filter((e) => e.kind === 'alternative' && e.turnId === entry.turnId) : [];
+    const alternatives = entry.kind === 'turn' && entry.turnId ? await this.logs.alternativesOf(projectId, entry.runId, entry.turnId) : [];
     return { ...entry, prompt: prompt?.messages ?? [], promptSha256: prompt?.recordedSha256 ?? '', alternatives };
   }
 }
