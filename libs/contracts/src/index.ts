@@ -9,3 +9,4 @@ export * from './lib/configs';
 export * from './lib/workflows';
 export * from './lib/config-position';
 export * from './lib/runs-api';
+export * from './lib/annotations';
