@@ -19,3 +19,4 @@ export * from './lib/http/common.dto';
 export * from './lib/read-models/read-model-projection';
 export * from './lib/read-models/read-model-data-source';
 export * from './lib/read-models/entity-manager-for';
+export * from './lib/read-models/compiled-statement';

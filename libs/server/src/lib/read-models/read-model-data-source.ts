@@ -7,6 +7,15 @@ import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList }
 export type EntityList = MixedList<Function | string | EntitySchema>;
 
 /**
+ * TypeORM's SQLite driver calls `sqlite3.verbose()`, which patches the module's prototypes for good:
+ * from then on every call of every connection in the process — the event store's too — builds an
+ * Error and `util.inspect`s its arguments (SQL and parameters) for long stack traces. That was most
+ * of the ORM's cost in the rebuild benchmark, and slowed the store's own statements. TypeORM gets the
+ * module with a `verbose()` that changes nothing.
+ */
+const sqlite3WithoutTrace = Object.assign(Object.create(sqlite3) as typeof sqlite3, { verbose: () => sqlite3 });
+
+/**
  * The read models' TypeORM DataSource, on the event store's own database:
  * - PostgreSQL: TypeORM is handed the store's pool (same connections, same int8-as-number parsing),
  *   which it must not end: the store closes it.
@@ -33,7 +42,14 @@ export function createReadModelDataSource(store: EventStore, entities: EntityLis
     return new DataSource({ ...common, type: 'postgres', driver, installExtensions: false } as DataSourceOptions);
   }
   if (db instanceof SqliteDatabase) {
-    return new DataSource({ ...common, type: 'sqlite', database: db.filename, flags: sqlite3.OPEN_READONLY, busyTimeout: 10_000 });
+    return new DataSource({
+      ...common,
+      type: 'sqlite',
+      driver: sqlite3WithoutTrace,
+      database: db.filename,
+      flags: sqlite3.OPEN_READONLY,
+      busyTimeout: 10_000,
+    });
   }
   throw new Error('read models: unsupported event store database');
 }
