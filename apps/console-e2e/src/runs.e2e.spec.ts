@@ -291,6 +291,11 @@ describe('runs in a real browser', () => {
     const options = page.locator('[data-testid="candidate"]');
     await options.nth(2).waitFor();
     expect(await options.allTextContents()).toEqual([0, 1, 2].map((choice) => expect.stringContaining(candidate(choice))));
+    // After a reload the run itself names them (RunView.awaiting.candidates), not only the live events.
+    await page.reload();
+    await page.waitForSelector('[data-testid="run-awaiting"][data-input="choice"]');
+    await options.nth(2).waitFor();
+    expect(await options.allTextContents()).toEqual([0, 1, 2].map((choice) => expect.stringContaining(candidate(choice))));
     await screenshot(page, 'run-choice');
     await page.click('[data-testid="candidate-choose-1"]');
 

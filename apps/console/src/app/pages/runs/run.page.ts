@@ -86,11 +86,12 @@ export class RunPage {
     }
     return { byTurn, others: [...texts.values()] };
   });
+  /** The options of an awaited choice: the run's own (the api reads them from the run), else those seen live. */
   protected readonly awaitedCandidates = computed(() => {
     const awaiting = this.run()?.awaiting;
-    return awaiting?.input === 'choice' ? (this.store.candidates()[awaiting.turnId] ?? null) : null;
+    if (awaiting?.input !== 'choice') return [];
+    return awaiting.candidates.length > 0 ? awaiting.candidates : (this.store.candidates()[awaiting.turnId] ?? []);
   });
-  protected readonly choiceIndex = signal('');
 
   protected readonly callLabel = callLabel;
   protected readonly NO_TEXTS: readonly string[] = [];
