@@ -247,6 +247,9 @@ export function runsApiSuite(engine: Engine): void {
         return value;
       };
       expect(text(early.deltas)).toBe(turn?.content);
+      // Every delta names its turn and agent (where a client puts the bubble), the snapshot a late client starts with too.
+      const place = { purpose: 'turn', turnId: 'turn-2', index: 2, agent: turn?.agent, alternativeId: null };
+      for (const d of [...early.deltas, ...late.deltas].filter((x) => x.callId === 'turn-2')) expect(d).toMatchObject(place);
       expect(late.deltas.find((d) => d.callId === 'turn-2')).toMatchObject({ offset: 0 });
       expect(text(late.deltas)).toBe(turn?.content);
       const refused = io(api.baseUrl, { path: LIVE_EVENTS_PATH, transports: ['websocket'], auth: { token: api.ownerToken } });
