@@ -82,7 +82,8 @@ export class BullMqRunQueue implements RunQueue, OnApplicationShutdown {
   }
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+/** `work`, or an error naming Redis after `ms` (a stopped or unreachable Redis may leave a command pending). */
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
