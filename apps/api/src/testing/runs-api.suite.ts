@@ -347,5 +347,10 @@ export function runsApiSuite(engine: Engine): void {
       process.env[KEY_ENV] = 'sk-test-runs-suite-secret';
       expect(preflight.body).toMatchObject({ ok: false, problems: [expect.objectContaining({ code: 'not_configured', message: `provider local: ${KEY_ENV} is not set` })] });
     });
+
+    it('has no queue board without Redis (the runs use no queue): the session answers 404 saying so, the board path is no route', async () => {
+      expect((await api.request('POST', '/api/admin/queue-board/session')).body).toMatchObject({ statusCode: 404, code: 'queues.board-unavailable' });
+      expect((await api.request('GET', '/api/admin/queues/api/queues')).body).toMatchObject({ statusCode: 404, code: 'route.not-found' });
+    });
   });
 }

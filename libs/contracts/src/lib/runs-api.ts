@@ -125,3 +125,17 @@ export const RunDeltaMessage = {
   Unsubscribe: 'run-deltas:unsubscribe',
   Delta: 'run-delta',
 } as const;
+
+/**
+ * The queue board (Bull Board over the `workflow-runs` queue), for owners, on an api with REDIS_URL.
+ * A browser navigation carries no bearer token, so the console first asks
+ * `POST /api/admin/queue-board/session` (owner; 404 `queues.board-unavailable` without Redis), which
+ * sets an HttpOnly, SameSite=Strict cookie scoped to the board's path for `expiresAt`, then opens `url`.
+ */
+export const QUEUE_BOARD_PATH = '/api/admin/queues';
+export const QUEUE_BOARD_COOKIE = 'camel_queue_board';
+
+export interface QueueBoardSession {
+  readonly url: string;
+  readonly expiresAt: string;
+}

@@ -72,7 +72,8 @@ export class BullMqRunQueue implements RunQueue, OnApplicationShutdown {
     await this.open().add('pass', { runId }, { ...JOB_DEFAULTS, ...options });
   }
 
-  private open(): Queue<RunJob> {
+  /** The BullMQ queue itself (the queue board shows it); opens the connection. */
+  open(): Queue<RunJob> {
     if (!this.queue) {
       this.connection = bullmqConnection(this.settings.redisUrl);
       this.queue = new Queue<RunJob>(RUN_QUEUE_NAME, { connection: this.connection, prefix: this.settings.prefix });
