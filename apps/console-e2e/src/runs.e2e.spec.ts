@@ -255,6 +255,12 @@ describe('runs in a real browser', () => {
     for (const control of ['run-pause', 'run-resume', 'run-step', 'run-cancel', 'run-rerun', 'turn-regenerate']) {
       expect(await page.locator(`[data-testid="${control}"]`).count()).toBe(0);
     }
+    // A regeneration asked for elsewhere streams beside its turn (its deltas name the turn), then is recorded there.
+    const regenerate = await harness.rest('POST', `/api/projects/${projectId}/runs/${runId}/turns/turn-2/regenerate`, { model: REGENERATION_MODEL });
+    expect(regenerate.status).toBeLessThan(300);
+    await turn(page, 'turn-2').locator('[data-testid="alternative-streaming"]', { hasText: 'Solution: a pandas' }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid="streaming-regeneration"]').count()).toBe(0);
+    await turn(page, 'turn-2').locator('[data-testid="alternative"][data-source="regenerated"]').waitFor({ timeout: 20_000 });
     await page.click('[data-testid="run-replay-link"]');
     await page.waitForSelector('[data-testid="replay-timeline"]');
     expect(await page.locator('[data-testid="replay-rerun"]').count()).toBe(0);
