@@ -79,6 +79,21 @@ describe('queue board (api with REDIS_URL)', () => {
     const body = (await queues.json()) as { queues: { name: string; counts: Record<string, number> }[] };
     expect(body.queues.map((queue) => queue.name)).toEqual(['workflow-runs']);
     expect(body.queues[0].counts).toMatchObject({ delayed: 1 });
+    // Its operations too: a request with a JSON body (add a job) and one without (pause the queue).
+    const send = (method: string, path: string, json?: unknown) =>
+      fetch(`${api.baseUrl}${QUEUE_BOARD_PATH}${path}`, {
+        method,
+        headers: { cookie: opened.cookie, ...(json === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: json === undefined ? undefined : JSON.stringify(json),
+      });
+    const added = await send('POST', '/api/queues/workflow-runs/add', { name: 'pass', data: { runId: 'r-board' }, options: { delay: 3_600_000 } });
+    expect(added.status).toBe(200);
+    expect(await added.json()).toMatchObject({ status: 'delayed' });
+    expect((await send('PUT', '/api/queues/workflow-runs/pause')).status).toBe(200);
+    const after = (await (await board('/api/queues', opened.cookie)).json()) as { queues: { isPaused: boolean; counts: Record<string, number> }[] };
+    expect(after.queues[0]).toMatchObject({ isPaused: true, counts: { delayed: 2 } });
+    // Refused without the cookie, like every board request.
+    expect((await fetch(`${api.baseUrl}${QUEUE_BOARD_PATH}/api/queues/workflow-runs/resume`, { method: 'PUT' })).status).toBe(401);
 
     expect((await api.request('POST', '/api/auth/logout', { refreshToken: session.refreshToken }, { authorization: '' })).status).toBe(204);
     const ended = await board('/api/queues', opened.cookie);
