@@ -27,11 +27,14 @@ function ping(port) {
   });
 }
 
-/** @returns {Promise<{ url: string, port: number, dir: string, stop: () => void }>} */
-export async function startRedis() {
+/**
+ * `port`: a given one (a test bringing a stopped Redis back at the same address), else a free one.
+ * @returns {Promise<{ url: string, port: number, dir: string, stop: () => void }>}
+ */
+export async function startRedis(port = undefined) {
   const server = findServer();
   const dir = mkdtempSync(join(tmpdir(), 'camel-redis-'));
-  const port = await freePort();
+  port ??= await freePort();
   execFileSync(server, [
     '--port', String(port),
     '--bind', '127.0.0.1',
@@ -62,16 +65,16 @@ export function stopRedis(dir) {
   }
 }
 
-//   node tools/test/redis.mjs start      prints {"url","port","dir"} and leaves it running
+//   node tools/test/redis.mjs start [PORT]  prints {"url","port","dir"} and leaves it running
 //   node tools/test/redis.mjs stop DIR
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const [command, dir] = process.argv.slice(2);
   if (command === 'start') {
-    startRedis().then(({ url, port, dir: created }) => process.stdout.write(`${JSON.stringify({ url, port, dir: created })}\n`));
+    startRedis(dir ? Number(dir) : undefined).then(({ url, port, dir: created }) => process.stdout.write(`${JSON.stringify({ url, port, dir: created })}\n`));
   } else if (command === 'stop' && dir) {
     stopRedis(dir);
   } else {
-    process.stderr.write('usage: node tools/test/redis.mjs start | stop DIR\n');
+    process.stderr.write('usage: node tools/test/redis.mjs start [PORT] | stop DIR\n');
     process.exit(2);
   }
 }

@@ -255,6 +255,12 @@ describe('runs in a real browser', () => {
     for (const control of ['run-pause', 'run-resume', 'run-step', 'run-cancel', 'run-rerun', 'turn-regenerate']) {
       expect(await page.locator(`[data-testid="${control}"]`).count()).toBe(0);
     }
+    // A regeneration asked for elsewhere streams beside its turn (its deltas name the turn), then is recorded there.
+    const regenerate = await harness.rest('POST', `/api/projects/${projectId}/runs/${runId}/turns/turn-2/regenerate`, { model: REGENERATION_MODEL });
+    expect(regenerate.status).toBeLessThan(300);
+    await turn(page, 'turn-2').locator('[data-testid="alternative-streaming"]', { hasText: 'Solution: a pandas' }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid="streaming-regeneration"]').count()).toBe(0);
+    await turn(page, 'turn-2').locator('[data-testid="alternative"][data-source="regenerated"]').waitFor({ timeout: 20_000 });
     await page.click('[data-testid="run-replay-link"]');
     await page.waitForSelector('[data-testid="replay-timeline"]');
     expect(await page.locator('[data-testid="replay-rerun"]').count()).toBe(0);
@@ -289,6 +295,11 @@ describe('runs in a real browser', () => {
     // The assistant's three candidates, streamed and then offered to the person who is the critic.
     await page.waitForSelector('[data-testid="run-awaiting"][data-input="choice"]', { timeout: 20_000 });
     const options = page.locator('[data-testid="candidate"]');
+    await options.nth(2).waitFor();
+    expect(await options.allTextContents()).toEqual([0, 1, 2].map((choice) => expect.stringContaining(candidate(choice))));
+    // After a reload the run itself names them (RunView.awaiting.candidates), not only the live events.
+    await page.reload();
+    await page.waitForSelector('[data-testid="run-awaiting"][data-input="choice"]');
     await options.nth(2).waitFor();
     expect(await options.allTextContents()).toEqual([0, 1, 2].map((choice) => expect.stringContaining(candidate(choice))));
     await screenshot(page, 'run-choice');

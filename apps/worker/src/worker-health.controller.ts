@@ -1,13 +1,15 @@
 import { EventStoreHealthIndicator } from '@camel/server';
+import { RunQueueHealthIndicator } from '@camel/workflows/server';
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 
-/** The worker's own probes, on WORKER_PORT: it only needs its database to be ready. */
+/** The worker's own probes, on WORKER_PORT: ready when its database and Redis (with the run queue's depth) answer. */
 @Controller('health')
 export class WorkerHealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly eventStore: EventStoreHealthIndicator,
+    private readonly runQueue: RunQueueHealthIndicator,
   ) {}
 
   @Get('live')
@@ -19,6 +21,6 @@ export class WorkerHealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.eventStore.database()]);
+    return this.health.check([() => this.eventStore.database(), () => this.runQueue.redis()]);
   }
 }

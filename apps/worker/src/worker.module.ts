@@ -1,5 +1,5 @@
 import { AppConfigModule, EventStoreHealthIndicator, EventStoreModule, ProjectionsModule } from '@camel/server';
-import { RunWorkerModule } from '@camel/workflows/server';
+import { RunQueueHealthIndicator, RunWorkerModule } from '@camel/workflows/server';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { WorkerHealthController } from './worker-health.controller';
@@ -18,6 +18,6 @@ import { WorkerHealthController } from './worker-health.controller';
     RunWorkerModule,
   ],
   controllers: [WorkerHealthController],
-  providers: [EventStoreHealthIndicator],
+  providers: [EventStoreHealthIndicator, RunQueueHealthIndicator],
 })
 export class WorkerModule {}

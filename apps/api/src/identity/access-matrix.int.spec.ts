@@ -65,6 +65,7 @@ const DECLARED: Record<string, string> = {
   'GET /api/audit': 'some-project audit:read',
   'POST /api/audit/verify': 'some-project audit:verify',
   'POST /api/audit/checkpoints': 'installation audit:verify',
+  'POST /api/admin/queue-board/session': 'installation queues:manage',
 };
 
 function describeAccess(access: RouteAccess | undefined): string {

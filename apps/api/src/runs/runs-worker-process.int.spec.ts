@@ -132,10 +132,14 @@ describe('runs on BullMQ workers (PostgreSQL + Redis, processes)', () => {
     slowWorker = 1;
     const socket: Socket = io(api.url, { path: LIVE_EVENTS_PATH, transports: ['websocket'], auth: { token } });
     const texts = new Map<string, string>();
+    /** What the deltas of each call said of it (the same in every delta of a call). */
+    const named = new Map<string, Set<string>>();
     socket.on(RunDeltaMessage.Delta, (delta: RunDelta) => {
       if (delta.choice !== 0) return;
       const call = `${delta.runId} ${delta.callId}`;
       texts.set(call, delta.reset ? '' : (texts.get(call) ?? '') + delta.text);
+      const { turnId, index, agent, purpose, alternativeId } = delta;
+      named.set(call, (named.get(call) ?? new Set()).add(JSON.stringify({ turnId, index, agent, purpose, alternativeId })));
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -170,6 +174,12 @@ describe('runs on BullMQ workers (PostgreSQL + Redis, processes)', () => {
         // Every recorded model turn was streamed to the api's socket, ending exactly as recorded.
         const streamed = new Set([...texts].filter(([call]) => call.startsWith(`${view.id} `)).map(([, text]) => text));
         for (const turn of turns) expect(streamed).toContain(turn.content);
+        // Through Redis too, each delta names the turn it generates (its bubble's place) and its agent.
+        for (const turn of turns) {
+          const said = named.get(`${view.id} ${turn.turnId}`);
+          if (said) expect([...said]).toEqual([JSON.stringify({ turnId: turn.turnId, index: turn.index, agent: turn.agent, purpose: 'turn', alternativeId: null })]);
+        }
+        expect(turns.filter((turn) => named.has(`${view.id} ${turn.turnId}`)).length).toBeGreaterThan(0);
       }
       await Promise.all(interrupted.map((r) => r.done));
       // The calls the kill cut (the test server saw the connection go) were made again by the survivor.

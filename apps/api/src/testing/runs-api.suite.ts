@@ -247,6 +247,9 @@ export function runsApiSuite(engine: Engine): void {
         return value;
       };
       expect(text(early.deltas)).toBe(turn?.content);
+      // Every delta names its turn and agent (where a client puts the bubble), the snapshot a late client starts with too.
+      const place = { purpose: 'turn', turnId: 'turn-2', index: 2, agent: turn?.agent, alternativeId: null };
+      for (const d of [...early.deltas, ...late.deltas].filter((x) => x.callId === 'turn-2')) expect(d).toMatchObject(place);
       expect(late.deltas.find((d) => d.callId === 'turn-2')).toMatchObject({ offset: 0 });
       expect(text(late.deltas)).toBe(turn?.content);
       const refused = io(api.baseUrl, { path: LIVE_EVENTS_PATH, transports: ['websocket'], auth: { token: api.ownerToken } });
@@ -343,6 +346,11 @@ export function runsApiSuite(engine: Engine): void {
       const preflight = await api.request('POST', `${base()}/runs/preflight`, { workflow: 'trading' });
       process.env[KEY_ENV] = 'sk-test-runs-suite-secret';
       expect(preflight.body).toMatchObject({ ok: false, problems: [expect.objectContaining({ code: 'not_configured', message: `provider local: ${KEY_ENV} is not set` })] });
+    });
+
+    it('has no queue board without Redis (the runs use no queue): the session answers 404 saying so, the board path is no route', async () => {
+      expect((await api.request('POST', '/api/admin/queue-board/session')).body).toMatchObject({ statusCode: 404, code: 'queues.board-unavailable' });
+      expect((await api.request('GET', '/api/admin/queues/api/queues')).body).toMatchObject({ statusCode: 404, code: 'route.not-found' });
     });
   });
 }

@@ -25,6 +25,7 @@ const EXPECTED: Record<Permission, readonly Role[]> = {
   'audit:read': ['owner', 'admin'],
   'audit:verify': ['owner', 'admin'],
   'users:manage': ['owner'],
+  'queues:manage': ['owner'],
 };
 
 const ROLES: readonly Role[] = ['owner', ...PROJECT_ROLES];

@@ -42,6 +42,8 @@ export const permissions = {
   verifyAudit: 'audit:verify',
   // installation-wide (owner only)
   manageUsers: 'users:manage',
+  /** The queue board (Bull Board): see and operate the run queue's jobs. */
+  manageQueues: 'queues:manage',
 } as const;
 
 export type Permission = (typeof permissions)[keyof typeof permissions];

@@ -1,4 +1,4 @@
-import type { LogEntryView, RunStatus, RunView, TerminationReason, TurnRole } from './workflows';
+import type { CallPurpose, LogEntryView, RunStatus, RunView, TerminationReason, TurnRole } from './workflows';
 
 /**
  * The REST and live shapes of workflow runs and the logs explorer (docs/api.md lists the routes):
@@ -84,6 +84,21 @@ export interface RunReplay {
 }
 
 /**
+ * The call a token delta belongs to, so a client can place its bubble before the call's event
+ * arrives: the turn it generates (its id, 1-based index and agent; null for the task specifier), and
+ * for a regeneration the alternative it becomes. A critic's call names the turn it judges and the
+ * critic as agent.
+ */
+export interface RunDeltaCall {
+  readonly callId: string;
+  readonly purpose: CallPurpose;
+  readonly turnId: string | null;
+  readonly index: number | null;
+  readonly agent: string;
+  readonly alternativeId: string | null;
+}
+
+/**
  * Token deltas while a model generates: ephemeral (not events), worker → api → browser. The client
  * emits `run-deltas:subscribe` { projectId, runId } (ack: { ok } or { ok: false, error }) and gets
  * `run-delta` messages; on subscribe it first gets, per call still in flight, one delta with the
@@ -91,9 +106,8 @@ export interface RunReplay {
  * arrives as an event on the project topic; concatenated deltas of a call equal its content, and a
  * `reset` delta (the provider retried the call) voids the text so far.
  */
-export interface RunDelta {
+export interface RunDelta extends RunDeltaCall {
   readonly runId: string;
-  readonly callId: string;
   readonly choice: number;
   /** Offset of `text` in the call's text so far. */
   readonly offset: number;
@@ -111,3 +125,17 @@ export const RunDeltaMessage = {
   Unsubscribe: 'run-deltas:unsubscribe',
   Delta: 'run-delta',
 } as const;
+
+/**
+ * The queue board (Bull Board over the `workflow-runs` queue), for owners, on an api with REDIS_URL.
+ * A browser navigation carries no bearer token, so the console first asks
+ * `POST /api/admin/queue-board/session` (owner; 404 `queues.board-unavailable` without Redis), which
+ * sets an HttpOnly, SameSite=Strict cookie scoped to the board's path for `expiresAt`, then opens `url`.
+ */
+export const QUEUE_BOARD_PATH = '/api/admin/queues';
+export const QUEUE_BOARD_COOKIE = 'camel_queue_board';
+
+export interface QueueBoardSession {
+  readonly url: string;
+  readonly expiresAt: string;
+}

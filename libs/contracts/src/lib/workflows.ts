@@ -346,6 +346,22 @@ export interface RegenerateTurnRequest {
   readonly parameters?: ModelParameters;
 }
 
+/** A critic's option while a person has not chosen yet. */
+export interface ProposedCandidate {
+  readonly content: string;
+  readonly finishReason: FinishReason;
+}
+
+/**
+ * What a run waits for a person to do: write a turn (`input: 'turn'`), or choose one of the acting
+ * agent's candidates (`input: 'choice'`, with `candidates` in the order proposed: a choice is its
+ * 0-based index).
+ */
+export type RunAwaiting = TurnPlace & { readonly deadline: string | null } & (
+    | { readonly input: 'turn' }
+    | { readonly input: 'choice'; readonly candidates: readonly ProposedCandidate[] }
+  );
+
 /** A run as the runs list and the live view show it. */
 export interface RunView {
   readonly id: string;
@@ -359,7 +375,7 @@ export interface RunView {
   readonly specifiedTask: string | null;
   readonly turns: number;
   readonly tokensUsed: number;
-  readonly awaiting: (TurnPlace & { readonly input: 'turn' | 'choice'; readonly deadline: string | null }) | null;
+  readonly awaiting: RunAwaiting | null;
   readonly failure: { readonly callId: string; readonly errorKind: ProviderErrorKind; readonly message: string; readonly retryable: boolean } | null;
   readonly version: number;
   readonly createdAt: string;

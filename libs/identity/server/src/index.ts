@@ -6,6 +6,7 @@ export * from './lib/identity.read-model';
 export * from './lib/audit.projection';
 export * from './lib/audit.read-model';
 export * from './lib/credentials';
+export { readCookie } from './lib/refresh-cookie';
 export * from './lib/access.guard';
 export * from './lib/token.service';
 export * from './lib/sessions.commands';

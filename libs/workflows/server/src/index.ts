@@ -18,6 +18,7 @@ export * from './lib/queue/bullmq-connection';
 export * from './lib/queue/bullmq-run-queue';
 export * from './lib/queue/run-gate';
 export * from './lib/queue/run-processor';
+export * from './lib/queue/run-queue-health';
 export * from './lib/queue/run-delta-relay';
 export * from './lib/queue/run-queue.provider';
 export * from './lib/queue/run-worker.module';

@@ -291,7 +291,7 @@ describe('LiveEventsClient auth', () => {
 });
 
 describe('LiveEventsClient run deltas', () => {
-  const delta = (runId: string, text: string): RunDelta => ({ runId, callId: 'turn-1', choice: 0, offset: 0, text });
+  const delta = (runId: string, text: string): RunDelta => ({ runId, callId: 'turn-1', purpose: 'turn', turnId: 'turn-1', index: 1, agent: 'stock_trader', alternativeId: null, choice: 0, offset: 0, text });
   const deltaEmits = (event: string) => socket.emitted.filter((e) => e.event === event).map((e) => e.payload);
 
   it('subscribes once per run, delivers its deltas, and subscribes again after every reconnect', () => {

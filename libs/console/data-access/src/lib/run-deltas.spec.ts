@@ -1,8 +1,15 @@
-import type { RunDelta } from '@camel/contracts';
-import { RunDeltaAssembler, turnIndexOfCall } from './run-deltas';
+import type { RunDelta, RunDeltaCall } from '@camel/contracts';
+import { RunDeltaAssembler, regenerationOfCall, turnIndexOfCall } from './run-deltas';
 import { runStream } from './testing/run-events';
 
-const delta = (callId: string, offset: number, text: string, patch: Partial<RunDelta> = {}): RunDelta => ({ runId: 'r1', callId, choice: 0, offset, text, ...patch });
+/** What a delta of `callId` names (the executor's: the turn of a turn's call, the alternative of a regeneration's). */
+const callNamed = (callId: string): RunDeltaCall => {
+  const regenerated = regenerationOfCall(callId);
+  const index = turnIndexOfCall(callId.replace(/\/critic$/, ''));
+  const place = { turnId: index === null ? null : `turn-${index}`, index, agent: 'stock_trader' };
+  return { callId, purpose: regenerated !== null ? 'regenerate' : callId === 'specify' ? 'task_specify' : callId.endsWith('/critic') ? 'critic' : 'turn', ...place, alternativeId: regenerated };
+};
+const delta = (callId: string, offset: number, text: string, patch: Partial<RunDelta> = {}): RunDelta => ({ ...callNamed(callId), runId: 'r1', choice: 0, offset, text, ...patch });
 
 describe('RunDeltaAssembler', () => {
   const s = runStream('r1');
@@ -18,7 +25,7 @@ describe('RunDeltaAssembler', () => {
       offset += piece.length;
     }
     expect(assembler.textOf('turn-1')).toBe(content);
-    expect(assembler.streaming).toEqual([{ callId: 'turn-1', choice: 0, text: content, gap: false }]);
+    expect(assembler.streaming).toEqual([{ ...callNamed('turn-1'), choice: 0, text: content, gap: false }]);
   });
 
   it('drops the text when the turn is recorded and ignores deltas that arrive after it', () => {

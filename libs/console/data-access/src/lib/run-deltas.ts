@@ -1,9 +1,8 @@
-import type { RecordedEvent, RunDelta } from '@camel/contracts';
+import type { RecordedEvent, RunDelta, RunDeltaCall } from '@camel/contracts';
 import { isRunEvent } from './run-view';
 
-/** The text of one call (one choice of it) while the model generates. */
-export interface StreamingText {
-  readonly callId: string;
+/** The text of one call (one choice of it) while the model generates, with what the call is (its turn, agent, alternative). */
+export interface StreamingText extends RunDeltaCall {
   readonly choice: number;
   readonly text: string;
   /** A delta was missed (it started past the text so far): the text is incomplete until the call's event or a fresh snapshot. */
@@ -96,7 +95,8 @@ export class RunDeltaAssembler {
       gap = true;
     }
     if (current && current.text === text && current.gap === gap) return false;
-    this.texts.set(key, { callId: delta.callId, choice: delta.choice, text, gap });
+    const { callId, purpose, turnId, index, agent, alternativeId, choice } = delta;
+    this.texts.set(key, { callId, purpose, turnId, index, agent, alternativeId, choice, text, gap });
     return true;
   }
 

@@ -166,7 +166,18 @@ describe('applyRunEvents', () => {
       expect(asked.run).toMatchObject({
         status: 'awaiting_input',
         tokensUsed: 300,
-        awaiting: { turnId: 'turn-1', index: 1, agent: 'stock_trader', role: 'user', input: 'choice', deadline: null },
+        awaiting: {
+          turnId: 'turn-1',
+          index: 1,
+          agent: 'stock_trader',
+          role: 'user',
+          input: 'choice',
+          deadline: null,
+          candidates: [
+            { content: 'Option A', finishReason: 'stop' },
+            { content: 'Option B', finishReason: 'length' },
+          ],
+        },
       });
       expect(asked.candidates['turn-1']?.map((candidate) => candidate.content)).toEqual(['Option A', 'Option B']);
 

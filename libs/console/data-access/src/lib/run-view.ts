@@ -1,9 +1,9 @@
 import {
   RUN_EVENT_TYPES,
   runStreamId,
-  type FinishReason,
   type LogEntryView,
   type ModelCall,
+  type ProposedCandidate,
   type RecordedEvent,
   type RunEvent,
   type RunView,
@@ -64,7 +64,9 @@ export function evolveRunView(view: RunView | null, event: RecordedRunEvent): Ru
       return next({ tokensUsed: view.tokensUsed + tokens(event.data.call.usage) });
     case 'InputRequested': {
       const { turnId, index, agent, role, step, input, deadline } = event.data;
-      return next({ status: 'awaiting_input', awaiting: { turnId, index, agent, role, ...(step ? { step } : {}), input, deadline } });
+      const place = { turnId, index, agent, role, ...(step ? { step } : {}), deadline };
+      // The candidates come from the CandidatesProposed event before it (applyRunEvents fills them).
+      return next({ status: 'awaiting_input', awaiting: input === 'turn' ? { ...place, input } : { ...place, input, candidates: [] } });
     }
     case 'TurnRecorded': {
       const added = event.data.critic ? tokens(event.data.critic.call?.usage) : tokens(event.data.call?.usage);
@@ -101,11 +103,6 @@ export function evolveRunView(view: RunView | null, event: RecordedRunEvent): Ru
   }
 }
 
-/** A critic's options while it (or a person) has not chosen yet. */
-export interface ProposedCandidate {
-  readonly content: string;
-  readonly finishReason: FinishReason;
-}
 
 /** One run as the live run view shows it: the run, its log entries, and candidates awaiting a choice. */
 export interface LiveRun {
@@ -242,6 +239,9 @@ export function applyRunEvents(state: LiveRun, events: readonly RecordedEvent[],
     }
     run = evolved;
     if (event.type === 'CandidatesProposed') candidates = { ...candidates, [event.data.turnId]: event.data.candidates };
+    if (event.type === 'InputRequested' && run.awaiting?.input === 'choice') {
+      run = { ...run, awaiting: { ...run.awaiting, candidates: candidates[run.awaiting.turnId] ?? [] } };
+    }
     if (event.type === 'TurnRecorded' && event.data.turnId in candidates) {
       const { [event.data.turnId]: _chosen, ...rest } = candidates;
       candidates = rest;

@@ -5,6 +5,7 @@ import type {
   LogEntryView,
   LogPage,
   LogQuery,
+  QueueBoardSession,
   RegenerateTurnRequest,
   RunList,
   RunListQuery,
@@ -98,6 +99,11 @@ export class RunsClient {
   /** One entry with its reconstructed prompt and its alternatives. */
   getLogEntry(projectId: string, entryId: string): Promise<LogEntryDetail> {
     return this.call('GET', `/api/projects/${encode(projectId)}/logs/${encode(entryId)}`);
+  }
+
+  /** Owners, on an api with Redis: sets the queue board's cookie (same-origin request) and names the board's URL to open. */
+  openQueueBoard(): Promise<QueueBoardSession> {
+    return this.call('POST', '/api/admin/queue-board/session');
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -36,6 +36,16 @@ export class Authenticator {
 
   async authenticateAccessToken(token: string): Promise<Principal> {
     const claims = this.tokens.verifyAccess(token, this.clock.now());
+    return this.sessionPrincipal(claims.sub, claims.sid, claims.exp);
+  }
+
+  /**
+   * The principal of a user's session as the identity read model has it now (user active, session
+   * live and not older than a password reset), for credentials other than an access token that
+   * name a session (the queue board's cookie); `exp` in seconds. A 401 otherwise.
+   */
+  async sessionPrincipal(userId: string, sessionId: string, exp: number): Promise<Principal> {
+    const claims = { sub: userId, sid: sessionId, exp };
     const [user, session, roles] = await Promise.all([
       this.identity.account(claims.sub),
       this.identity.session(claims.sid),

@@ -1,4 +1,4 @@
-import { projectStreamId, runStreamId, type Actor, type RunEvent } from '@camel/contracts';
+import { projectStreamId, runStreamId, type Actor, type LogEntryView, type LogQuery, type RunEvent } from '@camel/contracts';
 import { ENGINES } from '@camel/event-store/testing';
 import { EventTimeline, projectionSpec, timelineTime } from '@camel/server/testing';
 import { ProviderError } from '@camel/workflows';
@@ -35,6 +35,12 @@ function finishedRunAmongOtherEvents(timeline: EventTimeline) {
   timeline.record(projectStreamId('p1'), [{ type: 'ProjectRenamed', data: { projectId: 'p1', name: 'other', previousName: 'p' } }]);
   return run;
 }
+
+/** The sample config with a role-play that has a critic. */
+const critiqued = () =>
+  configWith({
+    critiqued: 'version: 1\nname: critiqued\ntype: role_playing\nassistant: python_programmer\nuser: stock_trader\ntask_prompt: Sort a list.\ncritic: reviewer\nmax_turns: 1\n',
+  });
 
 /** The conversation, but the call after `calls` earlier ones fails. */
 const failingAt = (calls: number, error: ProviderError): ScriptedModel => (call, earlier) => (earlier.length === calls ? error : conversation(call, earlier));
@@ -193,6 +199,27 @@ describe.each(ENGINES)('runs projection on %s', (engine) => {
     });
   });
 
+  it('a run awaiting a person to choose shows the candidates, in the order proposed', async () => {
+    const run = scriptedRun(timeline, { critic: { kind: 'human', candidates: 2 }, maxTurns: 1 }, critiqued(), 'critiqued');
+    run.driver.drive((call) => chatResult([1, 2].map((i) => `${call.place?.role} candidate ${i}`), USAGE));
+    run.record();
+    await spec.given(timeline).then(async ({ manager }) => {
+      const [row] = await manager.find(RunRecord);
+      expect(row.view.awaiting).toEqual({
+        turnId: 'turn-1',
+        index: 1,
+        agent: 'stock_trader',
+        role: 'user',
+        input: 'choice',
+        deadline: null,
+        candidates: [
+          { content: 'user candidate 1', finishReason: 'stop' },
+          { content: 'user candidate 2', finishReason: 'stop' },
+        ],
+      });
+    });
+  });
+
   it('a cancelled run awaits nothing any more', async () => {
     const run = awaitingPerson();
     run.driver.dispatch({ type: 'CancelRun', runId: 'r1' });
@@ -256,10 +283,7 @@ describe.each(ENGINES)('logs projection on %s', (engine) => {
   });
 
   it("a critic's other candidates are alternatives of the turn: its agent, role, place and model call, no usage of their own", async () => {
-    const critiqued = configWith({
-      critiqued: 'version: 1\nname: critiqued\ntype: role_playing\nassistant: python_programmer\nuser: stock_trader\ntask_prompt: Sort a list.\ncritic: reviewer\nmax_turns: 1\n',
-    });
-    const run = scriptedRun(timeline, { critic: { candidates: 2 }, maxTurns: 1 }, critiqued, 'critiqued');
+    const run = scriptedRun(timeline, { critic: { candidates: 2 }, maxTurns: 1 }, critiqued(), 'critiqued');
     run.driver.drive((call) => {
       if (call.purpose === 'critic') return 'I pick 2.';
       return chatResult([1, 2].map((i) => `${call.place?.role} candidate ${i}`), USAGE);
@@ -333,6 +357,42 @@ describe.each(ENGINES)('logs projection on %s', (engine) => {
       expect(await found('solution')).toEqual(['r1:turn-2']);
       expect(await found('solution crossovers')).toEqual([]);
       expect(await found('dividends')).toEqual([]);
+    });
+  });
+
+  /** Every page of `query` (`limit` entries each), following `next`. */
+  const allPages = async (logs: LogsReadModel, query: LogQuery): Promise<LogEntryView[]> => {
+    const seen: LogEntryView[] = [];
+    let after: string | undefined;
+    do {
+      const page = await logs.page('p1', { ...query, limit: 2, ...(after ? { after } : {}) });
+      seen.push(...page.entries);
+      after = page.next ?? undefined;
+    } while (after);
+    return seen;
+  };
+
+  it('keyword and time-range pages follow their cursors: every match once, newest first (oldest first when asked)', async () => {
+    const run = scriptedRun(timeline, { maxTurns: 3 });
+    run.driver.drive(conversation);
+    run.record();
+    await spec.given(timeline).then(async ({ dataSource, store }) => {
+      const logs = new LogsReadModel(dataSource.getRepository(LogEntryRecord), store);
+      const all = await allPages(logs, {});
+      const turns = all.filter((e) => e.kind === 'turn');
+      expect(turns).toHaveLength(6);
+      expect((await allPages(logs, { q: 'step' })).map((e) => e.id)).toEqual(turns.map((e) => e.id));
+      expect((await allPages(logs, { q: 'step', sort: 'oldest' })).map((e) => e.id)).toEqual(turns.map((e) => e.id).reverse());
+      expect((await allPages(logs, { q: 'instruction' })).map((e) => e.index)).toEqual([5, 3, 1]);
+      const window = { from: turns[4].createdAt, to: turns[0].createdAt };
+      const inWindow = all.filter((e) => e.createdAt >= window.from && e.createdAt < window.to);
+      expect(inWindow).toHaveLength(4);
+      expect((await allPages(logs, window)).map((e) => e.id)).toEqual(inWindow.map((e) => e.id));
+      expect((await allPages(logs, { ...window, sort: 'oldest' })).map((e) => e.id)).toEqual(inWindow.map((e) => e.id).reverse());
+      expect((await allPages(logs, { ...window, q: 'solution' })).map((e) => e.index)).toEqual([4, 2]);
+      // A cursor only pages the kind of query it came from.
+      const timeCursor = (await logs.page('p1', { ...window, limit: 1 })).next as string;
+      await expect(logs.page('p1', { after: timeCursor })).rejects.toMatchObject({ kind: 'validation', field: 'after' });
     });
   });
 });

@@ -7,6 +7,9 @@ import { LogEntryRecord, LogRunRecord } from './logs/log-entry.entity';
 import { LogsController } from './logs/logs.controller';
 import { LogsReadModel } from './logs/logs.read-model';
 import { LlmProvidersModule } from './providers';
+import { QueueBoard } from './queue/board/queue-board';
+import { QueueBoardController } from './queue/board/queue-board.controller';
+import { QueueBoardTickets } from './queue/board/queue-board-tickets';
 import { InProcessRunQueue, RECOVER_RUNS } from './runs/in-process-run-queue';
 import { RunCancellations } from './runs/run-cancellations';
 import { RunConfigs } from './runs/run-config';
@@ -41,7 +44,7 @@ export class WorkflowsModule {
       module: WorkflowsModule,
       global: true,
       imports: [TypeOrmModule.forFeature([RunRecord, LogEntryRecord, LogRunRecord]), ProjectsModule, ConfigsModule, LlmProvidersModule],
-      controllers: [RunsController, LogsController],
+      controllers: [RunsController, LogsController, QueueBoardController],
       providers: [
         CommandExecutor,
         RunsReadModel,
@@ -53,6 +56,8 @@ export class WorkflowsModule {
         ...queue,
         ...RUN_COMMAND_HANDLERS,
         ...RUN_QUERY_HANDLERS,
+        QueueBoardTickets.provider,
+        QueueBoard,
       ],
       exports: [RunsReadModel, RunDeltaBus, RunExecutor, RUN_QUEUE],
     };

@@ -7,7 +7,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
 import { RUN_TEXT_MAX_LENGTH, permissions, type LogEntryView, type RunView } from '@camel/contracts';
-import { alternativesByTurn, isActiveRun, regenerationOfCall, turnIndexOfCall, type RunControl, type StreamingText } from '@camel/console-data-access';
+import { alternativesByTurn, isActiveRun, type RunControl, type StreamingText } from '@camel/console-data-access';
 import { RunsApiService } from './runs-api.service';
 import { AuthService } from '../../core/auth.service';
 import { ToastService } from '../../core/toast.service';
@@ -17,13 +17,17 @@ import { openRegenerateDialog } from './regenerate-dialog.component';
 import { RunStore } from './run.store';
 import { TurnBubbleComponent } from './turn-bubble.component';
 
-/** What a streamed call is, for its bubble's heading. */
+/** What a streamed call is, for its bubble's heading (its delta names the turn and the agent). */
 function callLabel(text: StreamingText): string {
-  const index = turnIndexOfCall(text.callId);
-  if (index !== null) return `Turn ${index}${text.choice > 0 ? ` · candidate ${text.choice + 1}` : ''}`;
-  if (text.callId === 'specify') return 'Task specification';
-  const critic = /^turn-(\d+)\/critic$/.exec(text.callId);
-  return critic ? `Critic of turn ${critic[1]}` : text.callId;
+  switch (text.purpose) {
+    case 'task_specify':
+      return `Task specification · ${text.agent}`;
+    case 'critic':
+      return `Critic of turn ${text.index ?? '?'} · ${text.agent}`;
+    case 'turn':
+    case 'regenerate':
+      return `Turn ${text.index ?? '?'} · ${text.agent}${text.choice > 0 ? ` · candidate ${text.choice + 1}` : ''}`;
+  }
 }
 
 /**
@@ -63,34 +67,40 @@ export class RunPage {
   protected readonly turns = computed(() => this.store.entries().filter((entry) => entry.kind !== 'alternative'));
   protected readonly alternatives = computed(() => alternativesByTurn(this.store.entries()));
   /** Conversation calls being generated (regenerations show beside their turn). */
-  protected readonly generating = computed(() => this.store.streaming().filter((text) => regenerationOfCall(text.callId) === null));
+  protected readonly generating = computed(() => this.store.streaming().filter((text) => text.purpose !== 'regenerate'));
   /**
    * Texts of regenerations by turn: those asked for here from the request until their alternative
-   * is recorded (empty until the first token), and those streaming whose turn is unknown here
-   * (asked for elsewhere or before this page opened).
+   * is recorded (empty until the first token), and those streaming (asked for elsewhere or before
+   * this page opened: their deltas name the turn). `others`: a streaming regeneration whose turn is
+   * not on the page.
    */
   protected readonly regenerating = computed(() => {
-    const texts = new Map<string, string>();
-    for (const text of this.store.streaming()) {
-      const alternativeId = regenerationOfCall(text.callId);
-      if (alternativeId !== null) texts.set(alternativeId, text.text);
-    }
     const recorded = new Set(this.store.entries().map((entry) => entry.id));
     const failed = this.store.failedRegenerations();
+    const shown = new Set(this.turns().map((turn) => turn.turnId));
     const byTurn = new Map<string, string[]>();
+    const add = (turnId: string, text: string) => byTurn.set(turnId, [...(byTurn.get(turnId) ?? []), text]);
+    const streaming = new Map<string, StreamingText>();
+    for (const text of this.store.streaming()) if (text.alternativeId !== null) streaming.set(text.alternativeId, text);
     for (const [alternativeId, turn] of this.regenerations()) {
-      const text = texts.get(alternativeId) ?? '';
-      texts.delete(alternativeId);
+      const text = streaming.get(alternativeId)?.text ?? '';
+      streaming.delete(alternativeId);
       if (!turn.turnId || recorded.has(`${turn.runId}:${alternativeId}`) || failed.has(alternativeId)) continue;
-      byTurn.set(turn.turnId, [...(byTurn.get(turn.turnId) ?? []), text]);
+      add(turn.turnId, text);
     }
-    return { byTurn, others: [...texts.values()] };
+    const others: string[] = [];
+    for (const text of streaming.values()) {
+      if (text.turnId !== null && shown.has(text.turnId)) add(text.turnId, text.text);
+      else others.push(text.text);
+    }
+    return { byTurn, others };
   });
+  /** The options of an awaited choice: the run's own (the api reads them from the run), else those seen live. */
   protected readonly awaitedCandidates = computed(() => {
     const awaiting = this.run()?.awaiting;
-    return awaiting?.input === 'choice' ? (this.store.candidates()[awaiting.turnId] ?? null) : null;
+    if (awaiting?.input !== 'choice') return [];
+    return awaiting.candidates.length > 0 ? awaiting.candidates : (this.store.candidates()[awaiting.turnId] ?? []);
   });
-  protected readonly choiceIndex = signal('');
 
   protected readonly callLabel = callLabel;
   protected readonly NO_TEXTS: readonly string[] = [];
@@ -124,8 +134,7 @@ export class RunPage {
   }
 
   protected streamingAlignedRight(text: StreamingText): boolean {
-    const index = turnIndexOfCall(text.callId);
-    return this.run()?.workflowType === 'role_playing' && index !== null && index % 2 === 0;
+    return this.run()?.workflowType === 'role_playing' && text.purpose === 'turn' && text.index !== null && text.index % 2 === 0;
   }
 
   protected can(control: RunControl, run: RunView): boolean {

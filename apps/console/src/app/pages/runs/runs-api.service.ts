@@ -6,6 +6,7 @@ import type {
   LogEntryView,
   LogPage,
   LogQuery,
+  QueueBoardSession,
   RegenerateTurnRequest,
   RunList,
   RunPreflight,
@@ -32,6 +33,11 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class RunsApiService {
   private readonly client = new RunsClient(inject(API_CLIENT));
   private readonly api = inject(ApiService);
+
+  /** The queue board's cookie for this browser, and the board's URL (404 toasted: no Redis on this api). */
+  openQueueBoard(): Promise<QueueBoardSession> {
+    return this.api.call(() => this.client.openQueueBoard());
+  }
 
   startRun(projectId: string, request: StartRunRequest): Promise<CommandAccepted> {
     return this.api.call(() => this.client.startRun(projectId, request));

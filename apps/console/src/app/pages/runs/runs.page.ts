@@ -45,6 +45,9 @@ type StatusFilter = NonNullable<RunListFilter['status']> | 'all';
       <h1>Runs{{ picker()?.selectedName() ? ' of ' + picker()?.selectedName() : '' }}</h1>
       <div class="head-actions">
         <camel-project-picker [selected]="projectId() ?? ''" [requires]="readRun" testId="runs-project-picker" (picked)="open($event)" />
+        @if (canOperateQueues()) {
+          <button mat-stroked-button type="button" data-testid="queue-board" (click)="openQueueBoard()">Queue board</button>
+        }
         @if (projectId() && canStart()) {
           <button mat-flat-button type="button" data-testid="run-start" (click)="start()">Start run</button>
         }
@@ -174,6 +177,8 @@ export class RunsPage {
     const projectId = this.projectId();
     return !!projectId && this.auth.canIn(permissions.startRun, projectId);
   });
+  /** Owners see the run queue's jobs in Bull Board (on an api with Redis). */
+  protected readonly canOperateQueues = computed(() => this.auth.canGlobally(permissions.manageQueues));
   protected readonly rows = computed(() => {
     const status = this.status();
     return this.store.items().filter((run) => matchesRunFilter(run, status === 'all' ? {} : { status }));
@@ -187,6 +192,22 @@ export class RunsPage {
         else void this.openFirstProject();
       });
     });
+  }
+
+  /**
+   * A navigation carries no bearer token: the api first sets the board's cookie (HttpOnly,
+   * SameSite=Strict, the board's path only), then the board opens in its own tab.
+   */
+  protected async openQueueBoard(): Promise<void> {
+    const opened = window.open('', '_blank');
+    if (opened) opened.opener = null;
+    try {
+      const session = await this.runsApi.openQueueBoard();
+      if (opened) opened.location.href = session.url;
+      else window.location.href = session.url;
+    } catch {
+      opened?.close();
+    }
   }
 
   protected starter(run: RunView): string {

@@ -8,7 +8,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('log_entries_project_agent', ['projectId', 'agent', 'position'])
 @Index('log_entries_project_model', ['projectId', 'model', 'position'])
 @Index('log_entries_project_workflow', ['projectId', 'workflow', 'position'])
-@Index('log_entries_project_time', ['projectId', 'createdAt'])
+@Index('log_entries_project_time', ['projectId', 'createdAt', 'position'])
 @Index('log_entries_project_latency', ['projectId', 'latencyMs', 'position'])
 @Index('log_entries_project_tokens', ['projectId', 'totalTokens', 'position'])
 export class LogEntryRecord {

@@ -24,7 +24,7 @@ const turnCall = (turn: TurnRecorded['data']): ModelCall | null => turn.call;
  */
 export const logsProjection: ReadModelProjection = {
   name: 'logs',
-  version: 2,
+  version: 3,
   entities: [LogEntryRecord, LogRunRecord],
   extraTables: [LOG_FTS_TABLE],
   eventTypes: RUN_EVENT_TYPES,

@@ -4,7 +4,7 @@ import { EVENT_STORE } from '@camel/server';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThanOrEqual, type Repository, type SelectQueryBuilder } from 'typeorm';
-import { decodeCursor, encodeCursor, SORT_COLUMNS } from './log-cursor';
+import { cursorFor, encodeCursor, orderOf } from './log-cursor';
 import { LogEntryRecord } from './log-entry.entity';
 import { whereKeyword } from './log-search';
 import { logsProjection } from './logs.projection';
@@ -49,23 +49,24 @@ export class LogsReadModel {
 
   async page(projectId: string, query: LogQuery): Promise<LogPage> {
     const limit = Math.min(query.limit ?? 50, LOG_PAGE_MAX);
-    const sort = SORT_COLUMNS[query.sort ?? 'newest'];
+    const order = orderOf(query);
     const qb = this.entries.createQueryBuilder('e').where('e.projectId = :projectId', { projectId });
-    this.filter(qb, query);
-    const key = `e.${sort.column}`;
-    const dir = sort.descending ? 'DESC' : 'ASC';
+    const position = this.filter(qb, query);
+    const key = order.column === 'position' ? position : order.column === 'createdAt' ? 'e.createdAt' : `COALESCE(e.${order.column}, -1)`;
+    const dir = order.descending ? 'DESC' : 'ASC';
     if (query.after) {
-      const cursor = decodeCursor(query.after);
-      const op = sort.descending ? '<' : '>';
-      if (sort.column === 'position') qb.andWhere(`e.position ${op} :position`, { position: cursor.position });
-      else qb.andWhere(`(COALESCE(${key}, -1) ${op} :key OR (COALESCE(${key}, -1) = :key AND e.position ${op} :position))`, cursor);
+      const cursor = cursorFor(order, query.after);
+      const op = order.descending ? '<' : '>';
+      if (order.column === 'position') qb.andWhere(`${position} ${op} :position`, { position: cursor.position });
+      else qb.andWhere(`(${key} ${op} :key OR (${key} = :key AND ${position} ${op} :position))`, cursor);
     }
-    if (sort.column !== 'position') qb.orderBy(`COALESCE(${key}, -1)`, dir).addOrderBy('e.position', dir);
-    else qb.orderBy('e.position', dir);
+    qb.orderBy(key, dir);
+    if (order.column !== 'position') qb.addOrderBy(position, dir);
     const rows = await qb.limit(limit + 1).getMany();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const next = rows.length > limit && last ? encodeCursor({ key: Number(last[sort.column] ?? -1), position: last.position }) : null;
+    const lastKey = (row: LogEntryRecord) => (order.column === 'createdAt' ? row.createdAt : Number(row[order.column] ?? -1));
+    const next = rows.length > limit && last ? encodeCursor({ key: lastKey(last), position: last.position }) : null;
     return { entries: page.map(toView), next };
   }
 
@@ -89,7 +90,8 @@ export class LogsReadModel {
     return rows.map(toView);
   }
 
-  private filter(qb: SelectQueryBuilder<LogEntryRecord>, query: LogQuery): void {
+  /** Adds the query's filters; returns the expression to order and page by position with (see whereKeyword). */
+  private filter(qb: SelectQueryBuilder<LogEntryRecord>, query: LogQuery): string {
     const equal = { workflow: query.workflow, runId: query.runId, agent: query.agent, role: query.role, model: query.model, terminationReason: query.reason };
     for (const [column, value] of Object.entries(equal)) {
       if (value !== undefined) qb.andWhere(`e.${column} = :${column}`, { [column]: value });
@@ -97,6 +99,6 @@ export class LogsReadModel {
     if (query.annotated !== undefined) qb.andWhere('e.annotated = :annotated', { annotated: query.annotated });
     if (query.from) qb.andWhere('e.createdAt >= :from', { from: new Date(query.from).toISOString() });
     if (query.to) qb.andWhere('e.createdAt < :to', { to: new Date(query.to).toISOString() });
-    if (query.q?.trim()) whereKeyword(qb, 'e', query.q.trim());
+    return query.q?.trim() ? whereKeyword(qb, 'e', query.q.trim()) : 'e.position';
   }
 }

@@ -72,7 +72,8 @@ export class BullMqRunQueue implements RunQueue, OnApplicationShutdown {
     await this.open().add('pass', { runId }, { ...JOB_DEFAULTS, ...options });
   }
 
-  private open(): Queue<RunJob> {
+  /** The BullMQ queue itself (the queue board shows it); opens the connection. */
+  open(): Queue<RunJob> {
     if (!this.queue) {
       this.connection = bullmqConnection(this.settings.redisUrl);
       this.queue = new Queue<RunJob>(RUN_QUEUE_NAME, { connection: this.connection, prefix: this.settings.prefix });
@@ -82,7 +83,8 @@ export class BullMqRunQueue implements RunQueue, OnApplicationShutdown {
   }
 }
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+/** `work`, or an error naming Redis after `ms` (a stopped or unreachable Redis may leave a command pending). */
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);

@@ -97,7 +97,7 @@ export class RunDeltaSubscriber implements OnApplicationBootstrap, OnApplication
       choices.clear();
     } else if (delta.offset === 0 && (choices.get(delta.choice) ?? 0) > 0) {
       choices.clear();
-      this.deltas.publish({ runId: delta.runId, callId: delta.callId, choice: delta.choice, offset: 0, text: '', reset: true });
+      this.deltas.publish({ ...delta, offset: 0, text: '', reset: true });
     }
     if (!delta.reset) choices.set(delta.choice, delta.offset + delta.text.length);
     this.deltas.publish(delta);

@@ -42,8 +42,11 @@ export class RunProcessor implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.warn('REDIS_URL is not set: no queue to process (on the embedded default the api drives runs itself)');
       return;
     }
-    this.redis = new RedisClient(redisUrl);
-    await this.redis.connect();
+    const redis = new RedisClient(redisUrl);
+    this.redis = redis;
+    await redis.connect();
+    // Redis restarted or the network dropped: the run locks need this connection back (ours, at shutdown, carries no error).
+    redis.onclose = (error) => void (error && redis.connect().catch(() => undefined));
     const gate = new RunGate(this.redis, queueKeys(queue.prefix), queue.lockMs, (message) => this.logger.warn(message));
     this.connection = bullmqConnection(redisUrl);
     this.worker = new Worker<RunJob, string>(RUN_QUEUE_NAME, (job) => this.process(gate, job), {
@@ -60,6 +63,12 @@ export class RunProcessor implements OnApplicationBootstrap, OnApplicationShutdo
     this.logger.log(`processing ${RUN_QUEUE_NAME} (concurrency ${queue.concurrency}, lock ${queue.lockMs} ms)`);
     void this.sweep();
     this.sweeper = setInterval(() => void this.sweep(), queue.sweepMs);
+  }
+
+  /** Redis answers this worker's own connection (the one its run locks go through). */
+  async ping(): Promise<void> {
+    if (!this.redis) throw new Error('REDIS_URL is not set: this worker has no queue to process');
+    await this.redis.send('PING');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -10,6 +10,7 @@ import { RunRecord } from '../runs/run.entity';
 import { RunsReadModel } from '../runs/runs.read-model';
 import { RunDeltaPublisher } from './run-delta-relay';
 import { RunProcessor } from './run-processor';
+import { BullMqRunQueue } from './bullmq-run-queue';
 import { bullMqRunQueueProvider } from './run-queue.provider';
 
 /**
@@ -21,6 +22,6 @@ import { bullMqRunQueueProvider } from './run-queue.provider';
 @Module({
   imports: [TypeOrmModule.forFeature([RunRecord, ConfigVersionRecord]), LlmProvidersModule],
   providers: [CommandExecutor, ConfigsReadModel, RunsReadModel, RunDeltaBus, RunCancellations, RunExecutor, bullMqRunQueueProvider, RunProcessor, RunDeltaPublisher],
-  exports: [RunProcessor, RunDeltaBus],
+  exports: [RunProcessor, RunDeltaBus, BullMqRunQueue],
 })
 export class RunWorkerModule {}

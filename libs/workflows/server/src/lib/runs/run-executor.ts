@@ -8,7 +8,7 @@ import { nextStep, ProviderError, runDecider, type PlannedCall, type Run, type R
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ProviderRegistry, type ProviderSet } from '../providers';
 import { RunCancellations } from './run-cancellations';
-import { RunDeltaBus } from './run-deltas';
+import { deltaCallOf, RunDeltaBus } from './run-deltas';
 
 /** How a pass over a run ended: nothing to do now, or wake up at a person's deadline. */
 export type RunPass = { readonly type: 'idle' } | { readonly type: 'wake_at'; readonly at: number };
@@ -83,6 +83,7 @@ export class RunExecutor {
     const { runId } = run;
     const { signal, release } = this.cancellations.signalFor(runId);
     const offsets = new Map<number, number>();
+    const named = deltaCallOf(call);
     try {
       const provider = (await this.providersOf(run)).get(call.request.provider);
       const answer = await provider.complete(call.request, {
@@ -90,11 +91,11 @@ export class RunExecutor {
         onDelta: ({ choice, text }) => {
           const offset = offsets.get(choice) ?? 0;
           offsets.set(choice, offset + text.length);
-          this.deltas.publish({ runId, callId: call.callId, choice, offset, text });
+          this.deltas.publish({ ...named, runId, choice, offset, text });
         },
         onRetry: () => {
           offsets.clear();
-          this.deltas.publish({ runId, callId: call.callId, choice: 0, offset: 0, text: '', reset: true });
+          this.deltas.publish({ ...named, runId, choice: 0, offset: 0, text: '', reset: true });
         },
       });
       await this.decide(run, { type: 'RecordModelAnswer', runId, callId: call.callId, answer });

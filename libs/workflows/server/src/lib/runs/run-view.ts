@@ -1,4 +1,4 @@
-import type { RunView } from '@camel/contracts';
+import type { RunAwaiting, RunView } from '@camel/contracts';
 import type { Run } from '@camel/workflows';
 
 export interface RunMeta {
@@ -23,20 +23,18 @@ export function runView(run: Run, meta: RunMeta): RunView {
     specifiedTask: run.specification?.specifiedTask ?? null,
     turns: run.turns.length,
     tokensUsed: run.tokensUsed,
-    awaiting: awaiting
-      ? {
-          turnId: awaiting.turnId,
-          index: awaiting.index,
-          agent: awaiting.agent,
-          role: awaiting.role,
-          ...(awaiting.step ? { step: awaiting.step } : {}),
-          input: awaiting.input,
-          deadline: awaiting.deadline,
-        }
-      : null,
+    awaiting: awaiting ? awaitingView(run, awaiting) : null,
     failure: run.failure
       ? { callId: run.failure.callId, errorKind: run.failure.errorKind, message: run.failure.message, retryable: run.failure.retryable }
       : null,
     ...meta,
   };
+}
+
+/** A person's turn, or a choice with the candidates to choose from (the acting agent's, in the order proposed). */
+function awaitingView(run: Run, awaiting: NonNullable<Run['awaiting']>): RunAwaiting {
+  const place = { turnId: awaiting.turnId, index: awaiting.index, agent: awaiting.agent, role: awaiting.role, ...(awaiting.step ? { step: awaiting.step } : {}), deadline: awaiting.deadline };
+  if (awaiting.input === 'turn') return { ...place, input: 'turn' };
+  const candidates = (run.candidates[awaiting.turnId]?.candidates ?? []).map(({ content, finishReason }) => ({ content, finishReason }));
+  return { ...place, input: 'choice', candidates };
 }

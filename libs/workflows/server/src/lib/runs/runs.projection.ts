@@ -10,7 +10,7 @@ const asRunEvent = (recorded: RecordedEvent) => ({ type: recorded.type, data: re
 /** One row per run: its folded state and its view (status, task, turns, tokens, what it awaits). */
 export const runsProjection: ReadModelProjection = {
   name: 'runs',
-  version: 1,
+  version: 2,
   entities: [RunRecord],
   eventTypes: RUN_EVENT_TYPES,
 
