@@ -8,6 +8,7 @@ import {
   type ConfigProblem,
   type ConfigVersionView,
   type RecordedEvent,
+  indexAtColumn,
 } from '@camel/contracts';
 import { ApiError, type ReadList } from './api-client';
 import type { LiveListPage, LiveListSource } from './live-list';
@@ -147,8 +148,9 @@ export function formatProblem(problem: ConfigProblem): string {
 }
 
 /**
- * Where a 1-based line/column lands in `text`: a character offset, clamped to the text (a problem
- * of an older text, or at the end of the file, still points somewhere sensible).
+ * Where a 1-based line/column lands in `text`: a UTF-16 offset, clamped to the text (a problem of an
+ * older text, or at the end of the file, still points somewhere sensible). Columns count what a
+ * person sees (`indexAtColumn`: a BOM is no column, an emoji is one), offsets count code units.
  */
 export function offsetOf(text: string, line: number, column: number): number {
   let offset = 0;
@@ -158,8 +160,8 @@ export function offsetOf(text: string, line: number, column: number): number {
     offset = next + 1;
   }
   const lineEnd = text.indexOf('\n', offset);
-  const end = lineEnd < 0 ? text.length : lineEnd;
-  return Math.min(offset + Math.max(column, 1) - 1, end);
+  const lineText = text.slice(offset, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, '');
+  return offset + indexAtColumn(lineText, Math.max(column, 1));
 }
 
 /** The details of a 409 `config.stale`: the version the save started from, the latest, and the diff between them. */
