@@ -401,7 +401,7 @@ export function identityApiSuite(engine: Engine): void {
       const events = await api.store.readStream(`user-${id}`);
       expect(events.map((event) => [event.type, event.metadata.actor])).toEqual([
         ['UserCreated', { type: 'user', id: ownerId }],
-        ['UserPasswordResetIssued', { type: 'user', id: ownerId }],
+        ['UserInvited', { type: 'user', id: ownerId }],
         ['UserPasswordSet', { type: 'user', id }],
       ]);
       expect(events[2].data).toEqual({ userId: id, reason: 'invite-accepted' });

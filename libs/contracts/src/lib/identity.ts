@@ -42,8 +42,13 @@ export type UserGlobalRoleChanged = DomainEvent<
 >;
 /** A password was set; the hash lives in the credential table, never in the log. */
 export type UserPasswordSet = DomainEvent<'UserPasswordSet', { userId: string; reason: PasswordChangeReason }>;
-/** A one-time reset (or invite) link was issued; the token itself is shown once to the issuer. */
+/**
+ * A one-time password reset link was issued; the token itself is shown once to the issuer. (Logs
+ * written before `UserInvited` existed also record invitations this way, right after `UserCreated`.)
+ */
 export type UserPasswordResetIssued = DomainEvent<'UserPasswordResetIssued', { userId: string; expiresAt: string }>;
+/** The user was invited: a one-time link to choose a password, shown once to the inviter. */
+export type UserInvited = DomainEvent<'UserInvited', { userId: string; expiresAt: string }>;
 export type UserDisabled = DomainEvent<'UserDisabled', { userId: string }>;
 export type UserEnabled = DomainEvent<'UserEnabled', { userId: string }>;
 
@@ -53,6 +58,7 @@ export type UserEvent =
   | UserGlobalRoleChanged
   | UserPasswordSet
   | UserPasswordResetIssued
+  | UserInvited
   | UserDisabled
   | UserEnabled;
 export type UserEventType = UserEvent['type'];
@@ -62,6 +68,7 @@ export const USER_EVENT_TYPES: readonly UserEventType[] = [
   'UserGlobalRoleChanged',
   'UserPasswordSet',
   'UserPasswordResetIssued',
+  'UserInvited',
   'UserDisabled',
   'UserEnabled',
 ];

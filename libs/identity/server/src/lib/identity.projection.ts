@@ -69,6 +69,9 @@ export const identityProjection: ReadModelProjection = {
         // A reset ends every session started before it (someone else may know the old password).
         await touchUser(event.data.userId, { sessionsValidAfter: time });
         return;
+      case 'UserInvited':
+        await touchUser(event.data.userId);
+        return;
       case 'UserDisabled':
         await touchUser(event.data.userId, { status: 'disabled' });
         return;

@@ -17,7 +17,7 @@ const createdActive: UserEvent = {
 const createdOwner: UserEvent = { ...createdActive, data: { ...createdActive.data, globalRole: 'owner' } } as UserEvent;
 const initialPassword: UserEvent = { type: 'UserPasswordSet', data: { userId: id, reason: 'initial' } };
 const createdInvited: UserEvent = { ...createdActive, data: { ...createdActive.data, status: 'invited' } } as UserEvent;
-const invitationIssued: UserEvent = { type: 'UserPasswordResetIssued', data: { userId: id, expiresAt: inviteExpiresAt } };
+const invitationIssued: UserEvent = { type: 'UserInvited', data: { userId: id, expiresAt: inviteExpiresAt } };
 const inviteAccepted: UserEvent = { type: 'UserPasswordSet', data: { userId: id, reason: 'invite-accepted' } };
 const disabled: UserEvent = { type: 'UserDisabled', data: { userId: id } };
 const enabled: UserEvent = { type: 'UserEnabled', data: { userId: id } };
@@ -293,7 +293,7 @@ describe('user decider', () => {
         .when({ type: 'IssuePasswordReset', userId: id, expiresAt: '2026-01-02T00:00:00.000Z' })
         .then([{ type: 'UserPasswordResetIssued', data: { userId: id, expiresAt: '2026-01-02T00:00:00.000Z' } }]));
 
-    it('re-issues an invitation without changing the state', () => {
+    it('re-issues an invitation (UserInvited, not a reset) to a user who never set a password, without changing the state', () => {
       spec
         .given(invited)
         .when({ type: 'IssuePasswordReset', userId: id, expiresAt: inviteExpiresAt })

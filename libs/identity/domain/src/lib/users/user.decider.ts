@@ -114,7 +114,7 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
       };
       if (command.password !== undefined) return [created, { type: 'UserPasswordSet', data: { userId: command.userId, reason: 'initial' } }];
       if (!command.inviteExpiresAt) throw new Error('CreateUser without a password needs inviteExpiresAt');
-      return [created, { type: 'UserPasswordResetIssued', data: { userId: command.userId, expiresAt: command.inviteExpiresAt } }];
+      return [created, { type: 'UserInvited', data: { userId: command.userId, expiresAt: command.inviteExpiresAt } }];
     }
     case 'RenameUser': {
       const user = existing(state, command.userId);
@@ -138,6 +138,8 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
     }
     case 'IssuePasswordReset': {
       const user = existing(state, command.userId);
+      // A new link for someone who never set a password is an invitation again, not a reset.
+      if (!user.hasPassword) return [{ type: 'UserInvited', data: { userId: user.id, expiresAt: command.expiresAt } }];
       return [{ type: 'UserPasswordResetIssued', data: { userId: user.id, expiresAt: command.expiresAt } }];
     }
     case 'DisableUser': {
@@ -173,6 +175,7 @@ function evolve(state: UserState, event: UserEvent): UserState {
       // Accepting an invitation activates the account.
       return { ...state, hasPassword: true, status: state.status === 'invited' ? 'active' : state.status };
     case 'UserPasswordResetIssued':
+    case 'UserInvited':
       return state;
     case 'UserDisabled':
       return { ...state, status: 'disabled' };
