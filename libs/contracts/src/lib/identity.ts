@@ -300,6 +300,8 @@ export interface AuditQuery {
   readonly projectId?: string;
   /** Exact event type or a family prefix ending in `*` (e.g. `Project*`). */
   readonly type?: string;
+  /** Types or family prefixes to leave out, comma-separated (e.g. `Session*,ConfigDraftSaved`). */
+  readonly exclude?: string;
   /** ISO-8601, inclusive. */
   readonly from?: string;
   /** ISO-8601, exclusive. */
@@ -313,6 +315,12 @@ export interface AuditPage {
   readonly entries: readonly AuditEntry[];
   /** Position to pass as `before` for the next (older) page; null at the start of the log. */
   readonly nextBefore: number | null;
+  /**
+   * Display names of what the page's entries refer to (actors, projects, the users, keys and
+   * projects their streams are about), by `auditNameKey`: `user:<id>` → "Ada Lovelace". Ids that
+   * no longer resolve are absent.
+   */
+  readonly names: Readonly<Record<string, string>>;
 }
 
 export interface AuditVerifyResult {
