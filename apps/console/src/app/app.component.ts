@@ -47,7 +47,7 @@ import { UserMenuComponent } from './layout/user-menu.component';
           </svg>
         </button>
       }
-      <a class="brand" routerLink="/projects">CAMEL Extensions</a>
+      <a class="brand" routerLink="/home">CAMEL Extensions</a>
       <span class="subtitle">Admin console</span>
       <span class="spacer"></span>
       @if (signedIn()) {
