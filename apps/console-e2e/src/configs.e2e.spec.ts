@@ -259,8 +259,11 @@ describe('configs in a real browser', () => {
     await page.click('[data-testid="config-add-workflow"]');
     await page.waitForSelector('[data-testid="config-editor"][data-path="workflows/code-review.yaml"]');
     await line(page, 'name: code_review').waitFor();
-    // The skeleton names no agents yet: the api says what is missing.
-    await page.waitForSelector('[data-testid="config-problem"][data-file="workflows/code-review.yaml"]');
+    // The new file starts valid: a role-play between the first two agents of the set.
+    await line(page, 'assistant: python_programmer').waitFor();
+    await line(page, 'user: stock_trader').waitFor();
+    await page.waitForSelector('[data-testid="config-validation"][data-state="ok"]');
+    expect(await page.locator('[data-testid="config-problem"][data-file="workflows/code-review.yaml"]').count()).toBe(0);
 
     await fileButton(page, 'workflows/propose-execute-review.yaml').locator('xpath=..').locator('[data-testid="config-remove-file"]').click();
     await page.click('[data-testid="confirm-ok"]');
