@@ -236,7 +236,20 @@ describe('api process', () => {
     const second = await startApi({ DATA_DIR: dataDir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
     running.push(second);
     expect(second.log).not.toMatch(/password: /);
-    expect(await second.signIn('admin@localhost.localdomain', generated)).toMatch(/^ey/);
+    const again = await second.signIn('admin@localhost.localdomain', generated);
+    expect(again).toMatch(/^ey/);
+
+    // A generated password is to be changed: Me says so until the owner chose one.
+    const meOf = async (token: string) => (await (await fetch(`${second.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+    expect(await meOf(again)).toMatchObject({ passwordChangeRequired: true });
+    const changed = await fetch(`${second.url}/api/auth/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${again}` },
+      body: JSON.stringify({ currentPassword: generated, newPassword: 'the-owner-chose-this-one' }),
+    });
+    expect(changed.status).toBe(204);
+    const chosen = await second.signIn('admin@localhost.localdomain', 'the-owner-chose-this-one');
+    expect((await meOf(chosen))['passwordChangeRequired']).toBeUndefined();
   });
 
   it('keeps the start log short at the default level: no module or route lines, no colour codes', async () => {

@@ -26,7 +26,8 @@ export const API_KEY_PREFIX = 'camel_';
 export const REFRESH_COOKIE = 'camel_refresh';
 
 export type UserStatus = 'invited' | 'active' | 'disabled';
-export type PasswordChangeReason = 'initial' | 'invite-accepted' | 'reset' | 'changed';
+/** `generated`: the first owner's password made up at the first start (its owner is asked to change it). */
+export type PasswordChangeReason = 'initial' | 'generated' | 'invite-accepted' | 'reset' | 'changed';
 export type SessionRevokeReason = 'logout' | 'refresh-reuse';
 
 // ---- events -------------------------------------------------------------------------------------
@@ -162,6 +163,8 @@ export interface Me {
   readonly memberships: readonly Membership[];
   /** Permissions that need no project (owner: all of them). */
   readonly globalPermissions: readonly Permission[];
+  /** The password was generated (the first owner's, printed at the first start): the console asks for a new one. */
+  readonly passwordChangeRequired?: boolean;
 }
 
 export interface TokenResponse {

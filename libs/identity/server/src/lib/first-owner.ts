@@ -39,7 +39,7 @@ export class FirstOwner {
     const generated = this.config.auth.adminPassword === undefined;
     const password = this.config.auth.adminPassword ?? randomToken(18);
     try {
-      await this.commands.execute<CreateUser, UserCreatedResponse>(new CreateUser({ email, name: 'Owner', globalRole: 'owner', password }));
+      await this.commands.execute<CreateUser, UserCreatedResponse>(new CreateUser({ email, name: 'Owner', globalRole: 'owner', password }, generated));
     } catch (error) {
       if (error instanceof DomainError && error.code === 'user.exists') return;
       if (error instanceof Error && error.name === 'ConcurrencyError') return;

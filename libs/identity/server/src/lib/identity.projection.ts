@@ -25,7 +25,8 @@ type IdentityEvent = UserEvent | SessionEvent | ProjectMemberEvent | ApiKeyEvent
  */
 export const identityProjection: ReadModelProjection = {
   name: 'identity',
-  version: 2,
+  // 3: users.password_change_required (a generated first password).
+  version: 3,
   entities: [UserRecord, SessionRecord, ProjectMemberRecord, ApiKeyRecord],
   eventTypes: [...USER_EVENT_TYPES, ...SESSION_EVENT_TYPES, ...PROJECT_MEMBER_EVENT_TYPES, ...API_KEY_EVENT_TYPES],
 
@@ -47,6 +48,7 @@ export const identityProjection: ReadModelProjection = {
           globalRole: event.data.globalRole,
           status: event.data.status,
           hasPassword: false,
+          passwordChangeRequired: false,
           version: recorded.streamVersion,
           createdAt: time,
           updatedAt: time,
@@ -62,7 +64,13 @@ export const identityProjection: ReadModelProjection = {
         return;
       case 'UserPasswordSet': {
         const user = await users.findOneBy({ id: event.data.userId });
-        if (user) await touchUser(user.id, { hasPassword: true, status: user.status === 'invited' ? 'active' : user.status });
+        if (user) {
+          await touchUser(user.id, {
+            hasPassword: true,
+            passwordChangeRequired: event.data.reason === 'generated',
+            status: user.status === 'invited' ? 'active' : user.status,
+          });
+        }
         return;
       }
       case 'UserPasswordResetIssued':

@@ -8,7 +8,7 @@ import { SessionRecord } from './session.entity';
 import { UserRecord } from './user.entity';
 
 /** What authentication and the commands need to know of a user. */
-export type Account = Pick<UserRecord, 'id' | 'email' | 'name' | 'globalRole' | 'status' | 'sessionsValidAfter'>;
+export type Account = Pick<UserRecord, 'id' | 'email' | 'name' | 'globalRole' | 'status' | 'sessionsValidAfter' | 'passwordChangeRequired'>;
 export type SessionFacts = Pick<SessionRecord, 'id' | 'userId' | 'status' | 'startedAt'>;
 
 const toUserView = (row: UserRecord): UserView => ({
@@ -23,7 +23,7 @@ const toUserView = (row: UserRecord): UserView => ({
   version: Number(row.version),
 });
 
-const ACCOUNT = { id: true, email: true, name: true, globalRole: true, status: true, sessionsValidAfter: true } as const;
+const ACCOUNT = { id: true, email: true, name: true, globalRole: true, status: true, sessionsValidAfter: true, passwordChangeRequired: true } as const;
 
 /** A session started before the user's last password reset no longer authenticates. */
 export const sessionPredatesReset = (account: Account, session: Pick<SessionRecord, 'startedAt'>): boolean =>

@@ -34,6 +34,12 @@ describe('user decider', () => {
     it('creates an active user with an initial password when one is given', () =>
       spec.given([]).when(create()).then([createdActive, initialPassword]));
 
+    it('records a generated password as such (its owner is asked to change it)', () =>
+      spec
+        .given([])
+        .when(create({ passwordGenerated: true }))
+        .then([createdActive, { type: 'UserPasswordSet', data: { userId: id, reason: 'generated' } }]));
+
     it('invites the user, issuing an invitation, when no password is given', () =>
       spec
         .given([])
