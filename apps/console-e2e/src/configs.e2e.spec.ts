@@ -110,6 +110,11 @@ describe('configs in a real browser', () => {
     expect(await fileButton(page, WORKFLOW).getAttribute('data-problems')).toBe('1');
     expect(await fileButton(page, WORKFLOW).getAttribute('data-modified')).toBe('true');
     await page.waitForSelector('[data-testid="config-validation"][data-state="problems"]');
+    // Save waits for the fix, and says so.
+    await page.fill('[data-testid="config-save-message"]', 'not yet');
+    expect(await page.locator('[data-testid="config-save"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="config-save-hint"]', { hasText: 'Fix the problem listed under Problems to save.' }).waitFor();
+    await page.fill('[data-testid="config-save-message"]', '');
     await screenshot(page, 'configs-validation-error');
 
     // Clicking the problem puts the cursor on its line (after looking at another file).

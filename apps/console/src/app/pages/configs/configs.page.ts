@@ -95,6 +95,14 @@ export class ConfigsPage {
   protected readonly problemsByFile = computed(() => problemsByFile(this.store.problems()));
   protected readonly problemCount = computed(() => this.store.problems().length);
   protected readonly validationState = computed(() => (this.store.validating() ? 'checking' : this.problemCount() > 0 ? 'problems' : 'ok'));
+  /** Why Save is disabled, when the reason is not plain to see. */
+  protected readonly saveHint = computed(() => {
+    if (!this.store.dirty() || this.store.saving()) return '';
+    const problems = this.problemCount();
+    if (problems > 0) return `Fix the ${problems === 1 ? 'problem' : `${problems} problems`} listed under Problems to save.`;
+    if (!this.message().trim()) return 'Say what changed to save.';
+    return '';
+  });
   protected readonly removedPaths = computed(() => Object.keys(this.store.base().files).filter((path) => !(path in this.store.files())).sort());
   protected readonly actorLabel = (actor: string) => this.store.actorLabel(actor);
 
