@@ -7,22 +7,19 @@ import { useConsoleHarness } from './support/harness';
  * A newcomer's first hour, in order: the owner lands on a home page that says what to do next,
  * creates a project (its name unique), writes configs from the editor's valid examples, invites an
  * annotator whose home points at annotation; the audit trail reads as actions with names, and the
- * pages stay usable at 390 px. One api per file: the steps build on each other.
+ * pages stay usable at 390 px. One api per file: the steps build on each other (each test opens its
+ * own pages; the harness closes them after it).
  */
 describe('first contact: a new owner, then an invited annotator', () => {
   const harness = useConsoleHarness();
   const PROJECT = 'Support triage agents';
   let projectId = '';
-  let owner: Page;
 
   const nextStep = (page: Page, step: string) => page.waitForSelector(`[data-testid="home-next"][data-step="${step}"]`);
   const noSideScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
-  beforeAll(async () => {
-    owner = await harness.openPage('/');
-  });
-
   it('lands the owner on a home page whose next step is a project; the project name is unique', async () => {
+    const owner = await harness.openPage('/');
     await owner.waitForURL(/\/home$/);
     await owner.locator('h2', { hasText: 'What this is for' }).waitFor();
     await nextStep(owner, 'create-project');
@@ -56,7 +53,7 @@ describe('first contact: a new owner, then an invited annotator', () => {
   });
 
   it('writes configs from the editor’s valid examples, and the next step becomes a run', async () => {
-    await owner.click('[data-testid="nav-home"]');
+    const owner = await harness.openPage('/home');
     await nextStep(owner, 'write-configs');
     await owner.click('[data-testid="home-next-action"]');
     await owner.waitForURL(new RegExp(`/configs/${projectId}$`));
@@ -92,7 +89,7 @@ describe('first contact: a new owner, then an invited annotator', () => {
     await screenshot(annotator, 'first-contact-home-annotator');
 
     // The audit trail: actions by name, no token renewals; leaving out a family works.
-    await owner.click('[data-testid="nav-audit"]');
+    const owner = await harness.openPage('/audit');
     const invite = owner.locator('[data-testid="audit-row"][data-type="UserInvited"]');
     await invite.waitFor();
     await invite.locator('[data-testid="audit-subject"]', { hasText: 'user Ann Notator' }).waitFor();
@@ -114,6 +111,7 @@ describe('first contact: a new owner, then an invited annotator', () => {
   });
 
   it('says what a section not open yet will do, in plain words', async () => {
+    const owner = await harness.openPage('/home');
     await owner.click('[data-testid="nav-training"]');
     const coming = owner.locator('[data-testid="placeholder-coming"]');
     await coming.waitFor();
@@ -122,6 +120,7 @@ describe('first contact: a new owner, then an invited annotator', () => {
   });
 
   it('stays usable 390 px wide: headers wrap, row actions stay reachable', async () => {
+    const owner = await harness.openPage('/home');
     await owner.setViewportSize({ width: 390, height: 844 });
     await owner.goto(`${harness.app.url}/configs/${projectId}`);
     await owner.waitForSelector('[data-testid="config-version"][data-version="1"]');
