@@ -32,6 +32,13 @@ function step(name, command, args, { refuse } = {}) {
 let passed = 0;
 let failed = 0;
 
+// The programs the integration and e2e tiers start (PostgreSQL, Redis, Chromium): installed when
+// missing and possible, or a stop in the first seconds naming the packages (tools/test/services.sh).
+if (!step('test services (PostgreSQL, Redis, Chromium)', 'bash', [join(root, 'tools/test/services.sh')])) {
+  console.log('tests: 0 passed, 1 failed');
+  process.exit(1);
+}
+
 // The module-boundary rule reads Nx's project graph and silently skips itself when there is none
 // (a clean clone): compute the graph first, and fail lint if the rule still reports it skipped.
 const graphOk = step('project graph (for the module-boundary rule)', bin('nx'), ['show', 'projects'], { refuse: /error/i });

@@ -1,11 +1,12 @@
 import { createTestPostgresDatabase, type TestDatabase } from '@camel/event-store/testing';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { ApiProcess } from '@camel/server/testing';
 import { reply, startOpenAiTestServer } from '@camel/workflows/server/testing';
+import { pollUntil } from './testing/poll-until';
 
 /**
  * The built api as a real process, as `npm start` runs it: start-up, configuration errors,
@@ -178,9 +179,16 @@ describe('api process', () => {
     // No ADMIN_* variables: the embedded default generates the first owner's password.
     const first = await startApi({ DATA_DIR: dataDir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '', LOG_LEVEL: 'verbose' });
     running.push(first);
+    // Printed last, after the ready line, set apart by rules (not among the route lines).
+    await pollUntil('the first owner notice', async () => first.log, (log) => /password: \S+\n[^]*={72}\n/.test(log), { timeoutMs: 10_000, intervalMs: 20 });
     const printed = [...first.log.matchAll(/password: (\S+)/g)].map((m) => m[1]);
     expect(printed).toHaveLength(1);
     const generated = printed[0];
+    const readyAt = first.log.indexOf('ready at http://localhost:');
+    expect(readyAt).toBeGreaterThan(first.log.lastIndexOf('Mapped {'));
+    expect(first.log.indexOf(`password: ${generated}`)).toBeGreaterThan(readyAt);
+    // Not a terminal: no colour codes.
+    expect(first.log).not.toContain(`${String.fromCharCode(27)}[`);
     const owner = await first.signIn('admin@localhost.localdomain', generated);
 
     // Exercise every path that handles a secret, then grep everything the process printed.
@@ -228,7 +236,58 @@ describe('api process', () => {
     const second = await startApi({ DATA_DIR: dataDir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '' });
     running.push(second);
     expect(second.log).not.toMatch(/password: /);
-    expect(await second.signIn('admin@localhost.localdomain', generated)).toMatch(/^ey/);
+    const again = await second.signIn('admin@localhost.localdomain', generated);
+    expect(again).toMatch(/^ey/);
+
+    // A generated password is to be changed: Me says so until the owner chose one.
+    const meOf = async (token: string) => (await (await fetch(`${second.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+    expect(await meOf(again)).toMatchObject({ passwordChangeRequired: true });
+    const changed = await fetch(`${second.url}/api/auth/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${again}` },
+      body: JSON.stringify({ currentPassword: generated, newPassword: 'the-owner-chose-this-one' }),
+    });
+    expect(changed.status).toBe(204);
+    const chosen = await second.signIn('admin@localhost.localdomain', 'the-owner-chose-this-one');
+    expect((await meOf(chosen))['passwordChangeRequired']).toBeUndefined();
+  });
+
+  it('keeps the start log short at the default level: no module or route lines, no colour codes', async () => {
+    const api = await startApi({ DATA_DIR: dataDir });
+    running.push(api);
+    await api.kill('SIGTERM');
+    expect(api.log).toContain('ready at http://localhost:');
+    expect(api.log).not.toMatch(/Mapped \{|RoutesResolver|InstanceLoader/);
+    expect(api.log).not.toContain(`${String.fromCharCode(27)}[`);
+  });
+
+  it('read-only CLI commands refuse a database that does not exist, and create nothing', () => {
+    const nowhere = join(dataDir, 'not-here');
+    for (const args of [['verify'], ['projections'], ['checkpoint'], ['configs', 'export', '0190a000-0000-7000-8000-000000000001', join(dataDir, 'out')]]) {
+      const result = cli({ DATA_DIR: nowhere, LOG_SIGNING_KEY: 'a-log-signing-key-of-more-than-32-characters' }, ...args);
+      expect({ args, ...result }).toMatchObject({ code: 2, out: expect.stringContaining(`no database at ${join(nowhere, 'camel.sqlite')}`) });
+      expect(result.out).not.toContain('OK');
+    }
+    expect(existsSync(nowhere)).toBe(false);
+    // An existing file that holds no event log (an empty database made by an older CLI) is refused too.
+    mkdirSync(nowhere);
+    writeFileSync(join(nowhere, 'camel.sqlite'), '');
+    expect(cli({ DATA_DIR: nowhere }, 'verify')).toMatchObject({ code: 2, out: expect.stringContaining('holds no event log') });
+    // `migrate` is the command that creates one.
+    expect(cli({ DATA_DIR: nowhere }, 'migrate')).toMatchObject({ code: 0 });
+    expect(cli({ DATA_DIR: nowhere }, 'verify')).toMatchObject({ code: 0, out: expect.stringContaining('checked 0 events') });
+  });
+
+  it('the projections command prints a table of how far each read model is, in the log’s terms', async () => {
+    const api = await startApi({ DATA_DIR: dataDir });
+    running.push(api);
+    expect((await post(api, { name: 'Counted' })).status).toBe(201);
+    const whileRunning = cli({ DATA_DIR: dataDir }, 'projections');
+    await api.kill('SIGTERM');
+    expect(whileRunning.code).toBe(0);
+    expect(whileRunning.out).toMatch(/^projection\s+version\s+applied up to\s+behind\s+last applied/m);
+    expect(whileRunning.out).toMatch(/^projects\s+\d+\s+event \d+\s+up to date\s+\d{4}-\d\d-\d\d /m);
+    expect(whileRunning.out).not.toMatch(/stopped|│|┌|last error/);
   });
 
   it('imports the sample configs into a Default project at the first start only; the CLI exports and imports config folders', async () => {
@@ -302,6 +361,17 @@ describe('api process', () => {
       await api.kill('SIGKILL');
       expect(cli({ DATABASE_URL: database.url, JWT_SECRET }, 'verify')).toMatchObject({ code: 0 });
       expect(cli({ DATABASE_URL: database.url, JWT_SECRET }, 'projections').out).toContain('projects');
+    });
+
+    it('read-only CLI commands refuse a PostgreSQL database without an event log, and leave it empty', async () => {
+      const empty = await createTestPostgresDatabase('empty');
+      try {
+        expect(cli({ DATABASE_URL: empty.url, JWT_SECRET }, 'verify')).toMatchObject({ code: 2, out: expect.stringContaining('holds no event log') });
+        expect(cli({ DATABASE_URL: empty.url, JWT_SECRET }, 'projections')).toMatchObject({ code: 2 });
+        expect(cli({ DATABASE_URL: empty.url, JWT_SECRET }, 'verify')).toMatchObject({ code: 2 });
+      } finally {
+        await empty.drop();
+      }
     });
   });
 });

@@ -3,6 +3,7 @@ import { Logger, RequestMethod, type INestApplication, type LogLevel } from '@ne
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiLogger } from './api-logger';
 import { AppModule } from './app.module';
 import { serveConsole } from './console-static';
 import { SampleConfigs } from '@camel/configs/server';
@@ -21,7 +22,7 @@ export async function createApiApp(options: { logger?: false } = {}): Promise<IN
     bodyParser: false,
   });
   const config = app.get<AppConfig>(APP_CONFIG);
-  if (options.logger !== false) app.useLogger(LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1));
+  if (options.logger !== false) app.useLogger(new ApiLogger(LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1)));
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

@@ -14,13 +14,15 @@ import { DomainError } from '@camel/contracts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
+import { missingStoreProblem } from './cli-database';
 import { CliModule } from './cli.module';
+import { projectionsTable } from './cli-output';
 import { API_PROJECTIONS } from './projections';
 
 const USAGE = `usage: npm run cli -- <command>
 
   migrate                    apply pending schema migrations (event store, projections)
-  projections                list projections with checkpoint, state and lag
+  projections                how far each read model has applied the log, as a table
   rebuild <name> | --all     drop a projection's tables and replay the log from position 0
   verify [--stream <id>]     check the hash chains; exit code 3 when a link is broken
   verify --checkpoint <file> also compare the log with a signed checkpoint (exit code 3 on any change)
@@ -32,7 +34,37 @@ const USAGE = `usage: npm run cli -- <command>
                              save the folder's files as the project's next config version (all or
                              nothing; every problem listed with file:line:column; exit code 4)
 
-Uses the same settings as the api (DATABASE_URL, or the SQLite file under DATA_DIR).`;
+Uses the same settings as the api (DATABASE_URL, or the SQLite file under DATA_DIR). Read-only
+commands (projections, verify, checkpoint, configs export) refuse a database that does not exist
+(exit code 2) instead of creating an empty one.`;
+
+/** Thrown before Nest starts when a read-only command finds no database; main prints it, exit code 2. */
+class MissingStore extends Error {}
+
+/** Read-only commands look before they open: opening the store would create and migrate an empty one. */
+async function requireStore(): Promise<void> {
+  const problem = await missingStoreProblem(loadConfig(process.env));
+  if (problem) throw new MissingStore(problem);
+}
+
+const LAG_CAP = 10_000;
+
+async function projectionsCommand(): Promise<number> {
+  await requireStore();
+  const text = await withContext({ followLog: false }, async (app) => {
+    const store = app.get<EventStore>(EVENT_STORE);
+    const [status, head, moved] = await Promise.all([
+      runnerOf(app).status(),
+      store.headPosition(),
+      store.db.query<{ name: string; updated_at: string }>('SELECT name, updated_at FROM projection_checkpoints'),
+    ]);
+    const updatedAt = new Map(moved.map((row) => [row.name, row.updated_at]));
+    const rows = status.map((row) => ({ ...row, updatedAt: updatedAt.get(row.name) }));
+    return projectionsTable(rows, head, new Date(), LAG_CAP);
+  });
+  console.log(text);
+  return 0;
+}
 
 /**
  * Runs a CLI command inside the same Nest contexts as the api, so commands and queries take the one
@@ -108,6 +140,7 @@ async function checkpointCommand(args: readonly string[]): Promise<number> {
     console.error('checkpoint: --out needs a file');
     return 2;
   }
+  await requireStore();
   const key = logKey();
   const checkpoint = await withContext({ followLog: false }, (app) => createCheckpoint(app.get<EventStore>(EVENT_STORE), key, new Date()));
   const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
@@ -126,6 +159,7 @@ async function configsCommand([action, projectId, folder, ...rest]: string[]): P
     console.error('usage: configs export <projectId> <folder> | configs import <projectId> <folder> [-m <message>]');
     return 2;
   }
+  if (action === 'export') await requireStore();
   return withContext({ followLog: true }, async (app) => {
     const commands = app.get(CommandBus);
     const queries = app.get(QueryBus);
@@ -171,8 +205,7 @@ async function main(argv: string[]): Promise<number> {
       console.log('migrations applied');
       return 0;
     case 'projections':
-      await withContext({ followLog: false }, async (app) => console.table(await runnerOf(app).status()));
-      return 0;
+      return projectionsCommand();
     case 'rebuild': {
       const all = API_PROJECTIONS.map((p) => p.name);
       const names = args[0] === '--all' ? all : args.slice(0, 1);
@@ -197,6 +230,7 @@ async function main(argv: string[]): Promise<number> {
         console.error('verify: --checkpoint needs a file');
         return 2;
       }
+      await requireStore();
       const key = checkpointFile ? logKey() : '';
       const { report, sealed } = await withContext({ followLog: false }, async (app) => ({
         report: (await app.get(QueryBus).execute<VerifyEventLog, VerifyOutcome>(new VerifyEventLog({ streamId }))).reports[0],
@@ -219,6 +253,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof MissingStore) {
+      console.error(error.message);
+      process.exit(2);
+    }
     console.error(error instanceof ConfigError ? error.message : error);
     process.exit(1);
   },

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { APP_CONFIG, type AppConfig, EVENT_STORE, loadConfigOrExit } from '@camel/server';
 import type { EventStore } from '@camel/event-store';
+import { FirstOwner, type GeneratedOwner } from '@camel/identity/server';
 import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './bootstrap';
@@ -15,6 +16,25 @@ async function main(): Promise<void> {
   const url = `http://localhost:${port}`;
   const where = store.engine === 'sqlite' ? config.sqliteFile : 'PostgreSQL (DATABASE_URL)';
   new Logger('Main').log(`CAMEL Extensions api ready at ${url} — events in ${where}; OpenAPI at ${url}/api/docs`);
+  const owner = app.get(FirstOwner).takeGenerated();
+  if (owner) process.stdout.write(firstOwnerNotice(owner, url));
+}
+
+/** The one place a password is ever printed: the generated first password, once, last and set apart. */
+function firstOwnerNotice({ email, password }: GeneratedOwner, url: string): string {
+  const rule = '='.repeat(72);
+  return [
+    '',
+    rule,
+    '  First owner account created. Sign in at ' + url,
+    `    email:    ${email}`,
+    `    password: ${password}`,
+    '  This password is shown only this once; the console asks you to change it at the first sign-in.',
+    '  (Set ADMIN_EMAIL and ADMIN_PASSWORD before the first start to choose them yourself.)',
+    rule,
+    '',
+    '',
+  ].join('\n');
 }
 
 main().catch((error: unknown) => {

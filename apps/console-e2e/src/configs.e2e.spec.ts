@@ -110,6 +110,11 @@ describe('configs in a real browser', () => {
     expect(await fileButton(page, WORKFLOW).getAttribute('data-problems')).toBe('1');
     expect(await fileButton(page, WORKFLOW).getAttribute('data-modified')).toBe('true');
     await page.waitForSelector('[data-testid="config-validation"][data-state="problems"]');
+    // Save waits for the fix, and says so.
+    await page.fill('[data-testid="config-save-message"]', 'not yet');
+    expect(await page.locator('[data-testid="config-save"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="config-save-hint"]', { hasText: 'Fix the problem listed under Problems to save.' }).waitFor();
+    await page.fill('[data-testid="config-save-message"]', '');
     await screenshot(page, 'configs-validation-error');
 
     // Clicking the problem puts the cursor on its line (after looking at another file).
@@ -259,8 +264,11 @@ describe('configs in a real browser', () => {
     await page.click('[data-testid="config-add-workflow"]');
     await page.waitForSelector('[data-testid="config-editor"][data-path="workflows/code-review.yaml"]');
     await line(page, 'name: code_review').waitFor();
-    // The skeleton names no agents yet: the api says what is missing.
-    await page.waitForSelector('[data-testid="config-problem"][data-file="workflows/code-review.yaml"]');
+    // The new file starts valid: a role-play between the first two agents of the set.
+    await line(page, 'assistant: python_programmer').waitFor();
+    await line(page, 'user: stock_trader').waitFor();
+    await page.waitForSelector('[data-testid="config-validation"][data-state="ok"]');
+    expect(await page.locator('[data-testid="config-problem"][data-file="workflows/code-review.yaml"]').count()).toBe(0);
 
     await fileButton(page, 'workflows/propose-execute-review.yaml').locator('xpath=..').locator('[data-testid="config-remove-file"]').click();
     await page.click('[data-testid="confirm-ok"]');

@@ -27,10 +27,10 @@ describe('console in a real browser', () => {
 
   it('serves the console at the api URL and shows every page (screenshots in test-output/e2e/screenshots)', async () => {
     const page = await openPage('/');
-    await page.waitForURL(/\/projects$/);
+    await page.waitForURL(/\/home$/);
     await waitForState(page, 'connected');
     expect(await page.title()).toContain('CAMEL');
-    for (const label of ['Projects', 'Configs', 'Runs', 'Logs', 'Annotate', 'Datasets', 'Training', 'Models', 'Admin', 'Audit', 'Health']) {
+    for (const label of ['Home', 'Projects', 'Configs', 'Runs', 'Logs', 'Annotate', 'Datasets', 'Training', 'Models', 'Admin', 'Audit', 'Health']) {
       expect(await page.locator('nav a', { hasText: label }).count()).toBeGreaterThan(0);
     }
     await screenshot(page, 'projects');

@@ -110,7 +110,7 @@ describe('console identity in a real browser', () => {
     await invitee.fill('[data-testid="accept-invite-password"]', `chosen-${suffix}-password`);
     await invitee.fill('[data-testid="accept-invite-confirm"]', `chosen-${suffix}-password`);
     await invitee.click('[data-testid="accept-invite-submit"]');
-    await invitee.waitForURL(/\/projects$/);
+    await invitee.waitForURL(/\/home$/);
     expect(await invitee.locator('[data-testid="user-name"]').textContent()).toContain(name);
     // Not an owner: no Admin, no Audit.
     expect(await navItem(invitee, 'admin').count()).toBe(0);
@@ -173,7 +173,7 @@ describe('console identity in a real browser', () => {
     await page.fill('[data-testid="accept-invite-password"]', `${user.password}-new`);
     await page.fill('[data-testid="accept-invite-confirm"]', `${user.password}-new`);
     await page.click('[data-testid="accept-invite-submit"]');
-    await page.waitForURL(/\/projects$/);
+    await page.waitForURL(/\/home$/);
     expect((await harness.rest('POST', '/api/auth/login', { email: user.email, password: user.password }, '')).status).toBe(401);
     expect((await harness.rest('POST', '/api/auth/login', { email: user.email, password: `${user.password}-new` }, '')).status).toBe(200);
   });

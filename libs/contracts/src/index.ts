@@ -5,6 +5,7 @@ export * from './lib/live-events';
 export * from './lib/health';
 export * from './lib/permissions';
 export * from './lib/identity';
+export * from './lib/audit';
 export * from './lib/configs';
 export * from './lib/workflows';
 export * from './lib/config-position';

@@ -126,6 +126,21 @@ export function projectsApiSuite(engine: Engine): void {
       expect(response.body.requestId).toEqual(expect.any(String));
     });
 
+    it('refuses the name of another active project (409 naming the field, no event); an archived one frees its name', async () => {
+      const first = await create('Support triage');
+      const again = await refused('POST', '/api/projects', { name: '  support TRIAGE ' });
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ code: 'project.name.taken', fields: [expect.objectContaining({ field: 'name' })] });
+      const other = await create('Support triage 2');
+      const rename = await refused('PATCH', `/api/projects/${other}`, { name: 'Support Triage' });
+      expect(rename.status).toBe(409);
+      expect(rename.body.code).toBe('project.name.taken');
+      // Its own name in another case is a rename, not a clash.
+      expect((await api.request('PATCH', `/api/projects/${first}`, { name: 'Support Triage' })).status).toBe(200);
+      expect((await api.request('POST', `/api/projects/${first}/archive`)).status).toBe(200);
+      expect((await api.request('PATCH', `/api/projects/${other}`, { name: 'Support triage' })).status).toBe(200);
+    });
+
     it('refuses an 800-character rename and a malformed JSON body', async () => {
       const id = await create('Valid');
       const long = await refused('PATCH', `/api/projects/${id}`, { name: 'y'.repeat(800) });

@@ -87,9 +87,9 @@ export function useConsoleHarness(env: Readonly<Record<string, string>> = {}): C
       await page.goto(`${api().url}${path}`);
       if (as) {
         await signIn(page, as);
-        // Back where the sign-in guard came from ('/' is the projects page).
+        // Back where the sign-in guard came from ('/' is the home page).
         const target = new URL(path, api().url).pathname;
-        await page.waitForURL((url) => url.pathname === (target === '/' ? '/projects' : target));
+        await page.waitForURL((url) => url.pathname === (target === '/' ? '/home' : target));
       }
       return page;
     },

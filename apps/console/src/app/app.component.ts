@@ -1,13 +1,15 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
-import { ChangeDetectionStrategy, Component, computed, inject, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked, viewChild } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDialog, type MatDialogRef } from '@angular/material/dialog';
 import { MatListModule } from '@angular/material/list';
 import { MatSidenav, MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { map } from 'rxjs';
 import { AuthService } from './core/auth.service';
+import { ChangePasswordDialogComponent, type ChangePasswordDialogData } from './layout/change-password-dialog.component';
 import { ConnectionStatusComponent } from './layout/connection-status.component';
 import { NAV_ITEMS } from './layout/nav-items';
 import { UserMenuComponent } from './layout/user-menu.component';
@@ -47,7 +49,7 @@ import { UserMenuComponent } from './layout/user-menu.component';
           </svg>
         </button>
       }
-      <a class="brand" routerLink="/projects">CAMEL Extensions</a>
+      <a class="brand" routerLink="/home">CAMEL Extensions</a>
       <span class="subtitle">Admin console</span>
       <span class="spacer"></span>
       @if (signedIn()) {
@@ -177,6 +179,30 @@ export class AppComponent {
       .pipe(map((state) => state.matches)),
     { initialValue: false },
   );
+
+  private readonly dialog = inject(MatDialog);
+  private passwordDialog: MatDialogRef<ChangePasswordDialogComponent> | undefined;
+
+  constructor() {
+    // A generated password (the first owner's) is changed before anything else: a dialog that
+    // cannot be dismissed, until Me no longer asks for it.
+    effect(() => {
+      const required = this.auth.signedIn() && this.auth.me()?.passwordChangeRequired === true;
+      untracked(() => {
+        if (!required) {
+          this.passwordDialog?.close();
+          return;
+        }
+        if (this.passwordDialog) return;
+        const data: ChangePasswordDialogData = { required: true };
+        this.passwordDialog = this.dialog.open(ChangePasswordDialogComponent, { data, disableClose: true });
+        this.passwordDialog.afterClosed().subscribe(() => {
+          this.passwordDialog = undefined;
+          void this.auth.reloadMe();
+        });
+      });
+    });
+  }
 
   protected closeIfNarrow(): void {
     if (this.narrow()) void this.sidenav()?.close();

@@ -41,11 +41,22 @@ export const appRoutes: Routes = [
     path: '',
     canActivateChild: [signedInGuard],
     children: [
-      { path: '', pathMatch: 'full', redirectTo: 'projects' },
+      { path: '', pathMatch: 'full', redirectTo: 'home' },
+      {
+        path: 'home',
+        title: `Home · ${TITLE}`,
+        loadComponent: () => import('./pages/home/home.page').then((m) => m.HomePage),
+      },
       {
         path: 'projects',
         title: `Projects · ${TITLE}`,
         loadComponent: () => import('./pages/projects/projects.page').then((m) => m.ProjectsPage),
+      },
+      {
+        path: 'projects/:projectId',
+        title: `Project · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readProject, 'project')],
+        loadComponent: () => import('./pages/project/project.page').then((m) => m.ProjectPage),
       },
       {
         path: 'projects/:projectId/members',

@@ -7,6 +7,7 @@ export * from './lib/user-list';
 export * from './lib/api-key-list';
 export * from './lib/member-list';
 export * from './lib/audit-entries';
+export * from './lib/next-step';
 export * from './lib/me-permissions';
 export * from './lib/config-set';
 export * from './lib/config-merge';

@@ -26,7 +26,8 @@ export const API_KEY_PREFIX = 'camel_';
 export const REFRESH_COOKIE = 'camel_refresh';
 
 export type UserStatus = 'invited' | 'active' | 'disabled';
-export type PasswordChangeReason = 'initial' | 'invite-accepted' | 'reset' | 'changed';
+/** `generated`: the first owner's password made up at the first start (its owner is asked to change it). */
+export type PasswordChangeReason = 'initial' | 'generated' | 'invite-accepted' | 'reset' | 'changed';
 export type SessionRevokeReason = 'logout' | 'refresh-reuse';
 
 // ---- events -------------------------------------------------------------------------------------
@@ -42,8 +43,13 @@ export type UserGlobalRoleChanged = DomainEvent<
 >;
 /** A password was set; the hash lives in the credential table, never in the log. */
 export type UserPasswordSet = DomainEvent<'UserPasswordSet', { userId: string; reason: PasswordChangeReason }>;
-/** A one-time reset (or invite) link was issued; the token itself is shown once to the issuer. */
+/**
+ * A one-time password reset link was issued; the token itself is shown once to the issuer. (Logs
+ * written before `UserInvited` existed also record invitations this way, right after `UserCreated`.)
+ */
 export type UserPasswordResetIssued = DomainEvent<'UserPasswordResetIssued', { userId: string; expiresAt: string }>;
+/** The user was invited: a one-time link to choose a password, shown once to the inviter. */
+export type UserInvited = DomainEvent<'UserInvited', { userId: string; expiresAt: string }>;
 export type UserDisabled = DomainEvent<'UserDisabled', { userId: string }>;
 export type UserEnabled = DomainEvent<'UserEnabled', { userId: string }>;
 
@@ -53,6 +59,7 @@ export type UserEvent =
   | UserGlobalRoleChanged
   | UserPasswordSet
   | UserPasswordResetIssued
+  | UserInvited
   | UserDisabled
   | UserEnabled;
 export type UserEventType = UserEvent['type'];
@@ -62,6 +69,7 @@ export const USER_EVENT_TYPES: readonly UserEventType[] = [
   'UserGlobalRoleChanged',
   'UserPasswordSet',
   'UserPasswordResetIssued',
+  'UserInvited',
   'UserDisabled',
   'UserEnabled',
 ];
@@ -155,6 +163,8 @@ export interface Me {
   readonly memberships: readonly Membership[];
   /** Permissions that need no project (owner: all of them). */
   readonly globalPermissions: readonly Permission[];
+  /** The password was generated (the first owner's, printed at the first start): the console asks for a new one. */
+  readonly passwordChangeRequired?: boolean;
 }
 
 export interface TokenResponse {
@@ -293,6 +303,8 @@ export interface AuditQuery {
   readonly projectId?: string;
   /** Exact event type or a family prefix ending in `*` (e.g. `Project*`). */
   readonly type?: string;
+  /** Types or family prefixes to leave out, comma-separated (e.g. `Session*,ConfigDraftSaved`). */
+  readonly exclude?: string;
   /** ISO-8601, inclusive. */
   readonly from?: string;
   /** ISO-8601, exclusive. */
@@ -306,6 +318,12 @@ export interface AuditPage {
   readonly entries: readonly AuditEntry[];
   /** Position to pass as `before` for the next (older) page; null at the start of the log. */
   readonly nextBefore: number | null;
+  /**
+   * Display names of what the page's entries refer to (actors, projects, the users, keys and
+   * projects their streams are about), by `auditNameKey`: `user:<id>` → "Ada Lovelace". Ids that
+   * no longer resolve are absent.
+   */
+  readonly names: Readonly<Record<string, string>>;
 }
 
 export interface AuditVerifyResult {

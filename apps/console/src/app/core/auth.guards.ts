@@ -17,7 +17,7 @@ export const signedOutGuard: CanActivateFn = async () => {
   const auth = inject(AuthService);
   const router = inject(Router);
   await auth.whenReady();
-  return auth.signedIn() ? router.createUrlTree(['/projects']) : true;
+  return auth.signedIn() ? router.createUrlTree(['/home']) : true;
 };
 
 /**

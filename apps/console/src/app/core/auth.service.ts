@@ -190,7 +190,7 @@ export class AuthService {
     } else if (message.kind === 'signed-in' && this.statusSignal() === 'signed-out') {
       // Another tab signed in: the cookie is there now.
       void this.client.renewAccessToken().then((token) => {
-        if (token && this.router.url.startsWith('/sign-in')) void this.router.navigateByUrl('/projects');
+        if (token && this.router.url.startsWith('/sign-in')) void this.router.navigateByUrl('/home');
       });
     }
   }

@@ -5,7 +5,10 @@ import { ToastComponent, type ToastData, type ToastKind } from './toast.componen
 
 const DURATION_MS: Record<ToastKind, number> = { error: 8000, info: 4000 };
 
-/** Short messages at the bottom of the screen; one at a time (a new one replaces the last). */
+/**
+ * Short messages at the top right, under the toolbar: never over the panels at the bottom of a page
+ * (a config's Problems, a form's Save). One at a time (a new one replaces the last).
+ */
 @Injectable({ providedIn: 'root' })
 export class ToastService {
   private readonly snackBar = inject(MatSnackBar);
@@ -28,7 +31,9 @@ export class ToastService {
       data,
       duration: DURATION_MS[data.kind],
       politeness: data.kind === 'error' ? 'assertive' : 'polite',
-      panelClass: data.kind === 'error' ? 'camel-toast-error' : 'camel-toast-info',
+      horizontalPosition: 'end',
+      verticalPosition: 'top',
+      panelClass: ['camel-toast', data.kind === 'error' ? 'camel-toast-error' : 'camel-toast-info'],
     });
     const entry = { ref, data };
     this.current = entry;

@@ -1,13 +1,18 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@camel/contracts';
 import { fieldErrors } from '../core/api-errors';
 import { ApiService } from '../core/api.service';
 import { ToastService } from '../core/toast.service';
+
+/** `required`: the password was generated (the first owner's); the dialog asks for a new one and cannot be cancelled. */
+export interface ChangePasswordDialogData {
+  readonly required?: boolean;
+}
 
 /** The signed-in user's own password: the current one, then the new one. */
 @Component({
@@ -17,8 +22,14 @@ import { ToastService } from '../core/toast.service';
   host: { 'data-testid': 'change-password-dialog' },
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()">
-      <h2 mat-dialog-title>Change password</h2>
+      <h2 mat-dialog-title>{{ required ? 'Choose your own password' : 'Change password' }}</h2>
       <mat-dialog-content class="fields">
+        @if (required) {
+          <p data-testid="change-password-required">
+            You signed in with the password generated at the first start (it was printed in the server's log). Choose one only you know
+            before you go on.
+          </p>
+        }
         <mat-form-field>
           <mat-label>Current password</mat-label>
           <input matInput type="password" formControlName="currentPassword" autocomplete="current-password" data-testid="current-password" />
@@ -39,7 +50,9 @@ import { ToastService } from '../core/toast.service';
         </mat-form-field>
       </mat-dialog-content>
       <mat-dialog-actions align="end">
-        <button mat-button type="button" mat-dialog-close>Cancel</button>
+        @if (!required) {
+          <button mat-button type="button" mat-dialog-close>Cancel</button>
+        }
         <button mat-flat-button type="submit" data-testid="change-password-submit" [disabled]="busy()">Change</button>
       </mat-dialog-actions>
     </form>
@@ -58,6 +71,7 @@ export class ChangePasswordDialogComponent {
   private readonly toast = inject(ToastService);
   private readonly ref = inject<MatDialogRef<ChangePasswordDialogComponent>>(MatDialogRef);
 
+  protected readonly required = inject<ChangePasswordDialogData | null>(MAT_DIALOG_DATA, { optional: true })?.required === true;
   protected readonly minLength = PASSWORD_MIN_LENGTH;
   protected readonly maxLength = PASSWORD_MAX_LENGTH;
   protected readonly form = inject(FormBuilder).nonNullable.group({ currentPassword: '', newPassword: '' });

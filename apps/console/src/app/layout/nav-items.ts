@@ -13,6 +13,7 @@ export interface NavItem {
 const anywhere = (permission: Permission) => ({ permission, scope: 'anywhere' as const });
 
 export const NAV_ITEMS: readonly NavItem[] = [
+  { label: 'Home', path: 'home', placeholder: false },
   { label: 'Projects', path: 'projects', placeholder: false },
   { label: 'Configs', path: 'configs', placeholder: false, requires: anywhere(permissions.readConfig) },
   { label: 'Runs', path: 'runs', placeholder: false, requires: anywhere(permissions.readRun) },

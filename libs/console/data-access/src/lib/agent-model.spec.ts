@@ -18,7 +18,7 @@ describe('agent model parameters in agents.yaml', () => {
   it('reads every agent of the sample with its model parameters and the provider ids', () => {
     const read = readAgentModels(sample);
     if (!read.ok) throw new Error(read.message);
-    expect(read.providers).toEqual(['openai', 'local']);
+    expect(read.providers).toEqual(['openai']);
     expect(read.agents.map((agent) => agent.name)).toEqual(['python_programmer', 'stock_trader', 'task_specifier', 'proposer', 'executor', 'reviewer']);
     expect(read.agents[1]?.model).toEqual({
       provider: 'openai',

@@ -1,5 +1,5 @@
 import type { AuditEntry, RecordedEvent } from '@camel/contracts';
-import { auditEntryOf, auditTopics, matchesAuditQuery, mergeAuditEvents } from './audit-entries';
+import { auditActorLabel, auditEntryOf, auditSubjectLabel, auditTopics, matchesAuditQuery, mergeAuditEvents } from './audit-entries';
 
 function recorded(position: number, type: string, patch: { projectId?: string; time?: string; actorId?: string } = {}): RecordedEvent {
   return {
@@ -54,8 +54,37 @@ describe('audit entries from live events', () => {
     [{ to: '2026-01-01T10:00:00.000Z' }, false],
     [{ to: '2026-01-01T11:00:00+01:00' }, false],
     [{ to: '2026-01-01T11:00:00.000Z' }, true],
+    [{ exclude: 'ProjectRenamed' }, false],
+    [{ exclude: 'Session*, Project*' }, false],
+    [{ exclude: 'Project' }, true],
+    [{ exclude: 'Session*,UserCreated' }, true],
+    [{ type: 'Project*', exclude: 'ProjectCreated' }, true],
   ])('query %j matches: %s', (query, expected) => {
     expect(matchesAuditQuery(auditEntryOf(recorded(1, 'ProjectRenamed', { projectId: 'p1' })), query)).toBe(expected);
+  });
+
+  it('never lists a token rotation (bookkeeping the audit read model leaves out), even when asked for its type', () => {
+    expect(matchesAuditQuery(auditEntryOf(recorded(1, 'SessionRefreshed')), {})).toBe(false);
+    expect(matchesAuditQuery(auditEntryOf(recorded(1, 'SessionRefreshed')), { type: 'Session*' })).toBe(false);
+    expect(matchesAuditQuery(auditEntryOf(recorded(2, 'SessionStarted')), { type: 'Session*' })).toBe(true);
+  });
+
+  it('names actors and subjects by name, ids only when the name is unknown', () => {
+    const names = { 'user:u1': 'Ada Lovelace', 'api-key:k1': 'ci bot', 'project:p1': 'Support triage' };
+    expect(auditActorLabel({ type: 'user', id: 'u1' }, names)).toBe('Ada Lovelace');
+    expect(auditActorLabel({ type: 'user', id: 'u1' }, names, { type: 'user', id: 'u1' })).toBe('you');
+    expect(auditActorLabel({ type: 'user', id: '0193abcdef-1' }, names)).toBe('user 0193abcd');
+    expect(auditActorLabel({ type: 'api-key', id: 'k1' }, names)).toBe('API key “ci bot”');
+    expect(auditActorLabel({ type: 'system', id: 'system' }, names)).toBe('the system');
+    expect(auditActorLabel({ type: 'anonymous', id: '' }, names)).toBe('someone not signed in');
+    expect(auditSubjectLabel('user-u1', names)).toBe('user Ada Lovelace');
+    expect(auditSubjectLabel('project-p1', names)).toBe('project Support triage');
+    expect(auditSubjectLabel('configs-p1', names)).toBe('configs of Support triage');
+    expect(auditSubjectLabel('configs-p9abcdefgh', names)).toBe('configs of project p9abcdef');
+    expect(auditSubjectLabel('api-key-k1', names)).toBe('API key “ci bot”');
+    expect(auditSubjectLabel('annotation-queue-q1', names)).toBe('annotation queue q1');
+    expect(auditSubjectLabel('session-s1', names)).toBe('a sign-in session');
+    expect(auditSubjectLabel('probe', names)).toBe('probe');
   });
 
   it('puts matching new events first, each position once', () => {

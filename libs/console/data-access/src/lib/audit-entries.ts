@@ -1,4 +1,16 @@
-import type { AuditEntry, AuditPage, AuditQuery, EventTopic, RecordedEvent } from '@camel/contracts';
+import {
+  AUDIT_BOOKKEEPING_TYPES,
+  auditExcludePatterns,
+  auditNameKey,
+  auditSubjectOf,
+  auditTypeMatches,
+  type Actor,
+  type AuditEntry,
+  type AuditPage,
+  type AuditQuery,
+  type EventTopic,
+  type RecordedEvent,
+} from '@camel/contracts';
 import type { LiveListPage, LiveListSource } from './live-list';
 
 /** An event as the audit read model lists it. */
@@ -20,12 +32,12 @@ export function auditEntryOf(event: RecordedEvent): AuditEntry {
 
 /** Does the entry pass the filters of `GET /api/audit` (`before`/`limit` are paging, not filters)? */
 export function matchesAuditQuery(entry: AuditEntry, query: AuditQuery): boolean {
+  // Bookkeeping (token rotations) is not in the audit read model: a live one must not appear either.
+  if (AUDIT_BOOKKEEPING_TYPES.includes(entry.type)) return false;
   if (query.projectId && entry.projectId !== query.projectId) return false;
   if (query.actor && `${entry.actor.type}:${entry.actor.id}` !== query.actor) return false;
-  if (query.type) {
-    const matches = query.type.endsWith('*') ? entry.type.startsWith(query.type.slice(0, -1)) : entry.type === query.type;
-    if (!matches) return false;
-  }
+  if (query.type && !auditTypeMatches(entry.type, query.type)) return false;
+  if (auditExcludePatterns(query.exclude).some((pattern) => auditTypeMatches(entry.type, pattern))) return false;
   const time = Date.parse(entry.time);
   if (query.from && time < Date.parse(query.from)) return false;
   if (query.to && time >= Date.parse(query.to)) return false;
@@ -66,6 +78,60 @@ export function auditTopics(query: AuditQuery, families: readonly string[]): Eve
   return families.map((prefix) => ({ kind: 'type', prefix }));
 }
 
+/** Names by `auditNameKey` (`AuditPage.names`), merged from every page read. */
+export type AuditNames = Readonly<Record<string, string>>;
+
+const short = (id: string) => id.slice(0, 8);
+
+/** Who acted, in words: a user's or key's name, "you", "the system" — an id only when the name is unknown. */
+export function auditActorLabel(actor: Actor, names: AuditNames, me?: Actor): string {
+  if (me && me.type === actor.type && me.id === actor.id) return 'you';
+  switch (actor.type) {
+    case 'user':
+      return names[auditNameKey('user', actor.id)] ?? `user ${short(actor.id)}`;
+    case 'api-key': {
+      const name = names[auditNameKey('api-key', actor.id)];
+      return name ? `API key “${name}”` : `API key ${short(actor.id)}`;
+    }
+    case 'system':
+      return actor.id === 'system' || !actor.id ? 'the system' : `the system (${actor.id})`;
+    case 'anonymous':
+      return 'someone not signed in';
+    default:
+      return `${actor.type as string} ${short(actor.id)}`;
+  }
+}
+
+/** What an entry is about, in words (its stream's subject by name): "user Ada Lovelace", "configs of Support triage". */
+export function auditSubjectLabel(streamId: string, names: AuditNames): string {
+  const subject = auditSubjectOf(streamId);
+  const named = (kind: 'user' | 'api-key' | 'project', id: string) => names[auditNameKey(kind, id)];
+  switch (subject.kind) {
+    case 'user':
+      return `user ${named('user', subject.id) ?? short(subject.id)}`;
+    case 'api-key': {
+      const name = named('api-key', subject.id);
+      return name ? `API key “${name}”` : `API key ${short(subject.id)}`;
+    }
+    case 'project':
+      return `project ${named('project', subject.id) ?? short(subject.id)}`;
+    case 'configs':
+      return `configs of ${named('project', subject.projectId) ?? `project ${short(subject.projectId)}`}`;
+    case 'label-set':
+      return `labels of ${named('project', subject.projectId) ?? `project ${short(subject.projectId)}`}`;
+    case 'session':
+      return 'a sign-in session';
+    case 'run':
+      return `run ${short(subject.id)}`;
+    case 'annotation':
+      return `annotation ${short(subject.id)}`;
+    case 'annotation-queue':
+      return `annotation queue ${short(subject.id)}`;
+    default:
+      return subject.id;
+  }
+}
+
 /** Appends an older page (`before`) to a newest-first list, each position once. */
 export function appendOlderAudit(entries: readonly AuditEntry[], older: readonly AuditEntry[]): AuditEntry[] {
   const known = new Set(entries.map((entry) => entry.position));
@@ -75,6 +141,7 @@ export function appendOlderAudit(entries: readonly AuditEntry[], older: readonly
 export interface AuditListPage extends LiveListPage<AuditEntry> {
   /** `before` for the next older page; null at the start of the log. */
   readonly nextBefore: number | null;
+  readonly names: AuditNames;
 }
 
 /**
@@ -91,7 +158,7 @@ export function auditListSource(
     read: async () => {
       const page = await read(query);
       // Without a read position header, the newest entry is where the list stands.
-      return { items: page.entries, nextBefore: page.nextBefore, position: page.position || (page.entries[0]?.position ?? 0) };
+      return { items: page.entries, nextBefore: page.nextBefore, names: page.names ?? {}, position: page.position || (page.entries[0]?.position ?? 0) };
     },
     fold: (items, events) => ({ items: mergeAuditEvents(items, events, query) }),
   };

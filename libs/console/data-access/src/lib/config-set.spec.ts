@@ -110,6 +110,14 @@ describe('config problems', () => {
     expect(offsetOf(text, 1, 0)).toBe(0);
   });
 
+  it('counts columns as the server does: a BOM is no column, an emoji is one, CRLF ends the line', () => {
+    const text = '\uFEFFversion: 1\r\nname: "👩‍💻 x": 5\r\n';
+    expect(offsetOf(text, 1, 1)).toBe(1);
+    expect(text.slice(offsetOf(text, 1, 10))).toMatch(/^1/);
+    expect(text.slice(offsetOf(text, 2, 10))).toMatch(/^x"/);
+    expect(offsetOf(text, 1, 99)).toBe(text.indexOf('\r'));
+  });
+
   it('reads the details of a stale save', () => {
     const diff = { from: 1, to: 2, files: [] };
     const stale = new ApiError(409, { statusCode: 409, error: 'Conflict', message: 'stale', code: 'config.stale', details: { baseVersion: 1, currentVersion: 2, diff } });

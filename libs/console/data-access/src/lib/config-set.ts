@@ -8,6 +8,7 @@ import {
   type ConfigProblem,
   type ConfigVersionView,
   type RecordedEvent,
+  indexAtColumn,
 } from '@camel/contracts';
 import { ApiError, type ReadList } from './api-client';
 import type { LiveListPage, LiveListSource } from './live-list';
@@ -103,16 +104,51 @@ export function workflowPath(name: string): { ok: true; path: string } | { ok: f
   return { ok: true, path };
 }
 
-/** The first lines of a new workflow file: a valid role-play skeleton naming the file's workflow. */
-export function workflowTemplate(path: string): string {
+/** A new agents.yaml: a valid, runnable start (one provider, the two agents a role-play needs) to edit. */
+export const AGENTS_TEMPLATE = `version: 1
+providers:
+  # Any OpenAI-compatible API; the key is read from this environment variable when a run starts.
+  - id: openai
+    type: openai
+    base_url: https://api.openai.com/v1
+    api_key_env: OPENAI_API_KEY
+agents:
+  - name: assistant
+    role: Assistant
+    system_prompt: You carry out the task one instruction at a time and explain each step.
+    model:
+      provider: openai
+      name: gpt-4o-mini
+  - name: instructor
+    role: Instructor
+    system_prompt: You know what the task needs and give one clear instruction at a time.
+    model:
+      provider: openai
+      name: gpt-4o-mini
+`;
+
+/**
+ * The agent names of an agents.yaml, in file order, read without a YAML parser (the page that adds a
+ * workflow does not load one): list items that start with `name:` (block or flow style).
+ */
+export function agentNamesOf(agentsYaml: string): string[] {
+  return [...agentsYaml.matchAll(/^[ \t]*-[ \t]*(?:\{[ \t]*)?name:[ \t]*["']?([a-z][a-z0-9_-]{0,63})/gm)].map((match) => match[1] ?? '');
+}
+
+/**
+ * A new workflow file: a valid role-play naming the file's workflow, between the first two agents
+ * of the set (`agentNames`, in file order; the template's own two when there are fewer).
+ */
+export function workflowTemplate(path: string, agentNames: readonly string[] = []): string {
   const name = path.replace(/^workflows\//, '').replace(/\.yaml$/, '').replace(/-/g, '_');
+  const [assistant, user] = agentNames.length >= 2 ? agentNames : ['assistant', 'instructor'];
   return [
     'version: 1',
     `name: ${/^[a-z]/.test(name) ? name : `w_${name}`}`,
     'type: role_playing',
-    'assistant: ',
-    'user: ',
-    'task_prompt: ',
+    `assistant: ${assistant}`,
+    `user: ${user}`,
+    'task_prompt: Describe here the task the two agents work on together.',
     'max_turns: 10',
     '',
   ].join('\n');
@@ -147,8 +183,9 @@ export function formatProblem(problem: ConfigProblem): string {
 }
 
 /**
- * Where a 1-based line/column lands in `text`: a character offset, clamped to the text (a problem
- * of an older text, or at the end of the file, still points somewhere sensible).
+ * Where a 1-based line/column lands in `text`: a UTF-16 offset, clamped to the text (a problem of an
+ * older text, or at the end of the file, still points somewhere sensible). Columns count what a
+ * person sees (`indexAtColumn`: a BOM is no column, an emoji is one), offsets count code units.
  */
 export function offsetOf(text: string, line: number, column: number): number {
   let offset = 0;
@@ -158,8 +195,8 @@ export function offsetOf(text: string, line: number, column: number): number {
     offset = next + 1;
   }
   const lineEnd = text.indexOf('\n', offset);
-  const end = lineEnd < 0 ? text.length : lineEnd;
-  return Math.min(offset + Math.max(column, 1) - 1, end);
+  const lineText = text.slice(offset, lineEnd < 0 ? text.length : lineEnd).replace(/\r$/, '');
+  return offset + indexAtColumn(lineText, Math.max(column, 1));
 }
 
 /** The details of a 409 `config.stale`: the version the save started from, the latest, and the diff between them. */

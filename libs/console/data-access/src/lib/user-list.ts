@@ -82,6 +82,7 @@ export function applyUserEvents(list: readonly UserView[], events: readonly Reco
         rows.set(current.id, { ...touched, status: current.status === 'invited' ? 'active' : current.status });
         break;
       case 'UserPasswordResetIssued':
+      case 'UserInvited':
         rows.set(current.id, touched);
         break;
       case 'UserDisabled':

@@ -4,7 +4,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { LogCheckpoint } from '@camel/event-store';
-import { AuditEntryDto, AuditQueryDto, VerifyBodyDto, VerifyQueryDto } from './identity.dto';
+import { AuditPageDto, AuditQueryDto, VerifyBodyDto, VerifyQueryDto } from './identity.dto';
 import { CreateLogCheckpoint, ListAuditEntries, VerifyEventLog, type VerifyOutcome } from './audit.queries';
 
 @ApiTags('audit')
@@ -15,10 +15,11 @@ export class AuditController {
   @Get()
   @RequiresSomeProject(permissions.readAudit)
   @ApiOperation({
-    summary: 'Who did what, when — newest first, filterable by actor, project, type and time',
-    description: 'Owners see everything; project admins see the events of their projects.',
+    summary: 'Who did what, when — newest first, filterable by actor, project, type (or types to exclude) and time',
+    description:
+      'Owners see everything; project admins see the events of their projects. Token rotations are bookkeeping and not listed (sign-in, sign-out and revocation are). `names` resolves the ids the entries refer to.',
   })
-  @ApiOkResponse({ type: [AuditEntryDto], description: '{ entries, nextBefore }' })
+  @ApiOkResponse({ type: AuditPageDto })
   list(@Query() query: AuditQueryDto, @CurrentPrincipal() principal: Principal): Promise<AuditPage> {
     const projects = projectsWith(principal, permissions.readAudit);
     if (query.projectId && projects !== 'all' && !projects.includes(query.projectId)) {

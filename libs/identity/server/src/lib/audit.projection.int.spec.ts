@@ -1,4 +1,4 @@
-import { projectStreamId, userStreamId, type RecordedEvent } from '@camel/contracts';
+import { projectStreamId, sessionStreamId, userStreamId, type RecordedEvent } from '@camel/contracts';
 import { ENGINES } from '@camel/event-store/testing';
 import { EventTimeline, projectionSpec, timelineTime } from '@camel/server/testing';
 import { AuditEntryRecord } from './audit-entry.entity';
@@ -79,6 +79,27 @@ describe.each(ENGINES)('audit projection on %s', (engine) => {
       expect((await audit.page({ actor: `user:${U1}`, type: 'Project*' }, [P1])).entries.map((e) => e.position)).toEqual([positions[1]]);
       expect((await audit.page({}, [P1])).entries).toHaveLength(4);
       expect(await audit.projectStreams(P1)).toEqual([projectStreamId(P1)]);
+      // Leaving types out: exact, a family, several at once.
+      expect((await audit.page({ exclude: 'ProjectRenamed' }, 'all')).entries.map((e) => e.position)).toEqual([positions[4], positions[2], positions[0]]);
+      expect((await audit.page({ exclude: 'Probe*' }, 'all')).entries.map((e) => e.position)).toEqual([positions[3], positions[1]]);
+      expect((await audit.page({ exclude: 'Probe*,ProjectRenamed' }, 'all')).entries).toEqual([]);
+      expect((await audit.page({ type: 'Pro*', exclude: 'Project' }, 'all')).entries).toHaveLength(5);
+    });
+  });
+
+  it('leaves token rotations out (bookkeeping), keeps sign-in and sign-out', async () => {
+    const timeline = new EventTimeline();
+    const S1 = '0190a000-0000-7000-8000-0000000000d1';
+    const user = { actor: { type: 'user', id: U1 } } as const;
+    timeline.record(sessionStreamId(S1), [{ type: 'SessionStarted', data: { sessionId: S1, userId: U1, expiresAt: timelineTime(9) } }], user);
+    for (let generation = 1; generation <= 3; generation += 1) {
+      timeline.record(sessionStreamId(S1), [{ type: 'SessionRefreshed', data: { sessionId: S1, userId: U1, generation, expiresAt: timelineTime(9) } }], user);
+    }
+    timeline.record(sessionStreamId(S1), [{ type: 'SessionRevoked', data: { sessionId: S1, userId: U1, reason: 'logout' } }], user);
+    await spec.given(timeline).then(async ({ manager, recorded }) => {
+      const rows = await manager.find(AuditEntryRecord, { order: { position: 'ASC' } });
+      expect(rows.map((row) => row.type)).toEqual(['SessionStarted', 'SessionRevoked']);
+      expect(rows).toEqual([recorded[0], recorded[4]].map(rowOf));
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@camel/contracts';
+import { AUDIT_BOOKKEEPING_TYPES, type RecordedEvent } from '@camel/contracts';
 import { compiledStatement, type ReadModelProjection } from '@camel/server';
 import type { EntityManager } from 'typeorm';
 import { AuditEntryRecord } from './audit-entry.entity';
@@ -27,16 +27,21 @@ const insertEntry = compiledStatement(COLUMNS, (manager, param) =>
     .orIgnore(),
 );
 
+const BOOKKEEPING: ReadonlySet<string> = new Set(AUDIT_BOOKKEEPING_TYPES);
+
 /**
- * Who did what, when: one row per event of the log (every type), with the actor and request from
- * its metadata. Event data is not copied: the audit trail names actions, the log holds their content.
+ * Who did what, when: one row per action of the log (every type but bookkeeping: token rotations,
+ * `AUDIT_BOOKKEEPING_TYPES`), with the actor and request from its metadata. Event data is not
+ * copied: the audit trail names actions, the log holds their content.
  */
 export const auditProjection: ReadModelProjection = {
   name: 'audit',
-  version: 2,
+  // 3: token rotations (SessionRefreshed) left out.
+  version: 3,
   entities: [AuditEntryRecord],
 
   async apply(manager: EntityManager, event: RecordedEvent) {
+    if (BOOKKEEPING.has(event.type)) return;
     const m = event.metadata;
     await insertEntry(manager, {
       position: event.position,

@@ -1,11 +1,13 @@
-import type { AuditPage, AuditQuery, AuditVerifyResult } from '@camel/contracts';
+import { auditNameKey, auditNameKeys, type AuditEntry, type AuditPage, type AuditQuery, type AuditVerifyResult } from '@camel/contracts';
 import { createCheckpoint, verifyCheckpoint, type CheckpointReport, type EventStore, type LogCheckpoint, type VerifyReport } from '@camel/event-store';
 import type { Clock } from '@camel/kernel';
 import { APP_CONFIG, type AppConfig, CLOCK, ConfigError, EVENT_STORE, logKeySpec, resolveKey } from '@camel/server';
 import { DomainError } from '@camel/contracts';
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { ProjectsReadModel } from '@camel/projects/server';
 import { AuditReadModel } from './audit.read-model';
+import { IdentityReadModel } from './identity.read-model';
 
 /** The first broken link in log order, over every broken stream. */
 export function toVerifyResult(reports: readonly VerifyReport[], now: Date): AuditVerifyResult {
@@ -99,10 +101,33 @@ export class ListAuditEntries extends Query<AuditPage> {
 
 @QueryHandler(ListAuditEntries)
 export class ListAuditEntriesHandler implements IQueryHandler<ListAuditEntries> {
-  constructor(private readonly audit: AuditReadModel) {}
+  constructor(
+    private readonly audit: AuditReadModel,
+    private readonly identity: IdentityReadModel,
+    private readonly projects: ProjectsReadModel,
+  ) {}
 
-  execute({ filter, projects }: ListAuditEntries): Promise<AuditPage> {
-    return this.audit.page(filter, projects);
+  async execute({ filter, projects }: ListAuditEntries): Promise<AuditPage> {
+    const page = await this.audit.page(filter, projects);
+    return { ...page, names: await this.namesOf(page.entries) };
+  }
+
+  /** The names the page shows instead of ids (`auditNameKeys`), read now: a renamed user shows its current name. */
+  private async namesOf(entries: readonly AuditEntry[]): Promise<Record<string, string>> {
+    const ids = { user: new Set<string>(), 'api-key': new Set<string>(), project: new Set<string>() };
+    for (const key of new Set(entries.flatMap(auditNameKeys))) {
+      const at = key.indexOf(':');
+      ids[key.slice(0, at) as keyof typeof ids].add(key.slice(at + 1));
+    }
+    const [{ users, apiKeys }, projectNames] = await Promise.all([
+      this.identity.namesOf([...ids.user], [...ids['api-key']]),
+      this.projects.names([...ids.project]),
+    ]);
+    const names: Record<string, string> = {};
+    for (const [id, name] of users) names[auditNameKey('user', id)] = name;
+    for (const [id, name] of apiKeys) names[auditNameKey('api-key', id)] = name;
+    for (const [id, name] of projectNames) names[auditNameKey('project', id)] = name;
+    return names;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditPage, AuditQuery } from '@camel/contracts';
+import { auditExcludePatterns, type AuditEntry, type AuditPage, type AuditQuery } from '@camel/contracts';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
@@ -26,9 +26,10 @@ export class AuditReadModel {
 
   /**
    * Newest first, a keyset page: `before` is the previous page's last position. `projects` narrows
-   * to those projects ('all' = no narrowing, for owners). A `type` ending in `*` is a prefix.
+   * to those projects ('all' = no narrowing, for owners). A `type` (or an `exclude` pattern) ending
+   * in `*` is a prefix.
    */
-  async page(query: AuditQuery, projects: 'all' | readonly string[]): Promise<AuditPage> {
+  async page(query: AuditQuery, projects: 'all' | readonly string[]): Promise<Omit<AuditPage, 'names'>> {
     if (projects !== 'all' && projects.length === 0) return { entries: [], nextBefore: null };
     const select = this.entries.createQueryBuilder('a');
     if (projects !== 'all') select.andWhere('a.projectId IN (:...visible)', { visible: [...projects] });
@@ -42,6 +43,10 @@ export class AuditReadModel {
     }
     if (query.type?.endsWith('*')) select.andWhere('a.type LIKE :typePrefix', { typePrefix: `${query.type.slice(0, -1)}%` });
     else if (query.type) select.andWhere('a.type = :type', { type: query.type });
+    auditExcludePatterns(query.exclude).forEach((pattern, index) => {
+      if (pattern.endsWith('*')) select.andWhere(`a.type NOT LIKE :exclude${index}`, { [`exclude${index}`]: `${pattern.slice(0, -1)}%` });
+      else select.andWhere(`a.type <> :exclude${index}`, { [`exclude${index}`]: pattern });
+    });
     if (query.from) select.andWhere('a.time >= :from', { from: new Date(query.from).toISOString() });
     if (query.to) select.andWhere('a.time < :to', { to: new Date(query.to).toISOString() });
     if (query.before) select.andWhere('a.position < :before', { before: query.before });

@@ -91,7 +91,10 @@ export class Authenticator {
 
   /** Who the principal is and what it may do, with the names of its projects. */
   async me(principal: Principal): Promise<Me> {
-    const names = await this.projects.names([...principal.roles.keys()]);
+    const [names, account] = await Promise.all([
+      this.projects.names([...principal.roles.keys()]),
+      principal.actor.type === 'user' ? this.identity.account(principal.actor.id) : null,
+    ]);
     return {
       actor: principal.actor,
       ...(principal.email ? { email: principal.email } : {}),
@@ -101,6 +104,7 @@ export class Authenticator {
         .map(([projectId, role]) => ({ projectId, projectName: names.get(projectId) ?? projectId, role }))
         .sort((a, b) => a.projectName.localeCompare(b.projectName)),
       globalPermissions: principal.globalRole ? getPermissions(principal.globalRole) : [],
+      ...(account?.passwordChangeRequired ? { passwordChangeRequired: true } : {}),
     };
   }
 }

@@ -101,6 +101,10 @@ export class AuditQueryDto {
   @IsOptional()
   @Matches(/^[A-Za-z][A-Za-z0-9]{0,99}\*?$/, { message: 'type must be an event type or a prefix ending in *' })
   type?: string;
+  @ApiPropertyOptional({ description: 'Event types or family prefixes ending in * to leave out, comma-separated (at most 20)', example: 'Session*,ConfigDraftSaved' })
+  @IsOptional()
+  @Matches(/^[A-Za-z][A-Za-z0-9]{0,99}\*?(,[A-Za-z][A-Za-z0-9]{0,99}\*?){0,19}$/, { message: 'exclude must be event types or prefixes ending in *, separated by commas' })
+  exclude?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Matches(CALENDAR_TIME, { message: CALENDAR_TIME_MESSAGE('from') }) @IsISO8601({ strict: true }, { message: CALENDAR_TIME_MESSAGE('from') }) from?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Matches(CALENDAR_TIME, { message: CALENDAR_TIME_MESSAGE('to') }) @IsISO8601({ strict: true }, { message: CALENDAR_TIME_MESSAGE('to') }) to?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) before?: number;
@@ -166,4 +170,15 @@ export class AuditEntryDto implements AuditEntry {
   @ApiProperty({ nullable: true }) requestId!: string | null;
   @ApiProperty() correlationId!: string;
   @ApiProperty({ format: 'date-time' }) time!: string;
+}
+
+export class AuditPageDto {
+  @ApiProperty({ type: [AuditEntryDto] }) entries!: AuditEntryDto[];
+  @ApiProperty({ nullable: true, description: 'Pass as `before` for the next (older) page; null at the start of the log' }) nextBefore!: number | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Display names by `user:<id>`, `api-key:<id>`, `project:<id>`: the actors, projects and stream subjects of the entries',
+  })
+  names!: Record<string, string>;
 }

@@ -44,10 +44,26 @@ describe.each(ENGINES)('identity projection on %s', (engine) => {
     user({ type: 'SetPassword', userId: BEN, password: PASSWORD, reason: 'reset' });
     await spec.given(timeline).then(async ({ manager }) => {
       expect(await users(manager)).toEqual([
-        { id: ANN, email: 'ann@example.test', name: 'Ann', globalRole: 'owner', status: 'active', hasPassword: true, version: 2, createdAt: timelineTime(0), updatedAt: timelineTime(0), lastLoginAt: null, sessionsValidAfter: null },
-        // The invitation is a reset issued at creation: sessions before it (none) end.
-        { id: BEN, email: 'ben@example.test', name: 'ben', globalRole: null, status: 'active', hasPassword: true, version: 3, createdAt: timelineTime(1), updatedAt: timelineTime(2), lastLoginAt: null, sessionsValidAfter: timelineTime(1) },
+        { id: ANN, email: 'ann@example.test', name: 'Ann', globalRole: 'owner', status: 'active', hasPassword: true, version: 2, createdAt: timelineTime(0), updatedAt: timelineTime(0), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: null },
+        // The invitation (its own event, not a reset) ends no sessions: there are none to end.
+        { id: BEN, email: 'ben@example.test', name: 'ben', globalRole: null, status: 'active', hasPassword: true, version: 3, createdAt: timelineTime(1), updatedAt: timelineTime(2), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: null },
       ]);
+    });
+  });
+
+  it('a generated password asks for a change', async () => {
+    createUser(ANN, 'ann@example.test', { globalRole: 'owner', passwordGenerated: true });
+    createUser(BEN, 'ben@example.test');
+    await spec.given(timeline).then(async ({ manager }) => {
+      expect((await users(manager)).map((row) => row.passwordChangeRequired)).toEqual([true, false]);
+    });
+  });
+
+  it('the next password set ends the request to change it', async () => {
+    createUser(ANN, 'ann@example.test', { globalRole: 'owner', passwordGenerated: true });
+    user({ type: 'SetPassword', userId: ANN, password: `${PASSWORD}-2`, reason: 'changed' });
+    await spec.given(timeline).then(async ({ manager }) => {
+      expect((await users(manager)).map((row) => row.passwordChangeRequired)).toEqual([false]);
     });
   });
 
@@ -63,11 +79,11 @@ describe.each(ENGINES)('identity projection on %s', (engine) => {
     user({ type: 'EnableUser', userId: BEN });
     await spec.given(timeline).then(async ({ manager, dataSource }) => {
       expect(await users(manager)).toEqual([
-        { id: ANN, email: 'ann@example.test', name: 'Ann Smith', globalRole: 'owner', status: 'active', hasPassword: true, version: 7, createdAt: timelineTime(0), updatedAt: timelineTime(5), lastLoginAt: null, sessionsValidAfter: timelineTime(3) },
-        { id: BEN, email: 'ben@example.test', name: 'ben', globalRole: null, status: 'invited', hasPassword: false, version: 4, createdAt: timelineTime(6), updatedAt: timelineTime(8), lastLoginAt: null, sessionsValidAfter: timelineTime(6) },
+        { id: ANN, email: 'ann@example.test', name: 'Ann Smith', globalRole: 'owner', status: 'active', hasPassword: true, version: 7, createdAt: timelineTime(0), updatedAt: timelineTime(5), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: timelineTime(3) },
+        { id: BEN, email: 'ben@example.test', name: 'ben', globalRole: null, status: 'invited', hasPassword: false, version: 4, createdAt: timelineTime(6), updatedAt: timelineTime(8), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: null },
       ]);
       const readModel = new IdentityReadModel(dataSource.getRepository(UserRecord), dataSource.getRepository(SessionRecord), dataSource.getRepository(ProjectMemberRecord), dataSource.getRepository(ApiKeyRecord));
-      expect(await readModel.account(ANN)).toEqual({ id: ANN, email: 'ann@example.test', name: 'Ann Smith', globalRole: 'owner', status: 'active', sessionsValidAfter: timelineTime(3) });
+      expect(await readModel.account(ANN)).toEqual({ id: ANN, email: 'ann@example.test', name: 'Ann Smith', globalRole: 'owner', status: 'active', passwordChangeRequired: false, sessionsValidAfter: timelineTime(3) });
     });
   });
 

@@ -25,7 +25,8 @@ type IdentityEvent = UserEvent | SessionEvent | ProjectMemberEvent | ApiKeyEvent
  */
 export const identityProjection: ReadModelProjection = {
   name: 'identity',
-  version: 2,
+  // 3: users.password_change_required (a generated first password).
+  version: 3,
   entities: [UserRecord, SessionRecord, ProjectMemberRecord, ApiKeyRecord],
   eventTypes: [...USER_EVENT_TYPES, ...SESSION_EVENT_TYPES, ...PROJECT_MEMBER_EVENT_TYPES, ...API_KEY_EVENT_TYPES],
 
@@ -47,6 +48,7 @@ export const identityProjection: ReadModelProjection = {
           globalRole: event.data.globalRole,
           status: event.data.status,
           hasPassword: false,
+          passwordChangeRequired: false,
           version: recorded.streamVersion,
           createdAt: time,
           updatedAt: time,
@@ -62,12 +64,21 @@ export const identityProjection: ReadModelProjection = {
         return;
       case 'UserPasswordSet': {
         const user = await users.findOneBy({ id: event.data.userId });
-        if (user) await touchUser(user.id, { hasPassword: true, status: user.status === 'invited' ? 'active' : user.status });
+        if (user) {
+          await touchUser(user.id, {
+            hasPassword: true,
+            passwordChangeRequired: event.data.reason === 'generated',
+            status: user.status === 'invited' ? 'active' : user.status,
+          });
+        }
         return;
       }
       case 'UserPasswordResetIssued':
         // A reset ends every session started before it (someone else may know the old password).
         await touchUser(event.data.userId, { sessionsValidAfter: time });
+        return;
+      case 'UserInvited':
+        await touchUser(event.data.userId);
         return;
       case 'UserDisabled':
         await touchUser(event.data.userId, { status: 'disabled' });

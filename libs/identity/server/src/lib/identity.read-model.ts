@@ -1,14 +1,14 @@
 import type { MemberView, ProjectRole, UserView } from '@camel/contracts';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { ApiKeyRecord } from './api-key.entity';
 import { ProjectMemberRecord } from './project-member.entity';
 import { SessionRecord } from './session.entity';
 import { UserRecord } from './user.entity';
 
 /** What authentication and the commands need to know of a user. */
-export type Account = Pick<UserRecord, 'id' | 'email' | 'name' | 'globalRole' | 'status' | 'sessionsValidAfter'>;
+export type Account = Pick<UserRecord, 'id' | 'email' | 'name' | 'globalRole' | 'status' | 'sessionsValidAfter' | 'passwordChangeRequired'>;
 export type SessionFacts = Pick<SessionRecord, 'id' | 'userId' | 'status' | 'startedAt'>;
 
 const toUserView = (row: UserRecord): UserView => ({
@@ -23,7 +23,7 @@ const toUserView = (row: UserRecord): UserView => ({
   version: Number(row.version),
 });
 
-const ACCOUNT = { id: true, email: true, name: true, globalRole: true, status: true, sessionsValidAfter: true } as const;
+const ACCOUNT = { id: true, email: true, name: true, globalRole: true, status: true, sessionsValidAfter: true, passwordChangeRequired: true } as const;
 
 /** A session started before the user's last password reset no longer authenticates. */
 export const sessionPredatesReset = (account: Account, session: Pick<SessionRecord, 'startedAt'>): boolean =>
@@ -85,6 +85,15 @@ export class IdentityReadModel {
   /** A project's keys, oldest first; one key when `keyId` is given. */
   apiKeys(projectId: string, keyId?: string): Promise<ApiKeyRecord[]> {
     return this.keyRows.find({ where: { projectId, ...(keyId ? { id: keyId } : {}) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Names of the given users and API keys that exist (id → name), for the audit trail. */
+  async namesOf(userIds: readonly string[], keyIds: readonly string[]): Promise<{ users: Map<string, string>; apiKeys: Map<string, string> }> {
+    const [users, keys] = await Promise.all([
+      userIds.length ? this.userRows.find({ where: { id: In([...userIds]) }, select: { id: true, name: true } }) : [],
+      keyIds.length ? this.keyRows.find({ where: { id: In([...keyIds]) }, select: { id: true, name: true } }) : [],
+    ]);
+    return { users: new Map(users.map((row) => [row.id, row.name])), apiKeys: new Map(keys.map((row) => [row.id, row.name])) };
   }
 
   async apiKeyName(keyId: string): Promise<string | undefined> {

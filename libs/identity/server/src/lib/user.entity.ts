@@ -18,6 +18,8 @@ export class UserRecord {
   @Column('text', { name: 'created_at' }) createdAt!: string;
   @Column('text', { name: 'updated_at' }) updatedAt!: string;
   @Column('text', { name: 'last_login_at', nullable: true }) lastLoginAt!: string | null;
+  /** The password was generated (the first owner's); the next password set clears it. */
+  @Column('integer', { name: 'password_change_required', transformer: flag, default: 0 }) passwordChangeRequired!: boolean;
   /** Sessions started before this (a password reset) no longer authenticate. */
   @Column('text', { name: 'sessions_valid_after', nullable: true }) sessionsValidAfter!: string | null;
 }

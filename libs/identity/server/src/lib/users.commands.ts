@@ -13,7 +13,11 @@ const INVITE_TTL_MS = 7 * 86_400_000;
 
 /** With a password the user can sign in at once; without one they are invited (a one-time token, shown once). */
 export class CreateUser extends Command<UserCreatedResponse> {
-  constructor(readonly request: CreateUserRequest) {
+  constructor(
+    readonly request: CreateUserRequest,
+    /** The password was generated (the first owner's): recorded as such, so its owner is asked to change it. */
+    readonly passwordGenerated = false,
+  ) {
     super();
   }
 }
@@ -50,7 +54,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUser> {
     private readonly users: UserStream,
   ) {}
 
-  async execute({ request }: CreateUser): Promise<UserCreatedResponse> {
+  async execute({ request, passwordGenerated }: CreateUser): Promise<UserCreatedResponse> {
     const email = normalizeEmail(request.email);
     const userId = userIdForEmail(email);
     if (request.password !== undefined) checkPasswordPolicy(request.password);
@@ -65,6 +69,7 @@ export class CreateUserHandler implements ICommandHandler<CreateUser> {
       globalRole: request.globalRole ?? null,
       password: request.password,
       inviteExpiresAt,
+      passwordGenerated,
     } as const;
     const outcome = await this.users.execute(userId, command, async (tx) => {
       if (hash) await CredentialStore.setPassword(tx, userId, hash, this.clock.now().toISOString());

@@ -3,6 +3,7 @@ import { projectDecider, type ProjectCommand } from '@camel/projects';
 import { CommandExecutor, ID_GENERATOR, type IdGenerator } from '@camel/server';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ProjectsReadModel } from './projects.read-model';
 
 export class CreateProject extends Command<CommandAccepted> {
   constructor(readonly name: string, readonly description?: string) {
@@ -36,25 +37,35 @@ async function run(executor: CommandExecutor, command: ProjectCommand): Promise<
 export class CreateProjectHandler implements ICommandHandler<CreateProject> {
   constructor(
     private readonly executor: CommandExecutor,
+    private readonly projects: ProjectsReadModel,
     @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
   ) {}
 
-  execute(command: CreateProject): Promise<CommandAccepted> {
+  async execute(command: CreateProject): Promise<CommandAccepted> {
     return run(this.executor, {
       type: 'CreateProject',
       projectId: this.newId(),
       name: command.name,
       description: command.description,
+      nameTakenBy: await this.projects.activeProjectNamed(command.name),
     });
   }
 }
 
 @CommandHandler(RenameProject)
 export class RenameProjectHandler implements ICommandHandler<RenameProject> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly projects: ProjectsReadModel,
+  ) {}
 
-  execute(command: RenameProject): Promise<CommandAccepted> {
-    return run(this.executor, { type: 'RenameProject', projectId: command.projectId, name: command.name });
+  async execute(command: RenameProject): Promise<CommandAccepted> {
+    return run(this.executor, {
+      type: 'RenameProject',
+      projectId: command.projectId,
+      name: command.name,
+      nameTakenBy: await this.projects.activeProjectNamed(command.name),
+    });
   }
 }
 

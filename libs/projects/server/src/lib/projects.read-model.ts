@@ -1,5 +1,6 @@
 import type { ProjectStatus, ProjectView } from '@camel/contracts';
 import { readProjectionPosition, type EventStore } from '@camel/event-store';
+import { projectNameKey } from '@camel/projects';
 import { EVENT_STORE } from '@camel/server';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -51,6 +52,17 @@ export class ProjectsReadModel {
   async standing(projectId: string): Promise<ProjectStanding> {
     const row = await this.projects.findOne({ where: { id: projectId }, select: { status: true } });
     return row?.status ?? 'none';
+  }
+
+  /**
+   * The active project called `name` (compared by `projectNameKey`: trimmed, case-insensitive), if
+   * any. Read for a command's uniqueness check; two creations at the same instant can both pass it.
+   */
+  async activeProjectNamed(name: unknown): Promise<string | null> {
+    if (typeof name !== 'string') return null;
+    const key = projectNameKey(name);
+    const rows = await this.projects.find({ where: { status: 'active' }, select: { id: true, name: true } });
+    return rows.find((row) => projectNameKey(row.name) === key)?.id ?? null;
   }
 
   /** Names of the given projects that exist (id → name). */

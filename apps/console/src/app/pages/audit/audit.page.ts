@@ -6,7 +6,8 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
-import { permissions, type Actor, type AuditEntry, type AuditQuery, type AuditVerifyResult, type ProjectView } from '@camel/contracts';
+import { auditNameKey, permissions, type Actor, type AuditEntry, type AuditQuery, type AuditVerifyResult, type ProjectView } from '@camel/contracts';
+import { auditActorLabel, auditSubjectLabel } from '@camel/console-data-access';
 import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
 import { DataTableComponent } from '../../shared/data-table.component';
@@ -46,6 +47,7 @@ export class AuditPage {
     actor: '',
     projectId: ALL_PROJECTS,
     type: '',
+    exclude: '',
     from: '',
     to: '',
   });
@@ -55,9 +57,9 @@ export class AuditPage {
   protected readonly verification = signal<AuditVerifyResult | null>(null);
 
   private readonly projects = signal<ProjectView[]>([]);
-  private readonly userNames = signal<ReadonlyMap<string, string>>(new Map());
   /** Projects whose audit the user may read (all for owners). */
   protected readonly projectChoices = computed(() => this.projects().filter((project) => this.auth.canIn(permissions.readAudit, project.id)));
+  private readonly namesOfProjects = computed(() => Object.fromEntries(this.projects().map((project) => [auditNameKey('project', project.id), project.name])));
   protected readonly projectNames = computed(() => new Map(this.projects().map((project) => [project.id, project.name])));
   protected readonly canVerify = computed(() => {
     const projectId = this.applied().projectId;
@@ -70,11 +72,16 @@ export class AuditPage {
   }
 
   protected apply(): void {
-    const { actor, projectId, type, from, to } = this.form.getRawValue();
+    const { actor, projectId, type, exclude, from, to } = this.form.getRawValue();
+    const leaveOut = exclude
+      .split(/[\s,]+/)
+      .filter((pattern) => pattern.length > 0)
+      .join(',');
     const query: AuditQuery = {
       ...(actor.trim() ? { actor: actor.trim() } : {}),
       ...(projectId ? { projectId } : {}),
       ...(type.trim() ? { type: type.trim() } : {}),
+      ...(leaveOut ? { exclude: leaveOut } : {}),
       ...(toIso(from) ? { from: toIso(from) } : {}),
       ...(toIso(to) ? { to: toIso(to) } : {}),
     };
@@ -108,17 +115,18 @@ export class AuditPage {
   }
 
   protected actorLabel(actor: Actor): string {
-    const me = this.auth.me()?.actor;
-    if (me && me.type === actor.type && me.id === actor.id) return 'you';
-    if (actor.type === 'user') return this.userNames().get(actor.id) ?? `user ${actor.id.slice(0, 8)}`;
-    if (actor.type === 'api-key') return `API key ${actor.id.slice(0, 8)}`;
-    return actor.id ? `${actor.type}: ${actor.id}` : actor.type;
+    return auditActorLabel(actor, this.store.names(), this.auth.me()?.actor);
+  }
+
+  protected subjectLabel(entry: AuditEntry): string {
+    return auditSubjectLabel(entry.streamId, { ...this.namesOfProjects(), ...this.store.names() });
   }
 
   protected projectLabel(projectId: string | null): string {
     if (!projectId) return '—';
-    return this.projectNames().get(projectId) ?? projectId.slice(0, 8);
+    return this.store.names()[auditNameKey('project', projectId)] ?? this.projectNames().get(projectId) ?? projectId.slice(0, 8);
   }
+
 
   private async start(): Promise<void> {
     try {
@@ -130,11 +138,5 @@ export class AuditPage {
     // Project admins must name a project: the first one they may audit.
     if (!this.owner()) this.form.controls.projectId.setValue(this.projectChoices()[0]?.id ?? ALL_PROJECTS);
     this.apply();
-    if (this.auth.canGlobally(permissions.manageUsers)) {
-      this.api.listUsers().then(
-        ({ items }) => this.userNames.set(new Map(items.map((user) => [user.id, `${user.name} <${user.email}>`]))),
-        () => undefined,
-      );
-    }
   }
 }

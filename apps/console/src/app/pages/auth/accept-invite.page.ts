@@ -88,7 +88,7 @@ export class AcceptInvitePage {
     this.error.set('');
     try {
       await this.auth.acceptInvite(this.inviteToken(), password);
-      await this.router.navigateByUrl('/projects');
+      await this.router.navigateByUrl('/home');
     } catch (error) {
       const fields = fieldErrors(error);
       this.error.set(fields['password'] ?? fields['token'] ?? errorMessage(error));

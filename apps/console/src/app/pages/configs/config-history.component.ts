@@ -34,7 +34,8 @@ const SOURCE_LABELS: Readonly<Record<ConfigVersionView['source'], string>> = {
           <mat-label>From</mat-label>
           <select matNativeControl [value]="from()" (change)="from.set(+$any($event.target).value)" data-testid="config-compare-from">
             @for (option of choices(); track option) {
-              <option [value]="option">{{ option === 0 ? 'empty (0)' : 'version ' + option }}</option>
+              <!-- [selected] per option: a select's [value] set before its options exist shows the first one. -->
+              <option [value]="option" [selected]="option === from()">{{ option === 0 ? 'empty (0)' : 'version ' + option }}</option>
             }
           </select>
         </mat-form-field>
@@ -42,7 +43,8 @@ const SOURCE_LABELS: Readonly<Record<ConfigVersionView['source'], string>> = {
           <mat-label>To</mat-label>
           <select matNativeControl [value]="to()" (change)="to.set(+$any($event.target).value)" data-testid="config-compare-to">
             @for (option of choices(); track option) {
-              <option [value]="option">{{ option === 0 ? 'empty (0)' : 'version ' + option }}</option>
+              <!-- [selected] per option: a select's [value] set before its options exist shows the first one. -->
+              <option [value]="option" [selected]="option === to()">{{ option === 0 ? 'empty (0)' : 'version ' + option }}</option>
             }
           </select>
         </mat-form-field>

@@ -8,7 +8,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router } from '@angular/router';
 import { AGENTS_FILE, CONFIG_MESSAGE_MAX_LENGTH, permissions, type ConfigDiff, type ConfigProblem } from '@camel/contracts';
-import { problemsByFile, workflowPath, workflowTemplate } from '@camel/console-data-access';
+import { AGENTS_TEMPLATE, agentNamesOf, problemsByFile, workflowPath, workflowTemplate } from '@camel/console-data-access';
 import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
 import { ToastService } from '../../core/toast.service';
@@ -19,15 +19,6 @@ import { ConfigDiffComponent } from './config-diff.component';
 import { ConfigHistoryComponent, type VersionPair } from './config-history.component';
 import { ConfigsStore } from './configs.store';
 import { YamlEditorComponent, type CursorRequest } from './yaml-editor.component';
-
-const AGENTS_TEMPLATE = `version: 1
-providers:
-  - id: openai
-    type: openai
-    base_url: https://api.openai.com/v1
-    api_key_env: OPENAI_API_KEY
-agents: []
-`;
 
 /** A file name from a project name: `My project` → `my-project`. */
 const slug = (name: string) =>
@@ -104,6 +95,14 @@ export class ConfigsPage {
   protected readonly problemsByFile = computed(() => problemsByFile(this.store.problems()));
   protected readonly problemCount = computed(() => this.store.problems().length);
   protected readonly validationState = computed(() => (this.store.validating() ? 'checking' : this.problemCount() > 0 ? 'problems' : 'ok'));
+  /** Why Save is disabled, when the reason is not plain to see. */
+  protected readonly saveHint = computed(() => {
+    if (!this.store.dirty() || this.store.saving()) return '';
+    const problems = this.problemCount();
+    if (problems > 0) return `Fix the ${problems === 1 ? 'problem' : `${problems} problems`} listed under Problems to save.`;
+    if (!this.message().trim()) return 'Say what changed to save.';
+    return '';
+  });
   protected readonly removedPaths = computed(() => Object.keys(this.store.base().files).filter((path) => !(path in this.store.files())).sort());
   protected readonly actorLabel = (actor: string) => this.store.actorLabel(actor);
 
@@ -161,7 +160,7 @@ export class ConfigsPage {
     const result = workflowPath(this.newWorkflow());
     if (!result.ok) return this.addError.set(result.message);
     if (result.path in this.store.files()) return this.addError.set(`${result.path} already exists.`);
-    this.store.setFile(result.path, workflowTemplate(result.path));
+    this.store.setFile(result.path, workflowTemplate(result.path, agentNamesOf(this.store.files()[AGENTS_FILE] ?? '')));
     this.selected.set(result.path);
     this.newWorkflow.set('');
     this.addError.set('');

@@ -71,7 +71,7 @@ export class ProjectsPage {
   readonly status = input<string>();
 
   protected readonly filters = FILTERS;
-  protected readonly columns = ['name', 'description', 'status', 'version', 'createdAt', 'updatedAt', 'actions'];
+  protected readonly columns = ['name', 'description', 'status', 'createdAt', 'updatedAt', 'actions'];
   protected readonly filter = computed<ProjectStatusFilter>(() => {
     const status = this.status();
     return isFilter(status) ? status : 'active';

@@ -17,7 +17,7 @@ const createdActive: UserEvent = {
 const createdOwner: UserEvent = { ...createdActive, data: { ...createdActive.data, globalRole: 'owner' } } as UserEvent;
 const initialPassword: UserEvent = { type: 'UserPasswordSet', data: { userId: id, reason: 'initial' } };
 const createdInvited: UserEvent = { ...createdActive, data: { ...createdActive.data, status: 'invited' } } as UserEvent;
-const invitationIssued: UserEvent = { type: 'UserPasswordResetIssued', data: { userId: id, expiresAt: inviteExpiresAt } };
+const invitationIssued: UserEvent = { type: 'UserInvited', data: { userId: id, expiresAt: inviteExpiresAt } };
 const inviteAccepted: UserEvent = { type: 'UserPasswordSet', data: { userId: id, reason: 'invite-accepted' } };
 const disabled: UserEvent = { type: 'UserDisabled', data: { userId: id } };
 const enabled: UserEvent = { type: 'UserEnabled', data: { userId: id } };
@@ -33,6 +33,12 @@ describe('user decider', () => {
   describe('CreateUser', () => {
     it('creates an active user with an initial password when one is given', () =>
       spec.given([]).when(create()).then([createdActive, initialPassword]));
+
+    it('records a generated password as such (its owner is asked to change it)', () =>
+      spec
+        .given([])
+        .when(create({ passwordGenerated: true }))
+        .then([createdActive, { type: 'UserPasswordSet', data: { userId: id, reason: 'generated' } }]));
 
     it('invites the user, issuing an invitation, when no password is given', () =>
       spec
@@ -293,7 +299,7 @@ describe('user decider', () => {
         .when({ type: 'IssuePasswordReset', userId: id, expiresAt: '2026-01-02T00:00:00.000Z' })
         .then([{ type: 'UserPasswordResetIssued', data: { userId: id, expiresAt: '2026-01-02T00:00:00.000Z' } }]));
 
-    it('re-issues an invitation without changing the state', () => {
+    it('re-issues an invitation (UserInvited, not a reset) to a user who never set a password, without changing the state', () => {
       spec
         .given(invited)
         .when({ type: 'IssuePasswordReset', userId: id, expiresAt: inviteExpiresAt })

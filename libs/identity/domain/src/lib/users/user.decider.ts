@@ -27,10 +27,12 @@ export type UserCommand =
       readonly password?: string;
       /** When the invite token expires (invitations only). */
       readonly inviteExpiresAt?: string;
+      /** The password was generated, not chosen (the first owner's): it is recorded as such, to be changed. */
+      readonly passwordGenerated?: boolean;
     }
   | { readonly type: 'RenameUser'; readonly userId: string; readonly name: string }
   | { readonly type: 'ChangeGlobalRole'; readonly userId: string; readonly globalRole: GlobalRole | null; readonly actorUserId?: string }
-  | { readonly type: 'SetPassword'; readonly userId: string; readonly password: string; readonly reason: Exclude<PasswordChangeReason, 'initial'> }
+  | { readonly type: 'SetPassword'; readonly userId: string; readonly password: string; readonly reason: Exclude<PasswordChangeReason, 'initial' | 'generated'> }
   | { readonly type: 'IssuePasswordReset'; readonly userId: string; readonly expiresAt: string }
   | { readonly type: 'DisableUser'; readonly userId: string; readonly actorUserId?: string }
   | { readonly type: 'EnableUser'; readonly userId: string };
@@ -112,9 +114,11 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
         type: 'UserCreated',
         data: { userId: command.userId, email, name, globalRole, status: command.password !== undefined ? 'active' : 'invited' },
       };
-      if (command.password !== undefined) return [created, { type: 'UserPasswordSet', data: { userId: command.userId, reason: 'initial' } }];
+      if (command.password !== undefined) {
+        return [created, { type: 'UserPasswordSet', data: { userId: command.userId, reason: command.passwordGenerated ? 'generated' : 'initial' } }];
+      }
       if (!command.inviteExpiresAt) throw new Error('CreateUser without a password needs inviteExpiresAt');
-      return [created, { type: 'UserPasswordResetIssued', data: { userId: command.userId, expiresAt: command.inviteExpiresAt } }];
+      return [created, { type: 'UserInvited', data: { userId: command.userId, expiresAt: command.inviteExpiresAt } }];
     }
     case 'RenameUser': {
       const user = existing(state, command.userId);
@@ -138,6 +142,8 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
     }
     case 'IssuePasswordReset': {
       const user = existing(state, command.userId);
+      // A new link for someone who never set a password is an invitation again, not a reset.
+      if (!user.hasPassword) return [{ type: 'UserInvited', data: { userId: user.id, expiresAt: command.expiresAt } }];
       return [{ type: 'UserPasswordResetIssued', data: { userId: user.id, expiresAt: command.expiresAt } }];
     }
     case 'DisableUser': {
@@ -173,6 +179,7 @@ function evolve(state: UserState, event: UserEvent): UserState {
       // Accepting an invitation activates the account.
       return { ...state, hasPassword: true, status: state.status === 'invited' ? 'active' : state.status };
     case 'UserPasswordResetIssued':
+    case 'UserInvited':
       return state;
     case 'UserDisabled':
       return { ...state, status: 'disabled' };

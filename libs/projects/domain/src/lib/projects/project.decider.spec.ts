@@ -1,6 +1,6 @@
 import type { ProjectEvent } from '@camel/contracts';
 import { deciderSpec } from '@camel/kernel/testing';
-import { projectDecider } from './project.decider';
+import { projectDecider, projectNameKey } from './project.decider';
 
 const id = 'p1';
 const spec = deciderSpec(projectDecider);
@@ -39,6 +39,18 @@ describe('project decider', () => {
         .when({ type: 'CreateProject', projectId: id, name: 'A', description: 'd'.repeat(2001) })
         .thenThrows({ kind: 'validation', field: 'description', code: 'project.description.too-long' }));
 
+    it('refuses the name of another active project, naming the field', () =>
+      spec
+        .given([])
+        .when({ type: 'CreateProject', projectId: id, name: 'Support triage', nameTakenBy: 'p2' })
+        .thenThrows({ kind: 'conflict', code: 'project.name.taken', field: 'name' }));
+
+    it('compares names as a person reads them: trimmed, case-insensitive, normalised', () => {
+      expect(projectNameKey('  Support Triage ')).toBe(projectNameKey('support triage'));
+      expect(projectNameKey('Cafe\u0301')).toBe(projectNameKey('Café'));
+      expect(projectNameKey('Support triage 2')).not.toBe(projectNameKey('Support triage'));
+    });
+
     it('accepts a name of exactly 100 characters', () =>
       spec
         .given([])
@@ -52,6 +64,14 @@ describe('project decider', () => {
         .given([created])
         .when({ type: 'RenameProject', projectId: id, name: 'Beta' })
         .then([{ type: 'ProjectRenamed', data: { projectId: id, name: 'Beta', previousName: 'Alpha' } }]));
+
+    it('refuses the name of another active project; its own name (another case) is fine', () => {
+      spec.given([created]).when({ type: 'RenameProject', projectId: id, name: 'Beta', nameTakenBy: 'p2' }).thenThrows({ kind: 'conflict', code: 'project.name.taken', field: 'name' });
+      spec
+        .given([created])
+        .when({ type: 'RenameProject', projectId: id, name: 'ALPHA', nameTakenBy: id })
+        .then([{ type: 'ProjectRenamed', data: { projectId: id, name: 'ALPHA', previousName: 'Alpha' } }]);
+    });
 
     it('decides nothing when the name does not change', () =>
       spec.given([created]).when({ type: 'RenameProject', projectId: id, name: ' Alpha ' }).then([]));

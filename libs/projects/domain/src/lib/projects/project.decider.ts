@@ -20,9 +20,22 @@ export function validProjectRole(raw: unknown, field = 'role'): ProjectRole {
 /** Every event of a project's stream: its own lifecycle and its membership. */
 export type ProjectStreamEvent = ProjectEvent | ProjectMemberEvent;
 
+/**
+ * Names compare as a person reads them: trimmed, Unicode-normalised, case-insensitive ("Support
+ * triage" and "support triage " are the same name).
+ */
+export const projectNameKey = (name: string): string => name.trim().normalize('NFC').toLocaleLowerCase('en-US');
+
 export type ProjectCommand =
-  | { readonly type: 'CreateProject'; readonly projectId: string; readonly name: string; readonly description?: string }
-  | { readonly type: 'RenameProject'; readonly projectId: string; readonly name: string }
+  | {
+      readonly type: 'CreateProject';
+      readonly projectId: string;
+      readonly name: string;
+      readonly description?: string;
+      /** The active project that already has this name (`projectNameKey`), read by the caller. */
+      readonly nameTakenBy?: string | null;
+    }
+  | { readonly type: 'RenameProject'; readonly projectId: string; readonly name: string; readonly nameTakenBy?: string | null }
   | { readonly type: 'ArchiveProject'; readonly projectId: string }
   | {
       readonly type: 'AddMember';
@@ -81,6 +94,13 @@ function validDescription(raw: unknown): string {
   return description;
 }
 
+/** Two active projects never share a name: every picker would show the same line twice. */
+function refuseTakenName(name: string, projectId: string, takenBy: string | null | undefined): void {
+  if (takenBy && takenBy !== projectId) {
+    throw DomainError.conflict('project.name.taken', `another active project is already called “${name}”; choose another name`, 'name');
+  }
+}
+
 function existing(state: ProjectState, projectId: string) {
   if (state.status === 'none') throw DomainError.notFound('project.not-found', `project ${projectId} does not exist`);
   return state;
@@ -98,16 +118,10 @@ function decide(command: ProjectCommand, state: ProjectState): ProjectStreamEven
       if (state.status !== 'none') {
         throw DomainError.conflict('project.exists', `project ${command.projectId} already exists`);
       }
-      return [
-        {
-          type: 'ProjectCreated',
-          data: {
-            projectId: command.projectId,
-            name: validName(command.name),
-            description: validDescription(command.description),
-          },
-        },
-      ];
+      const name = validName(command.name);
+      const description = validDescription(command.description);
+      refuseTakenName(name, command.projectId, command.nameTakenBy);
+      return [{ type: 'ProjectCreated', data: { projectId: command.projectId, name, description } }];
     }
     case 'RenameProject': {
       const project = existing(state, command.projectId);
@@ -116,6 +130,7 @@ function decide(command: ProjectCommand, state: ProjectState): ProjectStreamEven
         throw DomainError.conflict('project.archived', `project ${command.projectId} is archived and cannot be renamed`);
       }
       if (name === project.name) return [];
+      refuseTakenName(name, command.projectId, command.nameTakenBy);
       return [{ type: 'ProjectRenamed', data: { projectId: command.projectId, name, previousName: project.name } }];
     }
     case 'ArchiveProject': {

@@ -55,7 +55,7 @@ describe('replay', () => {
     );
     const driver = new RunDriver().start(config, 'critiqued', { critic: { candidates: 2 } });
     driver.drive(rolePlay);
-    driver.dispatch({ type: 'RegenerateTurn', runId: 'r1', alternativeId: 'alt-1', turnId: 'turn-4', provider: 'local', model: 'assistant-sft' });
+    driver.dispatch({ type: 'RegenerateTurn', runId: 'r1', alternativeId: 'alt-1', turnId: 'turn-4', provider: 'openai', model: 'assistant-sft' });
     driver.drive(() => 'Solution: differently.\nNext request.');
     expect(driver.run.turns).toHaveLength(8);
     expect(driver.callsFor('critic')).toHaveLength(8);
