@@ -373,30 +373,40 @@ export class SubmitResponseHandler implements ICommandHandler<SubmitResponse> {
   }
 }
 
-abstract class ItemActionHandler {
-  constructor(
-    protected readonly executor: CommandExecutor,
-    protected readonly facts: AnnotationFacts,
-  ) {}
-
-  protected async act(projectId: string, queueId: string, itemId: string, annotator: Annotator, build: (item: ItemFacts) => QueueItemCommand): Promise<CommandAccepted> {
-    const { queue, item } = await this.facts.workableItem(projectId, queueId, itemId, annotator);
-    const outcome = await itemCommand(this.executor, itemFacts(queue, item), build(itemFacts(queue, item)));
-    return { id: itemId, version: outcome.version, position: outcome.position };
-  }
+/** An annotator's own action on an item they may work (skip, release). */
+async function itemAction(
+  executor: CommandExecutor,
+  facts: AnnotationFacts,
+  { projectId, queueId, itemId, annotator }: { projectId: string; queueId: string; itemId: string; annotator: Annotator },
+  type: 'SkipItem' | 'ReleaseItem',
+): Promise<CommandAccepted> {
+  const { queue, item } = await facts.workableItem(projectId, queueId, itemId, annotator);
+  const target = itemFacts(queue, item);
+  const outcome = await itemCommand(executor, target, { type, item: target, annotator: annotator.id });
+  return { id: itemId, version: outcome.version, position: outcome.position };
 }
 
 @CommandHandler(SkipItem)
-export class SkipItemHandler extends ItemActionHandler implements ICommandHandler<SkipItem> {
-  execute({ projectId, queueId, itemId, annotator }: SkipItem): Promise<CommandAccepted> {
-    return this.act(projectId, queueId, itemId, annotator, (item) => ({ type: 'SkipItem', item, annotator: annotator.id }));
+export class SkipItemHandler implements ICommandHandler<SkipItem> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly facts: AnnotationFacts,
+  ) {}
+
+  execute(command: SkipItem): Promise<CommandAccepted> {
+    return itemAction(this.executor, this.facts, command, 'SkipItem');
   }
 }
 
 @CommandHandler(ReleaseItem)
-export class ReleaseItemHandler extends ItemActionHandler implements ICommandHandler<ReleaseItem> {
-  execute({ projectId, queueId, itemId, annotator }: ReleaseItem): Promise<CommandAccepted> {
-    return this.act(projectId, queueId, itemId, annotator, (item) => ({ type: 'ReleaseItem', item, annotator: annotator.id }));
+export class ReleaseItemHandler implements ICommandHandler<ReleaseItem> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly facts: AnnotationFacts,
+  ) {}
+
+  execute(command: ReleaseItem): Promise<CommandAccepted> {
+    return itemAction(this.executor, this.facts, command, 'ReleaseItem');
   }
 }
 
