@@ -18,7 +18,7 @@ import {
   type SubmitResponseResult,
 } from '@camel/contracts';
 import type { Engine } from '@camel/event-store/testing';
-import { reply, startOpenAiTestServer, type OpenAiTestServer } from '@camel/workflows/server/testing';
+import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
 import { startTestApi, type TestApi, type TestResponse } from './api-harness';
 import { pollUntil } from './poll-until';
 
@@ -40,6 +40,10 @@ agents:
     role: Stock Trader
     system_prompt: You trade stocks.
     model: { provider: local, name: trader-1 }
+  - name: judge
+    role: Judge
+    system_prompt: You judge answers strictly.
+    model: { provider: local, name: judge-1, temperature: 0 }
 `;
 const ROLE_PLAY = `version: 1
 name: trading
@@ -57,6 +61,9 @@ interface Member {
 
 /** Annotations and queues through the real api: completion at N, the reservation race, blind mode on REST and the socket, refusals. */
 export function annotationsApiSuite(engine: Engine): void {
+  const JUDGE = 'You are judging answers for a human annotation team';
+  const judging = (request: RecordedRequest) => (request.body.messages[0]?.content ?? '').includes(JUDGE);
+
   describe(`annotations API on ${engine === 'postgres' ? 'PostgreSQL' : 'SQLite'}`, () => {
     let api: TestApi;
     let llm: OpenAiTestServer;
@@ -341,6 +348,48 @@ export function annotationsApiSuite(engine: Engine): void {
         },
       ]);
       expect(report.disagreements.map((d) => [d.itemId, d.fields, d.answers.length])).toEqual([[items[1].id, ['preference'], 2]]);
+    });
+    it('AI suggestions: the judge agent pre-fills each item, apart from the answers; accepting one is recorded', async () => {
+      llm.respondWith((request) => reply.text(judging(request) ? 'Verdict: {"choice": "B", "rationale": "more general"}' : 'not a judge call'));
+      const queueId = await createQueue({
+        name: 'Judged',
+        kind: 'pairwise',
+        responsesRequired: 2,
+        suggestions: { agent: 'judge' },
+        source: { pairs: [{ entryId: entry('turn-4'), alternativeEntryId: alternativeOf('turn-4') }] },
+      });
+      const [item] = await itemsOf(queueId);
+      const work = await until(
+        'the suggestion',
+        async () => (await as(people.ann1, 'GET', `/annotation-queues/${queueId}/items/${item.id}`)).body as QueueItemWork,
+        (w) => w.suggestion !== null,
+      );
+      expect(work.suggestion).toMatchObject({ agent: 'judge', value: { preference: { alternativeEntryId: alternativeOf('turn-4'), choice: 'B' }, rationale: 'more general' } });
+      expect(work.item).toMatchObject({ responses: 0, status: 'open' });
+      const judgeCall = llm.requests.find(judging);
+      expect(judgeCall?.body).toMatchObject({ model: 'judge-1', temperature: 0 });
+      expect(judgeCall?.body.messages[0].content).toContain('You judge answers strictly.');
+      const accepted = await as(people.ann1, 'POST', `/annotation-queues/${queueId}/items/${item.id}/responses`, { value: work.suggestion?.value, fromSuggestion: work.suggestion?.id });
+      expect(accepted.body).toMatchObject({ extra: false, completed: false });
+      expect((await as(people.ann1, 'GET', `/annotations/${accepted.body.id}`)).body).toMatchObject({ fromSuggestion: work.suggestion?.id });
+      await refusesWithField(() => as(people.ann2, 'POST', `/annotation-queues/${queueId}/items/${item.id}/responses`, { value: work.suggestion?.value, fromSuggestion: randomUUID() }), 400, 'fromSuggestion');
+    });
+
+    it('AI suggestions: an unusable judge reply is recorded as a failure, and next-item asks again later', async () => {
+      llm.respondWith((request) => reply.text(judging(request) ? 'I would rather not say.' : 'not a judge call'));
+      const queueId = await createQueue({ name: 'Judged ratings', kind: 'single', blind: false, suggestions: { agent: 'judge' }, source: { entryIds: [entry('turn-3')] } });
+      const [item] = await itemsOf(queueId);
+      await until('the failure', () => api.store.readStream(`annotation-queue-item-${item.id}`), (events) => events.some((e) => e.type === 'QueueItemSuggestionFailed'));
+      expect(((await as(people.ann3, 'GET', `/annotation-queues/${queueId}/items/${item.id}`)).body as QueueItemWork).suggestion).toBeNull();
+      llm.respondWith((request) => reply.text(judging(request) ? '{"rating": 4, "rationale": "fine", "tags": ["helpful"]}' : 'not a judge call'));
+      expect((await next(people.ann3, queueId))?.item.id).toBe(item.id);
+      const work = await until(
+        'the retried suggestion',
+        async () => (await as(people.ann3, 'GET', `/annotation-queues/${queueId}/items/${item.id}`)).body as QueueItemWork,
+        (w) => w.suggestion !== null,
+      );
+      expect(work.suggestion?.value).toEqual({ rating: 4, rationale: 'fine', tags: ['helpful'] });
+      llm.respondWith(undefined);
     });
   });
 }

@@ -24,6 +24,7 @@ import type { QueueItemRecord, QueueRecord } from './annotation.entities';
 import { AnnotationFacts, worksQueue, type Annotator } from './annotation-facts';
 import { AnnotationsReadModel } from './annotations.read-model';
 import { ItemSources } from './item-sources';
+import { JudgeSuggestions } from './judge-suggestions';
 import { QueueSubmissions } from './queue-submissions';
 
 export class DefineLabelSet extends Command<CommandAccepted> {
@@ -211,15 +212,23 @@ export class WithdrawAnnotationHandler implements ICommandHandler<WithdrawAnnota
   }
 }
 
-async function addItems(executor: CommandExecutor, projectId: string, queueId: string, items: readonly QueueItemRef[]): Promise<AddQueueItemsResult> {
+/** Adds the items (duplicates dropped by the decider) and asks the judge for suggestions when the queue has one. */
+async function addItems(
+  executor: CommandExecutor,
+  suggestions: JudgeSuggestions,
+  projectId: string,
+  queueId: string,
+  items: readonly QueueItemRef[],
+): Promise<AddQueueItemsResult> {
   const outcome = await executor.execute(queueDecider, {
     streamId: annotationQueueStreamId(queueId),
     streamType: ANNOTATION_QUEUE_STREAM_TYPE,
     projectId,
     command: { type: 'AddItems', queueId, items },
   });
-  const added = outcome.events.reduce((sum, e) => sum + (e.type === 'QueueItemsAdded' ? e.data.items.length : 0), 0);
-  return { added, duplicates: items.length - added, position: outcome.position };
+  const added = outcome.events.flatMap((e) => (e.type === 'QueueItemsAdded' ? e.data.items.map((i) => i.itemId) : []));
+  if (outcome.state.status === 'active' && outcome.state.settings.suggestions && added.length > 0) suggestions.request(projectId, queueId, added);
+  return { added: added.length, duplicates: items.length - added.length, position: outcome.position };
 }
 
 @CommandHandler(CreateQueue)
@@ -228,6 +237,7 @@ export class CreateQueueHandler implements ICommandHandler<CreateQueue> {
     private readonly executor: CommandExecutor,
     private readonly facts: AnnotationFacts,
     private readonly sources: ItemSources,
+    private readonly suggestions: JudgeSuggestions,
     @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
   ) {}
 
@@ -242,7 +252,7 @@ export class CreateQueueHandler implements ICommandHandler<CreateQueue> {
       projectId,
       command: { type: 'CreateQueue', queueId, projectId, createdBy: annotator.id, settings, facts },
     });
-    const result = items.length > 0 ? await addItems(this.executor, projectId, queueId, items) : { added: 0, duplicates: 0, position: created.position };
+    const result = items.length > 0 ? await addItems(this.executor, this.suggestions, projectId, queueId, items) : { added: 0, duplicates: 0, position: created.position };
     return { id: queueId, ...result };
   }
 }
@@ -274,12 +284,13 @@ export class AddQueueItemsHandler implements ICommandHandler<AddQueueItems> {
     private readonly executor: CommandExecutor,
     private readonly reads: AnnotationsReadModel,
     private readonly sources: ItemSources,
+    private readonly suggestions: JudgeSuggestions,
   ) {}
 
   async execute({ projectId, queueId, source }: AddQueueItems): Promise<AddQueueItemsResult> {
     const queue = await this.reads.queue(projectId, queueId);
     if (!queue) throw DomainError.notFound('queue.not-found', `annotation queue ${queueId} does not exist`);
-    return addItems(this.executor, projectId, queueId, await this.sources.resolve(projectId, queue.kind, source));
+    return addItems(this.executor, this.suggestions, projectId, queueId, await this.sources.resolve(projectId, queue.kind, source));
   }
 }
 
@@ -298,6 +309,7 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
     private readonly executor: CommandExecutor,
     private readonly reads: AnnotationsReadModel,
     private readonly facts: AnnotationFacts,
+    private readonly suggestions: JudgeSuggestions,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -312,6 +324,8 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
         reservationSeconds: queue.reservationSeconds,
       });
       const event = outcome.events.find((e) => e.type === 'QueueItemReserved');
+      // Items added before a restart (or whose judge call failed) get their suggestion lazily.
+      if (queue.suggestions && outcome.state.suggestionId === null) this.suggestions.request(projectId, queueId, [item.id]);
       return { itemId: item.id, until: event?.type === 'QueueItemReserved' ? event.data.until : '' };
     };
     const held = await this.reads.heldBy(queueId, annotator.id, this.clock.now());
