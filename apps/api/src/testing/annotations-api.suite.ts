@@ -253,6 +253,19 @@ export function annotationsApiSuite(engine: Engine): void {
       ].sort((p, q) => p.annotator.localeCompare(q.annotator)));
     });
 
+    it('an expired reservation returns the item to the pool; the late holder’s answer is kept as extra', async () => {
+      const queueId = await createQueue({ name: 'Short', kind: 'single', reservationSeconds: 1, blind: false, source: { entryIds: [entry('turn-5')] } });
+      const held = await next(people.ann1, queueId);
+      expect(held?.reservedUntil).not.toBeNull();
+      expect(await next(people.ann2, queueId)).toBeNull();
+      // Lazy expiry: nothing runs to release it; once `until` has passed, next-item offers it again.
+      const taken = await until('the item back in the pool', () => next(people.ann2, queueId), (work) => work !== null);
+      expect(taken?.item.id).toBe(held?.item.id);
+      const itemId = held?.item.id as string;
+      expect((await respond(people.ann2, queueId, itemId, { rating: 4 })).body).toMatchObject({ extra: false, completed: true });
+      expect((await respond(people.ann1, queueId, itemId, { rating: 2 })).body).toMatchObject({ extra: true, completed: false });
+    });
+
     it('blind mode over REST: other answers are withheld until the item completes, never from managers', async () => {
       const queueId = await createQueue({ name: 'Blind', kind: 'single', responsesRequired: 2, source: { entryIds: [entry('turn-1')] } });
       const [item] = await itemsOf(queueId);
