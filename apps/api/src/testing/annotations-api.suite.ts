@@ -339,6 +339,17 @@ export function annotationsApiSuite(engine: Engine): void {
       expect(adjudicated).toMatchObject({ status: 'adjudicated', adjudication: { decidedBy: people.eng.id, value: { rating: 4 }, note: 'closer to 4' } });
     });
 
+    it('an archived project is read-only for annotations (409, nothing appended)', async () => {
+      const archived = (await api.request('POST', '/api/projects', { name: 'Archived annotations' })).body.id as string;
+      expect((await api.request('POST', `/api/projects/${archived}/archive`)).status).toBe(200);
+      const before = await head();
+      const refused = await api.request('POST', `/api/projects/${archived}/annotation-queues`, { name: 'Q', kind: 'single' });
+      expect([refused.status, refused.body.code]).toEqual([409, 'project.archived']);
+      const labels = await api.request('PUT', `/api/projects/${archived}/label-set`, { labels: [] });
+      expect([labels.status, labels.body.code]).toEqual([409, 'project.archived']);
+      expect(await head()).toBe(before);
+    });
+
     it('agreement report: statistics of the completed pairwise items and the disagreement list', async () => {
       const queueId = await createQueue({ name: 'Agreement', kind: 'pairwise', responsesRequired: 2, source: { filter: { runId } } });
       const items = await itemsOf(queueId);

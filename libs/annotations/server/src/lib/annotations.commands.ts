@@ -110,9 +110,13 @@ const ROUNDS = 4;
 
 @CommandHandler(DefineLabelSet)
 export class DefineLabelSetHandler implements ICommandHandler<DefineLabelSet> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly facts: AnnotationFacts,
+  ) {}
 
   async execute({ projectId, labels }: DefineLabelSet): Promise<CommandAccepted> {
+    await this.facts.writable(projectId);
     const outcome = await this.executor.execute(labelSetDecider, {
       streamId: labelSetStreamId(projectId),
       streamType: LABEL_SET_STREAM_TYPE,
@@ -132,6 +136,7 @@ export class SubmitAnnotationHandler implements ICommandHandler<SubmitAnnotation
   ) {}
 
   async execute({ projectId, annotator, entryId, value }: SubmitAnnotation): Promise<CommandAccepted> {
+    await this.facts.writable(projectId);
     const entry = await this.facts.entry(projectId, entryId);
     const rules = await this.facts.rules(projectId, entry);
     const annotationId = this.newId();
@@ -162,6 +167,7 @@ export class SubmitAnnotationHandler implements ICommandHandler<SubmitAnnotation
 
 /** The annotation of the project, and the queue and item it answers (for the value rules and the blind mark). */
 async function annotationContext(reads: AnnotationsReadModel, facts: AnnotationFacts, projectId: string, annotationId: string) {
+  await facts.writable(projectId);
   const row = await reads.annotation(projectId, annotationId);
   if (!row) throw DomainError.notFound('annotation.not-found', `annotation ${annotationId} does not exist`);
   const queue = row.queueId ? await reads.queue(projectId, row.queueId) : null;
@@ -196,9 +202,11 @@ export class WithdrawAnnotationHandler implements ICommandHandler<WithdrawAnnota
   constructor(
     private readonly executor: CommandExecutor,
     private readonly reads: AnnotationsReadModel,
+    private readonly facts: AnnotationFacts,
   ) {}
 
   async execute({ projectId, annotator, annotationId, reason }: WithdrawAnnotation): Promise<CommandAccepted> {
+    await this.facts.writable(projectId);
     const row = await this.reads.annotation(projectId, annotationId);
     if (!row) throw DomainError.notFound('annotation.not-found', `annotation ${annotationId} does not exist`);
     if (row.queueId) throw DomainError.conflict('annotation.in-queue', 'an answer in a queue is revised, not withdrawn (it counted towards the item)');
@@ -242,6 +250,7 @@ export class CreateQueueHandler implements ICommandHandler<CreateQueue> {
   ) {}
 
   async execute({ projectId, annotator, settings, source }: CreateQueue): Promise<CreateQueueResult> {
+    await this.facts.writable(projectId);
     const facts = await this.facts.queueFacts(projectId);
     const queueId = this.newId();
     // Resolve the items first: a bad source refuses the whole request, and nothing is recorded.
@@ -266,6 +275,7 @@ export class UpdateQueueHandler implements ICommandHandler<UpdateQueue> {
   ) {}
 
   async execute({ projectId, queueId, settings }: UpdateQueue): Promise<CommandAccepted> {
+    await this.facts.writable(projectId);
     if (!(await this.reads.queue(projectId, queueId))) throw DomainError.notFound('queue.not-found', `annotation queue ${queueId} does not exist`);
     const facts = await this.facts.queueFacts(projectId);
     const outcome = await this.executor.execute(queueDecider, {
@@ -283,11 +293,13 @@ export class AddQueueItemsHandler implements ICommandHandler<AddQueueItems> {
   constructor(
     private readonly executor: CommandExecutor,
     private readonly reads: AnnotationsReadModel,
+    private readonly facts: AnnotationFacts,
     private readonly sources: ItemSources,
     private readonly suggestions: JudgeSuggestions,
   ) {}
 
   async execute({ projectId, queueId, source }: AddQueueItems): Promise<AddQueueItemsResult> {
+    await this.facts.writable(projectId);
     const queue = await this.reads.queue(projectId, queueId);
     if (!queue) throw DomainError.notFound('queue.not-found', `annotation queue ${queueId} does not exist`);
     return addItems(this.executor, this.suggestions, projectId, queueId, await this.sources.resolve(projectId, queue.kind, source));
@@ -314,6 +326,7 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
   ) {}
 
   async execute({ projectId, queueId, annotator }: TakeNextItem): Promise<{ itemId: string; until: string } | null> {
+    await this.facts.writable(projectId);
     const queue = await this.facts.visibleQueue(projectId, queueId, annotator);
     if (!worksQueue(annotator, queue)) throw DomainError.forbidden('queue.not-assigned', 'you are not assigned to this queue');
     const reserve = async (item: QueueItemRecord) => {

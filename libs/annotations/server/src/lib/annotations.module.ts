@@ -1,5 +1,6 @@
 import { ConfigsModule } from '@camel/configs/server';
 import { IdentityModule } from '@camel/identity/server';
+import { ProjectsModule } from '@camel/projects/server';
 import { CommandExecutor } from '@camel/server';
 import { LlmProvidersModule, LogEntryRecord, LogsReadModel } from '@camel/workflows/server';
 import { Module } from '@nestjs/common';
@@ -17,7 +18,7 @@ import { QueuesController } from './queues.controller';
 
 /** Annotations: label sets, annotations with history, queues, reservations, blind mode, agreement, adjudication. */
 @Module({
-  imports: [TypeOrmModule.forFeature([...ANNOTATION_ENTITIES, LogEntryRecord]), IdentityModule, ConfigsModule, LlmProvidersModule],
+  imports: [TypeOrmModule.forFeature([...ANNOTATION_ENTITIES, LogEntryRecord]), IdentityModule, ProjectsModule, ConfigsModule, LlmProvidersModule],
   controllers: [AnnotationsController, QueuesController],
   providers: [CommandExecutor, AnnotationsReadModel, LogsReadModel, AnnotationFacts, ItemSources, QueueSubmissions, JudgeSuggestions, ...ANNOTATION_COMMAND_HANDLERS, ...ANNOTATION_QUERY_HANDLERS],
   exports: [AnnotationsReadModel, JudgeSuggestions],
