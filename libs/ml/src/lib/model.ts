@@ -402,8 +402,9 @@ export class LlamaModel {
           cache.values[l] = tf.keep(v);
         }
         if (rep > 1) {
-          k = tf.reshape(tf.tile(tf.reshape(k, [b, c.numKvHeads, 1, s, hd]), [1, 1, rep, 1, 1]), [b, c.numHeads, s, hd]);
-          v = tf.reshape(tf.tile(tf.reshape(v, [b, c.numKvHeads, 1, s, hd]), [1, 1, rep, 1, 1]), [b, c.numHeads, s, hd]);
+          // repeat_kv: each key/value head serves `rep` query heads (rank-4 tile: tfjs has no rank-5 tile gradient).
+          k = tf.reshape(tf.tile(tf.reshape(k, [b, c.numKvHeads, 1, s * hd]), [1, 1, rep, 1]), [b, c.numHeads, s, hd]);
+          v = tf.reshape(tf.tile(tf.reshape(v, [b, c.numKvHeads, 1, s * hd]), [1, 1, rep, 1]), [b, c.numHeads, s, hd]);
         }
         const scores = tf.add(tf.div(matmul(q, transposeLast(k)), Math.sqrt(hd)), mask);
         const att = matmul(tf.softmax(scores), v);

@@ -87,13 +87,20 @@ export function sequenceBatch(prompts: readonly (readonly number[])[], completio
   return { rows, length, ids, mask, counts };
 }
 
+/** Per row: the sum of log p over the completion tokens the mask selects, from logits [rows, T, V] → [rows]. */
+export function logpsFromLogits(logits: tf.Tensor3D, ids: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor1D {
+  return tf.sum(tf.mul(nextTokenLogps(logits, ids), mask), -1) as tf.Tensor1D;
+}
+
+export function batchTensors(batch: SequenceBatch): { ids: tf.Tensor2D; mask: tf.Tensor2D } {
+  return { ids: tf.tensor2d(batch.ids, [batch.rows, batch.length], 'int32'), mask: tf.tensor2d(batch.mask, [batch.rows, batch.length - 1]) };
+}
+
 /** Per row: the sum of log p over completion tokens [rows], and the logits/mask to read metrics from. */
 export function completionLogps(model: LlamaModel, batch: SequenceBatch): { sums: tf.Tensor1D; logits: tf.Tensor3D; mask: tf.Tensor2D } {
-  const ids = tf.tensor2d(batch.ids, [batch.rows, batch.length], 'int32');
-  const mask = tf.tensor2d(batch.mask, [batch.rows, batch.length - 1]);
+  const { ids, mask } = batchTensors(batch);
   const logits = model.forward(ids);
-  const sums = tf.sum(tf.mul(nextTokenLogps(logits, ids), mask), -1) as tf.Tensor1D;
-  return { sums, logits, mask };
+  return { sums: logpsFromLogits(logits, ids, mask), logits, mask };
 }
 
 /** Mean of the logits (every vocabulary entry) at the positions the mask selects: TRL's logits/chosen and logits/rejected. */
@@ -121,9 +128,11 @@ export function dpoLosses(
   const ls = objective.labelSmoothing ?? 0;
   const l = tf.sub(tf.sub(policyChosen, policyRejected), tf.sub(referenceChosen, referenceRejected));
   const bl = tf.mul(l, beta);
+  // tfjs' logSigmoid gradient reads its input after it is freed inside a larger graph: spelled out.
+  const logSigmoid = (x: tf.Tensor) => tf.sub(tf.minimum(x, 0), tf.log(tf.add(1, tf.exp(tf.neg(tf.abs(x))))));
   let losses: tf.Tensor;
-  if (lossType === 'sigmoid') losses = tf.sub(tf.mul(tf.neg(tf.logSigmoid(bl)), 1 - ls), tf.mul(tf.logSigmoid(tf.neg(bl)), ls));
-  else if (lossType === 'robust') losses = tf.div(tf.add(tf.mul(tf.neg(tf.logSigmoid(bl)), 1 - ls), tf.mul(tf.logSigmoid(tf.neg(bl)), ls)), 1 - 2 * ls);
+  if (lossType === 'sigmoid') losses = tf.sub(tf.mul(tf.neg(logSigmoid(bl)), 1 - ls), tf.mul(logSigmoid(tf.neg(bl)), ls));
+  else if (lossType === 'robust') losses = tf.div(tf.add(tf.mul(tf.neg(logSigmoid(bl)), 1 - ls), tf.mul(logSigmoid(tf.neg(bl)), ls)), 1 - 2 * ls);
   else if (lossType === 'hinge') losses = tf.relu(tf.sub(1, bl));
   else losses = tf.square(tf.sub(l, 1 / (2 * beta)));
   return {
@@ -151,7 +160,7 @@ export function referenceLogps(pairs: readonly PreferencePair[], pad: number, re
   }
   if (!reference) throw new ObjectiveError('DPO needs a reference model or precomputed reference log-probs', ['reference']);
   const model = reference();
-  const batch = sequenceBatch([...pairs.map((p) => p.prompt), ...pairs.map((p) => p.prompt)], [...pairs.map((p) => p.chosen), ...pairs.map((p) => p.rejected)], pad);
+  const batch = preferenceBatch(pairs, pad);
   const sums = tf.tidy(() => completionLogps(model, batch).sums);
   const values = [...sums.dataSync()];
   sums.dispose();
@@ -159,30 +168,41 @@ export function referenceLogps(pairs: readonly PreferencePair[], pad: number, re
 }
 
 /**
- * The DPO objective on one batch (chosen and rejected in one forward, as TRL's concatenated_forward):
- * the mean loss over pairs (+ sftWeight × chosen NLL) and TRL's metrics. Call inside a tidy/grad scope.
+ * The DPO loss from completion log-prob sums: `policy` and `reference` hold the chosen rows then the
+ * rejected rows ([2n]), `counts` their completion lengths. ipo divides both by the counts (TRL's
+ * per-token average); `sftWeight` adds that weight × the token-mean NLL of the chosen completions.
  */
-export function dpoObjective(model: LlamaModel, pairs: readonly PreferencePair[], reference: { chosen: number[]; rejected: number[] }, pad: number, objective: DpoObjective): ObjectiveValue {
-  const n = pairs.length;
-  const batch = sequenceBatch([...pairs.map((p) => p.prompt), ...pairs.map((p) => p.prompt)], [...pairs.map((p) => p.chosen), ...pairs.map((p) => p.rejected)], pad);
-  const { sums, logits, mask } = completionLogps(model, batch);
-  const counts = tf.tensor1d(batch.counts.map((c) => Math.max(c, 1)));
-  const perToken = objective.lossType === 'ipo';
-  let policy: tf.Tensor1D = sums;
-  let ref: tf.Tensor1D = tf.tensor1d([...reference.chosen, ...reference.rejected]);
-  if (perToken) {
-    policy = tf.div(sums, counts);
-    ref = tf.div(ref, counts);
+export function dpoFromLogps(policy: tf.Tensor1D, reference: readonly number[], counts: readonly number[], objective: DpoObjective) {
+  const n = counts.length / 2;
+  let pol: tf.Tensor1D = policy;
+  let ref: tf.Tensor1D = tf.tensor1d([...reference]);
+  if (objective.lossType === 'ipo') {
+    const c = tf.tensor1d(counts.map((x) => Math.max(x, 1)));
+    pol = tf.div(pol, c);
+    ref = tf.div(ref, c);
   }
-  const [pc, pr] = tf.split(policy, [n, n]) as [tf.Tensor1D, tf.Tensor1D];
+  const [pc, pr] = tf.split(pol, [n, n]) as [tf.Tensor1D, tf.Tensor1D];
   const [rc, rr] = tf.split(ref, [n, n]) as [tf.Tensor1D, tf.Tensor1D];
   const { losses, chosenRewards, rejectedRewards } = dpoLosses(pc, pr, rc, rr, objective);
   let loss = tf.mean(losses) as tf.Scalar;
   if (objective.sftWeight) {
-    const chosenTokens = batch.counts.slice(0, n).reduce((a, b) => a + b, 0);
-    const nll = tf.div(tf.neg(tf.sum(tf.slice(sums, [0], [n]))), Math.max(chosenTokens, 1));
+    const chosenTokens = counts.slice(0, n).reduce((a, b) => a + b, 0);
+    const nll = tf.div(tf.neg(tf.sum(tf.slice(policy, [0], [n]))), Math.max(chosenTokens, 1));
     loss = tf.add(loss, tf.mul(nll, objective.sftWeight)) as tf.Scalar;
   }
+  return { loss, chosenRewards, rejectedRewards, policyChosen: pc, policyRejected: pr };
+}
+
+/** The concatenated batch of a DPO step: the n chosen rows, then the n rejected rows (one forward, as TRL's concatenated_forward). */
+export const preferenceBatch = (pairs: readonly PreferencePair[], pad: number): SequenceBatch =>
+  sequenceBatch([...pairs.map((p) => p.prompt), ...pairs.map((p) => p.prompt)], [...pairs.map((p) => p.chosen), ...pairs.map((p) => p.rejected)], pad);
+
+/** The DPO objective on one batch: the mean loss over pairs and TRL's metrics. Call inside a tidy/grad scope. */
+export function dpoObjective(model: LlamaModel, pairs: readonly PreferencePair[], reference: { chosen: number[]; rejected: number[] }, pad: number, objective: DpoObjective): ObjectiveValue {
+  const n = pairs.length;
+  const batch = preferenceBatch(pairs, pad);
+  const { sums, logits, mask } = completionLogps(model, batch);
+  const { loss, chosenRewards, rejectedRewards, policyChosen, policyRejected } = dpoFromLogps(sums, [...reference.chosen, ...reference.rejected], batch.counts, objective);
   const [logitsC, logitsR] = tf.split(logits, [n, n], 0) as [tf.Tensor3D, tf.Tensor3D];
   const [maskC, maskR] = tf.split(mask, [n, n], 0) as [tf.Tensor2D, tf.Tensor2D];
   return {
@@ -193,8 +213,8 @@ export function dpoObjective(model: LlamaModel, pairs: readonly PreferencePair[]
       'rewards/rejected': tf.mean(rejectedRewards) as tf.Scalar,
       'rewards/accuracies': tf.mean(tf.cast(tf.greater(chosenRewards, rejectedRewards), 'float32')) as tf.Scalar,
       'rewards/margins': tf.mean(tf.sub(chosenRewards, rejectedRewards)) as tf.Scalar,
-      'logps/chosen': tf.mean(pc) as tf.Scalar,
-      'logps/rejected': tf.mean(pr) as tf.Scalar,
+      'logps/chosen': tf.mean(policyChosen) as tf.Scalar,
+      'logps/rejected': tf.mean(policyRejected) as tf.Scalar,
       'logits/chosen': maskedLogitMean(logitsC, maskC),
       'logits/rejected': maskedLogitMean(logitsR, maskR),
     },
