@@ -97,7 +97,7 @@ export class Trainer {
     if (batch.length === 0) throw new Error('an empty batch');
     const { value, tokens } = this.objective(batch);
     let metrics: Metrics = {};
-    const { grads } = tf.variableGrads(() => {
+    const { value: lossValue, grads } = tf.variableGrads(() => {
       const v = value();
       metrics = readMetrics(v.metrics);
       return v.loss;
@@ -105,7 +105,7 @@ export class Trainer {
     const ordered = this.variables.map((x) => grads[x.name]);
     const learningRate = this.options.schedule ? learningRateAt({ ...this.options.schedule, learningRate: this.options.optimizer.learningRate }, this.optimizer.step + 1) : this.options.optimizer.learningRate;
     const gradNorm = this.optimizer.apply(ordered, learningRate);
-    tf.dispose(grads);
+    tf.dispose([lossValue, ...Object.values(grads)]);
     return { step: this.optimizer.step, metrics, tokens, gradNorm, learningRate };
   }
 
