@@ -45,19 +45,17 @@ function forwardFlops(c: LlamaConfig, tokens: number, length: number): number {
   return 2 * tokens * (linear + attention);
 }
 
-function matmulRate(n: number, seconds: number): number {
-  const a = tf.randomNormal([n, n]);
-  const b = tf.randomNormal([n, n]);
-  tf.tidy(() => tf.matMul(a, b).dataSync());
-  let runs = 0;
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Seconds for `runs` products of two n×n float32 matrices (read back, as a training step reads its loss). */
+function timeMatmuls(a: tf.Tensor, b: tf.Tensor, runs: number): number {
   const start = performance.now();
-  while (performance.now() - start < seconds * 1000 || runs < 3) {
-    tf.tidy(() => tf.matMul(a, b).dataSync());
-    runs += 1;
-  }
-  const elapsed = (performance.now() - start) / 1000;
-  tf.dispose([a, b]);
-  return (2 * n ** 3 * runs) / elapsed;
+  for (let i = 0; i < runs; i++) tf.tidy(() => tf.matMul(a, b).dataSync());
+  return (performance.now() - start) / 1000;
 }
 
 interface Row {
@@ -74,11 +72,10 @@ interface Row {
 export async function run(context: BenchContext): Promise<void> {
   const flags = parseFlags(context.args);
   const sizes = byScale<Sizes>(flags, {
-    full: { matmul: 512, batch: 16, length: 64, model: shape(128, 2, 128), steps: 8, prompt: 16, generated: 48 },
-    quick: { matmul: 256, batch: 8, length: 64, model: shape(128, 2, 128), steps: 4, prompt: 16, generated: 24 },
-    smoke: { matmul: 128, batch: 4, length: 16, model: shape(64, 2, 64), steps: 2, prompt: 8, generated: 8 },
+    full: { matmul: 512, batch: 16, length: 64, model: shape(128, 2, 128), steps: 9, prompt: 16, generated: 48 },
+    quick: { matmul: 512, batch: 8, length: 64, model: shape(128, 2, 128), steps: 5, prompt: 16, generated: 24 },
+    smoke: { matmul: 128, batch: 4, length: 16, model: shape(64, 2, 64), steps: 3, prompt: 8, generated: 8 },
   });
-  const seconds = byScale(flags, { full: 2, quick: 1, smoke: 0.2 });
   const wanted = pickNames(flags.values.get('backends'), ALL, flags.smoke || flags.quick ? ALL : ['tensorflow', 'wasm'], 'backend');
   const rows: Row[] = [];
   let failed = false;
@@ -89,9 +86,6 @@ export async function run(context: BenchContext): Promise<void> {
       log(`${backend}: not available (${(error as Error).message})`);
       continue;
     }
-    log(`${backend}: matmul ${sizes.matmul}²`);
-    const matmul = matmulRate(sizes.matmul, seconds);
-
     const model = LlamaModel.random(sizes.model, 1);
     const trainer = new Trainer(model, { objective: { kind: 'sft' }, optimizer: { learningRate: 1e-3 }, pad: 0 });
     const rng = new Rng(2);
@@ -99,18 +93,30 @@ export async function run(context: BenchContext): Promise<void> {
       const ids = Array.from({ length: sizes.length }, () => 1 + Math.floor(rng.next() * 255));
       return { prompt: ids.slice(0, 1), completion: ids.slice(1) };
     });
-    log(`${backend}: training B${sizes.batch} T${sizes.length} d${sizes.model.hiddenSize} ${sizes.model.numLayers} layers (${formatInt(model.parameterCount())} parameters)`);
+    log(`${backend}: training B${sizes.batch} T${sizes.length} d${sizes.model.hiddenSize} ${sizes.model.numLayers} layers (${formatInt(model.parameterCount())} parameters), rounds of ${sizes.matmul}² matmuls then one step`);
     const firstLoss = trainer.step(batch).metrics['loss'];
     const tensors = tf.memory().numTensors;
-    let tokens = 0;
+    const stepFlops = 3 * forwardFlops(sizes.model, sizes.batch * sizes.length, sizes.length);
+    const a = tf.randomNormal([sizes.matmul, sizes.matmul]);
+    const b = tf.randomNormal([sizes.matmul, sizes.matmul]);
+    const runs = Math.max(1, Math.round(stepFlops / (2 * sizes.matmul ** 3)));
+    timeMatmuls(a, b, 1);
+    // The machine is shared: alternate the reference and the measured work, and take medians.
+    const matmulRates: number[] = [];
+    const stepRates: number[] = [];
+    const shares: number[] = [];
     let lastLoss = firstLoss;
-    const start = performance.now();
     for (let i = 0; i < sizes.steps; i++) {
+      const matmul = (runs * 2 * sizes.matmul ** 3) / timeMatmuls(a, b, runs);
+      const start = performance.now();
       const result = trainer.step(batch);
-      tokens += result.tokens;
+      const seconds = (performance.now() - start) / 1000;
       lastLoss = result.metrics['loss'];
+      matmulRates.push(matmul);
+      stepRates.push(result.tokens / seconds);
+      shares.push(stepFlops / seconds / matmul);
     }
-    const trainSeconds = (performance.now() - start) / 1000;
+    tf.dispose([a, b]);
     if (tf.memory().numTensors !== tensors) {
       log(`CHECK FAILED ${backend}: training steps leaked ${tf.memory().numTensors - tensors} tensors`);
       failed = true;
@@ -119,8 +125,7 @@ export async function run(context: BenchContext): Promise<void> {
       log(`CHECK FAILED ${backend}: the loss did not go down (${firstLoss} → ${lastLoss})`);
       failed = true;
     }
-    const trainTokensPerSecond = tokens / trainSeconds;
-    const trainFlops = (3 * forwardFlops(sizes.model, tokens, sizes.length)) / trainSeconds;
+    const trainTokensPerSecond = median(stepRates);
 
     log(`${backend}: generating ${sizes.generated} tokens after a ${sizes.prompt}-token prompt`);
     const prompt = batch[0].completion.slice(0, sizes.prompt);
@@ -130,8 +135,14 @@ export async function run(context: BenchContext): Promise<void> {
       const out = generate(model, prompt, { maxTokens: sizes.generated, useCache });
       return { ids: out.ids, perSecond: out.ids.length / ((performance.now() - t0) / 1000) };
     };
-    const cached = timedGenerate(true);
-    const uncached = timedGenerate(false);
+    const cachedRuns: ReturnType<typeof timedGenerate>[] = [];
+    const uncachedRuns: ReturnType<typeof timedGenerate>[] = [];
+    for (let i = 0; i < byScale(flags, { full: 3, quick: 2, smoke: 1 }); i++) {
+      cachedRuns.push(timedGenerate(true));
+      uncachedRuns.push(timedGenerate(false));
+    }
+    const cached = { ids: cachedRuns[0].ids, perSecond: median(cachedRuns.map((r) => r.perSecond)) };
+    const uncached = { ids: uncachedRuns[0].ids, perSecond: median(uncachedRuns.map((r) => r.perSecond)) };
     if (cached.ids.join(',') !== uncached.ids.join(',') || cached.ids.length !== sizes.generated) {
       log(`CHECK FAILED ${backend}: generation with and without the KV cache differ`);
       failed = true;
@@ -140,10 +151,10 @@ export async function run(context: BenchContext): Promise<void> {
     model.dispose();
     rows.push({
       backend,
-      matmulGflops: matmul / 1e9,
+      matmulGflops: median(matmulRates) / 1e9,
       trainTokensPerSecond,
-      trainGflops: trainFlops / 1e9,
-      share: trainFlops / matmul,
+      trainGflops: (trainTokensPerSecond * stepFlops) / (sizes.batch * sizes.length) / 1e9,
+      share: median(shares),
       generateCached: cached.perSecond,
       generateUncached: uncached.perSecond,
       loss: [firstLoss, lastLoss],
@@ -157,7 +168,7 @@ export async function run(context: BenchContext): Promise<void> {
   else {
     const m = sizes.model;
     process.stdout.write(
-      `training: SFT steps, B${sizes.batch} × T${sizes.length}, d${m.hiddenSize}, ${m.numLayers} layers, vocab ${m.vocabSize}; reference: the same backend's ${sizes.matmul}² matmul in the same run\n` +
+      `training: SFT steps, B${sizes.batch} × T${sizes.length}, d${m.hiddenSize}, ${m.numLayers} layers, vocab ${m.vocabSize}; reference: the same backend's ${sizes.matmul}² matmul, alternated with the steps, medians of ${sizes.steps} rounds\n` +
         formatTable(
           ['backend', 'matmul GFLOP/s (reference)', 'train tokens/s', 'train GFLOP/s', '/ matmul', `generate tok/s (KV cache)`, 'generate tok/s (no cache)', 'cache speed-up'],
           rows.map((r) => [

@@ -19,13 +19,9 @@ function registerGradients(): void {
     const code = (error as { code?: string }).code;
     if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_REQUIRE_ESM' && !(error instanceof SyntaxError)) throw error;
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Module = require('node:module') as { _extensions: Record<string, (module: { _compile(code: string, file: string): void }, file: string) => void> };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { readFileSync } = require('node:fs') as typeof import('node:fs');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { dirname, sep } = require('node:path') as typeof import('node:path');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { transformSync } = require('@swc/core') as { transformSync(code: string, options: object): { code: string } };
   const dist = dirname(require.resolve('@tensorflow/tfjs-core'));
   const main = require.resolve('@tensorflow/tfjs-core');
@@ -58,7 +54,6 @@ export async function initBackend(preferred?: BackendName): Promise<BackendName>
   for (const name of order) {
     if (name === 'tensorflow') {
       try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require('@tensorflow/tfjs-node');
       } catch {
         if (preferred) throw new Error('backend tensorflow: @tensorflow/tfjs-node is not installed here');
