@@ -1,4 +1,4 @@
-import { expected, expectedTensors, maxAbsDiff, TINY_LLAMA } from '../testing/fixtures';
+import { expected, expectedTensors, maxAbsDiff, TINY_LLAMA, must } from '../testing/fixtures';
 import { loadHfModel } from './hf';
 import { configFromHf, KvCache, LlamaModel, ModelConfigError, type LlamaConfig } from './model';
 import { initBackend, tf, type BackendName } from './tf';
@@ -15,7 +15,7 @@ describe.each<BackendName>(['wasm', 'cpu'])('the Llama forward on %s', (backend)
 
   it("gives PyTorch's logits for the tiny random Llama (tied embeddings, grouped-query attention) to 1e-4", () => {
     const { model } = loadHfModel(TINY_LLAMA);
-    const reference = expectedTensors().get('logits')!;
+    const reference = must(expectedTensors().get('logits'), 'logits');
     const ours = logitsOf(model, expected().logits_ids);
     expect(reference.shape).toEqual([2, 9, model.config.vocabSize]);
     expect(maxAbsDiff(ours, reference.data)).toBeLessThan(1e-4);

@@ -211,7 +211,7 @@ export class LlamaModel {
       const t = tensors.get(name);
       if (!t) throw new ModelConfigError(`weights: ${name} is missing`, [name]);
       if (t.shape.join(',') !== shape.join(',')) throw new ModelConfigError(`weights: ${name} has shape [${t.shape.join(', ')}], the config says [${shape.join(', ')}]`, [name]);
-      const v = this.weights.get(name)!;
+      const v = this.weight(name);
       tf.tidy(() => {
         const value = tf.tensor(t.data, [...t.shape]);
         v.assign(isLinear(name) ? tf.transpose(value) : value);
@@ -304,7 +304,7 @@ export class LlamaModel {
   /** Folds the adapters into the weights (W += scale · A·B) and removes them. */
   mergeLora(): void {
     for (const [name, { a, b }] of this.adapters) {
-      const w = this.weights.get(name)!;
+      const w = this.weight(name);
       tf.tidy(() => w.assign(tf.add(w, tf.mul(matmul(a, b), this.loraScale()))));
       a.dispose();
       b.dispose();
@@ -343,8 +343,14 @@ export class LlamaModel {
 
   // ------------------------------------------------------------------ forward
 
+  private weight(name: string): tf.Variable {
+    const v = this.weights.get(name);
+    if (!v) throw new Error(`the model has no weight ${name}`);
+    return v;
+  }
+
   private proj(x: tf.Tensor, name: string): tf.Tensor {
-    const y = linear(x, this.weights.get(name)!);
+    const y = linear(x, this.weight(name));
     const adapter = this.adaptersEnabled ? this.adapters.get(name) : undefined;
     if (!adapter) return y;
     return tf.add(y, tf.mul(linear(linear(x, adapter.a), adapter.b), this.loraScale()));
@@ -377,7 +383,7 @@ export class LlamaModel {
     const hd = c.hiddenSize / c.numHeads;
     const rep = c.numHeads / c.numKvHeads;
     const logits = tf.tidy(() => {
-      let x = embed(this.weights.get('model.embed_tokens.weight')!, ids);
+      let x = embed(this.weight('model.embed_tokens.weight'), ids);
       const s = offset + t;
       // Query i (at position offset + i) sees keys 0..offset + i.
       const maskData = new Float32Array(t * s);
@@ -385,7 +391,7 @@ export class LlamaModel {
       const mask = tf.tensor2d(maskData, [t, s]);
       for (let l = 0; l < c.numLayers; l++) {
         const p = `model.layers.${l}.`;
-        const h = rmsNorm(x, this.weights.get(p + 'input_layernorm.weight')!, c.rmsNormEps);
+        const h = rmsNorm(x, this.weight(p + 'input_layernorm.weight'), c.rmsNormEps);
         const q = this.rotary(this.heads(this.proj(h, p + 'self_attn.q_proj.weight'), b, t, c.numHeads), offset);
         let k = this.rotary(this.heads(this.proj(h, p + 'self_attn.k_proj.weight'), b, t, c.numKvHeads), offset);
         let v = this.heads(this.proj(h, p + 'self_attn.v_proj.weight'), b, t, c.numKvHeads);
@@ -410,13 +416,13 @@ export class LlamaModel {
         const att = matmul(tf.softmax(scores), v);
         const merged = tf.reshape(tf.transpose(att, [0, 2, 1, 3]), [b, t, c.hiddenSize]);
         x = tf.add(x, this.proj(merged, p + 'self_attn.o_proj.weight'));
-        const h2 = rmsNorm(x, this.weights.get(p + 'post_attention_layernorm.weight')!, c.rmsNormEps);
+        const h2 = rmsNorm(x, this.weight(p + 'post_attention_layernorm.weight'), c.rmsNormEps);
         const gate = this.proj(h2, p + 'mlp.gate_proj.weight');
         const up = this.proj(h2, p + 'mlp.up_proj.weight');
         x = tf.add(x, this.proj(tf.mul(silu(gate), up), p + 'mlp.down_proj.weight'));
       }
-      x = rmsNorm(x, this.weights.get('model.norm.weight')!, c.rmsNormEps);
-      const head = c.tieEmbeddings ? tf.transpose(this.weights.get('model.embed_tokens.weight')!) : this.weights.get('lm_head.weight')!;
+      x = rmsNorm(x, this.weight('model.norm.weight'), c.rmsNormEps);
+      const head = c.tieEmbeddings ? tf.transpose(this.weight('model.embed_tokens.weight')) : this.weight('lm_head.weight');
       return linear(x, head) as tf.Tensor3D;
     });
     if (cache) cache.length = offset + t;

@@ -1,4 +1,4 @@
-import { expected, expectedTensors, maxAbsDiff, TINY_LLAMA, type DpoCase } from '../testing/fixtures';
+import { expected, expectedTensors, maxAbsDiff, TINY_LLAMA, type DpoCase, must } from '../testing/fixtures';
 import { loadHfModel } from './hf';
 import { LlamaModel, type LlamaConfig } from './model';
 import {
@@ -29,7 +29,7 @@ function weightGrads(model: LlamaModel, loss: () => tf.Scalar): Map<string, Floa
   const { grads } = tf.variableGrads(loss, [...model.weights.values()]);
   const out = new Map<string, Float32Array>();
   names.forEach((name) => {
-    const g = grads[model.weights.get(name)!.name];
+    const g = grads[must(model.weights.get(name), name).name];
     const hf = tf.tidy(() => (g.rank === 2 && name !== 'model.embed_tokens.weight' ? tf.transpose(g) : tf.clone(g)));
     out.set(name, hf.dataSync() as Float32Array);
     hf.dispose();
@@ -70,16 +70,16 @@ describe('DPO and SFT objectives (TRL definitions)', () => {
 
   it("DPO (sigmoid) and SFT gradients for every weight equal PyTorch's to 1e-5", () => {
     const tensors = expectedTensors();
-    const sigmoid = fixture.dpo.cases.find((c) => c.name === 'sigmoid')!;
+    const sigmoid = must(fixture.dpo.cases.find((c) => c.name === 'sigmoid'), 'sigmoid case');
     const dpo = weightGrads(model, () => dpoObjective(model, pairs, reference, fixture.dpo.pad, objectiveOf(sigmoid)).loss);
     const sft = weightGrads(model, () => sftObjective(model, pairs.map((p) => ({ prompt: p.prompt, completion: p.chosen })), fixture.dpo.pad).loss);
     expect(dpo.size).toBe(model.weights.size);
     let worst = 0;
-    for (const [name, g] of dpo) worst = Math.max(worst, maxAbsDiff(g, tensors.get(`dpo.sigmoid/${name}`)!.data));
-    for (const [name, g] of sft) worst = Math.max(worst, maxAbsDiff(g, tensors.get(`sft/${name}`)!.data));
+    for (const [name, g] of dpo) worst = Math.max(worst, maxAbsDiff(g, must(tensors.get(`dpo.sigmoid/${name}`), name).data));
+    for (const [name, g] of sft) worst = Math.max(worst, maxAbsDiff(g, must(tensors.get(`sft/${name}`), name).data));
     expect(worst).toBeLessThan(1e-5);
     // Not vacuous: the gradients are far from zero.
-    expect(Math.max(...tensors.get('dpo.sigmoid/model.embed_tokens.weight')!.data.map(Math.abs))).toBeGreaterThan(1e-3);
+    expect(Math.max(...must(tensors.get('dpo.sigmoid/model.embed_tokens.weight'), 'embed grad').data.map(Math.abs))).toBeGreaterThan(1e-3);
     const sftLoss = tf.tidy(() => sftObjective(model, pairs.map((p) => ({ prompt: p.prompt, completion: p.chosen })), fixture.dpo.pad).loss.dataSync()[0]);
     expect(Math.abs(sftLoss - fixture.sft.loss)).toBeLessThan(1e-5);
   });
@@ -129,11 +129,11 @@ describe('DPO and SFT objectives (TRL definitions)', () => {
     const objective: DpoObjective = { kind: 'dpo', beta: 0.5, lossType: 'sigmoid', sftWeight: 0.3 };
     const loss = () => tf.tidy(() => dpoObjective(tiny, data, ref, 0, objective).loss.dataSync()[0]);
     const names = ['model.layers.0.self_attn.q_proj.weight', 'model.layers.1.mlp.gate_proj.weight', 'model.embed_tokens.weight', 'model.layers.0.input_layernorm.weight', 'lm_head.weight'];
-    const { grads } = tf.variableGrads(() => dpoObjective(tiny, data, ref, 0, objective).loss, names.map((n) => tiny.weights.get(n)!));
+    const { grads } = tf.variableGrads(() => dpoObjective(tiny, data, ref, 0, objective).loss, names.map((n) => must(tiny.weights.get(n), n)));
     const eps = 1e-2;
     let checked = 0;
     for (const name of names) {
-      const variable = tiny.weights.get(name)!;
+      const variable = must(tiny.weights.get(name), name);
       const g = grads[variable.name].dataSync();
       const original = variable.dataSync().slice() as Float32Array;
       for (const i of [0, 7, Math.floor(original.length / 2)]) {

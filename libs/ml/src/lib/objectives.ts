@@ -155,9 +155,9 @@ export interface ObjectiveValue {
 
 /** The reference log-probs of each pair (sums): precomputed in the pair, else from `reference`. */
 export function referenceLogps(pairs: readonly PreferencePair[], pad: number, reference: (() => LlamaModel) | null): { chosen: number[]; rejected: number[] } {
-  if (pairs.every((p) => p.referenceChosenLogps !== undefined && p.referenceRejectedLogps !== undefined)) {
-    return { chosen: pairs.map((p) => p.referenceChosenLogps!), rejected: pairs.map((p) => p.referenceRejectedLogps!) };
-  }
+  const chosen = pairs.flatMap((p) => (p.referenceChosenLogps === undefined ? [] : [p.referenceChosenLogps]));
+  const rejected = pairs.flatMap((p) => (p.referenceRejectedLogps === undefined ? [] : [p.referenceRejectedLogps]));
+  if (chosen.length === pairs.length && rejected.length === pairs.length) return { chosen, rejected };
   if (!reference) throw new ObjectiveError('DPO needs a reference model or precomputed reference log-probs', ['reference']);
   const model = reference();
   const batch = preferenceBatch(pairs, pad);

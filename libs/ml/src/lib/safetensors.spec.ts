@@ -1,3 +1,4 @@
+import { must } from '../testing/fixtures';
 import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors';
 
 /** A file written by hand, as the format defines it (not by our writer). */
@@ -30,8 +31,8 @@ describe('safetensors', () => {
     const data = new Uint8Array([0x00, 0x3c, 0x00, 0xc0, 0x00, 0x38, 0x80, 0x3f, 0x40, 0xc0]);
     const file = handWritten({ h: { dtype: 'F16', shape: [3], data_offsets: [0, 6] }, b: { dtype: 'BF16', shape: [2], data_offsets: [6, 10] } }, data);
     const { tensors } = readSafetensors(file);
-    expect([...tensors.get('h')!.data]).toEqual([1, -2, 0.5]);
-    expect([...tensors.get('b')!.data]).toEqual([1, -3]);
+    expect([...must(tensors.get('h'), 'h').data]).toEqual([1, -2, 0.5]);
+    expect([...must(tensors.get('b'), 'b').data]).toEqual([1, -3]);
   });
 
   it('refuses broken files with a clear error', () => {

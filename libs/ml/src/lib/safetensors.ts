@@ -75,12 +75,11 @@ export function readSafetensors(bytes: Uint8Array): { tensors: Map<string, Named
 
 /** F32, tensors in name order, header padded with spaces to a multiple of 8 (as the reference writer does). */
 export function writeSafetensors(tensors: TensorMap, metadata?: Record<string, string>): Uint8Array {
-  const names = [...tensors.keys()].sort();
+  const entries = [...tensors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const header: Record<string, unknown> = {};
   if (metadata) header['__metadata__'] = metadata;
   let offset = 0;
-  for (const name of names) {
-    const t = tensors.get(name)!;
+  for (const [name, t] of entries) {
     if (t.data.length !== size(t.shape)) throw new SafetensorsError(`safetensors: tensor ${name} has ${t.data.length} values for shape [${t.shape.join(', ')}]`);
     header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * t.data.length] };
     offset += 4 * t.data.length;
@@ -93,8 +92,7 @@ export function writeSafetensors(tensors: TensorMap, metadata?: Record<string, s
   view.setBigUint64(0, BigInt(text.length), true);
   out.set(text, 8);
   let at = 8 + text.length;
-  for (const name of names) {
-    const data = tensors.get(name)!.data;
+  for (const [, { data }] of entries) {
     for (let i = 0; i < data.length; i++) view.setFloat32(at + 4 * i, data[i], true);
     at += 4 * data.length;
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expected, TINY_LLAMA } from '../testing/fixtures';
+import { expected, TINY_LLAMA, must } from '../testing/fixtures';
 import { encodeChat, renderChat } from './chat';
 import { BpeTokenizer, TokenizerError, trainBpe, type TokenizerJson } from './tokenizer';
 
@@ -36,7 +36,7 @@ describe('byte-level BPE', () => {
       { role: 'assistant', content: 'Hello.' },
       { role: 'user', content: 'Again' },
     ]);
-    const start = tokenizer.tokenId('<|im_start|>')!;
+    const start = must(tokenizer.tokenId('<|im_start|>'), 'im_start');
     expect(chat.filter((id) => id === start)).toHaveLength(5);
     expect(tokenizer.decode(chat)).toBe(renderChat([
       { role: 'system', content: 'Be brief.' },

@@ -48,9 +48,10 @@ function isolatedSplit(re: RegExp): PreTokenizer {
       const out: string[] = [];
       let last = 0;
       for (const m of p.matchAll(re)) {
-        if (m.index! > last) out.push(p.slice(last, m.index));
+        const at = m.index ?? 0;
+        if (at > last) out.push(p.slice(last, at));
         if (m[0].length > 0) out.push(m[0]);
-        last = m.index! + m[0].length;
+        last = at + m[0].length;
       }
       if (last < p.length) out.push(p.slice(last));
       return out;
@@ -119,6 +120,8 @@ export class BpeTokenizer {
   private readonly added: AddedToken[];
   private readonly addedPattern: RegExp | null;
   private readonly cache = new Map<string, number[]>();
+  private readonly addedIds: Map<string, number>;
+  private readonly addedById: Map<number, AddedToken>;
 
   constructor(private readonly json: TokenizerJson) {
     if (json.model?.type !== 'BPE') throw new TokenizerError(`tokenizer.json: model type ${String(json.model?.type)} is not supported (BPE)`);
@@ -130,6 +133,8 @@ export class BpeTokenizer {
     this.preTokenize = buildPreTokenizer(json.pre_tokenizer ?? null);
     this.added = (json.added_tokens ?? []).map((t) => ({ id: t.id, content: t.content, special: t.special === true }));
     for (const t of this.added) this.tokens[t.id] = t.content;
+    this.addedIds = new Map(this.added.map((t) => [t.content, t.id]));
+    this.addedById = new Map(this.added.map((t) => [t.id, t]));
     this.addedPattern = this.added.length
       ? new RegExp(
           [...this.added]
@@ -156,7 +161,7 @@ export class BpeTokenizer {
 
   /** The id of an added token such as `<|endoftext|>`, if the tokenizer has it. */
   tokenId(content: string): number | undefined {
-    return this.added.find((t) => t.content === content)?.id ?? this.vocab.get(content);
+    return this.addedIds.get(content) ?? this.vocab.get(content);
   }
 
   get specialTokens(): readonly AddedToken[] {
@@ -201,9 +206,10 @@ export class BpeTokenizer {
     }
     let last = 0;
     for (const m of text.matchAll(this.addedPattern)) {
-      plain(text.slice(last, m.index));
-      ids.push(this.added.find((t) => t.content === m[0])!.id);
-      last = m.index! + m[0].length;
+      const at = m.index ?? 0;
+      plain(text.slice(last, at));
+      ids.push(this.addedIds.get(m[0]) ?? -1);
+      last = at + m[0].length;
     }
     plain(text.slice(last));
     return ids;
@@ -218,7 +224,7 @@ export class BpeTokenizer {
       bytes = [];
     };
     for (const id of ids) {
-      const addedToken = this.added.find((t) => t.id === id);
+      const addedToken = this.addedById.get(id);
       if (addedToken) {
         flush();
         if (!(options.skipSpecial && addedToken.special)) out.push(addedToken.content);

@@ -23,7 +23,7 @@ function preferenceSet(count: number, seed: number): PreferencePair[] {
 const weightsOf = (model: LlamaModel): Map<string, Float32Array> => new Map([...model.toTensors()].map(([k, v]) => [k, v.data]));
 
 const sameWeights = (a: Map<string, Float32Array>, b: Map<string, Float32Array>): boolean =>
-  [...a].every(([name, data]) => data.every((x, i) => x === b.get(name)![i]));
+  [...a].every(([name, data]) => data.every((x, i) => x === b.get(name)?.[i]));
 
 describe('the Trainer', () => {
   beforeAll(async () => {
