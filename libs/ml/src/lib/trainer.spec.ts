@@ -1,8 +1,11 @@
+import { must } from '../testing/fixtures';
+import { encodeChat, encodeReply } from './chat';
 import { generate } from './generate';
 import { LlamaModel, type LlamaConfig } from './model';
-import { precomputeReferenceLogps, type PreferencePair, type SftExample } from './objectives';
+import { DPO_METRICS, precomputeReferenceLogps, type PreferencePair, type SftExample } from './objectives';
 import { Rng } from './rng';
 import { initBackend, tf } from './tf';
+import { trainBpe } from './tokenizer';
 import { Trainer, type TrainerOptions } from './trainer';
 
 const config: LlamaConfig = { vocabSize: 32, hiddenSize: 32, intermediateSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, maxPositions: 32, rmsNormEps: 1e-6, ropeTheta: 10000, tieEmbeddings: true };
@@ -28,6 +31,18 @@ const sameWeights = (a: Map<string, Float32Array>, b: Map<string, Float32Array>)
 describe('the Trainer', () => {
   beforeAll(async () => {
     await initBackend();
+  });
+
+  it('refuses an empty batch and bad optimizer settings', () => {
+    const model = LlamaModel.random(config, 1);
+    expect(() => new Trainer(model, { objective: { kind: 'sft' }, optimizer: { learningRate: -1 }, pad: PAD })).toThrow(/learningRate/);
+    const trainer = new Trainer(model, { objective: { kind: 'sft' }, optimizer: { learningRate: 1e-3 }, pad: PAD });
+    expect(() => trainer.step([])).toThrow(/empty batch/);
+    const withoutReference = new Trainer(model, { objective: { kind: 'dpo', beta: 0.1, lossType: 'sigmoid' }, optimizer: { learningRate: 1e-3 }, pad: PAD });
+    expect(() => withoutReference.step(preferenceSet(1, 1))).toThrow(/reference/);
+    withoutReference.dispose();
+    trainer.dispose();
+    model.dispose();
   });
 
   it('SFT lowers the training loss, and a step does not grow the tensor count', () => {
@@ -93,6 +108,23 @@ describe('the Trainer', () => {
     expect(last.metrics['loss']).toBeLessThan(first.metrics['loss']);
     expect(last.metrics['rewards/margins']).toBeGreaterThan(0);
     expect(sameWeights(new Map([...model.weights].map(([k, v]) => [k, (k.endsWith('_proj.weight') ? tf.transpose(v) : v).dataSync() as Float32Array])), before)).toBe(true);
+    trainer.dispose();
+    model.dispose();
+  });
+
+  it('trains on text: multi-turn chat prompts and replies through a trained tokenizer, with TRL\'s metric names', () => {
+    const tokenizer = trainBpe('The user asks and the assistant answers briefly. Short answers are better than long ones.', { merges: 20, specialTokens: ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] });
+    const model = LlamaModel.random({ ...config, vocabSize: tokenizer.vocabSize, maxPositions: 96 }, 16);
+    const pairs: PreferencePair[] = [
+      { prompt: encodeChat(tokenizer, [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello.' }, { role: 'user', content: 'Answer briefly?' }]), chosen: encodeReply(tokenizer, 'Yes.'), rejected: encodeReply(tokenizer, 'Well, it depends on a lot.') },
+      { prompt: encodeChat(tokenizer, [{ role: 'system', content: 'Be short.' }, { role: 'user', content: 'Why?' }]), chosen: encodeReply(tokenizer, 'Better.'), rejected: encodeReply(tokenizer, 'Because long answers ramble.') },
+    ];
+    const pad = must(tokenizer.tokenId('<|endoftext|>'), 'eos');
+    const trainer = new Trainer(model, { objective: { kind: 'dpo', beta: 0.1, lossType: 'sigmoid', sftWeight: 0.1 }, optimizer: { learningRate: 1e-2 }, pad, reference: model.clone() });
+    const first = trainer.step(pairs);
+    expect(Object.keys(first.metrics).sort()).toEqual([...DPO_METRICS].sort());
+    const second = trainer.step(pairs);
+    expect(second.metrics['loss']).toBeLessThan(first.metrics['loss']);
     trainer.dispose();
     model.dispose();
   });
