@@ -26,5 +26,7 @@ module.exports = {
       },
     ],
   },
+  // tfjs-core's gradients ship only as ES modules (libs/ml/src/lib/tf.ts): compile that folder too.
+  transformIgnorePatterns: ['/node_modules/(?!@tensorflow/tfjs-core/dist/(?!tf-core\\.))'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/tmp/'],
 };

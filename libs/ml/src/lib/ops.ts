@@ -1,0 +1,60 @@
+import { tf } from './tf';
+
+/**
+ * Matrix products whose gradients use explicit transposes: on wasm a `transposeA/B` matmul is a slow
+ * path (1024²: 5.3 s against 79 ms after an explicit transpose), and tfjs' own MatMul gradient uses it.
+ */
+const lastTwo = (rank: number): number[] => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
+
+/** Swaps the last two axes with an explicit (materialised) transpose. */
+export const transposeLast = (x: tf.Tensor): tf.Tensor => tf.transpose(x, lastTwo(x.rank));
+
+/** a [..., n, k] · b [..., k, m] (same leading axes), gradients by explicit transposes. */
+export const matmul = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(dy, transposeLast(saved[1])), tf.matMul(transposeLast(saved[0]), dy)],
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+/** x [..., in] · w [in, out] → [..., out]: flattened to one 2-D product. */
+export function linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+  const shape = x.shape;
+  const flat = tf.reshape(x, [-1, shape[shape.length - 1] as number]);
+  return tf.reshape(matmul(flat, w), [...shape.slice(0, -1), w.shape[1] as number]);
+}
+
+/**
+ * Rows of `table` [vocab, d] for integer `ids` (any shape) → [...ids.shape, d]. Forward: gather.
+ * Gradient (wasm has none for gather): one-hot(ids)ᵀ · dy, a product with an explicit transpose.
+ */
+export function embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  const flatIds = tf.reshape(ids, [-1]);
+  const vocab = table.shape[0] as number;
+  const op = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([flatIds]);
+    return {
+      value: tf.gather(t, flatIds),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(tf.transpose(tf.oneHot(saved[0] as tf.Tensor1D, vocab)), dy)],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (t: tf.Tensor) => tf.Tensor;
+  return tf.reshape(op(table), [...ids.shape, table.shape[1] as number]);
+}
+
+/** x · rsqrt(mean(x², -1) + eps) · w: Llama's RMSNorm. */
+export const rmsNorm = (x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor =>
+  tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), eps))), w);
+
+export const silu = (x: tf.Tensor): tf.Tensor => tf.mul(x, tf.sigmoid(x));
+
+/**
+ * Per position, log p(ids[t + 1] | ids[..t]) from logits [B, T, V] → [B, T - 1]. The pick is a
+ * one-hot product (no gather gradient on wasm).
+ */
+export function nextTokenLogps(logits: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  const [b, t, v] = logits.shape;
+  const logp = tf.logSoftmax(tf.slice(logits, [0, 0, 0], [b, t - 1, v]));
+  const next = tf.slice(ids, [0, 1], [b, t - 1]);
+  return tf.sum(tf.mul(logp, tf.oneHot(tf.cast(next, 'int32') as tf.Tensor2D, v)), -1);
+}
