@@ -1,5 +1,5 @@
 import type { AuditEntry, RecordedEvent } from '@camel/contracts';
-import { auditActorLabel, auditEntryOf, auditSubjectLabel, auditTopics, matchesAuditQuery, mergeAuditEvents } from './audit-entries';
+import { auditActionLabel, auditActorLabel, auditEntryOf, auditSubjectLabel, auditTopics, matchesAuditQuery, mergeAuditEvents } from './audit-entries';
 
 function recorded(position: number, type: string, patch: { projectId?: string; time?: string; actorId?: string } = {}): RecordedEvent {
   return {
@@ -85,6 +85,9 @@ describe('audit entries from live events', () => {
     expect(auditSubjectLabel('annotation-queue-q1', names)).toBe('annotation queue q1');
     expect(auditSubjectLabel('session-s1', names)).toBe('a sign-in session');
     expect(auditSubjectLabel('probe', names)).toBe('probe');
+    expect(auditActionLabel('SessionStarted')).toBe('signed in');
+    expect(auditActionLabel('UserInvited')).toBe('invited the user');
+    expect(auditActionLabel('SomethingNew')).toBe('SomethingNew');
   });
 
   it('puts matching new events first, each position once', () => {

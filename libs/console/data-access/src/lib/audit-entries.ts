@@ -78,6 +78,39 @@ export function auditTopics(query: AuditQuery, families: readonly string[]): Eve
   return families.map((prefix) => ({ kind: 'type', prefix }));
 }
 
+/** What an event type did, in words, for the audit page (the type itself stays its title and filter). */
+const ACTIONS: Readonly<Record<string, string>> = {
+  ProjectCreated: 'created the project',
+  ProjectRenamed: 'renamed the project',
+  ProjectArchived: 'archived the project',
+  ProjectMemberAdded: 'added a member',
+  ProjectMemberRoleChanged: 'changed a member’s role',
+  ProjectMemberRemoved: 'removed a member',
+  UserCreated: 'created the user',
+  UserInvited: 'invited the user',
+  UserRenamed: 'renamed the user',
+  UserGlobalRoleChanged: 'changed the user’s global role',
+  UserPasswordSet: 'set a password',
+  UserPasswordResetIssued: 'issued a password reset',
+  UserDisabled: 'disabled the user',
+  UserEnabled: 'enabled the user',
+  SessionStarted: 'signed in',
+  SessionRevoked: 'ended a session',
+  ApiKeyCreated: 'created an API key',
+  ApiKeyRevoked: 'revoked an API key',
+  ConfigVersionSaved: 'saved a config version',
+  RunStarted: 'started a run',
+  RunPaused: 'paused the run',
+  RunResumed: 'resumed the run',
+  RunCancelled: 'cancelled the run',
+  RunRetried: 'retried the run',
+  RunCompleted: 'the run ended',
+  RegenerationRequested: 'asked for another answer',
+};
+
+/** The action of an event type in words; an unknown type as it is. */
+export const auditActionLabel = (type: string): string => ACTIONS[type] ?? type;
+
 /** Names by `auditNameKey` (`AuditPage.names`), merged from every page read. */
 export type AuditNames = Readonly<Record<string, string>>;
 

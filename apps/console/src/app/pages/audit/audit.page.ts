@@ -7,7 +7,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
 import { auditNameKey, permissions, type Actor, type AuditEntry, type AuditQuery, type AuditVerifyResult, type ProjectView } from '@camel/contracts';
-import { auditActorLabel, auditSubjectLabel } from '@camel/console-data-access';
+import { auditActionLabel, auditActorLabel, auditSubjectLabel } from '@camel/console-data-access';
 import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
 import { DataTableComponent } from '../../shared/data-table.component';
@@ -113,6 +113,8 @@ export class AuditPage {
       this.verifying.set(false);
     }
   }
+
+  protected readonly actionLabel = auditActionLabel;
 
   protected actorLabel(actor: Actor): string {
     return auditActorLabel(actor, this.store.names(), this.auth.me()?.actor);
