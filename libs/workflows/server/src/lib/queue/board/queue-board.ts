@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import { DomainError, permissions, QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH, type QueueBoardSession } from '@camel/contracts';
 import { Authenticator, readCookie } from '@camel/identity/server';
 import type { Clock } from '@camel/kernel';
@@ -42,10 +39,16 @@ export class QueueBoard implements OnModuleInit {
     private readonly authenticator: Authenticator,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     const http = this.adapterHost.httpAdapter;
     // No HTTP server (the CLI's application context), or no Redis (the embedded default's in-process queue): no board.
     if (!(this.runQueue instanceof BullMqRunQueue) || !http) return;
+    // Loaded only here: Bull Board and its UI take about a second to load, which no other process should pay.
+    const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/express'),
+    ]);
     const serverAdapter = new ExpressAdapter();
     serverAdapter.setBasePath(QUEUE_BOARD_PATH);
     // The api's own producer queue (one connection, closed with it).
