@@ -41,7 +41,11 @@ export type UserGlobalRoleChanged = DomainEvent<
   { userId: string; globalRole: GlobalRole | null; previousRole: GlobalRole | null }
 >;
 /** A password was set; the hash lives in the credential table, never in the log. */
-export type UserPasswordSet = DomainEvent<'UserPasswordSet', { userId: string; reason: PasswordChangeReason }>;
+/**
+ * The password was set. Sessions started before it stop authenticating, except `sessionId`: the
+ * session that changed its own password (absent on older events and on resets).
+ */
+export type UserPasswordSet = DomainEvent<'UserPasswordSet', { userId: string; reason: PasswordChangeReason; sessionId?: string }>;
 /** A one-time reset (or invite) link was issued; the token itself is shown once to the issuer. */
 export type UserPasswordResetIssued = DomainEvent<'UserPasswordResetIssued', { userId: string; expiresAt: string }>;
 export type UserDisabled = DomainEvent<'UserDisabled', { userId: string }>;
@@ -68,7 +72,11 @@ export const USER_EVENT_TYPES: readonly UserEventType[] = [
 
 export type SessionStarted = DomainEvent<'SessionStarted', { sessionId: string; userId: string; expiresAt: string }>;
 /** The refresh token was rotated: `generation` is the new token's; every older one is spent. */
-export type SessionRefreshed = DomainEvent<'SessionRefreshed', { sessionId: string; userId: string; generation: number; expiresAt: string }>;
+/** `rotatedAt` (absent on older events) starts the short grace in which the previous token still gets this successor. */
+export type SessionRefreshed = DomainEvent<
+  'SessionRefreshed',
+  { sessionId: string; userId: string; generation: number; expiresAt: string; rotatedAt?: string }
+>;
 export type SessionRevoked = DomainEvent<'SessionRevoked', { sessionId: string; userId: string; reason: SessionRevokeReason }>;
 export type SessionEvent = SessionStarted | SessionRefreshed | SessionRevoked;
 export type SessionEventType = SessionEvent['type'];
@@ -90,7 +98,8 @@ export const PROJECT_MEMBER_EVENT_TYPES: readonly ProjectMemberEventType[] = [
 
 export type ApiKeyCreated = DomainEvent<
   'ApiKeyCreated',
-  { keyId: string; projectId: string; name: string; role: ProjectRole; prefix: string }
+  /** `expiresAt`: the key stops working then (absent: no expiry). */
+  { keyId: string; projectId: string; name: string; role: ProjectRole; prefix: string; expiresAt?: string }
 >;
 export type ApiKeyRevoked = DomainEvent<'ApiKeyRevoked', { keyId: string; projectId: string }>;
 export type ApiKeyEvent = ApiKeyCreated | ApiKeyRevoked;
@@ -109,6 +118,7 @@ export const ACCESS_EVENT_TYPES = [
   'UserDisabled',
   'UserGlobalRoleChanged',
   'UserPasswordResetIssued',
+  'UserPasswordSet',
   'SessionRevoked',
   'ApiKeyRevoked',
 ] as const satisfies readonly (UserEventType | SessionEventType | ProjectMemberEventType | ApiKeyEventType)[];
@@ -256,12 +266,16 @@ export interface ApiKeyView {
   readonly createdAt: string;
   readonly createdBy: string;
   readonly revokedAt: string | null;
+  /** When the key stops working; null = never. */
+  readonly expiresAt: string | null;
   readonly lastUsedAt: string | null;
 }
 
 export interface CreateApiKeyRequest {
   readonly name: string;
   readonly role: ProjectRole;
+  /** Optional expiry (ISO 8601 date-time in the future); absent = the key works until revoked. */
+  readonly expiresAt?: string;
 }
 
 export interface ApiKeyCreatedResponse {

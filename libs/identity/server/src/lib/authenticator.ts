@@ -64,8 +64,11 @@ export class Authenticator {
     const keyId = formatUuid(match[1]);
     const secret = await this.credentials.apiKey(keyId);
     if (!secret || !sameDigest(secret.secretHash, sha256(match[2]))) throw invalid;
-    const name = await this.identity.apiKeyName(keyId);
     const now = this.clock.now().getTime();
+    if (secret.expiresAt !== null && Date.parse(secret.expiresAt) <= now) {
+      throw DomainError.unauthorized('auth.api-key-expired', `the API key expired at ${secret.expiresAt}; create a new one`);
+    }
+    const name = await this.identity.apiKeyName(keyId);
     if ((this.apiKeyTouched.get(keyId) ?? 0) + API_KEY_TOUCH_INTERVAL_MS <= now) {
       this.apiKeyTouched.set(keyId, now);
       await this.credentials.touchApiKey(keyId, new Date(now).toISOString());

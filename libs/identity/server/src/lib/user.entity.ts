@@ -20,4 +20,6 @@ export class UserRecord {
   @Column('text', { name: 'last_login_at', nullable: true }) lastLoginAt!: string | null;
   /** Sessions started before this (a password reset) no longer authenticate. */
   @Column('text', { name: 'sessions_valid_after', nullable: true }) sessionsValidAfter!: string | null;
+  /** The one session started before `sessionsValidAfter` that still counts: it changed its own password then. */
+  @Column('text', { name: 'kept_session_id', nullable: true }) keptSessionId!: string | null;
 }

@@ -124,6 +124,12 @@ class EnvironmentVariables {
   REFRESH_TOKEN_TTL?: number;
 
   @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  REFRESH_REUSE_GRACE?: number;
+
+  @IsOptional()
   @Matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'ADMIN_EMAIL must be an email address' })
   ADMIN_EMAIL?: string;
 
@@ -202,6 +208,8 @@ export interface AppConfig {
     readonly jwtSecretFile?: string;
     readonly accessTokenTtlSeconds: number;
     readonly refreshTokenTtlSeconds: number;
+    /** A refresh token presented again within this many seconds of its rotation gets the same successor (two tabs). */
+    readonly refreshReuseGraceSeconds: number;
     /** First owner, created at first start when no user exists. */
     readonly adminEmail?: string;
     readonly adminPassword?: string;
@@ -228,6 +236,7 @@ const INTEGER_KEYS = [
   'LIVE_BUFFER_LIMIT',
   'ACCESS_TOKEN_TTL',
   'REFRESH_TOKEN_TTL',
+  'REFRESH_REUSE_GRACE',
   'LOGIN_RATE_LIMIT',
   'LOGIN_RATE_LIMIT_IP',
   'RUN_WORKER_CONCURRENCY',
@@ -297,6 +306,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       jwtSecretFile: vars.JWT_SECRET_FILE ? resolve(vars.JWT_SECRET_FILE) : undefined,
       accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL ?? 900,
       refreshTokenTtlSeconds: vars.REFRESH_TOKEN_TTL ?? 14 * 86_400,
+      refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE ?? 10,
       adminEmail: vars.ADMIN_EMAIL,
       adminPassword: vars.ADMIN_PASSWORD,
       loginRateLimit: vars.LOGIN_RATE_LIMIT ?? 10,
