@@ -41,10 +41,11 @@ export class Authenticator {
       this.identity.session(claims.sid),
       this.identity.rolesOf(claims.sub),
     ]);
-    if (!user || !session || session.userId !== user.id || session.status !== 'active' || sessionPredatesReset(user, session)) {
-      throw DomainError.unauthorized('auth.session-invalid', 'the session has ended; sign in again');
-    }
+    const ended = () => DomainError.unauthorized('auth.session-invalid', 'the session has ended; sign in again');
+    if (!user || !session || session.userId !== user.id) throw ended();
+    // Said before the session's end: a disable also ends the sessions, but the reason to tell is the account.
     if (user.status !== 'active') throw DomainError.unauthorized('auth.user-disabled', 'the account is disabled');
+    if (session.status !== 'active' || sessionPredatesReset(user, session)) throw ended();
     return {
       actor: { type: 'user', id: user.id },
       name: user.name,
