@@ -331,9 +331,14 @@ export interface AuditVerifyResult {
     readonly streamId: string;
     readonly streamVersion: number;
     readonly position: number;
-    readonly reason: 'hash-mismatch' | 'version-gap';
+    /** mac-*: the event's keyed hash (LOG_SIGNING_KEY) is missing, wrong, or made with another key. */
+    readonly reason: 'hash-mismatch' | 'version-gap' | 'mac-missing' | 'mac-mismatch' | 'mac-key-unknown';
   } | null;
   readonly brokenStreams: number;
+  /** Whether keyed event hashes were checked (the api has LOG_SIGNING_KEY). */
+  readonly keyed?: boolean;
+  /** Events appended before keyed hashes existed: covered by chains and checkpoints only. */
+  readonly unkeyedEvents?: number;
   readonly checkedAt: string;
   /** Present when a signed checkpoint was sent: how the log compares with it (docs/security.md). */
   readonly checkpoint?: AuditCheckpointResult;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * The per-stream hash chain. The PostgreSQL adapter computes the same value inside its append
@@ -31,4 +31,61 @@ export function computeEventHash(input: HashInput): string {
     input.metadataText,
   ].join('\n');
   return createHash('sha256').update(content, 'utf8').digest('hex');
+}
+
+/** Names a log signing key without revealing it (checkpoints and event MACs carry it). */
+export const keyIdOf = (key: string): string => createHash('sha256').update(`camel log key\n${key}`).digest('hex').slice(0, 16);
+
+/** JSON with object keys sorted at every level: the same text from the appended value and from the stored one (PostgreSQL's jsonb reorders keys). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value as Record<string, unknown>)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** What an event's keyed hash covers: who it is and what it says (its place is covered by chains and checkpoints). */
+export interface MacInput {
+  readonly streamId: string;
+  readonly streamType: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  /** data and metadata as JSON text (stored or as appended): compared in canonical form. */
+  readonly dataText: string;
+  readonly metadataText: string;
+}
+
+/** Version of the keyed event hash format: `m1:<key id>:<hex HMAC-SHA256>`. */
+export const EVENT_MAC_VERSION = 'm1';
+
+/**
+ * The per-event keyed hash (HMAC-SHA256 under LOG_SIGNING_KEY, a key kept outside the database):
+ * a database writer without the key can neither add an event that verifies nor edit one.
+ */
+export function computeEventMac(key: string, input: MacInput): string {
+  const content = [
+    EVENT_MAC_VERSION,
+    input.streamId,
+    input.streamType,
+    input.eventId,
+    input.type,
+    String(input.schemaVersion),
+    canonicalJson(JSON.parse(input.dataText)),
+    canonicalJson(JSON.parse(input.metadataText)),
+  ].join('\n');
+  return `${EVENT_MAC_VERSION}:${keyIdOf(key)}:${createHmac('sha256', key).update(content, 'utf8').digest('hex')}`;
+}
+
+/** Why a stored MAC does not prove the event under `key`, or undefined when it does. */
+export function eventMacProblem(key: string, stored: string, input: MacInput): 'mac-key-unknown' | 'mac-mismatch' | undefined {
+  const [version, keyId] = stored.split(':');
+  if (version !== EVENT_MAC_VERSION || keyId !== keyIdOf(key)) return 'mac-key-unknown';
+  const expected = Buffer.from(computeEventMac(key, input));
+  const actual = Buffer.from(stored);
+  return expected.length === actual.length && timingSafeEqual(expected, actual) ? undefined : 'mac-mismatch';
 }
