@@ -121,6 +121,20 @@ describe.each(ENGINES)('keyed event hashes (%s)', (engine) => {
     expect(report.failures).toEqual([expect.objectContaining({ streamId: 'project-a', streamVersion: 1, position: first.position, reason: 'mac-mismatch' })]);
   });
 
+  it('accepts events keyed with a previous key after a rotation, only while that key is listed', async () => {
+    const rotated = await location.open({ eventKey: `${KEY}-next`, previousEventKeys: [KEY] });
+    await rotated.append('user-b', [makeEvent('UserRenamed')], { expectedVersion: 1 });
+    const keyIds = (await stored(rotated, 'user-b')).map((row) => row.mac?.split(':')[1]);
+    expect(keyIds).toEqual([keyIdOf(KEY), keyIdOf(`${KEY}-next`)]);
+    expect(await rotated.verify()).toMatchObject({ ok: true, keyed: true, eventsChecked: 4 });
+    const forgotten = await location.open({ eventKey: `${KEY}-next` });
+    const report = await forgotten.verify();
+    expect(report.failures.map((failure) => [failure.streamId, failure.streamVersion, failure.reason])).toEqual([
+      ['project-a', 1, 'mac-key-unknown'],
+      ['user-b', 1, 'mac-key-unknown'],
+    ]);
+  });
+
   it('keeps events from before keys existed verifiable (counted unkeyed), and refuses an unkeyed event after a keyed one', async () => {
     const legacy = await createTestStoreLocation(engine);
     try {

@@ -1,4 +1,4 @@
-import { computeEventHash, type HashInput } from './hash';
+import { canonicalJson, computeEventHash, computeEventMac, eventMacProblem, keyIdOf, type HashInput } from './hash';
 
 const base: HashInput = {
   prevHash: '',
@@ -25,5 +25,41 @@ describe('computeEventHash', () => {
   it.each(Object.keys(base) as (keyof HashInput)[])('changes when %s changes', (key) => {
     const changed = { ...base, [key]: typeof base[key] === 'number' ? 2 : `${String(base[key])}x` };
     expect(computeEventHash(changed)).not.toBe(computeEventHash(base));
+  });
+});
+
+describe('keyed event hashes', () => {
+  const key = 'a-log-signing-key-kept-outside-the-database';
+  const { prevHash: _prev, streamVersion: _version, ...content } = base;
+
+  it('sorts object keys at every level, keeping array order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { y: 1, x: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"x":0,"y":1}]},"b":1}');
+  });
+
+  it('is the same for the appended text and jsonb’s rewritten text (key order, spaces)', () => {
+    const appended = computeEventMac(key, { ...content, dataText: '{"name":"a","tags":["x"]}' });
+    const stored = computeEventMac(key, { ...content, dataText: '{"tags": ["x"], "name": "a"}' });
+    expect(stored).toBe(appended);
+    expect(appended).toMatch(new RegExp(`^m1:${keyIdOf(key)}:[0-9a-f]{64}$`));
+  });
+
+  it.each([
+    ['data', { dataText: '{"name":"b"}' }],
+    ['metadata', { metadataText: '{"actor":"x"}' }],
+    ['type', { type: 'ProjectRenamed' }],
+    ['stream', { streamId: 'project-2' }],
+    ['event id', { eventId: '00000000-0000-4000-8000-000000000002' }],
+    ['schema version', { schemaVersion: 2 }],
+  ])('changes with the %s', (_label, change) => {
+    const mac = computeEventMac(key, content);
+    expect(eventMacProblem([key], mac, { ...content, ...change })).toBe('mac-mismatch');
+    expect(eventMacProblem([key], mac, content)).toBeUndefined();
+  });
+
+  it('names a key it does not have, and finds a previous one by its id', () => {
+    const old = computeEventMac(`${key}-old`, content);
+    expect(eventMacProblem([key], old, content)).toBe('mac-key-unknown');
+    expect(eventMacProblem([key, `${key}-old`], old, content)).toBeUndefined();
+    expect(eventMacProblem([key], 'garbage', content)).toBe('mac-key-unknown');
   });
 });

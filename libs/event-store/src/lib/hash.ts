@@ -81,10 +81,11 @@ export function computeEventMac(key: string, input: MacInput): string {
   return `${EVENT_MAC_VERSION}:${keyIdOf(key)}:${createHmac('sha256', key).update(content, 'utf8').digest('hex')}`;
 }
 
-/** Why a stored MAC does not prove the event under `key`, or undefined when it does. */
-export function eventMacProblem(key: string, stored: string, input: MacInput): 'mac-key-unknown' | 'mac-mismatch' | undefined {
+/** Why a stored MAC does not prove the event under one of `keys` (the one it names), or undefined when it does. */
+export function eventMacProblem(keys: readonly string[], stored: string, input: MacInput): 'mac-key-unknown' | 'mac-mismatch' | undefined {
   const [version, keyId] = stored.split(':');
-  if (version !== EVENT_MAC_VERSION || keyId !== keyIdOf(key)) return 'mac-key-unknown';
+  const key = version === EVENT_MAC_VERSION ? keys.find((candidate) => keyIdOf(candidate) === keyId) : undefined;
+  if (key === undefined) return 'mac-key-unknown';
   const expected = Buffer.from(computeEventMac(key, input));
   const actual = Buffer.from(stored);
   return expected.length === actual.length && timingSafeEqual(expected, actual) ? undefined : 'mac-mismatch';

@@ -13,6 +13,8 @@ export interface EventStoreLocation {
   readonly applicationName?: string;
   /** LOG_SIGNING_KEY: appended events get keyed hashes and verify checks them (see hash.ts). */
   readonly eventKey?: string;
+  /** Earlier keys (rotation): verify accepts events keyed with them. */
+  readonly previousEventKeys?: readonly string[];
 }
 
 export const isPostgresUrl = (url: string | undefined): url is string =>
@@ -31,6 +33,7 @@ export async function openEventStore(location: EventStoreLocation): Promise<Even
     throw new Error('openEventStore: a postgres databaseUrl or a sqliteFile is required');
   }
   if (location.eventKey !== undefined) (store as SqlEventStore).eventKey = location.eventKey;
+  (store as SqlEventStore).previousEventKeys = location.previousEventKeys ?? [];
   try {
     await store.migrate();
   } catch (error) {

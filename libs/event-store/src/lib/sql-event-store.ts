@@ -46,6 +46,8 @@ export abstract class SqlEventStore implements EventStore {
    * (`mac` column) and verify checks them. Set once, right after opening (`openEventStore`).
    */
   eventKey?: string;
+  /** Earlier keys (LOG_SIGNING_KEY_PREVIOUS): verify still accepts events keyed with them. */
+  previousEventKeys: readonly string[] = [];
 
   constructor(readonly db: Database) {}
 
@@ -124,7 +126,7 @@ export abstract class SqlEventStore implements EventStore {
     const keyed =
       this.eventKey === undefined
         ? undefined
-        : { key: this.eventKey, firstKeyedPosition: await this.firstKeyedPosition() };
+        : { keys: [this.eventKey, ...this.previousEventKeys], firstKeyedPosition: await this.firstKeyedPosition() };
     return verifyChains(
       verifyPages(async (after, limit) => {
         const params: unknown[] = [after.streamId, after.streamVersion, limit];

@@ -10,8 +10,8 @@ export interface VerifyRow extends Omit<HashInput, 'prevHash'> {
 }
 
 export interface KeyedVerify {
-  /** LOG_SIGNING_KEY: every event's keyed hash is checked with it. */
-  readonly key: string;
+  /** LOG_SIGNING_KEY first, then earlier keys (rotation): each event's keyed hash names the one it was made with. */
+  readonly keys: readonly string[];
   /**
    * Position of the oldest event with a keyed hash (null: none has one). Events before it predate the
    * key (unkeyed, counted); an event without one after it was added without the key.
@@ -84,15 +84,15 @@ export async function verifyChains(pages: AsyncIterable<readonly VerifyRow[]>, k
   return keyed ? { ...report, keyed: true, unkeyedEvents: unkeyed } : { ...report, keyed: false };
 }
 
-function macCheck({ key, firstKeyedPosition }: KeyedVerify, row: VerifyRow): VerifyFailure | 'unkeyed' | undefined {
+function macCheck({ keys, firstKeyedPosition }: KeyedVerify, row: VerifyRow): VerifyFailure | 'unkeyed' | undefined {
   const at = { streamId: row.streamId, streamVersion: row.streamVersion, position: row.position };
   if (row.mac === null) {
     if (firstKeyedPosition === null || row.position < firstKeyedPosition) return 'unkeyed';
     return { ...at, reason: 'mac-missing', expected: 'a keyed hash (events after the first keyed one all have one)', actual: 'none' };
   }
-  const problem = eventMacProblem(key, row.mac, row);
+  const problem = eventMacProblem(keys, row.mac, row);
   if (!problem) return undefined;
-  const expected = problem === 'mac-key-unknown' ? 'a keyed hash made with the configured LOG_SIGNING_KEY' : 'the keyed hash of the stored content';
+  const expected = problem === 'mac-key-unknown' ? 'a keyed hash made with LOG_SIGNING_KEY or LOG_SIGNING_KEY_PREVIOUS' : 'the keyed hash of the stored content';
   return { ...at, reason: problem, expected, actual: row.mac };
 }
 

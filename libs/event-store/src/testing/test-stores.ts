@@ -16,7 +16,7 @@ export interface TestStoreLocation {
   /** postgres URL or SQLite file: open more stores on it to play other processes. */
   readonly location: string;
   /** `eventKey`: LOG_SIGNING_KEY, so appends get keyed hashes and verify checks them. */
-  open(options?: { readonly eventKey?: string }): Promise<EventStore>;
+  open(options?: { readonly eventKey?: string; readonly previousEventKeys?: readonly string[] }): Promise<EventStore>;
   dispose(): Promise<void>;
 }
 
@@ -31,6 +31,7 @@ export async function createTestStoreLocation(engine: Engine): Promise<TestStore
       async open(options = {}) {
         const store = new PostgresEventStore(new PostgresDatabase(database.url, { max: 20 }));
         store.eventKey = options.eventKey;
+        store.previousEventKeys = options.previousEventKeys ?? [];
         await store.migrate();
         opened.push(store);
         return store;
@@ -49,6 +50,7 @@ export async function createTestStoreLocation(engine: Engine): Promise<TestStore
     async open(options = {}) {
       const store = new SqliteEventStore(await SqliteDatabase.open(file));
       store.eventKey = options.eventKey;
+      store.previousEventKeys = options.previousEventKeys ?? [];
       await store.migrate();
       opened.push(store);
       return store;

@@ -112,6 +112,10 @@ class EnvironmentVariables {
   LOG_SIGNING_KEY_FILE?: string;
 
   @IsOptional()
+  @IsString()
+  LOG_SIGNING_KEY_PREVIOUS?: string;
+
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(86_400)
@@ -202,6 +206,8 @@ export interface AppConfig {
   /** HMAC key of signed log checkpoints (LOG_SIGNING_KEY, else LOG_SIGNING_KEY_FILE, else generated under keysDir). */
   readonly logSigningKey?: string;
   readonly logSigningKeyFile?: string;
+  /** LOG_SIGNING_KEY_PREVIOUS (comma-separated): earlier log keys, still accepted by verify for events keyed with them. */
+  readonly logSigningKeysPrevious: readonly string[];
   readonly auth: {
     /** HS256 key material; absent = JWT_SECRET_FILE, else (embedded only) a key file under keysDir. */
     readonly jwtSecret?: string;
@@ -245,7 +251,7 @@ const INTEGER_KEYS = [
   'RUN_SWEEP_MS',
 ] as const;
 
-const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD', 'LOG_SIGNING_KEY']);
+const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD', 'LOG_SIGNING_KEY', 'LOG_SIGNING_KEY_PREVIOUS']);
 
 /** Validates raw environment variables; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -301,6 +307,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     keysDir: resolve(dataDir, 'keys'),
     logSigningKey: vars.LOG_SIGNING_KEY,
     logSigningKeyFile: vars.LOG_SIGNING_KEY_FILE ? resolve(vars.LOG_SIGNING_KEY_FILE) : undefined,
+    logSigningKeysPrevious: (vars.LOG_SIGNING_KEY_PREVIOUS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key !== ''),
     auth: {
       jwtSecret: vars.JWT_SECRET,
       jwtSecretFile: vars.JWT_SECRET_FILE ? resolve(vars.JWT_SECRET_FILE) : undefined,

@@ -26,7 +26,10 @@ function eventKeyOf(config: AppConfig): string | undefined {
       provide: EVENT_STORE,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): Promise<EventStore> =>
-        openEventStore({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile, applicationName: 'camel-api', eventKey: eventKeyOf(config) }),
+        openEventStore({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile, applicationName: 'camel-api',
+          eventKey: eventKeyOf(config),
+          previousEventKeys: config.logSigningKeysPrevious,
+        }),
     },
     { provide: CLOCK, useValue: systemClock satisfies Clock },
     { provide: ID_GENERATOR, useValue: (() => uuidv7()) satisfies IdGenerator },
