@@ -100,7 +100,7 @@ describe.each(ENGINES)('keyed event hashes (%s)', (engine) => {
 
   it('names a forged event with a made-up keyed hash (mac-key-unknown) or one computed with another key', async () => {
     const [row] = await stored(store, 'user-b');
-    const content = { streamId: 'user-b', streamType: row.stream_type, eventId: row.event_id, type: row.event_type, schemaVersion: row.schema_version, dataText: row.data, metadataText: row.metadata };
+    const content = { streamId: 'user-b', streamType: row.stream_type, eventId: row.event_id, type: row.event_type, schemaVersion: row.schema_version, data: JSON.parse(row.data) as unknown, metadata: JSON.parse(row.metadata) as unknown };
     await asDatabaseWriter(store, 'UPDATE events SET mac = $1 WHERE position = $2', [computeEventMac(`${KEY}-guessed`, content), row.position]);
     expect((await store.verify()).failures).toEqual([expect.objectContaining({ streamId: 'user-b', position: row.position, reason: 'mac-key-unknown' })]);
     // The key id copied from a genuine MAC does not help: the HMAC itself is wrong.

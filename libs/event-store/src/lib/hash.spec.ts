@@ -1,4 +1,4 @@
-import { canonicalJson, computeEventHash, computeEventMac, eventMacProblem, keyIdOf, type HashInput } from './hash';
+import { canonicalJson, computeEventHash, computeEventMac, eventMacProblem, keyIdOf, type HashInput, type MacInput } from './hash';
 
 const base: HashInput = {
   prevHash: '',
@@ -30,22 +30,39 @@ describe('computeEventHash', () => {
 
 describe('keyed event hashes', () => {
   const key = 'a-log-signing-key-kept-outside-the-database';
-  const { prevHash: _prev, streamVersion: _version, ...content } = base;
+  const content: MacInput = {
+    streamId: 'project-1',
+    streamType: 'project',
+    eventId: '00000000-0000-4000-8000-000000000001',
+    type: 'ProjectCreated',
+    schemaVersion: 1,
+    data: { name: 'a', tags: ['x'] },
+    metadata: {},
+  };
 
   it('sorts object keys at every level, keeping array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { y: 1, x: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"x":0,"y":1}]},"b":1}');
   });
 
-  it('is the same for the appended text and jsonb’s rewritten text (key order, spaces)', () => {
-    const appended = computeEventMac(key, { ...content, dataText: '{"name":"a","tags":["x"]}' });
-    const stored = computeEventMac(key, { ...content, dataText: '{"tags": ["x"], "name": "a"}' });
+  it.each([
+    ['undefined properties left out, undefined in arrays as null', { a: undefined, b: [undefined, 1] }],
+    ['toJSON (dates)', { at: new Date('2026-01-01T00:00:00Z') }],
+    ['non-finite numbers as null', { n: Number.NaN, m: -0, i: Number.POSITIVE_INFINITY }],
+    ['nested unicode and escapes', { 'k"ey': 'line\nbreak \u00e9 \u{1F42A}' }],
+  ])('gives the value and its JSON round trip the same text (%s)', (_label, value) => {
+    expect(canonicalJson(value)).toBe(canonicalJson(JSON.parse(JSON.stringify(value))));
+  });
+
+  it('is the same for the appended value and jsonb’s rewritten text parsed back (key order, spaces)', () => {
+    const appended = computeEventMac(key, content);
+    const stored = computeEventMac(key, { ...content, data: JSON.parse('{"tags": ["x"], "name": "a"}') });
     expect(stored).toBe(appended);
     expect(appended).toMatch(new RegExp(`^m1:${keyIdOf(key)}:[0-9a-f]{64}$`));
   });
 
   it.each([
-    ['data', { dataText: '{"name":"b"}' }],
-    ['metadata', { metadataText: '{"actor":"x"}' }],
+    ['data', { data: { name: 'b', tags: ['x'] } }],
+    ['metadata', { metadata: { actor: 'x' } }],
     ['type', { type: 'ProjectRenamed' }],
     ['stream', { streamId: 'project-2' }],
     ['event id', { eventId: '00000000-0000-4000-8000-000000000002' }],

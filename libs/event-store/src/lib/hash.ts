@@ -34,18 +34,58 @@ export function computeEventHash(input: HashInput): string {
 }
 
 /** Names a log signing key without revealing it (checkpoints and event MACs carry it). */
-export const keyIdOf = (key: string): string => createHash('sha256').update(`camel log key\n${key}`).digest('hex').slice(0, 16);
-
-/** JSON with object keys sorted at every level: the same text from the appended value and from the stored one (PostgreSQL's jsonb reorders keys). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as Record<string, unknown>)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
+const keyIds = new Map<string, string>();
+export function keyIdOf(key: string): string {
+  let id = keyIds.get(key);
+  if (id === undefined) {
+    id = createHash('sha256').update(`camel log key\n${key}`).digest('hex').slice(0, 16);
+    // A process holds one or a few keys; the map never grows past them in practice.
+    if (keyIds.size < 16) keyIds.set(key, id);
   }
-  return JSON.stringify(value);
+  return id;
+}
+
+/**
+ * JSON with object keys sorted at every level: the same text from the appended value and from the
+ * stored one parsed back (PostgreSQL's jsonb reorders keys and respaces). Same rules as
+ * JSON.stringify otherwise (toJSON, undefined properties left out, undefined in arrays and
+ * non-finite numbers as null), so the appended value needs no serialise-and-parse round trip.
+ */
+export function canonicalJson(value: unknown): string {
+  return canonical(value) ?? 'null';
+}
+
+function canonical(raw: unknown): string | undefined {
+  const value = raw !== null && typeof raw === 'object' && typeof (raw as { toJSON?: unknown }).toJSON === 'function' ? (raw as { toJSON(): unknown }).toJSON() : raw;
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'object': {
+      // String concatenation, no intermediate arrays: this runs for every appended event.
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i += 1) out += (i > 0 ? ',' : '') + (canonical(value[i]) ?? 'null');
+        return `${out}]`;
+      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      for (const key of keys) {
+        const text = canonical(record[key]);
+        if (text === undefined) continue;
+        out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${text}`;
+      }
+      return `${out}}`;
+    }
+    case 'bigint':
+      throw new TypeError('canonicalJson: a BigInt has no JSON form');
+    default:
+      return undefined;
+  }
 }
 
 /** What an event's keyed hash covers: who it is and what it says (its place is covered by chains and checkpoints). */
@@ -55,9 +95,9 @@ export interface MacInput {
   readonly eventId: string;
   readonly type: string;
   readonly schemaVersion: number;
-  /** data and metadata as JSON text (stored or as appended): compared in canonical form. */
-  readonly dataText: string;
-  readonly metadataText: string;
+  /** data and metadata as values (appended, or the stored JSON parsed): hashed in canonical form. */
+  readonly data: unknown;
+  readonly metadata: unknown;
 }
 
 /** Version of the keyed event hash format: `m1:<key id>:<hex HMAC-SHA256>`. */
@@ -75,8 +115,8 @@ export function computeEventMac(key: string, input: MacInput): string {
     input.eventId,
     input.type,
     String(input.schemaVersion),
-    canonicalJson(JSON.parse(input.dataText)),
-    canonicalJson(JSON.parse(input.metadataText)),
+    canonicalJson(input.data),
+    canonicalJson(input.metadata),
   ].join('\n');
   return `${EVENT_MAC_VERSION}:${keyIdOf(key)}:${createHmac('sha256', key).update(content, 'utf8').digest('hex')}`;
 }

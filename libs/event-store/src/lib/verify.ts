@@ -90,7 +90,7 @@ function macCheck({ keys, firstKeyedPosition }: KeyedVerify, row: VerifyRow): Ve
     if (firstKeyedPosition === null || row.position < firstKeyedPosition) return 'unkeyed';
     return { ...at, reason: 'mac-missing', expected: 'a keyed hash (events after the first keyed one all have one)', actual: 'none' };
   }
-  const problem = eventMacProblem(keys, row.mac, row);
+  const problem = eventMacProblem(keys, row.mac, { ...row, data: JSON.parse(row.dataText), metadata: JSON.parse(row.metadataText) });
   if (!problem) return undefined;
   const expected = problem === 'mac-key-unknown' ? 'a keyed hash made with LOG_SIGNING_KEY or LOG_SIGNING_KEY_PREVIOUS' : 'the keyed hash of the stored content';
   return { ...at, reason: problem, expected, actual: row.mac };

@@ -112,8 +112,8 @@ export class PostgresEventStore extends SqlEventStore {
         eventId: event.id,
         type: event.type,
         schemaVersion: event.schemaVersion,
-        dataText: JSON.stringify(event.data),
-        metadataText: JSON.stringify(event.metadata),
+        data: event.data,
+        metadata: event.metadata,
       }),
     }));
   }

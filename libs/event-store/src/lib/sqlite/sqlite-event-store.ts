@@ -83,10 +83,8 @@ export class SqliteEventStore extends SqlEventStore {
         eventId: event.id,
         type: event.type,
         schemaVersion: event.schemaVersion,
-        dataText,
-        metadataText,
       };
-      prevHash = computeEventHash({ prevHash, streamVersion, ...content });
+      prevHash = computeEventHash({ prevHash, streamVersion, ...content, dataText, metadataText });
       return [
         input.streamId,
         input.streamType,
@@ -97,7 +95,7 @@ export class SqliteEventStore extends SqlEventStore {
         dataText,
         metadataText,
         prevHash,
-        this.macOf(content),
+        this.macOf({ ...content, data: event.data, metadata: event.metadata }),
       ];
     });
 
