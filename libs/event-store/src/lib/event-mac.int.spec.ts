@@ -1,4 +1,4 @@
-import { createTestStoreLocation, ENGINES, makeEvent, type TestStoreLocation } from '../testing';
+import { asDatabaseWriter, createTestStoreLocation, ENGINES, makeEvent, type TestStoreLocation } from '../testing';
 import { computeEventHash, computeEventMac, keyIdOf } from './hash';
 import type { Row } from './sql/database';
 import type { EventStore } from './types';
@@ -11,23 +11,6 @@ async function asStored(store: EventStore, json: string): Promise<string> {
 }
 
 const KEY = 'a-log-signing-key-kept-outside-the-database';
-
-/** Runs SQL as someone with write access to the database but not the key would: append-only triggers off. */
-async function asDatabaseWriter(store: EventStore, sql: string, params: unknown[] = []): Promise<void> {
-  if (store.engine === 'postgres') {
-    await store.db.transaction(async (tx) => {
-      await tx.exec('ALTER TABLE events DISABLE TRIGGER events_append_only');
-      await tx.query(sql, params);
-      await tx.exec('ALTER TABLE events ENABLE TRIGGER events_append_only');
-    });
-    return;
-  }
-  await store.db.exec('DROP TRIGGER events_refuse_update; DROP TRIGGER events_refuse_delete;');
-  await store.db.query(sql, params);
-  await store.db.exec(`
-    CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;
-    CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;`);
-}
 
 interface StoredRow extends Row {
   position: number;
