@@ -47,44 +47,28 @@ export function keyIdOf(key: string): string {
 
 /**
  * JSON with object keys sorted at every level: the same text from the appended value and from the
- * stored one parsed back (PostgreSQL's jsonb reorders keys and respaces). Same rules as
- * JSON.stringify otherwise (toJSON, undefined properties left out, undefined in arrays and
- * non-finite numbers as null), so the appended value needs no serialise-and-parse round trip.
+ * stored one parsed back (PostgreSQL's jsonb reorders keys and respaces). It is JSON.stringify
+ * (toJSON, undefined properties left out, undefined in arrays and non-finite numbers as null), so the
+ * appended value needs no serialise-and-parse round trip.
  */
 export function canonicalJson(value: unknown): string {
-  return canonical(value) ?? 'null';
+  // JSON.stringify with an array replacer writes every object's properties in the array's order,
+  // natively: all property names of the value, sorted, give the canonical text in one pass.
+  const names = new Set<string>();
+  collectNames(value, names);
+  return JSON.stringify(value, [...names].sort()) ?? 'null';
 }
 
-function canonical(raw: unknown): string | undefined {
+function collectNames(raw: unknown, names: Set<string>): void {
   const value = raw !== null && typeof raw === 'object' && typeof (raw as { toJSON?: unknown }).toJSON === 'function' ? (raw as { toJSON(): unknown }).toJSON() : raw;
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-    case 'object': {
-      // String concatenation, no intermediate arrays: this runs for every appended event.
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i += 1) out += (i > 0 ? ',' : '') + (canonical(value[i]) ?? 'null');
-        return `${out}]`;
-      }
-      const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).sort();
-      let out = '{';
-      for (const key of keys) {
-        const text = canonical(record[key]);
-        if (text === undefined) continue;
-        out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${text}`;
-      }
-      return `${out}}`;
-    }
-    case 'bigint':
-      throw new TypeError('canonicalJson: a BigInt has no JSON form');
-    default:
-      return undefined;
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectNames(item, names);
+    return;
+  }
+  for (const [name, child] of Object.entries(value as Record<string, unknown>)) {
+    names.add(name);
+    collectNames(child, names);
   }
 }
 
