@@ -1,7 +1,8 @@
-import { sessionStreamId, userStreamId } from '@camel/contracts';
+import { LIVE_EVENTS_PATH, sessionStreamId, userStreamId } from '@camel/contracts';
 import type { Engine } from '@camel/event-store/testing';
 import { startTestApi, type TestApi, type TestResponse } from '../testing/api-harness';
 import { pollUntil } from '../testing/poll-until';
+import { io, type Socket } from 'socket.io-client';
 
 const ANONYMOUS = { authorization: '' } as const;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -95,6 +96,38 @@ export function authMechanicsSuite(engine: Engine): void {
       // A session started after the change works.
       expect((await me((await signIn(user.email, newPassword)).accessToken)).status).toBe(200);
     });
+  });
+
+  it('a password change expels the live sockets of the other sessions, not the changing one', async () => {
+    const user = await createUser();
+    const here = await signIn(user.email, user.password);
+    const elsewhere = await signIn(user.email, user.password);
+    const sockets: Socket[] = [];
+    const connect = async (token: string) => {
+      const socket = io(api.baseUrl, { path: LIVE_EVENTS_PATH, transports: ['websocket'], reconnection: false, auth: { token } });
+      sockets.push(socket);
+      const log: string[] = [];
+      socket.on('auth-expired', (message: { reason: string }) => log.push(`auth-expired:${message.reason}`));
+      socket.on('disconnect', (reason) => log.push(`disconnect:${reason}`));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      return { socket, log };
+    };
+    try {
+      const mine = await connect(here.accessToken);
+      const theirs = await connect(elsewhere.accessToken);
+      const changed = await api.request('POST', '/api/auth/password', { currentPassword: user.password, newPassword: 'a-live-new-password-7' }, bearer(here.accessToken));
+      expect(changed.status).toBe(204);
+      await pollUntil('the other session’s socket to be expelled', async () => [...theirs.log], (log) => log.length >= 2, { timeoutMs: 10_000, intervalMs: 50 });
+      expect(theirs.log).toEqual(['auth-expired:session-revoked', 'disconnect:io server disconnect']);
+      // The re-check of the changing session's socket ran in the same pass: it is still connected.
+      expect(mine.log).toEqual([]);
+      expect(mine.socket.connected).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.disconnect();
+    }
   });
 
   describe('disable, then enable', () => {
