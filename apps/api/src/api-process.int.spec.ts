@@ -208,6 +208,8 @@ describe('api process', () => {
     const login = await call('POST', '/api/auth/login', { email: 'ada@example.test', password: userPassword }, '');
     const refreshed = await call('POST', '/api/auth/refresh', { refreshToken: login.body['refreshToken'] }, '');
     expect(refreshed.status).toBe(200);
+    // Two rotations on, the first token is reuse (past the grace that a concurrent refresh gets).
+    expect((await call('POST', '/api/auth/refresh', { refreshToken: refreshed.body['refreshToken'] }, '')).status).toBe(200);
     expect((await call('POST', '/api/auth/refresh', { refreshToken: login.body['refreshToken'] }, '')).status).toBe(401); // reuse
     const invited = await call('POST', '/api/users', { email: 'grace@example.test', name: 'Grace' });
     const project = await call('POST', '/api/projects', { name: 'Secrets' });

@@ -112,6 +112,11 @@ async function rebuild(projections: ProjectionRunner, names: readonly string[]):
 
 function printVerify(report: VerifyReport): void {
   console.log(`checked ${report.eventsChecked} events in ${report.streamsChecked} streams`);
+  console.log(
+    report.keyed
+      ? `keyed hashes checked with LOG_SIGNING_KEY (${report.unkeyedEvents ?? 0} events from before keyed hashes: chains only)`
+      : 'keyed hashes NOT checked: no LOG_SIGNING_KEY (chains only)',
+  );
   if (report.ok) {
     console.log('OK: every hash chain is intact');
     return;

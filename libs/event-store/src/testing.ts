@@ -7,3 +7,4 @@ export { eventStoreConformance, type ConformanceHarness } from './testing/confor
 export { makeEvent, testMetadata } from './testing/fixtures';
 export { createTestStoreLocation, ENGINES, type Engine, type TestStoreLocation } from './testing/test-stores';
 export { startOwnPostgres, type OwnPostgres } from './testing/own-postgres';
+export { asDatabaseWriter } from './testing/database-writer';

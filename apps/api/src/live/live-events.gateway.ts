@@ -268,6 +268,10 @@ export class LiveEventsGateway
         case 'UserPasswordResetIssued':
           if (mine) socket.data.suspended = true;
           break;
+        case 'UserPasswordSet':
+          // A password change ends the user's other sessions (the changing one is named in the event).
+          if (mine && principal.sessionId !== data.sessionId) socket.data.suspended = true;
+          break;
         case 'SessionRevoked':
           if (principal.sessionId !== undefined && principal.sessionId === data.sessionId) socket.data.suspended = true;
           break;

@@ -1,3 +1,4 @@
+import { computeEventHash } from '@camel/event-store';
 import { ENGINES } from '@camel/event-store/testing';
 import type { TestApi } from '../testing/api-harness';
 import { startFreshApi } from './start-fresh-api';
@@ -46,5 +47,35 @@ describe.each(ENGINES)('audit checkpoints over HTTP (%s)', (engine) => {
     const forged = await api.request('POST', '/api/audit/verify', { checkpoint: { ...signed.body, count: 1 } });
     expect(forged.body.checkpoint.failures[0].reason).toBe('checkpoint-forged');
     expect((await api.request('POST', `/api/audit/verify?projectId=${project.id}`, { checkpoint: signed.body })).body).toMatchObject({ code: 'audit.checkpoint.whole-log' });
+  });
+
+  it('names a forged event INSERTed after the newest checkpoint, its chain hash recomputed (keyed hashes: mac-missing)', async () => {
+    const project = (await api.request('POST', '/api/projects', { name: 'Forged into' })).body as { id: string };
+    const signed = await api.request('POST', '/api/audit/checkpoints');
+    expect(signed.status).toBe(200);
+    const streamId = `project-${project.id}`;
+    const last = (await api.store.readStream(streamId)).at(-1);
+    if (!last) throw new Error('no events');
+    // A user with no project made admin, credited to the owner: what a writer without the key can do.
+    const text = async (value: unknown) => {
+      const json = JSON.stringify(value);
+      if (engine === 'sqlite') return json;
+      return (await api.store.db.query<{ t: string }>('SELECT $1::jsonb::text AS t', [json]))[0].t;
+    };
+    const data = await text({ projectId: project.id, userId: '0190a000-0000-7000-8000-00000000dead', role: 'admin' });
+    const metadata = await text(last.metadata);
+    const eventId = '0190a000-0000-7000-8000-00000000f00d';
+    const version = last.streamVersion + 1;
+    const hash = computeEventHash({ prevHash: last.hash, streamId, streamType: last.streamType, streamVersion: version, eventId, type: 'ProjectMemberAdded', schemaVersion: 1, dataText: data, metadataText: metadata });
+    const position = (await api.store.headPosition()) + 1;
+    const insert = `INSERT INTO events (position, stream_id, stream_type, stream_version, event_id, event_type, schema_version, data, metadata, hash)
+      VALUES ($1, $2, $3, $4, $5, 'ProjectMemberAdded', 1, $6, $7, $8)`;
+    await api.store.db.query(insert, [position, streamId, last.streamType, version, eventId, data, metadata, hash]);
+
+    const verified = await api.request('POST', '/api/audit/verify');
+    expect(verified.body).toMatchObject({ ok: false, keyed: true, firstBroken: { streamId, streamVersion: version, position, reason: 'mac-missing' } });
+    // The checkpoint alone cannot see it: the event is after it.
+    const sealed = await api.request('POST', '/api/audit/verify', { checkpoint: signed.body });
+    expect(sealed.body.checkpoint).toMatchObject({ ok: true, eventsAfter: 1 });
   });
 });

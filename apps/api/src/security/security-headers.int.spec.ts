@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startTestApi, type TestApi } from '../testing/api-harness';
 
 /** Issue 12, item 6: the api and the console it serves answer with helmet's headers and the console's CSP. */
@@ -34,5 +34,40 @@ describe('security headers (SQLite)', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
     // Plain HTTP: no HSTS (it is sent only when the request came over TLS).
     expect(response.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  /** Directive lists compare by content, not by the spaces after `;`. */
+  const normalized = (name: string, value: string) =>
+    name.toLowerCase() === 'content-security-policy'
+      ? value
+          .split(';')
+          .map((part) => part.trim())
+          .filter(Boolean)
+          .join('; ')
+      : value;
+
+  /** `add_header` lines of each static location of apps/console/nginx.conf (the api's paths are proxied). */
+  function nginxStaticHeaders(): Map<string, Map<string, string>> {
+    const conf = readFileSync(resolve(__dirname, '../../../console/nginx.conf'), 'utf8');
+    const blocks = new Map<string, Map<string, string>>();
+    for (const match of conf.matchAll(/^\s*location\s+(.+?)\s*\{\s*$([\s\S]*?)^\s*\}\s*$/gm)) {
+      const headers = new Map<string, string>();
+      for (const line of match[2].matchAll(/add_header\s+([\w-]+)\s+"([^"]*)"/g)) headers.set(line[1].toLowerCase(), normalized(line[1], line[2]));
+      if (!match[2].includes('proxy_pass')) blocks.set(match[1].trim(), headers);
+    }
+    return blocks;
+  }
+
+  it('apps/console/nginx.conf sends every security header the api sends for the console, with the same values', async () => {
+    const response = await fetch(`${api.baseUrl}/projects`, { headers: { accept: 'text/html' } });
+    const NOT_SECURITY = new Set(['cache-control', 'content-type', 'content-length', 'etag', 'last-modified', 'date', 'connection', 'keep-alive', 'accept-ranges', 'x-request-id', 'vary', 'transfer-encoding']);
+    const sent = new Map([...response.headers.entries()].filter(([name]) => !NOT_SECURITY.has(name)).map(([name, value]) => [name, normalized(name, value)]));
+    expect(sent.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const blocks = nginxStaticHeaders();
+    expect(blocks.size).toBeGreaterThanOrEqual(2);
+    for (const [location, headers] of blocks) {
+      headers.delete('cache-control');
+      expect({ location, headers: Object.fromEntries([...headers].sort()) }).toEqual({ location, headers: Object.fromEntries([...sent].sort()) });
+    }
   });
 });

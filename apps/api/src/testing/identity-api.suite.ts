@@ -520,6 +520,7 @@ export function identityApiSuite(engine: Engine): void {
         createdAt: expect.any(String),
         createdBy: `user:${ownerId}`,
         revokedAt: null,
+        expiresAt: null,
         lastUsedAt: null,
       });
 

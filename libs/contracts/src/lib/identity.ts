@@ -42,7 +42,11 @@ export type UserGlobalRoleChanged = DomainEvent<
   { userId: string; globalRole: GlobalRole | null; previousRole: GlobalRole | null }
 >;
 /** A password was set; the hash lives in the credential table, never in the log. */
-export type UserPasswordSet = DomainEvent<'UserPasswordSet', { userId: string; reason: PasswordChangeReason }>;
+/**
+ * The password was set. Sessions started before it stop authenticating, except `sessionId`: the
+ * session that changed its own password (absent on older events and on resets).
+ */
+export type UserPasswordSet = DomainEvent<'UserPasswordSet', { userId: string; reason: PasswordChangeReason; sessionId?: string }>;
 /**
  * A one-time password reset link was issued; the token itself is shown once to the issuer. (Logs
  * written before `UserInvited` existed also record invitations this way, right after `UserCreated`.)
@@ -76,7 +80,11 @@ export const USER_EVENT_TYPES: readonly UserEventType[] = [
 
 export type SessionStarted = DomainEvent<'SessionStarted', { sessionId: string; userId: string; expiresAt: string }>;
 /** The refresh token was rotated: `generation` is the new token's; every older one is spent. */
-export type SessionRefreshed = DomainEvent<'SessionRefreshed', { sessionId: string; userId: string; generation: number; expiresAt: string }>;
+/** `rotatedAt` (absent on older events) starts the short grace in which the previous token still gets this successor. */
+export type SessionRefreshed = DomainEvent<
+  'SessionRefreshed',
+  { sessionId: string; userId: string; generation: number; expiresAt: string; rotatedAt?: string }
+>;
 export type SessionRevoked = DomainEvent<'SessionRevoked', { sessionId: string; userId: string; reason: SessionRevokeReason }>;
 export type SessionEvent = SessionStarted | SessionRefreshed | SessionRevoked;
 export type SessionEventType = SessionEvent['type'];
@@ -98,7 +106,8 @@ export const PROJECT_MEMBER_EVENT_TYPES: readonly ProjectMemberEventType[] = [
 
 export type ApiKeyCreated = DomainEvent<
   'ApiKeyCreated',
-  { keyId: string; projectId: string; name: string; role: ProjectRole; prefix: string }
+  /** `expiresAt`: the key stops working then (absent: no expiry). */
+  { keyId: string; projectId: string; name: string; role: ProjectRole; prefix: string; expiresAt?: string }
 >;
 export type ApiKeyRevoked = DomainEvent<'ApiKeyRevoked', { keyId: string; projectId: string }>;
 export type ApiKeyEvent = ApiKeyCreated | ApiKeyRevoked;
@@ -117,6 +126,7 @@ export const ACCESS_EVENT_TYPES = [
   'UserDisabled',
   'UserGlobalRoleChanged',
   'UserPasswordResetIssued',
+  'UserPasswordSet',
   'SessionRevoked',
   'ApiKeyRevoked',
 ] as const satisfies readonly (UserEventType | SessionEventType | ProjectMemberEventType | ApiKeyEventType)[];
@@ -266,12 +276,16 @@ export interface ApiKeyView {
   readonly createdAt: string;
   readonly createdBy: string;
   readonly revokedAt: string | null;
+  /** When the key stops working; null = never. */
+  readonly expiresAt: string | null;
   readonly lastUsedAt: string | null;
 }
 
 export interface CreateApiKeyRequest {
   readonly name: string;
   readonly role: ProjectRole;
+  /** Optional expiry (ISO 8601 date-time in the future); absent = the key works until revoked. */
+  readonly expiresAt?: string;
 }
 
 export interface ApiKeyCreatedResponse {
@@ -335,9 +349,14 @@ export interface AuditVerifyResult {
     readonly streamId: string;
     readonly streamVersion: number;
     readonly position: number;
-    readonly reason: 'hash-mismatch' | 'version-gap';
+    /** mac-*: the event's keyed hash (LOG_SIGNING_KEY) is missing, wrong, or made with another key. */
+    readonly reason: 'hash-mismatch' | 'version-gap' | 'mac-missing' | 'mac-mismatch' | 'mac-key-unknown';
   } | null;
   readonly brokenStreams: number;
+  /** Whether keyed event hashes were checked (the api has LOG_SIGNING_KEY). */
+  readonly keyed?: boolean;
+  /** Events appended before keyed hashes existed: covered by chains and checkpoints only. */
+  readonly unkeyedEvents?: number;
   readonly checkedAt: string;
   /** Present when a signed checkpoint was sent: how the log compares with it (docs/security.md). */
   readonly checkpoint?: AuditCheckpointResult;

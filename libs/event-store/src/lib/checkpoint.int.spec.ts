@@ -1,27 +1,10 @@
-import { createTestStoreLocation, ENGINES, makeEvent, type TestStoreLocation } from '../testing';
+import { asDatabaseWriter, createTestStoreLocation, ENGINES, makeEvent, type TestStoreLocation } from '../testing';
 import { createCheckpoint, verifyCheckpoint, type LogCheckpoint } from './checkpoint';
 import { computeEventHash } from './hash';
 import type { EventStore } from './types';
 
 const KEY = 'a-log-signing-key-kept-outside-the-database';
 const NOW = new Date('2026-01-01T00:00:00.000Z');
-
-/** Runs SQL as someone with write access to the database would: the append-only triggers off. */
-async function asDatabaseWriter(store: EventStore, sql: string, params: unknown[] = []): Promise<void> {
-  if (store.engine === 'postgres') {
-    await store.db.transaction(async (tx) => {
-      await tx.exec('ALTER TABLE events DISABLE TRIGGER events_append_only');
-      await tx.query(sql, params);
-      await tx.exec('ALTER TABLE events ENABLE TRIGGER events_append_only');
-    });
-    return;
-  }
-  await store.db.exec('DROP TRIGGER events_refuse_update; DROP TRIGGER events_refuse_delete;');
-  await store.db.query(sql, params);
-  await store.db.exec(`
-    CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;
-    CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;`);
-}
 
 /** The stored JSON text of an event, as the hash formula reads it. */
 async function storedText(store: EventStore, position: number): Promise<{ data: string; metadata: string }> {

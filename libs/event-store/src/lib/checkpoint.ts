@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@camel/contracts';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { keyIdOf } from './hash';
 import type { EventStore } from './types';
 
 export const CHECKPOINT_FORMAT = 'camel-log-checkpoint/1';
@@ -58,7 +59,6 @@ export interface CheckpointReport {
   readonly failures: readonly CheckpointFailure[];
 }
 
-export const keyIdOf = (key: string): string => createHash('sha256').update(`camel log key\n${key}`).digest('hex').slice(0, 16);
 
 const nextCumulative = (previous: string, event: RecordedEvent): string =>
   createHash('sha256').update([previous, event.position, event.streamId, event.streamVersion, event.recordedAt, event.hash].join('\n')).digest('hex');

@@ -2,6 +2,7 @@ import { PostgresEventStore } from './postgres/postgres-event-store';
 import { PostgresDatabase } from './sql/postgres-database';
 import { SqliteDatabase } from './sql/sqlite-database';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
+import type { SqlEventStore } from './sql-event-store';
 import type { EventStore } from './types';
 
 export interface EventStoreLocation {
@@ -10,6 +11,10 @@ export interface EventStoreLocation {
   readonly sqliteFile?: string;
   readonly poolSize?: number;
   readonly applicationName?: string;
+  /** LOG_SIGNING_KEY: appended events get keyed hashes and verify checks them (see hash.ts). */
+  readonly eventKey?: string;
+  /** Earlier keys (rotation): verify accepts events keyed with them. */
+  readonly previousEventKeys?: readonly string[];
 }
 
 export const isPostgresUrl = (url: string | undefined): url is string =>
@@ -27,6 +32,8 @@ export async function openEventStore(location: EventStoreLocation): Promise<Even
   } else {
     throw new Error('openEventStore: a postgres databaseUrl or a sqliteFile is required');
   }
+  if (location.eventKey !== undefined) (store as SqlEventStore).eventKey = location.eventKey;
+  (store as SqlEventStore).previousEventKeys = location.previousEventKeys ?? [];
   try {
     await store.migrate();
   } catch (error) {

@@ -12,6 +12,7 @@ import type {
   Subscription,
   VerifyReport,
 } from './types';
+import { computeEventMac } from './hash';
 import { verifyChains, verifyPages } from './verify';
 import { WakeHub } from './wake';
 
@@ -27,6 +28,7 @@ interface StoredRow extends Row {
   data_text: string;
   metadata_text: string;
   hash: string;
+  mac: string | null;
   recorded_at: string | Date;
 }
 
@@ -39,7 +41,20 @@ export abstract class SqlEventStore implements EventStore {
   abstract readonly engine: EventStore['engine'];
   protected readonly wakes = new WakeHub();
 
+  /**
+   * LOG_SIGNING_KEY (kept outside the database): when set, every appended event gets a keyed hash
+   * (`mac` column) and verify checks them. Set once, right after opening (`openEventStore`).
+   */
+  eventKey?: string;
+  /** Earlier keys (LOG_SIGNING_KEY_PREVIOUS): verify still accepts events keyed with them. */
+  previousEventKeys: readonly string[] = [];
+
   constructor(readonly db: Database) {}
+
+  /** The keyed hash of an event about to be appended, or null without a key. */
+  protected macOf(input: Parameters<typeof computeEventMac>[1]): string | null {
+    return this.eventKey === undefined ? null : computeEventMac(this.eventKey, input);
+  }
 
   /** Column list selecting data, metadata and event id as text, under the StoredRow names. */
   protected abstract readonly storedColumns: string;
@@ -108,6 +123,10 @@ export abstract class SqlEventStore implements EventStore {
 
   async verify(options: { streamId?: string } = {}): Promise<VerifyReport> {
     const filter = options.streamId === undefined ? '' : 'AND stream_id = $4';
+    const keyed =
+      this.eventKey === undefined
+        ? undefined
+        : { keys: [this.eventKey, ...this.previousEventKeys], firstKeyedPosition: await this.firstKeyedPosition() };
     return verifyChains(
       verifyPages(async (after, limit) => {
         const params: unknown[] = [after.streamId, after.streamVersion, limit];
@@ -129,9 +148,17 @@ export abstract class SqlEventStore implements EventStore {
           dataText: r.data_text,
           metadataText: r.metadata_text,
           hash: r.hash,
+          mac: r.mac,
         }));
       }),
+      keyed,
     );
+  }
+
+  /** The oldest event with a keyed hash: the log is keyed from there on. */
+  private async firstKeyedPosition(): Promise<number | null> {
+    const rows = await this.db.query<{ p: number | null }>('SELECT min(position) AS p FROM events WHERE mac IS NOT NULL');
+    return rows[0]?.p === null || rows[0]?.p === undefined ? null : Number(rows[0].p);
   }
 }
 

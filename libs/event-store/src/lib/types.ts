@@ -61,7 +61,12 @@ export interface VerifyFailure {
   readonly streamId: string;
   readonly streamVersion: number;
   readonly position: number;
-  readonly reason: 'hash-mismatch' | 'version-gap';
+  /**
+   * `mac-missing`: no keyed hash on an event after the first keyed one (added without the key);
+   * `mac-mismatch`: the keyed hash does not match the content (edited, or forged without the key);
+   * `mac-key-unknown`: made with another key than the configured LOG_SIGNING_KEY (or a forged field).
+   */
+  readonly reason: 'hash-mismatch' | 'version-gap' | 'mac-missing' | 'mac-mismatch' | 'mac-key-unknown';
   readonly expected: string;
   readonly actual: string;
 }
@@ -72,6 +77,10 @@ export interface VerifyReport {
   readonly eventsChecked: number;
   /** The first broken link of every broken stream. */
   readonly failures: readonly VerifyFailure[];
+  /** Whether keyed hashes were checked (the store has LOG_SIGNING_KEY). */
+  readonly keyed?: boolean;
+  /** Events older than the first keyed one (appended before keys existed): covered by chains and checkpoints only. */
+  readonly unkeyedEvents?: number;
 }
 
 export interface EventStore {

@@ -48,6 +48,9 @@ const expectNoDuplicates = (events: readonly RecordedEvent[]) =>
   expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
 
 /** The event store contract (docs/architecture.md, "The event store"), one suite for every adapter. */
+/** LOG_SIGNING_KEY of the conformance stores. */
+const CONFORMANCE_EVENT_KEY = 'conformance-log-signing-key-outside-the-database';
+
 export function eventStoreConformance(harness: ConformanceHarness): void {
   const isPostgres = harness.engine === 'postgres';
   let location: TestStoreLocation;
@@ -55,7 +58,8 @@ export function eventStoreConformance(harness: ConformanceHarness): void {
 
   beforeEach(async () => {
     location = await createTestStoreLocation(harness.engine);
-    store = await location.open();
+    // Keyed, as the api runs: every verify below also checks the events' keyed hashes.
+    store = await location.open({ eventKey: CONFORMANCE_EVENT_KEY });
   });
 
   afterEach(async () => {
@@ -359,7 +363,7 @@ export function eventStoreConformance(harness: ConformanceHarness): void {
       const rows = await store.db.query<{ scope: string; version: number }>(
         `SELECT scope, version FROM schema_migrations WHERE scope = 'event-store' ORDER BY version`,
       );
-      expect(rows.map((r) => Number(r.version))).toEqual(isPostgres ? [1, 2] : [1]);
+      expect(rows.map((r) => Number(r.version))).toEqual(isPostgres ? [1, 2, 3] : [1, 2]);
     });
   });
 }

@@ -15,7 +15,8 @@ export interface TestStoreLocation {
   readonly engine: Engine;
   /** postgres URL or SQLite file: open more stores on it to play other processes. */
   readonly location: string;
-  open(): Promise<EventStore>;
+  /** `eventKey`: LOG_SIGNING_KEY, so appends get keyed hashes and verify checks them. */
+  open(options?: { readonly eventKey?: string; readonly previousEventKeys?: readonly string[] }): Promise<EventStore>;
   dispose(): Promise<void>;
 }
 
@@ -27,8 +28,10 @@ export async function createTestStoreLocation(engine: Engine): Promise<TestStore
     return {
       engine,
       location: database.url,
-      async open() {
+      async open(options = {}) {
         const store = new PostgresEventStore(new PostgresDatabase(database.url, { max: 20 }));
+        store.eventKey = options.eventKey;
+        store.previousEventKeys = options.previousEventKeys ?? [];
         await store.migrate();
         opened.push(store);
         return store;
@@ -44,8 +47,10 @@ export async function createTestStoreLocation(engine: Engine): Promise<TestStore
   return {
     engine,
     location: file,
-    async open() {
+    async open(options = {}) {
       const store = new SqliteEventStore(await SqliteDatabase.open(file));
+      store.eventKey = options.eventKey;
+      store.previousEventKeys = options.previousEventKeys ?? [];
       await store.migrate();
       opened.push(store);
       return store;

@@ -28,7 +28,7 @@ export function applyApiKeyEvents(list: readonly ApiKeyView[], events: readonly 
     switch (event.type) {
       case 'ApiKeyCreated': {
         if (current) break;
-        const { keyId, name, role, prefix } = event.data;
+        const { keyId, name, role, prefix, expiresAt } = event.data;
         const { actor, time } = event.metadata;
         rows.set(keyId, {
           id: keyId,
@@ -40,6 +40,7 @@ export function applyApiKeyEvents(list: readonly ApiKeyView[], events: readonly 
           // Same form as the projection's `created_by` column.
           createdBy: `${actor.type}:${actor.id}`,
           revokedAt: null,
+          expiresAt: expiresAt ?? null,
           lastUsedAt: null,
         });
         break;

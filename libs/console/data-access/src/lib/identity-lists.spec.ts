@@ -108,6 +108,7 @@ const key = (id: string, patch: Partial<ApiKeyView> = {}): ApiKeyView => ({
   createdAt: T0,
   createdBy: 'user:owner',
   revokedAt: null,
+  expiresAt: null,
   lastUsedAt: null,
   ...patch,
 });

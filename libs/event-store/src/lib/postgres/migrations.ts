@@ -254,4 +254,98 @@ END
 $fn$;
 `,
   },
+  {
+    version: 3,
+    name: 'keyed event hashes',
+    // The keyed hash ('m1:<key id>:<hex HMAC>') is computed by the api with LOG_SIGNING_KEY, which
+    // never reaches the database; es_append stores what it is given (NULL without a key). Same
+    // signature and body as version 2 but for the mac column.
+    sql: `
+ALTER TABLE events ADD COLUMN mac text;
+
+CREATE OR REPLACE FUNCTION es_append(p_stream_id text, p_stream_type text, p_expected integer, p_events jsonb, p_notify boolean)
+RETURNS TABLE (out_position bigint, out_version integer, out_duplicate boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_count integer := jsonb_array_length(p_events);
+  v_existing integer;
+  v_same_stream integer;
+  v_current integer;
+  v_hash text;
+  v_seq integer;
+  v_event jsonb;
+  v_hashes text[] := ARRAY[]::text[];
+  i integer;
+BEGIN
+  v_seq := coalesce(nullif(current_setting('camel.event_seq', true), '')::integer, 0);
+  IF v_seq + v_count > 4096 THEN
+    RAISE EXCEPTION 'at most 4096 events per transaction' USING ERRCODE = 'CE413';
+  END IF;
+  PERFORM pg_advisory_xact_lock(1667329381, hashtext(p_stream_id)),
+          set_config('camel.event_seq', (v_seq + v_count)::text, true)
+     FROM (SELECT CASE WHEN p_notify THEN pg_notify('camel_events', '') END) n;
+
+  -- One index probe per id (see version 1).
+  SELECT count(*), count(*) FILTER (WHERE e.stream_id = p_stream_id)
+    INTO v_existing, v_same_stream
+    FROM jsonb_array_elements(p_events) x
+   CROSS JOIN LATERAL (SELECT ev.stream_id FROM events ev WHERE ev.event_id = (x->>'id')::uuid LIMIT 1) e;
+  IF v_existing > 0 THEN
+    IF v_existing <> v_count OR v_same_stream <> v_count THEN
+      RAISE EXCEPTION 'append partially repeats earlier event ids' USING ERRCODE = 'CE422';
+    END IF;
+    RETURN QUERY
+      SELECT e.position, e.stream_version, true
+        FROM jsonb_array_elements(p_events) x
+        JOIN LATERAL (SELECT ev.position, ev.stream_version FROM events ev
+                       WHERE ev.event_id = (x->>'id')::uuid) e ON true
+       ORDER BY e.position;
+    RETURN;
+  END IF;
+
+  SELECT e.stream_version, e.hash INTO v_current, v_hash
+    FROM events e WHERE e.stream_id = p_stream_id
+   ORDER BY e.stream_version DESC LIMIT 1;
+  IF NOT FOUND THEN
+    v_current := 0;
+    v_hash := '';
+  END IF;
+  IF p_expected >= 0 AND v_current <> p_expected THEN
+    RAISE EXCEPTION 'stream %: expected version %, actual %', p_stream_id, p_expected, v_current
+      USING ERRCODE = 'CE409', DETAIL = v_current::text;
+  END IF;
+
+  FOR i IN 0 .. v_count - 1 LOOP
+    v_event := p_events -> i;
+    v_hash := encode(sha256(convert_to(concat_ws(E'\\n',
+      v_hash, p_stream_id, p_stream_type, (v_current + i + 1)::text, v_event->>'id', v_event->>'type',
+      v_event->>'schemaVersion', (v_event->'data')::text, (v_event->'metadata')::text), 'UTF8')), 'hex');
+    v_hashes[i + 1] := v_hash;
+  END LOOP;
+
+  -- The INSERT reads the clock itself: it takes its ROW EXCLUSIVE lock before its snapshot, so a
+  -- running es_rebase_positions (EXCLUSIVE) is waited for and its new offset seen.
+  -- Every event the statement sees was written by a transaction that completed before its snapshot
+  -- (xid below the snapshot's xmax) or by this one, so a head at or above both positions means the
+  -- events came from another cluster (a restore) and the clock was not moved since: nothing is
+  -- inserted, and the append is refused rather than written below the head.
+  RETURN QUERY
+  INSERT INTO events (position, stream_id, stream_type, stream_version, event_id, event_type,
+                      schema_version, data, metadata, hash, mac)
+  SELECT (pg_current_xact_id()::text::bigint + c.xid_offset) * 4096 + v_seq + x.n - 1, p_stream_id, p_stream_type,
+         v_current + x.n::integer, (x.e->>'id')::uuid, x.e->>'type', (x.e->>'schemaVersion')::integer,
+         x.e->'data', x.e->'metadata', v_hashes[x.n], x.e->>'mac'
+    FROM es_position_clock c, jsonb_array_elements(p_events) WITH ORDINALITY AS x(e, n)
+   WHERE coalesce((SELECT max(ev.position) FROM events ev), -1)
+         < (greatest(pg_snapshot_xmax(pg_current_snapshot())::text::bigint, pg_current_xact_id()::text::bigint + 1)
+            + c.xid_offset) * 4096
+   ORDER BY x.n
+  RETURNING position, stream_version, false;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'the position clock is behind the log: run es_rebase_positions()' USING ERRCODE = 'CE410';
+  END IF;
+END
+$fn$;
+`,
+  },
 ];

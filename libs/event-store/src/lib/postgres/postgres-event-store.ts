@@ -26,7 +26,7 @@ type Failure = { readonly retry: true; readonly rebase?: boolean } | { readonly 
 export class PostgresEventStore extends SqlEventStore {
   readonly engine = 'postgres' as const;
   protected readonly storedColumns = `position, stream_id, stream_type, stream_version, event_id::text AS event_id,
-    event_type, schema_version, data::text AS data_text, metadata::text AS metadata_text, hash, recorded_at`;
+    event_type, schema_version, data::text AS data_text, metadata::text AS metadata_text, hash, mac, recorded_at`;
   /** Below this bound every transaction has ended: nothing can still appear there. */
   protected readonly finalPositions = 'position < (SELECT es_final_bound())';
   private readonly notifications = new NotifyCoalescer(() =>
@@ -101,11 +101,28 @@ export class PostgresEventStore extends SqlEventStore {
     this.notifications.committedElsewhere();
   }
 
+  /** The events as es_append takes them, each with its keyed hash when the store has a key. */
+  private withMacs(input: NormalizedAppend): readonly object[] {
+    if (this.eventKey === undefined) return input.events;
+    return input.events.map((event) => ({
+      ...event,
+      mac: this.macOf({
+        streamId: input.streamId,
+        streamType: input.streamType,
+        eventId: event.id,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: event.data,
+        metadata: event.metadata,
+      }),
+    }));
+  }
+
   private async callAppend(executor: SqlExecutor, input: NormalizedAppend, notify: boolean): Promise<AppendResult> {
     const required = requiredVersion(input.expectedVersion);
     const rows = await executor.query<{ out_position: number; out_version: number; out_duplicate: boolean }>(
       'SELECT out_position, out_version, out_duplicate FROM es_append($1, $2, $3, $4, $5)',
-      [input.streamId, input.streamType, required ?? -1, JSON.stringify(input.events), notify],
+      [input.streamId, input.streamType, required ?? -1, JSON.stringify(this.withMacs(input)), notify],
       { name: 'camel_es_append_2' },
     );
     const positions = rows.map((r) => r.out_position);

@@ -30,4 +30,10 @@ CREATE TRIGGER events_refuse_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;
 `,
   },
+  {
+    version: 2,
+    name: 'keyed event hashes',
+    // HMAC under LOG_SIGNING_KEY (outside the database), 'm1:<key id>:<hex>'; NULL on older events.
+    sql: `ALTER TABLE events ADD COLUMN mac TEXT;`,
+  },
 ];

@@ -10,11 +10,13 @@ import { SQLITE_EVENT_STORE_MIGRATIONS } from './migrations';
 
 /** Rows per INSERT statement: well below SQLite's bound-parameter limit. */
 const INSERT_CHUNK = 500;
+/** Columns bound per row. */
+const COLUMNS = 10;
 
 export class SqliteEventStore extends SqlEventStore {
   readonly engine = 'sqlite' as const;
   protected readonly storedColumns = `position, stream_id, stream_type, stream_version, event_id, event_type,
-    schema_version, data AS data_text, metadata AS metadata_text, hash, recorded_at`;
+    schema_version, data AS data_text, metadata AS metadata_text, hash, mac, recorded_at`;
   /** One writer at a time: positions are handed out in commit order, every committed one is final. */
   protected readonly finalPositions = '1 = 1';
 
@@ -75,17 +77,14 @@ export class SqliteEventStore extends SqlEventStore {
       const streamVersion = current + index + 1;
       const dataText = JSON.stringify(event.data);
       const metadataText = JSON.stringify(event.metadata);
-      prevHash = computeEventHash({
-        prevHash,
+      const content = {
         streamId: input.streamId,
         streamType: input.streamType,
-        streamVersion,
         eventId: event.id,
         type: event.type,
         schemaVersion: event.schemaVersion,
-        dataText,
-        metadataText,
-      });
+      };
+      prevHash = computeEventHash({ prevHash, streamVersion, ...content, dataText, metadataText });
       return [
         input.streamId,
         input.streamType,
@@ -96,6 +95,7 @@ export class SqliteEventStore extends SqlEventStore {
         dataText,
         metadataText,
         prevHash,
+        this.macOf({ ...content, data: event.data, metadata: event.metadata }),
       ];
     });
 
@@ -103,12 +103,12 @@ export class SqliteEventStore extends SqlEventStore {
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
       const chunk = rows.slice(start, start + INSERT_CHUNK);
       const values = chunk
-        .map((_, r) => `(${Array.from({ length: 9 }, (_, c) => `$${r * 9 + c + 1}`).join(', ')})`)
+        .map((_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`)
         .join(', ');
       const inserted = await tx
         .query<{ position: number }>(
           `INSERT INTO events (stream_id, stream_type, stream_version, event_id, event_type, schema_version,
-                               data, metadata, hash)
+                               data, metadata, hash, mac)
            VALUES ${values} RETURNING position`,
           chunk.flat(),
         )

@@ -14,4 +14,6 @@ export class ApiKeyRecord {
   /** The creating actor as `type:id`. */
   @Column('text', { name: 'created_by' }) createdBy!: string;
   @Column('text', { name: 'revoked_at', nullable: true }) revokedAt!: string | null;
+  /** When the key stops working (null = until revoked); enforced from the credential table. */
+  @Column('text', { name: 'expires_at', nullable: true }) expiresAt!: string | null;
 }

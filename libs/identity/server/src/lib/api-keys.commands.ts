@@ -2,6 +2,7 @@ import {
   API_KEY_PREFIX,
   API_KEY_STREAM_TYPE,
   apiKeyStreamId,
+  type ApiKeyCreated,
   type ApiKeyCreatedResponse,
   type ApiKeyView,
   type CommandAccepted,
@@ -56,8 +57,13 @@ export class CreateApiKeyHandler implements ICommandHandler<CreateApiKey> {
       streamId: apiKeyStreamId(keyId),
       streamType: API_KEY_STREAM_TYPE,
       projectId,
-      command: { type: 'CreateApiKey', keyId, projectId, name: request.name, role, prefix, projectStatus },
-      inTransaction: (tx) => CredentialStore.storeApiKey(tx, { keyId, projectId, role, secretHash: sha256(secret) }),
+      command: { type: 'CreateApiKey', keyId, projectId, name: request.name, role, prefix, projectStatus, expiresAt: request.expiresAt },
+      // The expiry the decider accepted (canonical form) is the one enforced.
+      inTransaction: (tx, events) => {
+        const created = events.find((event) => event.type === 'ApiKeyCreated')?.data as ApiKeyCreated['data'] | undefined;
+        const expiresAt = created?.expiresAt ?? null;
+        return CredentialStore.storeApiKey(tx, { keyId, projectId, role, secretHash: sha256(secret), expiresAt });
+      },
     });
     const [view] = await this.queries.execute<ListApiKeys, ApiKeyView[]>(new ListApiKeys(projectId, keyId));
     return { id: keyId, position: outcome.position, key, view };

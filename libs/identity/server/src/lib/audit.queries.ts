@@ -20,6 +20,8 @@ export function toVerifyResult(reports: readonly VerifyReport[], now: Date): Aud
     firstBroken: first ? { streamId: first.streamId, streamVersion: first.streamVersion, position: first.position, reason: first.reason } : null,
     brokenStreams: failures.length,
     checkedAt: now.toISOString(),
+    keyed: reports.length > 0 && reports.every((r) => r.keyed === true),
+    unkeyedEvents: reports.reduce((sum, r) => sum + (r.unkeyedEvents ?? 0), 0),
   };
 }
 

@@ -31,10 +31,10 @@ export class AuthController {
   @Public()
   @UseGuards(LoginThrottlerGuard)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with email and password', description: 'Throttled per account and per client address.' })
+  @ApiOperation({ summary: 'Sign in with email and password', description: 'Throttled per (account, client address) and per client address.' })
   @ApiOkResponse({ description: 'Access token, refresh token (also set as an HttpOnly cookie) and who you are' })
   @ApiUnauthorizedResponse({ description: 'Wrong email or password, or a disabled account' })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts' })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts (Retry-After says when to try again)' })
   async login(@Body() body: LoginDto, @Req() request: HttpRequest, @Res({ passthrough: true }) response: HttpResponse): Promise<TokenResponse> {
     const tokens = await this.commands.execute(new SignIn(body.email, body.password));
     setRefreshCookie(request, response, tokens);
@@ -78,9 +78,14 @@ export class AuthController {
 
   @Post('password')
   @Authenticated()
+  @UseGuards(LoginThrottlerGuard)
   @HttpCode(204)
-  @ApiOperation({ summary: 'Change your own password' })
+  @ApiOperation({
+    summary: 'Change your own password',
+    description: 'Ends every other session of the user (this one stays signed in). Throttled per account and address and per address.',
+  })
   @ApiNoContentResponse()
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts (Retry-After says when to try again)' })
   changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<void> {
     return this.commands.execute(new ChangePassword(principal, body.currentPassword, body.newPassword));
   }

@@ -51,10 +51,11 @@ export class Authenticator {
       this.identity.session(claims.sid),
       this.identity.rolesOf(claims.sub),
     ]);
-    if (!user || !session || session.userId !== user.id || session.status !== 'active' || sessionPredatesReset(user, session)) {
-      throw DomainError.unauthorized('auth.session-invalid', 'the session has ended; sign in again');
-    }
+    const ended = () => DomainError.unauthorized('auth.session-invalid', 'the session has ended; sign in again');
+    if (!user || !session || session.userId !== user.id) throw ended();
+    // Said before the session's end: a disable also ends the sessions, but the reason to tell is the account.
     if (user.status !== 'active') throw DomainError.unauthorized('auth.user-disabled', 'the account is disabled');
+    if (session.status !== 'active' || sessionPredatesReset(user, session)) throw ended();
     return {
       actor: { type: 'user', id: user.id },
       name: user.name,
@@ -74,8 +75,11 @@ export class Authenticator {
     const keyId = formatUuid(match[1]);
     const secret = await this.credentials.apiKey(keyId);
     if (!secret || !sameDigest(secret.secretHash, sha256(match[2]))) throw invalid;
-    const name = await this.identity.apiKeyName(keyId);
     const now = this.clock.now().getTime();
+    if (secret.expiresAt !== null && Date.parse(secret.expiresAt) <= now) {
+      throw DomainError.unauthorized('auth.api-key-expired', `the API key expired at ${secret.expiresAt}; create a new one`);
+    }
+    const name = await this.identity.apiKeyName(keyId);
     if ((this.apiKeyTouched.get(keyId) ?? 0) + API_KEY_TOUCH_INTERVAL_MS <= now) {
       this.apiKeyTouched.set(keyId, now);
       await this.credentials.touchApiKey(keyId, new Date(now).toISOString());

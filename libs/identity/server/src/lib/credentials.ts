@@ -53,6 +53,12 @@ export const CREDENTIAL_MIGRATIONS: readonly Migration[] = [
     name: 'signing secrets leave the database',
     sql: `DROP TABLE IF EXISTS server_secrets;`,
   },
+  {
+    // Optional API key expiry, enforced where the key is checked (null = until revoked).
+    version: 3,
+    name: 'API key expiry',
+    sql: `ALTER TABLE api_key_secrets ADD COLUMN expires_at TEXT;`,
+  },
 ];
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -73,6 +79,8 @@ export interface ApiKeySecretRow {
   readonly projectId: string;
   readonly role: string;
   readonly secretHash: string;
+  /** When the key stops working; null = until revoked. */
+  readonly expiresAt: string | null;
 }
 
 export class CredentialStore {
@@ -136,11 +144,12 @@ export class CredentialStore {
   }
 
   static async storeApiKey(tx: SqlExecutor, row: ApiKeySecretRow): Promise<void> {
-    await tx.query('INSERT INTO api_key_secrets (key_id, project_id, role, secret_hash) VALUES ($1, $2, $3, $4)', [
+    await tx.query('INSERT INTO api_key_secrets (key_id, project_id, role, secret_hash, expires_at) VALUES ($1, $2, $3, $4, $5)', [
       row.keyId,
       row.projectId,
       row.role,
       row.secretHash,
+      row.expiresAt,
     ]);
   }
 
@@ -150,12 +159,12 @@ export class CredentialStore {
   }
 
   async apiKey(keyId: string): Promise<ApiKeySecretRow | undefined> {
-    const rows = await this.db.query<{ key_id: string; project_id: string; role: string; secret_hash: string }>(
-      'SELECT key_id, project_id, role, secret_hash FROM api_key_secrets WHERE key_id = $1',
+    const rows = await this.db.query<{ key_id: string; project_id: string; role: string; secret_hash: string; expires_at: string | null }>(
+      'SELECT key_id, project_id, role, secret_hash, expires_at FROM api_key_secrets WHERE key_id = $1',
       [keyId],
     );
     const row = rows[0];
-    return row && { keyId: row.key_id, projectId: row.project_id, role: row.role, secretHash: row.secret_hash };
+    return row && { keyId: row.key_id, projectId: row.project_id, role: row.role, secretHash: row.secret_hash, expiresAt: row.expires_at };
   }
 
   async touchApiKey(keyId: string, now: string): Promise<void> {

@@ -81,10 +81,6 @@ export class ChangeMemberRoleDto implements ChangeMemberRoleRequest {
   @ApiProperty({ enum: PROJECT_ROLES }) @IsIn(PROJECT_ROLES) role!: ProjectRole;
 }
 
-export class CreateApiKeyDto implements CreateApiKeyRequest {
-  @ApiProperty({ maxLength: API_KEY_NAME_MAX_LENGTH }) @IsString() @IsNotEmpty() @MaxLength(API_KEY_NAME_MAX_LENGTH) name!: string;
-  @ApiProperty({ enum: PROJECT_ROLES }) @IsIn(PROJECT_ROLES) role!: ProjectRole;
-}
 
 /**
  * The ISO 8601 shapes the audit filter can compare: a calendar date, optionally with a time and an
@@ -147,6 +143,15 @@ export class MemberViewDto implements MemberView {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+export class CreateApiKeyDto implements CreateApiKeyRequest {
+  @ApiProperty({ maxLength: API_KEY_NAME_MAX_LENGTH }) @IsString() @IsNotEmpty() @MaxLength(API_KEY_NAME_MAX_LENGTH) name!: string;
+  @ApiProperty({ enum: PROJECT_ROLES }) @IsIn(PROJECT_ROLES) role!: ProjectRole;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the key stops working (in the future); absent = until revoked' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time such as 2026-01-31T12:00:00Z' })
+  expiresAt?: string;
+}
+
 export class ApiKeyViewDto implements ApiKeyView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) projectId!: string;
@@ -156,6 +161,7 @@ export class ApiKeyViewDto implements ApiKeyView {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty() createdBy!: string;
   @ApiProperty({ format: 'date-time', nullable: true }) revokedAt!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, description: 'When the key stops working; null = until revoked' }) expiresAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true }) lastUsedAt!: string | null;
 }
 

@@ -18,7 +18,7 @@ import { FirstOwner } from './first-owner';
 import { identityProjection } from './identity.projection';
 import { IDENTITY_QUERY_HANDLERS } from './identity.queries';
 import { IdentityReadModel } from './identity.read-model';
-import { ACCOUNT_TRACKER, LOGIN_THROTTLE_ACCOUNT, LOGIN_THROTTLE_IP, LoginThrottlerGuard } from './login-throttler.guard';
+import { accountTracker, addressTracker, LOGIN_THROTTLE_ACCOUNT, LOGIN_THROTTLE_IP, LoginThrottlerGuard } from './login-throttler.guard';
 import { MEMBER_COMMAND_HANDLERS } from './members.commands';
 import { MembersController } from './members.controller';
 import { PASSWORD_COMMAND_HANDLERS } from './passwords.commands';
@@ -28,11 +28,6 @@ import { TokenService } from './token.service';
 import { UserStream } from './user-stream';
 import { USER_COMMAND_HANDLERS } from './users.commands';
 import { UsersController } from './users.controller';
-
-interface ThrottledRequest {
-  ip?: string;
-  body?: { email?: unknown };
-}
 
 /**
  * Users, sign-in, sessions, membership, API keys and the audit trail; registers the global access
@@ -52,16 +47,13 @@ interface ThrottledRequest {
             name: LOGIN_THROTTLE_IP,
             ttl: 60_000,
             limit: config.auth.loginRateLimitIp,
-            getTracker: (req: Record<string, unknown>) => String((req as ThrottledRequest).ip ?? 'unknown'),
+            getTracker: addressTracker,
           },
           {
             name: LOGIN_THROTTLE_ACCOUNT,
             ttl: 60_000,
             limit: config.auth.loginRateLimit,
-            getTracker: (req: Record<string, unknown>) => {
-              const email = (req as ThrottledRequest).body?.email;
-              return `${ACCOUNT_TRACKER}${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
-            },
+            getTracker: accountTracker,
           },
         ],
       }),

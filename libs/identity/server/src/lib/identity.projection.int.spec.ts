@@ -17,6 +17,7 @@ const ANN = userIdForEmail('ann@example.test');
 const BEN = userIdForEmail('ben@example.test');
 const S1 = '0190a000-0000-7000-8000-0000000000a1';
 const K1 = '0190a000-0000-7000-8000-0000000000b1';
+const K2 = '0190a000-0000-7000-8000-0000000000b2';
 const PASSWORD = 'a-long-enough-password';
 const LATER = '2026-02-01T00:00:00.000Z';
 
@@ -44,9 +45,9 @@ describe.each(ENGINES)('identity projection on %s', (engine) => {
     user({ type: 'SetPassword', userId: BEN, password: PASSWORD, reason: 'reset' });
     await spec.given(timeline).then(async ({ manager }) => {
       expect(await users(manager)).toEqual([
-        { id: ANN, email: 'ann@example.test', name: 'Ann', globalRole: 'owner', status: 'active', hasPassword: true, version: 2, createdAt: timelineTime(0), updatedAt: timelineTime(0), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: null },
-        // The invitation (its own event, not a reset) ends no sessions: there are none to end.
-        { id: BEN, email: 'ben@example.test', name: 'ben', globalRole: null, status: 'active', hasPassword: true, version: 3, createdAt: timelineTime(1), updatedAt: timelineTime(2), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: null },
+        { id: ANN, email: 'ann@example.test', name: 'Ann', globalRole: 'owner', status: 'active', hasPassword: true, version: 2, createdAt: timelineTime(0), updatedAt: timelineTime(0), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: null, keptSessionId: null },
+        // Setting the password ends every session started before it (none here).
+        { id: BEN, email: 'ben@example.test', name: 'ben', globalRole: null, status: 'active', hasPassword: true, version: 3, createdAt: timelineTime(1), updatedAt: timelineTime(2), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: timelineTime(2), keptSessionId: null },
       ]);
     });
   });
@@ -79,25 +80,43 @@ describe.each(ENGINES)('identity projection on %s', (engine) => {
     user({ type: 'EnableUser', userId: BEN });
     await spec.given(timeline).then(async ({ manager, dataSource }) => {
       expect(await users(manager)).toEqual([
-        { id: ANN, email: 'ann@example.test', name: 'Ann Smith', globalRole: 'owner', status: 'active', hasPassword: true, version: 7, createdAt: timelineTime(0), updatedAt: timelineTime(5), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: timelineTime(3) },
-        { id: BEN, email: 'ben@example.test', name: 'ben', globalRole: null, status: 'invited', hasPassword: false, version: 4, createdAt: timelineTime(6), updatedAt: timelineTime(8), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: null },
+        { id: ANN, email: 'ann@example.test', name: 'Ann Smith', globalRole: 'owner', status: 'active', hasPassword: true, version: 7, createdAt: timelineTime(0), updatedAt: timelineTime(5), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: timelineTime(4), keptSessionId: null },
+        // Disabling cuts like a reset: enabling again does not revive what was issued before.
+        { id: BEN, email: 'ben@example.test', name: 'ben', globalRole: null, status: 'invited', hasPassword: false, version: 4, createdAt: timelineTime(6), updatedAt: timelineTime(8), lastLoginAt: null, passwordChangeRequired: false, sessionsValidAfter: timelineTime(7), keptSessionId: null },
       ]);
       const readModel = new IdentityReadModel(dataSource.getRepository(UserRecord), dataSource.getRepository(SessionRecord), dataSource.getRepository(ProjectMemberRecord), dataSource.getRepository(ApiKeyRecord));
-      expect(await readModel.account(ANN)).toEqual({ id: ANN, email: 'ann@example.test', name: 'Ann Smith', globalRole: 'owner', status: 'active', passwordChangeRequired: false, sessionsValidAfter: timelineTime(3) });
+      expect(await readModel.account(ANN)).toEqual({ id: ANN, email: 'ann@example.test', name: 'Ann Smith', globalRole: 'owner', status: 'active', passwordChangeRequired: false, sessionsValidAfter: timelineTime(4), keptSessionId: null });
     });
   });
 
   it("sessions: started (the user's last login), refreshed (generation, expiry), revoked with its reason; the user's version ignores them", async () => {
     createUser(ANN, 'ann@example.test');
     session({ type: 'StartSession', sessionId: S1, userId: ANN, expiresAt: '2026-01-15T00:00:00.000Z', userStatus: 'active' }, ANN);
-    session({ type: 'RefreshSession', sessionId: S1, generation: 0, expiresAt: '2026-01-16T00:00:00.000Z', user: { status: 'active', resetSinceStart: false } }, ANN);
+    session({ type: 'RefreshSession', sessionId: S1, generation: 0, expiresAt: '2026-01-16T00:00:00.000Z', reuseGraceMs: 0, user: { status: 'active', resetSinceStart: false } }, ANN);
     // A spent refresh token presented again: the family is revoked for reuse.
-    session({ type: 'RefreshSession', sessionId: S1, generation: 0, expiresAt: '2026-01-17T00:00:00.000Z', user: { status: 'active', resetSinceStart: false } }, ANN);
+    session({ type: 'RefreshSession', sessionId: S1, generation: 0, expiresAt: '2026-01-17T00:00:00.000Z', reuseGraceMs: 0, user: { status: 'active', resetSinceStart: false } }, ANN);
     await spec.given(timeline).then(async ({ manager }) => {
       expect(await manager.find(SessionRecord)).toEqual([
         { id: S1, userId: ANN, generation: 1, status: 'revoked', startedAt: timelineTime(1), expiresAt: '2026-01-16T00:00:00.000Z', revokedReason: 'refresh-reuse' },
       ]);
       expect(await manager.findOneBy(UserRecord, { id: ANN })).toMatchObject({ version: 2, updatedAt: timelineTime(0), lastLoginAt: timelineTime(1) });
+    });
+  });
+
+  it('a password change keeps the changing session and cuts the others', async () => {
+    createUser(ANN, 'ann@example.test');
+    user({ type: 'SetPassword', userId: ANN, password: 'another-long-password', reason: 'changed', sessionId: S1 });
+    await spec.given(timeline).then(async ({ manager }) => {
+      expect(await manager.findOneBy(UserRecord, { id: ANN })).toMatchObject({ sessionsValidAfter: timelineTime(1), keptSessionId: S1 });
+    });
+  });
+
+  it('a reset after a password change keeps no session', async () => {
+    createUser(ANN, 'ann@example.test');
+    user({ type: 'SetPassword', userId: ANN, password: 'another-long-password', reason: 'changed', sessionId: S1 });
+    user({ type: 'IssuePasswordReset', userId: ANN, expiresAt: LATER });
+    await spec.given(timeline).then(async ({ manager }) => {
+      expect(await manager.findOneBy(UserRecord, { id: ANN })).toMatchObject({ sessionsValidAfter: timelineTime(2), keptSessionId: null });
     });
   });
 
@@ -139,9 +158,11 @@ describe.each(ENGINES)('identity projection on %s', (engine) => {
     apiKey({ type: 'CreateApiKey', keyId: K1, projectId: P1, name: ' ci ', role: 'engineer', prefix: 'camel_ab12', projectStatus: 'active' });
     project({ type: 'RenameProject', projectId: P1, name: 'Alpha 2' });
     apiKey({ type: 'RevokeApiKey', keyId: K1, projectId: P1 });
+    apiKey({ type: 'CreateApiKey', keyId: K2, projectId: P1, name: 'temp', role: 'viewer', prefix: 'camel_cd34', projectStatus: 'active', expiresAt: LATER });
     await spec.given(timeline).then(async ({ manager }) => {
-      expect(await manager.find(ApiKeyRecord)).toEqual([
-        { id: K1, projectId: P1, name: 'ci', role: 'engineer', prefix: 'camel_ab12', createdAt: timelineTime(1), createdBy: 'user:u-owner', revokedAt: timelineTime(3) },
+      expect(await manager.find(ApiKeyRecord, { order: { createdAt: 'ASC' } })).toEqual([
+        { id: K1, projectId: P1, name: 'ci', role: 'engineer', prefix: 'camel_ab12', createdAt: timelineTime(1), createdBy: 'user:u-owner', revokedAt: timelineTime(3), expiresAt: null },
+        { id: K2, projectId: P1, name: 'temp', role: 'viewer', prefix: 'camel_cd34', createdAt: timelineTime(4), createdBy: 'user:u-owner', revokedAt: null, expiresAt: LATER },
       ]);
       expect(await users(manager)).toEqual([]);
       expect(await members(manager)).toEqual([]);

@@ -25,8 +25,8 @@ type IdentityEvent = UserEvent | SessionEvent | ProjectMemberEvent | ApiKeyEvent
  */
 export const identityProjection: ReadModelProjection = {
   name: 'identity',
-  // 3: users.password_change_required (a generated first password).
-  version: 3,
+  // 3: users.password_change_required (a generated first password); 4: with sessions_valid_after / kept_session_id on change and disable.
+  version: 4,
   entities: [UserRecord, SessionRecord, ProjectMemberRecord, ApiKeyRecord],
   eventTypes: [...USER_EVENT_TYPES, ...SESSION_EVENT_TYPES, ...PROJECT_MEMBER_EVENT_TYPES, ...API_KEY_EVENT_TYPES],
 
@@ -54,6 +54,7 @@ export const identityProjection: ReadModelProjection = {
           updatedAt: time,
           lastLoginAt: null,
           sessionsValidAfter: null,
+          keptSessionId: null,
         });
         return;
       case 'UserRenamed':
@@ -64,24 +65,23 @@ export const identityProjection: ReadModelProjection = {
         return;
       case 'UserPasswordSet': {
         const user = await users.findOneBy({ id: event.data.userId });
-        if (user) {
-          await touchUser(user.id, {
-            hasPassword: true,
-            passwordChangeRequired: event.data.reason === 'generated',
-            status: user.status === 'invited' ? 'active' : user.status,
-          });
-        }
+        if (!user) return;
+        const status = user.status === 'invited' ? 'active' : user.status;
+        // A new password ends every session started before it but the one that changed it (if any).
+        const cut = event.data.reason === 'initial' ? {} : { sessionsValidAfter: time, keptSessionId: event.data.sessionId ?? null };
+        await touchUser(user.id, { hasPassword: true, passwordChangeRequired: event.data.reason === 'generated', status, ...cut });
         return;
       }
       case 'UserPasswordResetIssued':
         // A reset ends every session started before it (someone else may know the old password).
-        await touchUser(event.data.userId, { sessionsValidAfter: time });
+        await touchUser(event.data.userId, { sessionsValidAfter: time, keptSessionId: null });
         return;
       case 'UserInvited':
         await touchUser(event.data.userId);
         return;
       case 'UserDisabled':
-        await touchUser(event.data.userId, { status: 'disabled' });
+        // Re-enabling later must not revive what was issued before the disable.
+        await touchUser(event.data.userId, { status: 'disabled', sessionsValidAfter: time, keptSessionId: null });
         return;
       case 'UserEnabled': {
         const user = await users.findOneBy({ id: event.data.userId });
@@ -132,6 +132,7 @@ export const identityProjection: ReadModelProjection = {
           createdAt: time,
           createdBy: `${recorded.metadata.actor.type}:${recorded.metadata.actor.id}`,
           revokedAt: null,
+          expiresAt: event.data.expiresAt ?? null,
         });
         return;
       case 'ApiKeyRevoked':

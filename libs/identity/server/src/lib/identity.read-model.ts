@@ -8,7 +8,7 @@ import { SessionRecord } from './session.entity';
 import { UserRecord } from './user.entity';
 
 /** What authentication and the commands need to know of a user. */
-export type Account = Pick<UserRecord, 'id' | 'email' | 'name' | 'globalRole' | 'status' | 'sessionsValidAfter' | 'passwordChangeRequired'>;
+export type Account = Pick<UserRecord, 'id' | 'email' | 'name' | 'globalRole' | 'status' | 'sessionsValidAfter' | 'passwordChangeRequired' | 'keptSessionId'>;
 export type SessionFacts = Pick<SessionRecord, 'id' | 'userId' | 'status' | 'startedAt'>;
 
 const toUserView = (row: UserRecord): UserView => ({
@@ -23,11 +23,14 @@ const toUserView = (row: UserRecord): UserView => ({
   version: Number(row.version),
 });
 
-const ACCOUNT = { id: true, email: true, name: true, globalRole: true, status: true, sessionsValidAfter: true, passwordChangeRequired: true } as const;
+const ACCOUNT = { id: true, email: true, name: true, globalRole: true, status: true, sessionsValidAfter: true, passwordChangeRequired: true, keptSessionId: true } as const;
 
-/** A session started before the user's last password reset no longer authenticates. */
-export const sessionPredatesReset = (account: Account, session: Pick<SessionRecord, 'startedAt'>): boolean =>
-  account.sessionsValidAfter !== null && session.startedAt < account.sessionsValidAfter;
+/**
+ * A session started before the user's last password reset, password change or disable no longer
+ * authenticates (access and refresh tokens alike), except the session that changed the password.
+ */
+export const sessionPredatesReset = (account: Account, session: Pick<SessionRecord, 'id' | 'startedAt'>): boolean =>
+  account.sessionsValidAfter !== null && session.startedAt < account.sessionsValidAfter && session.id !== account.keptSessionId;
 
 /** The only code that reads `users`, `sessions`, `project_members` and `api_keys`. */
 @Injectable()

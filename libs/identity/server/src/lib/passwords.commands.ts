@@ -89,11 +89,12 @@ export class ChangePasswordHandler implements ICommandHandler<ChangePassword> {
 
   async execute({ principal, currentPassword, newPassword }: ChangePassword): Promise<void> {
     if (!principal.userId) throw DomainError.forbidden('auth.forbidden', 'API keys have no password');
-    checkPasswordPolicy(newPassword, 'newPassword');
+    checkPasswordPolicy(newPassword, 'newPassword', principal.email);
     if (!(await verifyPassword(await this.credentials.passwordHash(principal.userId), currentPassword))) {
       throw DomainError.validation('auth.password-incorrect', 'currentPassword', 'currentPassword is incorrect');
     }
-    await this.users.setPassword(principal.userId, newPassword, 'changed');
+    // The caller's session stays signed in; every other session of the user ends with this event.
+    await this.users.setPassword(principal.userId, newPassword, 'changed', principal.sessionId);
   }
 }
 

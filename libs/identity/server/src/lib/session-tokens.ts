@@ -1,7 +1,7 @@
 import { SESSION_STREAM_TYPE, sessionStreamId, type TokenResponse, type UserStatus } from '@camel/contracts';
 import { sessionDecider, type SessionCommand } from '@camel/identity';
 import type { Clock } from '@camel/kernel';
-import { CLOCK, CommandExecutor, ID_GENERATOR, type IdGenerator, setRequestActor } from '@camel/server';
+import { APP_CONFIG, type AppConfig, CLOCK, CommandExecutor, ID_GENERATOR, type IdGenerator, setRequestActor } from '@camel/server';
 import { Inject, Injectable } from '@nestjs/common';
 import { Authenticator } from './authenticator';
 import { TokenService } from './token.service';
@@ -9,13 +9,19 @@ import { TokenService } from './token.service';
 /** Runs session commands and hands out the tokens of a session: sign-in, invite acceptance, refresh. */
 @Injectable()
 export class SessionTokens {
+  /** REFRESH_REUSE_GRACE: a token presented again this soon after its rotation gets the same successor. */
+  readonly reuseGraceMs: number;
+
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
     private readonly executor: CommandExecutor,
     private readonly tokens: TokenService,
     private readonly authenticator: Authenticator,
-  ) {}
+  ) {
+    this.reuseGraceMs = config.auth.refreshReuseGraceSeconds * 1000;
+  }
 
   /** A new session for the user (who becomes the request's actor), and its first tokens. */
   async start(userId: string, userStatus: UserStatus | 'none'): Promise<TokenResponse> {

@@ -80,14 +80,16 @@ export class RefreshTokensHandler implements ICommandHandler<RefreshTokens> {
     const user = { status: account?.status ?? 'none', resetSinceStart: account ? sessionPredatesReset(account, session) : false } as const;
     setRequestActor({ type: 'user', id: userId });
     const expiresAt = this.sessions.refreshExpiry();
-    const outcome = await this.sessions.execute({ type: 'RefreshSession', sessionId, generation, expiresAt, user });
+    const reuseGraceMs = this.sessions.reuseGraceMs;
+    const outcome = await this.sessions.execute({ type: 'RefreshSession', sessionId, generation, expiresAt, reuseGraceMs, user });
     if (outcome.events.some((event) => event.type === 'SessionRevoked')) {
       this.logger.warn(`refresh token reuse on session ${sessionId} (user ${userId}): session revoked`);
       throw DomainError.unauthorized('auth.session-invalid', 'this refresh token was already used; the session is revoked, sign in again');
     }
     const state = outcome.state;
     if (state.status !== 'active') throw DomainError.unauthorized('auth.session-invalid', 'the session has ended; sign in again');
-    return this.sessions.issue(userId, sessionId, state.generation, expiresAt);
+    // A rotation, or a concurrent refresh within the reuse grace: either way the current generation's token.
+    return this.sessions.issue(userId, sessionId, state.generation, state.expiresAt);
   }
 }
 

@@ -24,10 +24,13 @@ export class UserStream {
     return this.executor.execute(userDecider, { streamId: userStreamId(userId), streamType: USER_STREAM_TYPE, command, inTransaction });
   }
 
-  /** Sets the password: the hash goes to the credential table and every one-time token is spent, with the event. */
-  async setPassword(userId: string, password: string, reason: 'invite-accepted' | 'reset' | 'changed') {
+  /**
+   * Sets the password: the hash goes to the credential table and every one-time token is spent, with
+   * the event. Sessions started before it end, except `keepSessionId` (the one changing its own password).
+   */
+  async setPassword(userId: string, password: string, reason: 'invite-accepted' | 'reset' | 'changed', keepSessionId?: string) {
     const hash = await hashPassword(password);
-    return this.execute(userId, { type: 'SetPassword', userId, password, reason }, async (tx) => {
+    return this.execute(userId, { type: 'SetPassword', userId, password, reason, sessionId: keepSessionId }, async (tx) => {
       await CredentialStore.setPassword(tx, userId, hash, this.clock.now().toISOString());
       await CredentialStore.consumeOneTimeTokens(tx, userId);
     });

@@ -22,4 +22,6 @@ export class UserRecord {
   @Column('integer', { name: 'password_change_required', transformer: flag, default: 0 }) passwordChangeRequired!: boolean;
   /** Sessions started before this (a password reset) no longer authenticate. */
   @Column('text', { name: 'sessions_valid_after', nullable: true }) sessionsValidAfter!: string | null;
+  /** The one session started before `sessionsValidAfter` that still counts: it changed its own password then. */
+  @Column('text', { name: 'kept_session_id', nullable: true }) keptSessionId!: string | null;
 }

@@ -112,6 +112,10 @@ class EnvironmentVariables {
   LOG_SIGNING_KEY_FILE?: string;
 
   @IsOptional()
+  @IsString()
+  LOG_SIGNING_KEY_PREVIOUS?: string;
+
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(86_400)
@@ -122,6 +126,12 @@ class EnvironmentVariables {
   @Min(60)
   @Max(31_536_000)
   REFRESH_TOKEN_TTL?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  REFRESH_REUSE_GRACE?: number;
 
   @IsOptional()
   @Matches(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { message: 'ADMIN_EMAIL must be an email address' })
@@ -196,12 +206,16 @@ export interface AppConfig {
   /** HMAC key of signed log checkpoints (LOG_SIGNING_KEY, else LOG_SIGNING_KEY_FILE, else generated under keysDir). */
   readonly logSigningKey?: string;
   readonly logSigningKeyFile?: string;
+  /** LOG_SIGNING_KEY_PREVIOUS (comma-separated): earlier log keys, still accepted by verify for events keyed with them. */
+  readonly logSigningKeysPrevious: readonly string[];
   readonly auth: {
     /** HS256 key material; absent = JWT_SECRET_FILE, else (embedded only) a key file under keysDir. */
     readonly jwtSecret?: string;
     readonly jwtSecretFile?: string;
     readonly accessTokenTtlSeconds: number;
     readonly refreshTokenTtlSeconds: number;
+    /** A refresh token presented again within this many seconds of its rotation gets the same successor (two tabs). */
+    readonly refreshReuseGraceSeconds: number;
     /** First owner, created at first start when no user exists. */
     readonly adminEmail?: string;
     readonly adminPassword?: string;
@@ -228,6 +242,7 @@ const INTEGER_KEYS = [
   'LIVE_BUFFER_LIMIT',
   'ACCESS_TOKEN_TTL',
   'REFRESH_TOKEN_TTL',
+  'REFRESH_REUSE_GRACE',
   'LOGIN_RATE_LIMIT',
   'LOGIN_RATE_LIMIT_IP',
   'RUN_WORKER_CONCURRENCY',
@@ -236,7 +251,7 @@ const INTEGER_KEYS = [
   'RUN_SWEEP_MS',
 ] as const;
 
-const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD', 'LOG_SIGNING_KEY']);
+const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD', 'LOG_SIGNING_KEY', 'LOG_SIGNING_KEY_PREVIOUS']);
 
 /** Validates raw environment variables; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -292,11 +307,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     keysDir: resolve(dataDir, 'keys'),
     logSigningKey: vars.LOG_SIGNING_KEY,
     logSigningKeyFile: vars.LOG_SIGNING_KEY_FILE ? resolve(vars.LOG_SIGNING_KEY_FILE) : undefined,
+    logSigningKeysPrevious: (vars.LOG_SIGNING_KEY_PREVIOUS ?? '')
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key !== ''),
     auth: {
       jwtSecret: vars.JWT_SECRET,
       jwtSecretFile: vars.JWT_SECRET_FILE ? resolve(vars.JWT_SECRET_FILE) : undefined,
       accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL ?? 900,
       refreshTokenTtlSeconds: vars.REFRESH_TOKEN_TTL ?? 14 * 86_400,
+      refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE ?? 10,
       adminEmail: vars.ADMIN_EMAIL,
       adminPassword: vars.ADMIN_PASSWORD,
       loginRateLimit: vars.LOGIN_RATE_LIMIT ?? 10,

@@ -36,6 +36,8 @@ export function securityHeaders(): Middleware[] {
     contentSecurityPolicy: { useDefaults: false, directives: Object.fromEntries(Object.entries(CONTENT_SECURITY_POLICY).map(([name, values]) => [name, [...values]])) },
     strictTransportSecurity: false,
     referrerPolicy: { policy: 'no-referrer' },
+    // As frame-ancestors 'none' says (helmet's default is SAMEORIGIN); nginx.conf sends the same.
+    xFrameOptions: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
   }) as unknown as Middleware;
   const hsts: Middleware = (req, res, next) => {

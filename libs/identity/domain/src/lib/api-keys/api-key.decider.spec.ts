@@ -19,6 +19,26 @@ describe('API key decider', () => {
   describe('CreateApiKey', () => {
     it('creates a key with a trimmed name', () => spec.given([]).when(create({ name: '  CI ' })).then([created]));
 
+    describe('expiry (the spec’s now is 2026-01-01T00:00:00Z)', () => {
+      it('records an expiry in the future, in canonical form', () =>
+        spec
+          .given([])
+          .when(create({ expiresAt: '2026-02-01T01:00:00+01:00' }))
+          .then([{ ...created, data: { ...created.data, expiresAt: '2026-02-01T00:00:00.000Z' } }] as ApiKeyEvent[]));
+
+      it('accepts an expiry one millisecond ahead', () =>
+        spec
+          .given([])
+          .when(create({ expiresAt: '2026-01-01T00:00:00.001Z' }))
+          .then([{ ...created, data: { ...created.data, expiresAt: '2026-01-01T00:00:00.001Z' } }] as ApiKeyEvent[]));
+
+      it.each([['2026-01-01T00:00:00Z'], ['2025-06-01T00:00:00Z']])('refuses an expiry that is not in the future (%s)', (expiresAt) =>
+        spec.given([]).when(create({ expiresAt })).thenThrows({ kind: 'validation', code: 'api-key.expires-at.past', field: 'expiresAt' }));
+
+      it('refuses an expiry that is no date', () =>
+        spec.given([]).when(create({ expiresAt: 'next week' })).thenThrows({ kind: 'validation', code: 'api-key.expires-at.invalid', field: 'expiresAt' }));
+    });
+
     it.each(PROJECT_ROLES.map((role) => [role]))('creates a key holding the %s role', (role) =>
       spec
         .given([])

@@ -1,6 +1,6 @@
 import { API_KEY_NAME_MAX_LENGTH, DomainError, type ApiKeyEvent, type ProjectRole } from '@camel/contracts';
 import { validProjectRole } from '@camel/projects';
-import type { Decider } from '@camel/kernel';
+import type { DecideContext, Decider } from '@camel/kernel';
 
 /** A project's API key (a service account holding one project role). The secret never enters the log. */
 export type ApiKeyCommand =
@@ -11,6 +11,8 @@ export type ApiKeyCommand =
       readonly name: string;
       readonly role: ProjectRole;
       readonly prefix: string;
+      /** When the key stops working (ISO 8601, in the future); absent = until revoked. */
+      readonly expiresAt?: string;
       /** Status of the project, read by the caller (keys are not issued for archived projects). */
       readonly projectStatus: 'active' | 'archived' | 'none';
     }
@@ -30,17 +32,26 @@ function validName(raw: unknown): string {
   return name;
 }
 
-function decide(command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[] {
+/** A future instant as a canonical ISO string, or a 400 naming expiresAt. */
+function validExpiry(raw: string, now: Date): string {
+  const time = Date.parse(raw);
+  if (Number.isNaN(time)) throw DomainError.validation('api-key.expires-at.invalid', 'expiresAt', 'expiresAt must be an ISO 8601 date-time');
+  if (time <= now.getTime()) throw DomainError.validation('api-key.expires-at.past', 'expiresAt', 'expiresAt must be in the future');
+  return new Date(time).toISOString();
+}
+
+function decide(command: ApiKeyCommand, state: ApiKeyState, context: DecideContext): ApiKeyEvent[] {
   switch (command.type) {
     case 'CreateApiKey': {
       const name = validName(command.name);
       const role = validProjectRole(command.role);
+      const expiry = command.expiresAt === undefined ? {} : { expiresAt: validExpiry(command.expiresAt, context.now) };
       if (command.projectStatus === 'none') throw DomainError.notFound('project.not-found', `project ${command.projectId} does not exist`);
       if (command.projectStatus === 'archived') {
         throw DomainError.conflict('project.archived', `project ${command.projectId} is archived; it gets no new API keys`);
       }
       if (state.status !== 'none') throw DomainError.conflict('api-key.exists', `API key ${command.keyId} already exists`);
-      return [{ type: 'ApiKeyCreated', data: { keyId: command.keyId, projectId: command.projectId, name, role, prefix: command.prefix } }];
+      return [{ type: 'ApiKeyCreated', data: { keyId: command.keyId, projectId: command.projectId, name, role, prefix: command.prefix, ...expiry } }];
     }
     case 'RevokeApiKey': {
       // A key of another project is as invisible as a missing one.

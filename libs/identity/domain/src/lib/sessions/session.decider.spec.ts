@@ -12,13 +12,18 @@ const spec = deciderSpec(sessionDecider, { now });
 const fold = (events: readonly SessionEvent[]): SessionState => events.reduce(sessionDecider.evolve, sessionDecider.initialState);
 
 const started: SessionEvent = { type: 'SessionStarted', data: { sessionId, userId, expiresAt } };
-const refreshed = (generation: number, at: string): SessionEvent => ({
+/** Rotations in a history happened an hour before `now`, long past the reuse grace. */
+const anHourAgo = '2025-12-31T23:00:00.000Z';
+const refreshed = (generation: number, at: string, rotatedAt: string | undefined = anHourAgo): SessionEvent => ({
   type: 'SessionRefreshed',
-  data: { sessionId, userId, generation, expiresAt: at },
+  data: { sessionId, userId, generation, expiresAt: at, ...(rotatedAt === undefined ? {} : { rotatedAt }) },
 });
+const GRACE_MS = 10_000;
+const secondsBeforeNow = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
 const revoked = (reason: 'logout' | 'refresh-reuse'): SessionEvent => ({ type: 'SessionRevoked', data: { sessionId, userId, reason } });
 const activeUser: SessionUserFacts = { status: 'active', resetSinceStart: false };
-const refresh = (generation: number, at = later, user = activeUser) => ({ type: 'RefreshSession', sessionId, generation, expiresAt: at, user }) as const;
+const refresh = (generation: number, at = later, user = activeUser) =>
+  ({ type: 'RefreshSession', sessionId, generation, expiresAt: at, reuseGraceMs: GRACE_MS, user }) as const;
 const start = (userStatus: 'none' | 'invited' | 'active' | 'disabled' = 'active') => ({ type: 'StartSession', sessionId, userId, expiresAt, userStatus }) as const;
 const invalid = { kind: 'unauthorized', code: SESSION_INVALID };
 const userDisabled = { kind: 'unauthorized', code: USER_DISABLED };
@@ -52,10 +57,11 @@ describe('session decider', () => {
   });
 
   describe('RefreshSession', () => {
-    it('rotates generation 0 to 1 with the new expiry', () => spec.given([started]).when(refresh(0)).then([refreshed(1, later)]));
+    it('rotates generation 0 to 1 with the new expiry and the rotation time', () =>
+      spec.given([started]).when(refresh(0)).then([refreshed(1, later, now.toISOString())]));
 
     it('rotates generation 1 to 2', () =>
-      spec.given([started, refreshed(1, later)]).when(refresh(1, latest)).then([refreshed(2, latest)]));
+      spec.given([started, refreshed(1, later)]).when(refresh(1, latest)).then([refreshed(2, latest, now.toISOString())]));
 
     it('keeps the latest generation and expiry in the state', () =>
       expect(fold([started, refreshed(1, later), refreshed(2, latest)])).toMatchObject({
@@ -120,13 +126,53 @@ describe('session decider', () => {
       deciderSpec(sessionDecider, { now: new Date(Date.parse(expiresAt) - 1) })
         .given([started])
         .when(refresh(0))
-        .then([refreshed(1, later)]));
+        .then([refreshed(1, later, new Date(Date.parse(expiresAt) - 1).toISOString())]));
 
     it('checks the expiry of the latest rotation, not the start', () =>
       deciderSpec(sessionDecider, { now: new Date('2026-01-31T12:00:00.000Z') })
         .given([started, refreshed(1, later)])
         .when(refresh(1, latest))
-        .then([refreshed(2, latest)]));
+        .then([refreshed(2, latest, '2026-01-31T12:00:00.000Z')]));
+
+    describe('reuse grace (two tabs refreshing with the same token)', () => {
+      it('decides nothing for the token the latest rotation spent, presented again within the grace', () =>
+        spec.given([started, refreshed(1, later, secondsBeforeNow(5))]).when(refresh(0)).then([]));
+
+      it('still grants it at the grace’s last millisecond', () =>
+        spec.given([started, refreshed(1, later, secondsBeforeNow(GRACE_MS / 1000))]).when(refresh(0)).then([]));
+
+      it('revokes the session one millisecond after the grace', () =>
+        spec
+          .given([started, refreshed(1, later, new Date(now.getTime() - GRACE_MS - 1).toISOString())])
+          .when(refresh(0))
+          .then([revoked('refresh-reuse')]));
+
+      it('revokes for a token two rotations old, however recent', () =>
+        spec
+          .given([started, refreshed(1, later, secondsBeforeNow(2)), refreshed(2, latest, secondsBeforeNow(1))])
+          .when(refresh(0))
+          .then([revoked('refresh-reuse')]));
+
+      it('gives no grace after a rotation recorded without its time (older events)', () =>
+        spec.given([started, refreshed(1, later, undefined)]).when(refresh(0)).then([revoked('refresh-reuse')]));
+
+      it('gives no grace with a zero grace', () =>
+        spec
+          .given([started, refreshed(1, later, secondsBeforeNow(1))])
+          .when({ ...refresh(0), reuseGraceMs: 0 })
+          .then([revoked('refresh-reuse')]));
+
+      it('gives no grace to a revoked session or a disabled user', () => {
+        spec.given([started, refreshed(1, later, secondsBeforeNow(1)), revoked('logout')]).when(refresh(0)).thenThrows(invalid);
+        spec
+          .given([started, refreshed(1, later, secondsBeforeNow(1))])
+          .when(refresh(0, later, { status: 'disabled', resetSinceStart: false }))
+          .thenThrows(userDisabled);
+      });
+
+      it('keeps the rotation time in the state', () =>
+        expect(fold([started, refreshed(1, later, secondsBeforeNow(3))])).toMatchObject({ generation: 1, rotatedAt: secondsBeforeNow(3) }));
+    });
 
     it('expires a rotated session at its new expiry', () =>
       deciderSpec(sessionDecider, { now: new Date(later) }).given([started, refreshed(1, later)]).when(refresh(1)).thenThrows(invalid));

@@ -4,7 +4,9 @@ import type { Decider } from '@camel/kernel';
 /**
  * A sign-in session: one refresh-token family. Each refresh rotates the token (generation + 1);
  * presenting a spent generation means the token was copied, so the whole family is revoked
- * (OAuth 2.0 Security BCP, refresh token rotation with reuse detection).
+ * (OAuth 2.0 Security BCP, refresh token rotation with reuse detection). One exception: the token
+ * spent by the latest rotation, presented again within `reuseGraceMs` of it, is a concurrent refresh
+ * (two tabs sharing the cookie) and gets the same successor; nothing is appended.
  */
 export type SessionCommand =
   | {
@@ -21,6 +23,8 @@ export type SessionCommand =
       /** Generation carried by the presented (authentic) refresh token. */
       readonly generation: number;
       readonly expiresAt: string;
+      /** How long after a rotation the token it spent still gets the same successor. */
+      readonly reuseGraceMs: number;
       /** The session's user as the caller found it (cross-aggregate facts). */
       readonly user: SessionUserFacts;
     }
@@ -40,6 +44,8 @@ export type SessionState =
       readonly userId: string;
       readonly generation: number;
       readonly expiresAt: string;
+      /** When the latest rotation happened (events before rotatedAt was recorded: unknown, no grace). */
+      readonly rotatedAt?: string;
     };
 
 export const SESSION_INVALID = 'auth.session-invalid';
@@ -48,6 +54,13 @@ export const USER_DISABLED = 'auth.user-disabled';
 
 const invalid = (message: string) => DomainError.unauthorized(SESSION_INVALID, message);
 const disabled = () => DomainError.unauthorized(USER_DISABLED, 'the account is disabled');
+
+/** The token the latest rotation spent, presented again shortly after it: a concurrent refresh, not a copy. */
+function withinReuseGrace(command: Extract<SessionCommand, { type: 'RefreshSession' }>, state: SessionState, now: Date): boolean {
+  if (state.status !== 'active' || state.rotatedAt === undefined || command.generation !== state.generation - 1) return false;
+  const since = now.getTime() - Date.parse(state.rotatedAt);
+  return since >= 0 && since <= command.reuseGraceMs && Date.parse(state.expiresAt) > now.getTime();
+}
 
 function decide(command: SessionCommand, state: SessionState, context: { now: Date }): SessionEvent[] {
   switch (command.type) {
@@ -62,6 +75,7 @@ function decide(command: SessionCommand, state: SessionState, context: { now: Da
       if (command.user.status !== 'active') throw disabled();
       if (command.user.resetSinceStart) throw invalid('the password was reset; sign in again');
       if (state.status === 'revoked') throw invalid('the session has ended; sign in again');
+      if (withinReuseGrace(command, state, context.now)) return [];
       if (command.generation < state.generation) {
         // A spent token came back: whoever holds the family now is not to be trusted.
         return [{ type: 'SessionRevoked', data: { sessionId: state.id, userId: state.userId, reason: 'refresh-reuse' } }];
@@ -71,7 +85,13 @@ function decide(command: SessionCommand, state: SessionState, context: { now: Da
       return [
         {
           type: 'SessionRefreshed',
-          data: { sessionId: state.id, userId: state.userId, generation: state.generation + 1, expiresAt: command.expiresAt },
+          data: {
+            sessionId: state.id,
+            userId: state.userId,
+            generation: state.generation + 1,
+            expiresAt: command.expiresAt,
+            rotatedAt: context.now.toISOString(),
+          },
         },
       ];
     }
@@ -90,7 +110,9 @@ function evolve(state: SessionState, event: SessionEvent): SessionState {
     case 'SessionStarted':
       return { status: 'active', id: event.data.sessionId, userId: event.data.userId, generation: 0, expiresAt: event.data.expiresAt };
     case 'SessionRefreshed':
-      return state.status === 'none' ? state : { ...state, generation: event.data.generation, expiresAt: event.data.expiresAt };
+      return state.status === 'none'
+        ? state
+        : { ...state, generation: event.data.generation, expiresAt: event.data.expiresAt, rotatedAt: event.data.rotatedAt };
     case 'SessionRevoked':
       return state.status === 'none' ? state : { ...state, status: 'revoked' };
     default: {

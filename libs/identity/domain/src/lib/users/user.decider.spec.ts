@@ -148,14 +148,38 @@ describe('user decider', () => {
       ])('refuses a password that is %s, naming the field', (_label, pw, code) =>
         spec.given([]).when(create({ password: pw })).thenThrows({ kind: 'validation', code, field: 'password' }));
 
+      const emoji = (count: number) => Array.from({ length: count }, (_, i) => String.fromCodePoint(0x1f400 + ((i * 7) % 200))).join('');
+      const words = (length: number) =>
+        Array.from({ length: 300 }, (_, i) => `w${i}`)
+          .join('-')
+          .slice(0, length);
       it.each([
-        ['exactly 12 characters', 'x'.repeat(12)],
-        ['12 emoji (code points, not code units)', '\u{1F42A}'.repeat(12)],
-        ['exactly 1024 characters', 'x'.repeat(1024)],
-        ['1024 emoji (2048 code units)', '\u{1F42A}'.repeat(1024)],
-        ['only spaces (no composition rules)', ' '.repeat(12)],
+        ['exactly 12 characters', 'tangerine-ox'],
+        ['12 emoji (code points, not code units)', emoji(12)],
+        ['exactly 1024 characters', words(1024)],
+        ['1024 emoji (2048 code units)', emoji(1024)],
+        ['only lower-case letters and spaces (no composition rules)', 'plain words only'],
+        ['a long phrase that merely contains a common word', 'my password is long enough'],
       ])('accepts a password of %s', (_label, pw) =>
         spec.given([]).when(create({ password: pw })).then([createdActive, initialPassword]));
+
+      it.each([
+        ['on the common-passwords list', 'leavemealone', 'user.password.common'],
+        ['on the list whatever the case', 'QwertyUIOP123', 'user.password.common'],
+        ['a listed password with digits and symbols around it', '!!password123456', 'user.password.common'],
+        ['one character repeated', 'a'.repeat(12), 'user.password.repetitive'],
+        ['spaces only', ' '.repeat(12), 'user.password.repetitive'],
+        ['a short unit repeated', 'abcabcabcabc', 'user.password.repetitive'],
+        ['a listed word repeated', 'dragondragondragon', 'user.password.repetitive'],
+        ['a rising sequence wrapping 9 to 0', '345678901234', 'user.password.repetitive'],
+        ['a falling sequence', 'zyxwvutsrqpo', 'user.password.repetitive'],
+        ['the email address', 'ADA.Lovelace@example.com', 'user.password.email'],
+        ['the email’s local part with a year', 'ada.lovelace2026', 'user.password.email'],
+      ])('refuses a password that is %s, naming the field and the reason', (_label, pw, code) =>
+        spec
+          .given([])
+          .when(create({ email: 'ada.lovelace@example.com', password: pw }))
+          .thenThrows({ kind: 'validation', code, field: 'password' }));
 
       it('does not put the password in any event', () => {
         const events = userDecider.decide(create(), userDecider.initialState, { now: new Date() });
@@ -243,6 +267,24 @@ describe('user decider', () => {
         .given(active)
         .when({ type: 'SetPassword', userId: id, password, reason })
         .then([{ type: 'UserPasswordSet', data: { userId: id, reason } }]));
+
+    it('names the session that changed its own password (it stays signed in, the others end)', () =>
+      spec
+        .given(active)
+        .when({ type: 'SetPassword', userId: id, password, reason: 'changed', sessionId: 's-1' })
+        .then([{ type: 'UserPasswordSet', data: { userId: id, reason: 'changed', sessionId: 's-1' } }]));
+
+    it('keeps no session on a reset, even if one is named', () =>
+      spec
+        .given(active)
+        .when({ type: 'SetPassword', userId: id, password, reason: 'reset', sessionId: 's-1' })
+        .then([{ type: 'UserPasswordSet', data: { userId: id, reason: 'reset' } }]));
+
+    it('refuses the user’s own email as the new password, naming newPassword', () =>
+      spec
+        .given(active)
+        .when({ type: 'SetPassword', userId: id, password: 'ada@example.com', reason: 'changed' })
+        .thenThrows({ kind: 'validation', code: 'user.password.email', field: 'newPassword' }));
 
     it('accepts an invitation', () =>
       spec.given(invited).when({ type: 'SetPassword', userId: id, password, reason: 'invite-accepted' }).then([inviteAccepted]));

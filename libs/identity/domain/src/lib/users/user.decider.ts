@@ -1,8 +1,6 @@
 import {
   DomainError,
   EMAIL_MAX_LENGTH,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
   USER_NAME_MAX_LENGTH,
   type GlobalRole,
   type PasswordChangeReason,
@@ -10,6 +8,7 @@ import {
   type UserStatus,
 } from '@camel/contracts';
 import type { Decider } from '@camel/kernel';
+import { checkPasswordPolicy } from './password-policy';
 
 /**
  * Users. The id is derived from the normalised email (see `userIdForEmail`), so "one account per
@@ -32,7 +31,14 @@ export type UserCommand =
     }
   | { readonly type: 'RenameUser'; readonly userId: string; readonly name: string }
   | { readonly type: 'ChangeGlobalRole'; readonly userId: string; readonly globalRole: GlobalRole | null; readonly actorUserId?: string }
-  | { readonly type: 'SetPassword'; readonly userId: string; readonly password: string; readonly reason: Exclude<PasswordChangeReason, 'initial' | 'generated'> }
+  | {
+      readonly type: 'SetPassword';
+      readonly userId: string;
+      readonly password: string;
+      readonly reason: Exclude<PasswordChangeReason, 'initial' | 'generated'>;
+      /** The session changing its own password: it stays signed in, the user's other sessions end. */
+      readonly sessionId?: string;
+    }
   | { readonly type: 'IssuePasswordReset'; readonly userId: string; readonly expiresAt: string }
   | { readonly type: 'DisableUser'; readonly userId: string; readonly actorUserId?: string }
   | { readonly type: 'EnableUser'; readonly userId: string };
@@ -84,19 +90,6 @@ function validRole(raw: unknown): GlobalRole | null {
   return role as GlobalRole | null;
 }
 
-/** Length is the policy (NIST SP 800-63B): no composition rules, no truncation. */
-export function checkPasswordPolicy(raw: unknown, field = 'password'): string {
-  if (typeof raw !== 'string') throw DomainError.validation('user.password.required', field, `${field} is required`);
-  const length = [...raw].length;
-  if (length < PASSWORD_MIN_LENGTH) {
-    throw DomainError.validation('user.password.too-short', field, `${field} must be at least ${PASSWORD_MIN_LENGTH} characters`);
-  }
-  if (length > PASSWORD_MAX_LENGTH) {
-    throw DomainError.validation('user.password.too-long', field, `${field} must be at most ${PASSWORD_MAX_LENGTH} characters`);
-  }
-  return raw;
-}
-
 function existing(state: UserState, userId: string) {
   if (state.status === 'none') throw DomainError.notFound('user.not-found', `user ${userId} does not exist`);
   return state;
@@ -108,7 +101,7 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
       const email = normalizeEmail(command.email);
       const name = validName(command.name);
       const globalRole = validRole(command.globalRole);
-      if (command.password !== undefined) checkPasswordPolicy(command.password);
+      if (command.password !== undefined) checkPasswordPolicy(command.password, 'password', email);
       if (state.status !== 'none') throw DomainError.conflict('user.exists', `a user with email ${email} already exists`, 'email');
       const created: UserEvent = {
         type: 'UserCreated',
@@ -136,9 +129,10 @@ function decide(command: UserCommand, state: UserState): UserEvent[] {
     }
     case 'SetPassword': {
       const user = existing(state, command.userId);
-      checkPasswordPolicy(command.password, command.reason === 'changed' ? 'newPassword' : 'password');
+      checkPasswordPolicy(command.password, command.reason === 'changed' ? 'newPassword' : 'password', user.email);
       if (user.status === 'disabled') throw DomainError.conflict('user.disabled', 'the account is disabled');
-      return [{ type: 'UserPasswordSet', data: { userId: user.id, reason: command.reason } }];
+      const kept = command.reason === 'changed' && command.sessionId !== undefined ? { sessionId: command.sessionId } : {};
+      return [{ type: 'UserPasswordSet', data: { userId: user.id, reason: command.reason, ...kept } }];
     }
     case 'IssuePasswordReset': {
       const user = existing(state, command.userId);

@@ -1,0 +1,3 @@
+import { authMechanicsSuite } from './auth-mechanics.suite';
+
+describe('auth mechanics on SQLite (embedded default)', () => authMechanicsSuite('sqlite'));
