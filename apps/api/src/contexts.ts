@@ -1,4 +1,5 @@
 import { ConfigsModule } from '@camel/configs/server';
+import { DatasetsModule } from '@camel/datasets/server';
 import { IdentityModule } from '@camel/identity/server';
 import { ProjectsModule } from '@camel/projects/server';
 import { AppConfigModule, EventStoreModule, ProjectionsModule } from '@camel/server';
@@ -23,4 +24,5 @@ export const contextModules = (options: { followLog: boolean; driveRuns?: boolea
   // REDIS_URL set: runs are BullMQ jobs the workers drive; unset (the embedded default): this process
   // drives them, and picks unfinished ones up at start (a CLI command never does).
   WorkflowsModule.forRoot({ queue: runQueueByConfig({ recover: options.followLog && options.driveRuns !== false }) }),
+  DatasetsModule,
 ];

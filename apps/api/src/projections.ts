@@ -1,5 +1,6 @@
 import type { AnyProjection } from '@camel/server';
 import { configsProjection } from '@camel/configs/server';
+import { datasetsProjection } from '@camel/datasets/server';
 import { auditProjection, identityProjection } from '@camel/identity/server';
 import { projectsProjection } from '@camel/projects/server';
 import { logsProjection, runsProjection } from '@camel/workflows/server';
@@ -12,4 +13,5 @@ export const API_PROJECTIONS: readonly AnyProjection[] = [
   configsProjection,
   runsProjection,
   logsProjection,
+  datasetsProjection,
 ];
