@@ -60,7 +60,7 @@ export class DatasetVersionRecord {
   @Column('text', { nullable: true }) description!: string | null;
   @Column('text') origin!: 'snapshot' | 'import';
   @Column('simple-json', { nullable: true }) selection!: DatasetSelection | null;
-  @Column('bigint', { name: 'log_position', nullable: true, ...position }) logPosition!: number | null;
+  @Column({ type: 'bigint', name: 'log_position', nullable: true, transformer: position.transformer }) logPosition!: number | null;
   @Column('simple-json') split!: DatasetSplitSpec;
   @Column('text', { name: 'content_hash' }) contentHash!: string;
   @Column('simple-json') counts!: DatasetCounts;

@@ -54,28 +54,36 @@ export const datasetsProjection: ReadModelProjection = {
   async apply(manager: EntityManager, recorded: RecordedEvent) {
     const event = { type: recorded.type, data: recorded.data } as Handled;
     const position = recorded.position;
-    const values = manager.getRepository(DatasetAnnotationValueRecord);
+    // Each row is written once per event (the runner never applies an event twice); insert-or-ignore keeps a replay harmless.
+    const insert = async (entity: Function, row: object) => {
+      await manager.createQueryBuilder().insert().into(entity).values(row).orIgnore().execute();
+    };
     switch (event.type) {
       case 'AnnotationSubmitted': {
         const d = event.data;
-        await manager.getRepository(DatasetAnnotationRecord).upsert(
-          { annotationId: d.annotationId, projectId: d.projectId, entryId: d.entryId, runId: d.runId, queueId: d.queueId, itemId: d.itemId, extra: d.extra, position },
-          ['annotationId'],
-        );
-        await values.upsert({ position, annotationId: d.annotationId, value: d.value }, ['position']);
+        await insert(DatasetAnnotationRecord, {
+          annotationId: d.annotationId,
+          projectId: d.projectId,
+          entryId: d.entryId,
+          runId: d.runId,
+          queueId: d.queueId,
+          itemId: d.itemId,
+          extra: d.extra,
+          position,
+        });
+        await insert(DatasetAnnotationValueRecord, { position, annotationId: d.annotationId, value: d.value });
         return;
       }
       case 'AnnotationRevised':
-        await values.upsert({ position, annotationId: event.data.annotationId, value: event.data.value }, ['position']);
+        await insert(DatasetAnnotationValueRecord, { position, annotationId: event.data.annotationId, value: event.data.value });
         return;
       case 'AnnotationWithdrawn':
-        await values.upsert({ position, annotationId: event.data.annotationId, value: null }, ['position']);
+        await insert(DatasetAnnotationValueRecord, { position, annotationId: event.data.annotationId, value: null });
         return;
       case 'QueueItemCompleted':
       case 'QueueItemAdjudicated': {
         const d = event.data;
-        await manager.getRepository(DatasetQueueItemRecord).upsert(
-          {
+        await insert(DatasetQueueItemRecord, {
             position,
             kind: event.type === 'QueueItemCompleted' ? 'completed' : 'adjudicated',
             projectId: d.projectId,
@@ -84,9 +92,7 @@ export const datasetsProjection: ReadModelProjection = {
             entryId: d.entryId,
             annotationIds: event.type === 'QueueItemCompleted' ? [...event.data.annotationIds] : null,
             value: event.type === 'QueueItemAdjudicated' ? event.data.value : null,
-          },
-          ['position'],
-        );
+        });
         return;
       }
       case 'DatasetPairsImported':
@@ -109,8 +115,7 @@ export const datasetsProjection: ReadModelProjection = {
           }
           await insertPairs(manager, d.datasetId, d.version, 0, made.pairs);
         }
-        await manager.getRepository(DatasetVersionRecord).upsert(
-          {
+        await insert(DatasetVersionRecord, {
             datasetId: d.datasetId,
             version: d.version,
             projectId: d.projectId,
@@ -126,9 +131,7 @@ export const datasetsProjection: ReadModelProjection = {
             createdAt: recorded.metadata.time,
             createdBy: `${recorded.metadata.actor.type}:${recorded.metadata.actor.id}`,
             position,
-          },
-          ['datasetId', 'version'],
-        );
+        });
         return;
       }
       default:
