@@ -1,3 +1,4 @@
+import { AnnotationsModule } from '@camel/annotations/server';
 import { ConfigsModule } from '@camel/configs/server';
 import { DatasetsModule } from '@camel/datasets/server';
 import { WebhooksModule } from '@camel/webhooks/server';
@@ -25,6 +26,7 @@ export const contextModules = (options: { followLog: boolean; driveRuns?: boolea
   // REDIS_URL set: runs are BullMQ jobs the workers drive; unset (the embedded default): this process
   // drives them, and picks unfinished ones up at start (a CLI command never does).
   WorkflowsModule.forRoot({ queue: runQueueByConfig({ recover: options.followLog && options.driveRuns !== false }) }),
+  AnnotationsModule,
   DatasetsModule,
   // Webhook deliveries follow the log: only a process that follows it sends them (the api, not the CLI).
   WebhooksModule.forRoot({ deliver: options.followLog }),

@@ -1,4 +1,5 @@
 import type { AnyProjection } from '@camel/server';
+import { annotationsProjection } from '@camel/annotations/server';
 import { configsProjection } from '@camel/configs/server';
 import { datasetsProjection } from '@camel/datasets/server';
 import { webhooksProjection } from '@camel/webhooks/server';
@@ -14,6 +15,7 @@ export const API_PROJECTIONS: readonly AnyProjection[] = [
   configsProjection,
   runsProjection,
   logsProjection,
+  annotationsProjection,
   datasetsProjection,
   webhooksProjection,
 ];
