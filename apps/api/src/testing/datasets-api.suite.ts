@@ -248,6 +248,18 @@ export function datasetsApiSuite(engine: Engine): void {
       expect(csv).toContain('"system: You are terse.\n\nuser: Two lines?","one\ntwo",one two\r\n');
     });
 
+    it('takes annotations made through the annotations API (the contract events, recorded by their context)', async () => {
+      const made = await api.request('POST', `${base()}/annotations`, { entryId: r2.turn, value: { preference: { alternativeEntryId: r2.alternative, choice: 'A' } } });
+      expect(made.status).toBe(201);
+      const snapshotted = await created({ name: 'via-api', selection: { kind: 'filter', filter: { runId: r2.runId } } });
+      const turn = await detail(r2.turn);
+      const alternative = await detail(r2.alternative);
+      const preview = (await api.request('GET', `${base()}/datasets/${snapshotted.id}/versions/1/preview?limit=100`)).body as DatasetPreview;
+      expect(preview.pairs).toEqual(
+        expect.arrayContaining([expect.objectContaining({ source: 'pairwise', chosen: turn.content, rejected: alternative.content, annotationIds: [made.body.id] })]),
+      );
+    });
+
     it('refuses a bad import with every problem positioned, and bad snapshot input naming the field; nothing is appended', async () => {
       const before = await head();
       const bad = [
