@@ -1,6 +1,8 @@
 import type { AnyProjection } from '@camel/server';
 import { annotationsProjection } from '@camel/annotations/server';
 import { configsProjection } from '@camel/configs/server';
+import { datasetsProjection } from '@camel/datasets/server';
+import { webhooksProjection } from '@camel/webhooks/server';
 import { auditProjection, identityProjection } from '@camel/identity/server';
 import { projectsProjection } from '@camel/projects/server';
 import { logsProjection, runsProjection } from '@camel/workflows/server';
@@ -14,4 +16,6 @@ export const API_PROJECTIONS: readonly AnyProjection[] = [
   runsProjection,
   logsProjection,
   annotationsProjection,
+  datasetsProjection,
+  webhooksProjection,
 ];
