@@ -23,3 +23,5 @@ export * from './lib/start-run-request';
 // Like the agent model editor: the yaml package loads with the start-run dialog only.
 export type { AgentChoice, ConfigChoices, WorkflowChoice } from './lib/workflow-choices';
 export * from './lib/workflow-choices-loader';
+export * from './lib/text-diff';
+export * from './lib/annotate-keys';
