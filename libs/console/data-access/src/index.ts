@@ -25,3 +25,4 @@ export type { AgentChoice, ConfigChoices, WorkflowChoice } from './lib/workflow-
 export * from './lib/workflow-choices-loader';
 export * from './lib/text-diff';
 export * from './lib/annotate-keys';
+export * from './lib/annotation-draft';
