@@ -70,7 +70,12 @@ interface RequestOptions {
   readonly accept?: string;
   /** A successful answer is returned as text, not parsed as JSON. */
   readonly text?: boolean;
+  /** The body is sent as is (a string: a JSONL file) with this content type, not as JSON. */
+  readonly contentType?: string;
 }
+
+/** How `exchange` sends and reads: the answer as text, a body sent as is with its content type. */
+export type ExchangeOptions = Pick<RequestOptions, 'accept' | 'text' | 'contentType'>;
 
 const encode = encodeURIComponent;
 const configsPath = (projectId: string) => `/api/projects/${encode(projectId)}/configs`;
@@ -331,8 +336,8 @@ export class ApiClient {
    * Any route, with this client's auth and errors: the answer's body and headers. For typed
    * clients of one area built on this one (`RunsClient`).
    */
-  exchange<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
-    return this.send<T>(method, path, body);
+  exchange<T>(method: string, path: string, body?: unknown, options?: ExchangeOptions): Promise<{ body: T; headers: Headers }> {
+    return this.send<T>(method, path, body, options);
   }
 
   // ---- plumbing ---------------------------------------------------------------------------------
@@ -371,10 +376,10 @@ export class ApiClient {
       credentials: 'same-origin',
       headers: {
         accept: options.accept ?? 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' }),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : options.contentType ? String(body) : JSON.stringify(body),
     });
     const text = await response.text();
     if (response.ok && options.text) return { body: text as T, headers: response.headers };
