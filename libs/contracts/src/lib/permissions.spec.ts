@@ -16,6 +16,7 @@ const EXPECTED: Record<Permission, readonly Role[]> = {
   'run:control': ['owner', 'admin', 'engineer'],
   'annotation:read': ['owner', 'admin', 'engineer', 'annotator', 'viewer'],
   'annotation:write': ['owner', 'admin', 'engineer', 'annotator'],
+  'annotation:manage': ['owner', 'admin', 'engineer'],
   'dataset:read': ['owner', 'admin', 'engineer', 'annotator', 'viewer'],
   'dataset:create': ['owner', 'admin', 'engineer'],
   'training:read': ['owner', 'admin', 'engineer', 'viewer'],

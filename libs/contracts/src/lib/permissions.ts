@@ -30,6 +30,8 @@ export const permissions = {
   // annotation
   readAnnotation: 'annotation:read',
   writeAnnotation: 'annotation:write',
+  /** Create and manage annotation queues and the label set, adjudicate, see every answer (blind mode aside). */
+  manageAnnotation: 'annotation:manage',
   // datasets, training, models
   readDataset: 'dataset:read',
   createDataset: 'dataset:create',
@@ -73,6 +75,7 @@ const ANNOTATOR: readonly Permission[] = [
 const ENGINEER: readonly Permission[] = [
   ...VIEWER,
   permissions.writeAnnotation,
+  permissions.manageAnnotation,
   permissions.writeConfig,
   permissions.startRun,
   permissions.controlRun,
