@@ -10,3 +10,5 @@ export * from './lib/workflows';
 export * from './lib/config-position';
 export * from './lib/runs-api';
 export * from './lib/annotations';
+export * from './lib/datasets';
+export * from './lib/webhooks';

@@ -23,6 +23,7 @@ const EXPECTED: Record<Permission, readonly Role[]> = {
   'training:start': ['owner', 'admin', 'engineer'],
   'model:read': ['owner', 'admin', 'engineer', 'viewer'],
   'model:manage': ['owner', 'admin', 'engineer'],
+  'webhook:manage': ['owner', 'admin'],
   'audit:read': ['owner', 'admin'],
   'audit:verify': ['owner', 'admin'],
   'users:manage': ['owner'],

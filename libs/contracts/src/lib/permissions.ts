@@ -39,6 +39,8 @@ export const permissions = {
   startTraining: 'training:start',
   readModel: 'model:read',
   manageModel: 'model:manage',
+  // webhooks of a project
+  manageWebhooks: 'webhook:manage',
   // audit trail
   readAudit: 'audit:read',
   verifyAudit: 'audit:verify',
@@ -90,6 +92,7 @@ const ADMIN: readonly Permission[] = [
   permissions.archiveProject,
   permissions.manageMembers,
   permissions.manageApiKeys,
+  permissions.manageWebhooks,
   permissions.readAudit,
   permissions.verifyAudit,
 ];
