@@ -26,3 +26,6 @@ export * from './lib/workflow-choices-loader';
 export * from './lib/text-diff';
 export * from './lib/annotate-keys';
 export * from './lib/annotation-draft';
+export * from './lib/read-again-source';
+export * from './lib/annotations-client';
+export * from './lib/datasets-client';
