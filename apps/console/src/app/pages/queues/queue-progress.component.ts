@@ -11,7 +11,7 @@ import { AnnotationsApiService } from '../annotate/annotations-api.service';
   selector: 'camel-queue-progress',
   imports: [DecimalPipe, PercentPipe, MatProgressBarModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { 'data-testid': 'queue-progress', '[attr.data-queue-id]': 'queueId()', '[attr.data-completed]': 'progress()?.counts.completed ?? 0' },
+  host: { 'data-testid': 'queue-progress', '[attr.data-queue-id]': 'queueId()', '[attr.data-completed]': 'completed()' },
   template: `
     @if (progress(); as p) {
       <mat-progress-bar mode="determinate" [value]="p.fraction * 100" aria-label="Queue progress" />
@@ -70,6 +70,7 @@ export class QueueProgressComponent {
     queueRowSource<QueueProgress>(projectId, queueId, () => this.annotations.getProgress(projectId, queueId)),
   );
   protected readonly progress = computed(() => this.store.items().at(0) ?? null);
+  protected readonly completed = computed(() => this.progress()?.counts.completed ?? 0);
 
   constructor() {
     effect(() => {
