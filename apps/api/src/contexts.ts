@@ -1,3 +1,4 @@
+import { AnnotationsModule } from '@camel/annotations/server';
 import { ConfigsModule } from '@camel/configs/server';
 import { IdentityModule } from '@camel/identity/server';
 import { ProjectsModule } from '@camel/projects/server';
@@ -23,4 +24,5 @@ export const contextModules = (options: { followLog: boolean; driveRuns?: boolea
   // REDIS_URL set: runs are BullMQ jobs the workers drive; unset (the embedded default): this process
   // drives them, and picks unfinished ones up at start (a CLI command never does).
   WorkflowsModule.forRoot({ queue: runQueueByConfig({ recover: options.followLog && options.driveRuns !== false }) }),
+  AnnotationsModule,
 ];

@@ -1,4 +1,5 @@
 import type { AnyProjection } from '@camel/server';
+import { annotationsProjection } from '@camel/annotations/server';
 import { configsProjection } from '@camel/configs/server';
 import { auditProjection, identityProjection } from '@camel/identity/server';
 import { projectsProjection } from '@camel/projects/server';
@@ -12,4 +13,5 @@ export const API_PROJECTIONS: readonly AnyProjection[] = [
   configsProjection,
   runsProjection,
   logsProjection,
+  annotationsProjection,
 ];

@@ -1,3 +1,4 @@
+import { liveEventWithheld } from '@camel/annotations';
 import {
   DomainError,
   isAccessEvent,
@@ -53,11 +54,15 @@ const EXPIRY_REASON: Record<string, AuthExpiredMessage['reason']> = {
   'auth.api-key-invalid': 'api-key-revoked',
 };
 
-/** Events without a project (users, sessions) are visible to owners only. */
+/**
+ * Events without a project (users, sessions) are visible to owners only. Blind mode: an annotation
+ * recorded while its item was open in a blind queue reaches only its annotator and managers.
+ */
 export function mayReceive(principal: Principal, event: RecordedEvent): boolean {
   if (isOwner(principal)) return true;
   const projectId = event.metadata.projectId;
-  return projectId !== undefined && can(principal, permissions.subscribeEvents, projectId);
+  if (projectId === undefined || !can(principal, permissions.subscribeEvents, projectId)) return false;
+  return !liveEventWithheld(event, { id: principal.actor.id, manages: can(principal, permissions.manageAnnotation, projectId) });
 }
 
 /** Subscriptions one connection may hold at once. */

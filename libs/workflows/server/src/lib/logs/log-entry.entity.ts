@@ -49,3 +49,12 @@ export class LogRunRecord {
   @Column('text') workflow!: string;
   @Column('text', { name: 'termination_reason', nullable: true }) terminationReason!: TerminationReason | null;
 }
+
+/** Which entry each annotation is about (the logs projection's own record, for `annotated` when one is withdrawn). */
+@Entity('log_annotations')
+@Index('log_annotations_entry', ['entryId'])
+export class LogAnnotationRecord {
+  @PrimaryColumn('text', { name: 'annotation_id' }) annotationId!: string;
+  @Column('text', { name: 'entry_id' }) entryId!: string;
+  @Column('boolean', { default: false }) withdrawn!: boolean;
+}

@@ -1,7 +1,7 @@
-import { RUN_EVENT_TYPES, type ModelCall, type RecordedEvent, type RunEvent, type TerminationReason, type TurnRecorded } from '@camel/contracts';
+import { ANNOTATION_EVENT_TYPES, RUN_EVENT_TYPES, type AnnotationEvent, type ModelCall, type RecordedEvent, type RunEvent, type TerminationReason, type TurnRecorded } from '@camel/contracts';
 import type { ReadModelProjection } from '@camel/server';
 import type { EntityManager } from 'typeorm';
-import { LogEntryRecord, LogRunRecord } from './log-entry.entity';
+import { LogAnnotationRecord, LogEntryRecord, LogRunRecord } from './log-entry.entity';
 import { createLogSearch, LOG_FTS_TABLE } from './log-search';
 
 type Entry = Omit<LogEntryRecord, 'annotated'>;
@@ -18,19 +18,36 @@ const callColumns = (call: ModelCall | null) => ({
 /** The model call a turn's own answer came from (with a critic: the call that proposed the candidates). */
 const turnCall = (turn: TurnRecorded['data']): ModelCall | null => turn.call;
 
+/** `annotated`: the entry has at least one annotation that was not withdrawn. */
+async function applyAnnotation(manager: EntityManager, event: AnnotationEvent): Promise<void> {
+  const links = manager.getRepository(LogAnnotationRecord);
+  if (event.type === 'AnnotationSubmitted') {
+    await links.upsert({ annotationId: event.data.annotationId, entryId: event.data.entryId, withdrawn: false }, ['annotationId']);
+    await manager.getRepository(LogEntryRecord).update({ id: event.data.entryId }, { annotated: true });
+    return;
+  }
+  if (event.type !== 'AnnotationWithdrawn') return;
+  const link = await links.findOneBy({ annotationId: event.data.annotationId });
+  if (!link) return;
+  await links.update(link.annotationId, { withdrawn: true });
+  const remaining = await links.countBy({ entryId: link.entryId, withdrawn: false });
+  await manager.getRepository(LogEntryRecord).update({ id: link.entryId }, { annotated: remaining > 0 });
+}
+
 /**
  * The logs explorer's read model (the seed's DB Manager): every turn, alternative and specified task
  * of every run as an entry, searchable by keyword, with the run's termination reason.
  */
 export const logsProjection: ReadModelProjection = {
   name: 'logs',
-  version: 2,
-  entities: [LogEntryRecord, LogRunRecord],
+  version: 3,
+  entities: [LogEntryRecord, LogRunRecord, LogAnnotationRecord],
   extraTables: [LOG_FTS_TABLE],
-  eventTypes: RUN_EVENT_TYPES,
+  eventTypes: [...RUN_EVENT_TYPES, ...ANNOTATION_EVENT_TYPES],
   createExtras: createLogSearch,
 
   async apply(manager: EntityManager, recorded: RecordedEvent) {
+    if ((ANNOTATION_EVENT_TYPES as readonly string[]).includes(recorded.type)) return applyAnnotation(manager, { type: recorded.type, data: recorded.data } as AnnotationEvent);
     const event = { type: recorded.type, data: recorded.data } as RunEvent;
     const runs = manager.getRepository(LogRunRecord);
     const entries = manager.getRepository(LogEntryRecord);
