@@ -1,5 +1,6 @@
 import { AnnotationsModule } from '@camel/annotations/server';
 import { ConfigsModule } from '@camel/configs/server';
+import { DatasetsModule } from '@camel/datasets/server';
 import { IdentityModule } from '@camel/identity/server';
 import { ProjectsModule } from '@camel/projects/server';
 import { AppConfigModule, EventStoreModule, ProjectionsModule } from '@camel/server';
@@ -25,4 +26,5 @@ export const contextModules = (options: { followLog: boolean; driveRuns?: boolea
   // drives them, and picks unfinished ones up at start (a CLI command never does).
   WorkflowsModule.forRoot({ queue: runQueueByConfig({ recover: options.followLog && options.driveRuns !== false }) }),
   AnnotationsModule,
+  DatasetsModule,
 ];

@@ -5,8 +5,8 @@ import type { ChatMessage, TurnRole } from './workflows';
  * Versioned preference datasets (docs/api.md "Datasets", docs/architecture.md "Datasets"):
  *
  *   POST /api/projects/:id/datasets                                   CreateDatasetSnapshotRequest → 201 DatasetAccepted
- *   POST /api/projects/:id/datasets/import?name&description           JSONL body (either TRL format) → 201 DatasetAccepted
- *                                                                     (400 `problems`: [{ line, field, message }], nothing stored)
+ *   POST /api/projects/:id/datasets/import                            ImportDatasetRequest (JSONL text, either TRL format) → 201 DatasetAccepted
+ *                                                                     (400 `details.problems`: [{ line, field, message }], nothing stored)
  *   GET  /api/projects/:id/datasets                                   → DatasetList (+ x-read-position)
  *   GET  /api/projects/:id/datasets/:datasetId                        → DatasetDetail (every version)
  *   GET  /api/projects/:id/datasets/:datasetId/versions/:version      → DatasetVersionView
@@ -169,6 +169,15 @@ export interface DatasetExportQuery {
   readonly split?: DatasetSplitFilter;
 }
 
+/** The body of an import: the JSONL file as text (≤ DATASET_IMPORT_MAX_BYTES as a request). */
+export interface ImportDatasetRequest {
+  readonly name: string;
+  readonly description?: string;
+  /** One JSON object per line: TRL standard (`prompt`/`chosen`/`rejected` strings) or conversational (message lists). */
+  readonly content: string;
+  readonly split?: DatasetSplitSpec;
+}
+
 /** One line of an import that is not a valid pair (line is 1-based). */
 export interface DatasetImportProblem {
   readonly line: number;
@@ -219,9 +228,13 @@ export interface ImportedPair {
   readonly prompt: readonly ChatMessage[];
   readonly chosen: string;
   readonly rejected: string;
+  readonly split: DatasetSplit;
 }
 
-/** An import's pairs, `DATASET_IMPORT_CHUNK` per event, in file order (`offset` = index of the first). */
+/**
+ * An import's pairs, `DATASET_IMPORT_CHUNK` per event, already deduplicated, split and in export
+ * order (`offset` = index of the first).
+ */
 export type DatasetPairsImported = DomainEvent<
   'DatasetPairsImported',
   { readonly datasetId: string; readonly version: number; readonly offset: number; readonly pairs: readonly ImportedPair[] }

@@ -1,10 +1,12 @@
-import type { ApiErrorBody, FieldError } from '@camel/contracts';
+import { DATASET_IMPORT_MAX_BYTES, type ApiErrorBody, type FieldError } from '@camel/contracts';
 import { HttpException, Injectable, type NestMiddleware } from '@nestjs/common';
 
 /** Body limits per route, as docs/api.md promises them (config files and bundles are 1 MB each). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const CONFIG_BODY_LIMIT = 10 * 1024 * 1024;
 const CONFIG_ROUTES = /^\/api\/projects\/[^/]+\/configs(\/|$)/;
+/** A dataset import carries its JSONL file in the body (docs/api.md "Datasets"). */
+const DATASET_IMPORT_ROUTE = /^\/api\/projects\/[^/]+\/datasets\/import$/;
 
 /** Deeper JSON than any request of this api needs; validators recurse, so it is refused before them. */
 export const MAX_JSON_DEPTH = 64;
@@ -36,7 +38,8 @@ interface BodyResponse {
 /** No route reads a body on these; a stray content type on them is not worth refusing. */
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export const bodyLimitFor = (path: string): number => (CONFIG_ROUTES.test(path) ? CONFIG_BODY_LIMIT : DEFAULT_BODY_LIMIT);
+export const bodyLimitFor = (path: string): number =>
+  DATASET_IMPORT_ROUTE.test(path) ? DATASET_IMPORT_MAX_BYTES : CONFIG_ROUTES.test(path) ? CONFIG_BODY_LIMIT : DEFAULT_BODY_LIMIT;
 
 /**
  * The api's only body parser (bootstrap turns Nest's off): JSON alone, UTF-8 alone, no

@@ -1,0 +1,3 @@
+import { datasetsApiSuite } from '../testing/datasets-api.suite';
+
+datasetsApiSuite('postgres');

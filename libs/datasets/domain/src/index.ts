@@ -1,0 +1,4 @@
+export * from './lib/entries';
+export * from './lib/pairs';
+export * from './lib/formats';
+export * from './lib/dataset.decider';

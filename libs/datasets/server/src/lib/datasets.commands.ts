@@ -1,0 +1,114 @@
+import {
+  DATASET_STREAM_TYPE,
+  DEFAULT_DATASET_SPLIT,
+  datasetStreamId,
+  type CreateDatasetSnapshotRequest,
+  type DatasetAccepted,
+  type ImportDatasetRequest,
+} from '@camel/contracts';
+import {
+  datasetDecider,
+  datasetIdFor,
+  materializeImported,
+  parsePreferenceJsonl,
+  validDatasetName,
+  validSelection,
+  validSplit,
+  type DatasetCommand,
+} from '@camel/datasets';
+import type { EventStore } from '@camel/event-store';
+import type { ProjectionRunner } from '@camel/event-store';
+import { ProjectsReadModel } from '@camel/projects/server';
+import { APP_CONFIG, CommandExecutor, EVENT_STORE, PROJECTION_RUNNER, type AppConfig } from '@camel/server';
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { datasetsProjection } from './datasets.projection';
+import { DatasetsReadModel } from './datasets.read-model';
+
+export class CreateDatasetSnapshot extends Command<DatasetAccepted> {
+  constructor(readonly projectId: string, readonly request: CreateDatasetSnapshotRequest) {
+    super();
+  }
+}
+
+export class ImportDataset extends Command<DatasetAccepted> {
+  constructor(readonly projectId: string, readonly request: ImportDatasetRequest) {
+    super();
+  }
+}
+
+async function run(executor: CommandExecutor, command: DatasetCommand): Promise<DatasetAccepted> {
+  const outcome = await executor.execute(datasetDecider, {
+    streamId: datasetStreamId(command.datasetId),
+    streamType: DATASET_STREAM_TYPE,
+    projectId: command.projectId,
+    command,
+  });
+  return { id: command.datasetId, version: outcome.version, position: outcome.position, datasetVersion: outcome.state.versions };
+}
+
+@CommandHandler(CreateDatasetSnapshot)
+export class CreateDatasetSnapshotHandler implements ICommandHandler<CreateDatasetSnapshot> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly datasets: DatasetsReadModel,
+    private readonly projects: ProjectsReadModel,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The snapshot is taken at the datasets read model's checkpoint, after waiting (bounded) for it to
+   * reach the log's head, so every answer recorded before the request counts. The event records that
+   * position; the projection materializes the same pairs from it.
+   */
+  async execute({ projectId, request }: CreateDatasetSnapshot): Promise<DatasetAccepted> {
+    const name = validDatasetName(request.name);
+    const selection = validSelection(request.selection);
+    const split = validSplit(request.split ?? DEFAULT_DATASET_SPLIT);
+    await this.projections.waitFor(await this.store.headPosition(), { names: [datasetsProjection.name], timeoutMs: this.config.projectionWaitMs });
+    const logPosition = await this.datasets.position();
+    const materialized = await this.datasets.snapshot(projectId, selection, logPosition, split);
+    return run(this.executor, {
+      type: 'CreateSnapshot',
+      datasetId: datasetIdFor(projectId, name),
+      projectId,
+      name,
+      description: request.description,
+      selection,
+      split,
+      logPosition,
+      projectStatus: await this.projects.standing(projectId),
+      materialized,
+    });
+  }
+}
+
+@CommandHandler(ImportDataset)
+export class ImportDatasetHandler implements ICommandHandler<ImportDataset> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly projects: ProjectsReadModel,
+  ) {}
+
+  execute({ projectId, request }: ImportDataset): Promise<DatasetAccepted> {
+    const name = validDatasetName(request.name);
+    const split = validSplit(request.split ?? DEFAULT_DATASET_SPLIT);
+    const pairs = parsePreferenceJsonl(request.content);
+    return this.projects.standing(projectId).then((projectStatus) =>
+      run(this.executor, {
+        type: 'ImportDataset',
+        datasetId: datasetIdFor(projectId, name),
+        projectId,
+        name,
+        description: request.description,
+        split,
+        projectStatus,
+        materialized: materializeImported(pairs, split),
+      }),
+    );
+  }
+}
+
+export const DATASET_COMMAND_HANDLERS = [CreateDatasetSnapshotHandler, ImportDatasetHandler];

@@ -1,0 +1,141 @@
+import {
+  ANNOTATION_EVENT_TYPES,
+  DATASET_EVENT_TYPES,
+  type AnnotationEvent,
+  type DatasetEvent,
+  type QueueItemAdjudicated,
+  type QueueItemCompleted,
+  type RecordedEvent,
+} from '@camel/contracts';
+import type { MaterializedPair } from '@camel/datasets';
+import type { ReadModelProjection } from '@camel/server';
+import { Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { snapshotAt } from './dataset-source';
+import { DATASET_ENTITIES, DatasetAnnotationRecord, DatasetAnnotationValueRecord, DatasetPairRecord, DatasetQueueItemRecord, DatasetVersionRecord } from './dataset.entities';
+
+type Handled = AnnotationEvent | QueueItemCompleted | QueueItemAdjudicated | DatasetEvent;
+
+/** Rows per INSERT: SQLite allows 999 bound parameters (9 columns a row). */
+const INSERT_ROWS = 100;
+
+const logger = new Logger('DatasetsProjection');
+
+async function insertPairs(manager: EntityManager, datasetId: string, version: number, offset: number, pairs: readonly Omit<MaterializedPair, 'key'>[]) {
+  const rows = pairs.map((p, i) => ({
+    datasetId,
+    version,
+    idx: offset + i,
+    split: p.split,
+    prompt: JSON.stringify(p.prompt.map((m) => ({ role: m.role, content: m.content }))),
+    chosen: p.chosen,
+    rejected: p.rejected,
+    source: p.source,
+    entryId: p.entryId,
+    annotationIds: [...p.annotationIds],
+  }));
+  for (let i = 0; i < rows.length; i += INSERT_ROWS) {
+    await manager.createQueryBuilder().insert().into(DatasetPairRecord).values(rows.slice(i, i + INSERT_ROWS)).orIgnore().execute();
+  }
+}
+
+/**
+ * The datasets read model: the annotation facts a snapshot selects from (every value with its
+ * position, queue completions and adjudications), the versions, and their pairs. A snapshot's pairs
+ * are materialized here from the events up to its log position (the same function the command
+ * handler used to record its hash and counts); an import's pairs come in its own events.
+ */
+export const datasetsProjection: ReadModelProjection = {
+  name: 'datasets',
+  version: 1,
+  entities: DATASET_ENTITIES,
+  eventTypes: [...ANNOTATION_EVENT_TYPES, 'QueueItemCompleted', 'QueueItemAdjudicated', ...DATASET_EVENT_TYPES],
+
+  async apply(manager: EntityManager, recorded: RecordedEvent) {
+    const event = { type: recorded.type, data: recorded.data } as Handled;
+    const position = recorded.position;
+    // Each row is written once per event (the runner never applies an event twice); insert-or-ignore keeps a replay harmless.
+    const insert = async (entity: Function, row: object) => {
+      await manager.createQueryBuilder().insert().into(entity).values(row).orIgnore().execute();
+    };
+    switch (event.type) {
+      case 'AnnotationSubmitted': {
+        const d = event.data;
+        await insert(DatasetAnnotationRecord, {
+          annotationId: d.annotationId,
+          projectId: d.projectId,
+          entryId: d.entryId,
+          runId: d.runId,
+          queueId: d.queueId,
+          itemId: d.itemId,
+          extra: d.extra,
+          position,
+        });
+        await insert(DatasetAnnotationValueRecord, { position, annotationId: d.annotationId, value: d.value });
+        return;
+      }
+      case 'AnnotationRevised':
+        await insert(DatasetAnnotationValueRecord, { position, annotationId: event.data.annotationId, value: event.data.value });
+        return;
+      case 'AnnotationWithdrawn':
+        await insert(DatasetAnnotationValueRecord, { position, annotationId: event.data.annotationId, value: null });
+        return;
+      case 'QueueItemCompleted':
+      case 'QueueItemAdjudicated': {
+        const d = event.data;
+        await insert(DatasetQueueItemRecord, {
+            position,
+            kind: event.type === 'QueueItemCompleted' ? 'completed' : 'adjudicated',
+            projectId: d.projectId,
+            queueId: d.queueId,
+            itemId: d.itemId,
+            entryId: d.entryId,
+            annotationIds: event.type === 'QueueItemCompleted' ? [...event.data.annotationIds] : null,
+            value: event.type === 'QueueItemAdjudicated' ? event.data.value : null,
+        });
+        return;
+      }
+      case 'DatasetPairsImported':
+        await insertPairs(
+          manager,
+          event.data.datasetId,
+          event.data.version,
+          event.data.offset,
+          event.data.pairs.map((p) => ({ ...p, source: 'import', entryId: null, annotationIds: [] })),
+        );
+        return;
+      case 'DatasetSnapshotCreated':
+      case 'DatasetImported': {
+        const d = event.data;
+        const snapshot = event.type === 'DatasetSnapshotCreated' ? event.data : null;
+        if (snapshot) {
+          const made = await snapshotAt(manager, d.projectId, snapshot.selection, snapshot.logPosition, d.split);
+          if (made.contentHash !== d.contentHash) {
+            logger.error(`dataset ${d.datasetId} v${d.version}: materialized hash ${made.contentHash} differs from the recorded ${d.contentHash}`);
+          }
+          await insertPairs(manager, d.datasetId, d.version, 0, made.pairs);
+        }
+        await insert(DatasetVersionRecord, {
+            datasetId: d.datasetId,
+            version: d.version,
+            projectId: d.projectId,
+            name: d.name,
+            description: d.description,
+            origin: snapshot ? 'snapshot' : 'import',
+            selection: snapshot?.selection ?? null,
+            logPosition: snapshot?.logPosition ?? null,
+            split: d.split,
+            contentHash: d.contentHash,
+            counts: d.counts,
+            lineage: d.lineage,
+            createdAt: recorded.metadata.time,
+            createdBy: `${recorded.metadata.actor.type}:${recorded.metadata.actor.id}`,
+            position,
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};

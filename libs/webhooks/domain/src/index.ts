@@ -1,0 +1,3 @@
+export * from './lib/url-policy';
+export * from './lib/signature';
+export * from './lib/webhook.decider';
