@@ -120,7 +120,10 @@ describe('annotation in a real browser', () => {
       },
       before,
       { timeout: 20_000 },
-    );
+    ).catch(async (error: unknown) => {
+      await screenshot(page, `annotate-stuck-${before}`);
+      throw new Error(`${String(error)}\n${(await page.locator('main, body').first().innerText()).slice(0, 3000)}`);
+    });
   const progressOf = async (queueId: string) => (await harness.rest<QueueProgress>('GET', `/api/projects/${projectId}/annotation-queues/${queueId}/progress`)).body;
 
   it('two annotators work one pairwise queue at once (one by keyboard only), then an engineer snapshots and downloads it', async () => {
@@ -212,6 +215,8 @@ describe('annotation in a real browser', () => {
     let skipped: string | null = null;
     if (current !== 'done') {
       skipped = current;
+      keyboard.on('response', (r) => { if (r.url().includes('annotation-queues')) void r.text().then((t) => console.log('RESP', r.request().method(), r.url(), r.status(), t.slice(0, 300))); });
+      keyboard.on('console', (m) => console.log('CONSOLE', m.text()));
       await keyboard.keyboard.press('s');
       current = (await (await nextShown(keyboard, current)).jsonValue()) as string;
     }

@@ -70,12 +70,10 @@ interface RequestOptions {
   readonly accept?: string;
   /** A successful answer is returned as text, not parsed as JSON. */
   readonly text?: boolean;
-  /** The body is sent as is (a string: a JSONL file) with this content type, not as JSON. */
-  readonly contentType?: string;
 }
 
-/** How `exchange` sends and reads: the answer as text, a body sent as is with its content type. */
-export type ExchangeOptions = Pick<RequestOptions, 'accept' | 'text' | 'contentType'>;
+/** How `exchange` reads the answer: the accepted type, as text (a file) instead of JSON. */
+export type ExchangeOptions = Pick<RequestOptions, 'accept' | 'text'>;
 
 const encode = encodeURIComponent;
 const configsPath = (projectId: string) => `/api/projects/${encode(projectId)}/configs`;
@@ -376,10 +374,10 @@ export class ApiClient {
       credentials: 'same-origin',
       headers: {
         accept: options.accept ?? 'application/json',
-        ...(body === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
-      body: body === undefined ? undefined : options.contentType ? String(body) : JSON.stringify(body),
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
     if (response.ok && options.text) return { body: text as T, headers: response.headers };

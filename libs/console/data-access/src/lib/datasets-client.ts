@@ -9,6 +9,7 @@ import {
   type DatasetPreview,
   type DatasetPreviewQuery,
   type DatasetSummary,
+  type ImportDatasetRequest,
   type RecordedEvent,
 } from '@camel/contracts';
 import { ApiError, type ApiClient } from './api-client';
@@ -45,10 +46,10 @@ export class DatasetsClient {
     return this.call('POST', datasetsPath(projectId), body);
   }
 
-  /** Imports a JSONL file (either TRL format); a refused file is a 400 with positioned `importProblems`. */
-  async importJsonl(projectId: string, name: string, jsonl: string, description?: string): Promise<DatasetAccepted> {
-    const path = `${datasetsPath(projectId)}/import${queryString({ name, description })}`;
-    return (await this.client.exchange<DatasetAccepted>('POST', path, jsonl, { contentType: 'application/x-ndjson' })).body;
+  /** Imports a JSONL file (either TRL format); a refused file is a 400 whose problems `importProblemsOf` reads. */
+  importJsonl(projectId: string, name: string, content: string, description?: string): Promise<DatasetAccepted> {
+    const body: ImportDatasetRequest = { name, content, ...(description ? { description } : {}) };
+    return this.call('POST', `${datasetsPath(projectId)}/import`, body);
   }
 
   preview(projectId: string, datasetId: string, version: number, query: DatasetPreviewQuery = {}): Promise<DatasetPreview> {

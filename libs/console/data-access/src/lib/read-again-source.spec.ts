@@ -50,4 +50,22 @@ describe('readAgainSource', () => {
     expect(read).toHaveBeenCalledTimes(3);
     expect(source.pendingPosition()).toBe(0);
   });
+
+  it('reads a route without a read position twice after an event, then stops', async () => {
+    const read = jest.fn(async () => ({ items: ['row'], position: 0 }));
+    let handlers: SubscriptionHandlers | undefined;
+    const list = new LiveList<string>({
+      follow: (topic, _after, h) => {
+        handlers = h;
+        return { topic, position: 0, caughtUp: true, close: () => undefined };
+      },
+      refreshPausesMs: [0, 0, 0, 0],
+      sleep: async () => undefined,
+    });
+    await list.load(readAgainSource<string>([{ kind: 'project', projectId: 'p' }], read, () => true));
+    handlers?.onEvents([event(3, 'QueueItemResponded')], 3);
+    // The refresh runs on immediate sleeps: every read it makes has happened once the queue is drained.
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(read).toHaveBeenCalledTimes(3);
+  });
 });

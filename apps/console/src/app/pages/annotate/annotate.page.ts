@@ -252,20 +252,20 @@ export class AnnotatePage {
       return;
     }
     this.busy.set(true);
+    const fromSuggestion = this.draft().fromSuggestion;
     try {
-      const fromSuggestion = this.draft().fromSuggestion;
       const answer = await this.annotations.submitResponse(this.projectId(), this.queueId(), work.item.id, {
         value: result.value,
         ...(fromSuggestion ? { fromSuggestion } : {}),
       });
       this.submitted.update((n) => n + 1);
       this.lastResult.set(answer.extra ? 'Submitted (extra: the item already had its answers).' : answer.completed ? 'Submitted; the item is complete.' : 'Submitted.');
-      await this.next(true);
     } catch {
       // ApiService has shown the server's message; the draft stays for another try.
-    } finally {
       this.busy.set(false);
+      return;
     }
+    await this.next(true);
   }
 
   protected async skip(): Promise<void> {
@@ -275,17 +275,20 @@ export class AnnotatePage {
     try {
       await this.annotations.skipItem(this.projectId(), this.queueId(), work.item.id);
       this.lastResult.set('Skipped.');
-      await this.next(true);
     } catch {
       // shown by ApiService
-    } finally {
       this.busy.set(false);
+      return;
     }
+    await this.next(true);
   }
 
-  /** Reserves and shows the next item for you (none: the queue is done for you). */
-  protected async next(keepBusy = false): Promise<void> {
-    if (!keepBusy) this.phase.set('loading');
+  /**
+   * Reserves and shows the next item for you (none: the queue is done for you). The page takes keys
+   * again from the moment the item shows: a quick S or Enter acts on it.
+   */
+  protected async next(afterAnswer = false): Promise<void> {
+    if (!afterAnswer) this.phase.set('loading');
     try {
       const { work } = await this.annotations.nextItem(this.projectId(), this.queueId());
       this.work.set(work);
@@ -295,6 +298,8 @@ export class AnnotatePage {
       if (work) setTimeout(() => this.workArea()?.nativeElement.focus());
     } catch {
       this.phase.set('error');
+    } finally {
+      this.busy.set(false);
     }
   }
 
