@@ -215,8 +215,6 @@ describe('annotation in a real browser', () => {
     let skipped: string | null = null;
     if (current !== 'done') {
       skipped = current;
-      keyboard.on('response', (r) => { if (r.url().includes('annotation-queues')) void r.text().then((t) => console.log('RESP', r.request().method(), r.url(), r.status(), t.slice(0, 300))); });
-      keyboard.on('console', (m) => console.log('CONSOLE', m.text()));
       await keyboard.keyboard.press('s');
       current = (await (await nextShown(keyboard, current)).jsonValue()) as string;
     }
