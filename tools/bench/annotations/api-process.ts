@@ -3,13 +3,16 @@
  * the real api from createApiApp(), configured by the environment the parent set (DATABASE_URL or
  * DATA_DIR…), on a free loopback port. On `seed` it fills the logs read model with the entries a
  * queue is made of: the logs benchmark's corpus rows (the same rows its load checks against the
- * logs projection), re-homed in the bench's project and inserted through the api's own entity.
+ * logs projection), re-homed in the bench's project and inserted through the api's own entities on
+ * the store's connection.
  */
 import 'reflect-metadata';
+import type { EventStore } from '@camel/event-store';
+import { EVENT_STORE, entityManagerFor } from '@camel/server';
 import { LogEntryRecord, LogRunRecord } from '@camel/workflows/server';
-import { getRepositoryToken } from '@nestjs/typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import type { AddressInfo } from 'node:net';
-import type { Repository } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { BulkRows, type EntryRow } from '../logs/bulk-rows';
 import { corpusEvents } from '../logs/corpus';
@@ -26,19 +29,24 @@ async function main(): Promise<void> {
   const app = await createApiApp();
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const entries = app.get<Repository<LogEntryRecord>>(getRepositoryToken(LogEntryRecord));
-  const runs = app.get<Repository<LogRunRecord>>(getRepositoryToken(LogRunRecord));
+  const store = app.get<EventStore>(EVENT_STORE);
+  const dataSource = app.get<DataSource>(getDataSourceToken());
 
   const seed = async (projectId: string, count: number): Promise<string[]> => {
     const rows = new BulkRows();
     const ids: string[] = [];
     let pendingRuns: LogRunRecord[] = [];
     let pendingEntries: EntryRow[] = [];
+    // On the store's connection (SQLite has one writer), as the logs benchmark loads its rows.
     const flush = async () => {
-      for (let i = 0; i < pendingRuns.length; i += ROWS_PER_INSERT) await runs.insert(pendingRuns.slice(i, i + ROWS_PER_INSERT));
-      for (let i = 0; i < pendingEntries.length; i += ROWS_PER_INSERT) await entries.insert(pendingEntries.slice(i, i + ROWS_PER_INSERT));
+      const batch = { runs: pendingRuns, entries: pendingEntries };
       pendingRuns = [];
       pendingEntries = [];
+      await store.db.transaction(async (tx) => {
+        const manager = entityManagerFor(dataSource, tx);
+        for (let i = 0; i < batch.runs.length; i += ROWS_PER_INSERT) await manager.insert(LogRunRecord, batch.runs.slice(i, i + ROWS_PER_INSERT));
+        for (let i = 0; i < batch.entries.length; i += ROWS_PER_INSERT) await manager.insert(LogEntryRecord, batch.entries.slice(i, i + ROWS_PER_INSERT));
+      });
     };
     for (const event of corpusEvents(count)) {
       const finished = rows.add(event);
