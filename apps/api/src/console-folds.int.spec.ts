@@ -43,6 +43,8 @@ const SAMPLES = {
   'workflows/stock-trading-role-play.yaml': readFileSync(join(samples, 'workflows/stock-trading-role-play.yaml'), 'utf8'),
 };
 const PASSWORD = 'fold-test-password-1';
+/** A preference file to import (a snapshot needs annotated runs; an import makes a dataset version alone). */
+const PAIRS = `${JSON.stringify({ prompt: 'Say hi', chosen: 'Hi!', rejected: 'No.' })}\n`;
 
 /** A fixed sequence of pseudo-random numbers in [0, 1): the same deliveries on every run. */
 function seeded(seed: number): () => number {
@@ -251,7 +253,7 @@ function consoleFoldsSuite(engine: Engine): void {
     await client.saveConfig(alpha, { baseVersion: 0, files: SAMPLES, message: 'samples' });
     const queue = await annotations.createQueue(alpha, { name: 'Pairs', kind: 'pairwise' });
     await annotations.updateQueue(alpha, queue.id, { name: 'Pairs, renamed', reservationSeconds: 120 });
-    await datasets.snapshot(alpha, { name: 'prefs', selection: { kind: 'queue', queueId: queue.id } });
+    await datasets.importJsonl(alpha, 'prefs', PAIRS);
     return (await client.saveConfig(gamma, { baseVersion: 0, files: SAMPLES, message: 'gamma samples' })).position;
   }
 
@@ -281,8 +283,8 @@ function consoleFoldsSuite(engine: Engine): void {
     await client.importConfig(alpha, { baseVersion: 3, bundle, message: 'round trip' });
     const queue = await annotations.createQueue(alpha, { name: 'Ratings', kind: 'single', responsesRequired: 2, blind: false });
     await annotations.updateQueue(alpha, queue.id, { description: 'second queue' });
-    await datasets.snapshot(alpha, { name: 'prefs', selection: { kind: 'filter', filter: { workflow: 'trading' } } });
-    await datasets.snapshot(alpha, { name: 'ratings', selection: { kind: 'queue', queueId: queue.id } });
+    await datasets.importJsonl(alpha, 'prefs', `${PAIRS}${JSON.stringify({ prompt: 'Say bye', chosen: 'Bye!', rejected: 'No.' })}\n`);
+    await datasets.importJsonl(alpha, 'outside', PAIRS);
   }
 
   beforeAll(async () => {
@@ -354,7 +356,7 @@ function consoleFoldsSuite(engine: Engine): void {
       await client.restoreConfigVersion(alpha, 2, { baseVersion: latest });
       const queue = await annotations.createQueue(alpha, { name: 'Live queue', kind: 'pairwise' });
       await annotations.updateQueue(alpha, queue.id, { name: 'Live queue, renamed' });
-      await datasets.snapshot(alpha, { name: 'live', selection: { kind: 'queue', queueId: queue.id } });
+      await datasets.importJsonl(alpha, 'live', PAIRS);
 
       for (const { name, list } of lists) {
         const server = await serverList(name);
