@@ -1,4 +1,4 @@
-import type { CommandAccepted, LogEntryView, ProjectRole, QueueList, QueueProgress, RunView, UserCreatedResponse } from '@camel/contracts';
+import type { AgreementReport, CommandAccepted, CreateQueueResult, LogEntryView, NextItemResult, ProjectRole, QueueList, QueueProgress, RunView, UserCreatedResponse } from '@camel/contracts';
 import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -280,6 +280,62 @@ describe('annotation in a real browser', () => {
     }
     expect(parsed.some((line) => line['chosen'] === CORRECTION)).toBe(true);
     expect(parsed.filter((line) => String(line['chosen']).includes('pandas')).length).toBeGreaterThan(0);
+  });
+
+  it('reports agreement live and lets an engineer decide a disagreement; a viewer only reads it', async () => {
+    const engineer = await createUser('reviewer', 'engineer');
+    const viewer = await createUser('viewer', 'viewer');
+    const people = await Promise.all(['cy', 'di'].map((name) => createUser(name, 'annotator')));
+    const tokens = await Promise.all(people.map((person) => harness.app.signIn(person.email, person.password)));
+    const created = await harness.rest<CreateQueueResult>('POST', `/api/projects/${projectId}/annotation-queues`, {
+      name: 'Two opinions',
+      kind: 'pairwise',
+      responsesRequired: 2,
+      blind: true,
+      source: { filter: { workflow: 'trading' } },
+    });
+    expect(created.status).toBe(201);
+    const queueId = created.body.id;
+    const queuePath = `/api/projects/${projectId}/annotation-queues/${queueId}`;
+    /** Both annotators answer the first one's next item: the first says A, the second `second`. */
+    const answerBoth = async (second: 'A' | 'B') => {
+      const work = (await harness.rest<NextItemResult>('POST', `${queuePath}/next`, undefined, tokens[0])).body.work;
+      if (!work?.alternative) throw new Error('no pairwise item');
+      for (const [index, token] of tokens.entries()) {
+        const choice = index === 0 ? 'A' : second;
+        const answer = await harness.rest(`POST`, `${queuePath}/items/${work.item.id}/responses`, { value: { preference: { alternativeEntryId: work.alternative.id, choice } } }, token);
+        expect(answer.status).toBe(201);
+      }
+      return work.item.id;
+    };
+    const agreed = await answerBoth('A');
+
+    const page = await harness.openPage(`/agreement/${projectId}/${queueId}`, engineer);
+    await waitForConnection(page, 'connected');
+    await page.waitForSelector('[data-testid="agreement-stat"][data-field="preference"][data-metric="percent_agreement"][data-value="1"]');
+    // One category only so far: kappa is undefined, shown as such (null, not NaN).
+    await page.waitForSelector('[data-testid="agreement-stat"][data-field="preference"][data-metric="cohens_kappa"][data-value="null"]');
+    await page.locator('[data-testid="agreement-no-disagreements"]').waitFor();
+
+    // A disagreement arrives while the page is open.
+    const disputed = await answerBoth('B');
+    expect(disputed).not.toBe(agreed);
+    const item = page.locator(`[data-testid="disagreement"][data-item-id="${disputed}"]`);
+    await item.waitFor({ timeout: 20_000 });
+    await page.waitForSelector('[data-testid="agreement-stat"][data-field="preference"][data-metric="percent_agreement"][data-value="0.5"]');
+    await screenshot(page, 'agreement');
+
+    // A viewer reads the report, without the decision's buttons.
+    const reader = await harness.openPage(`/agreement/${projectId}/${queueId}`, viewer);
+    await reader.locator(`[data-testid="disagreement"][data-item-id="${disputed}"]`).waitFor();
+    expect(await reader.locator('[data-testid="adjudicate-B"]').count()).toBe(0);
+
+    await item.locator('[data-testid="adjudicate-note"]').fill('B handles the file format');
+    await item.locator('[data-testid="adjudicate-B"]').click();
+    await item.locator('[data-testid="adjudication"]', { hasText: 'B handles the file format' }).waitFor({ timeout: 20_000 });
+    await reader.locator(`[data-testid="disagreement"][data-item-id="${disputed}"][data-adjudicated="true"]`).waitFor({ timeout: 20_000 });
+    const report = (await harness.rest<AgreementReport>('GET', `${queuePath}/agreement`)).body;
+    expect(report.disagreements.find((d) => d.itemId === disputed)?.adjudication).toMatchObject({ decidedBy: engineer.id, note: 'B handles the file format', value: { preference: { choice: 'B' } } });
   });
 
   it('shows an imported file’s problems by line and field, and stores nothing', async () => {
