@@ -136,8 +136,8 @@ async function measureEngine(engine: Engine, location: Record<string, string | u
     const annotators = await Promise.all(
       Array.from({ length: options.annotators }, async (_, i) => {
         const person = { email: `annotator-${i}@example.test`, name: `Annotator ${i}`, password: `annotator-password-${i}-long` };
-        await owner.request('POST', '/api/users', person, 201);
-        await owner.request('POST', `/api/projects/${projectId}/members`, { email: person.email, role: 'annotator' }, 201);
+        const user = await owner.request<{ id: string }>('POST', '/api/users', person, 201);
+        await owner.request('POST', `/api/projects/${projectId}/members`, { userId: user.id, role: 'annotator' }, 201);
         const client = new Client(baseUrl);
         await client.signIn(person.email, person.password);
         return client;
