@@ -133,11 +133,14 @@ async function measureEngine(engine: Engine, location: Record<string, string | u
     const seeded = await api.request({ type: 'seed', projectId, entries: options.items }, 'seeded', 1_800_000);
     if (seeded.entryIds.length !== options.items) throw new Error(`${engine}: seeded ${seeded.entryIds.length} entries, wanted ${options.items}`);
 
+    // Members one at a time: every add is a decision on the project's stream.
+    const people = Array.from({ length: options.annotators }, (_, i) => ({ email: `annotator-${i}@example.test`, name: `Annotator ${i}`, password: `annotator-password-${i}-long` }));
+    for (const person of people) {
+      const user = await owner.request<{ id: string }>('POST', '/api/users', person, 201);
+      await owner.request('POST', `/api/projects/${projectId}/members`, { userId: user.id, role: 'annotator' }, 201);
+    }
     const annotators = await Promise.all(
-      Array.from({ length: options.annotators }, async (_, i) => {
-        const person = { email: `annotator-${i}@example.test`, name: `Annotator ${i}`, password: `annotator-password-${i}-long` };
-        const user = await owner.request<{ id: string }>('POST', '/api/users', person, 201);
-        await owner.request('POST', `/api/projects/${projectId}/members`, { userId: user.id, role: 'annotator' }, 201);
+      people.map(async (person) => {
         const client = new Client(baseUrl);
         await client.signIn(person.email, person.password);
         return client;
