@@ -12,7 +12,6 @@ import {
   type AgreementReport,
   type AnnotationValue,
   type Disagreement,
-  type MemberView,
   type PreferenceChoice,
 } from '@camel/contracts';
 import { queueRowSource } from '@camel/console-data-access';
@@ -21,6 +20,7 @@ import { AuthService } from '../../core/auth.service';
 import { injectLiveList } from '../../core/live-list';
 import { ToastService } from '../../core/toast.service';
 import { AnnotationsApiService } from '../annotate/annotations-api.service';
+import { memberNames } from '../annotate/member-names';
 
 const METRIC_LABEL: Readonly<Record<AgreementMetric, string>> = {
   cohens_kappa: "Cohen's κ",
@@ -69,7 +69,7 @@ export function answerLabel(value: AnnotationValue): string {
         @if (r.fields.length === 0) {
           <p class="camel-muted">No item has two answers yet.</p>
         } @else {
-          <table class="grid">
+          <table class="camel-grid">
             <thead><tr><th scope="col">Field</th><th scope="col">Items</th><th scope="col">Annotators</th><th scope="col">Statistic</th><th scope="col">Value</th></tr></thead>
             <tbody>
               @for (field of r.fields; track field.field) {
@@ -131,17 +131,6 @@ export function answerLabel(value: AnnotationValue): string {
   `,
   styleUrl: '../../shared/project-page.scss',
   styles: `
-    .grid {
-      border-collapse: collapse;
-      width: 100%;
-    }
-    .grid th,
-    .grid td {
-      text-align: left;
-      padding: 4px 8px;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
-      font-variant-numeric: tabular-nums;
-    }
     .disagreement {
       border-bottom: 1px solid var(--mat-sys-outline-variant);
       padding: 8px 0;
@@ -176,7 +165,7 @@ export class AgreementPage {
   protected readonly answerLabel = answerLabel;
   protected readonly busy = signal<string | null>(null);
   protected readonly notes = signal<Readonly<Record<string, string | undefined>>>({});
-  private readonly members = signal<ReadonlyMap<string, MemberView>>(new Map());
+  private readonly members = memberNames(this.api);
   protected readonly canAdjudicate = computed(() => this.auth.canIn(permissions.manageAnnotation, this.projectId()));
 
   constructor() {
@@ -185,16 +174,13 @@ export class AgreementPage {
       const queueId = this.queueId();
       untracked(() => {
         void this.store.load(projectId, queueId);
-        this.api.listMembers(projectId).then(
-          (list) => this.members.set(new Map(list.items.map((member) => [member.userId, member]))),
-          () => undefined,
-        );
+        this.members.load(projectId);
       });
     });
   }
 
   protected nameOf(userId: string): string {
-    return this.members().get(userId)?.name ?? (userId === this.auth.me()?.actor.id ? 'you' : userId);
+    return this.members.nameOf(userId, (id) => (id === this.auth.me()?.actor.id ? 'you' : id));
   }
 
   protected setNote(itemId: string, event: Event): void {

@@ -28,7 +28,7 @@ function saveFile(text: string, fileName: string, contentType: string): void {
   template: `
     @if (detail(); as d) {
       <h2>{{ d.name }}</h2>
-      <table class="grid" data-testid="dataset-versions">
+      <table class="camel-grid" data-testid="dataset-versions">
         <caption class="camel-visually-hidden">Versions</caption>
         <thead>
           <tr><th scope="col">Version</th><th scope="col">Origin</th><th scope="col">Pairs</th><th scope="col">Train / test</th><th scope="col">Ties skipped</th><th scope="col">Duplicates</th><th scope="col">Lineage</th><th scope="col">Hash</th><th scope="col">Created</th></tr>
@@ -106,17 +106,6 @@ function saveFile(text: string, fileName: string, contentType: string): void {
   styles: `
     :host {
       display: block;
-    }
-    .grid {
-      border-collapse: collapse;
-      width: 100%;
-    }
-    .grid th,
-    .grid td {
-      text-align: left;
-      padding: 4px 8px;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
-      font-variant-numeric: tabular-nums;
     }
     .clickable {
       cursor: pointer;

@@ -20,7 +20,7 @@ import { AnnotationsApiService } from '../annotate/annotations-api.service';
         @if (p.counts.adjudicated) { · {{ p.counts.adjudicated | number }} adjudicated }
       </p>
       @if (p.annotators.length > 0) {
-        <table class="people">
+        <table class="camel-grid">
           <caption class="camel-visually-hidden">Progress per person</caption>
           <thead><tr><th scope="col">Annotator</th><th scope="col">Answers</th><th scope="col">Extra</th><th scope="col">Skipped</th><th scope="col">Holding</th></tr></thead>
           <tbody>
@@ -44,17 +44,6 @@ import { AnnotationsApiService } from '../annotate/annotations-api.service';
   `,
   styles: `
     .figure {
-      font-variant-numeric: tabular-nums;
-    }
-    .people {
-      border-collapse: collapse;
-      width: 100%;
-    }
-    .people th,
-    .people td {
-      text-align: left;
-      padding: 4px 8px;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
       font-variant-numeric: tabular-nums;
     }
   `,

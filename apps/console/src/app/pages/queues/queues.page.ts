@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, effect, inject, input, si
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Router, RouterLink } from '@angular/router';
-import { permissions, type MemberView } from '@camel/contracts';
+import { permissions } from '@camel/contracts';
 import { queueListSource } from '@camel/console-data-access';
 import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
@@ -10,6 +10,7 @@ import { injectLiveList } from '../../core/live-list';
 import { openFirstProject } from '../../shared/first-project';
 import { ProjectPickerComponent } from '../../shared/project-picker.component';
 import { AnnotationsApiService } from '../annotate/annotations-api.service';
+import { memberNames } from '../annotate/member-names';
 import { CreateQueueFormComponent, type QueueSeed } from './create-queue-form.component';
 import { QueueProgressComponent } from './queue-progress.component';
 
@@ -108,8 +109,8 @@ export class QueuesPage {
   protected readonly manage = permissions.manageAnnotation;
   protected readonly noProject = signal(false);
   protected readonly creating = signal(false);
-  private readonly members = signal<ReadonlyMap<string, MemberView>>(new Map());
-  protected readonly nameOf = (userId: string) => this.members().get(userId)?.name ?? userId;
+  private readonly members = memberNames(this.api);
+  protected readonly nameOf = (userId: string) => this.members.nameOf(userId);
   protected readonly seed = computed<QueueSeed>(() => ({
     workflow: this.workflow(),
     runId: this.runId(),
@@ -130,10 +131,7 @@ export class QueuesPage {
         }
         if (handedOver) this.creating.set(true);
         void this.store.load(projectId);
-        this.api.listMembers(projectId).then(
-          (list) => this.members.set(new Map(list.items.map((member) => [member.userId, member]))),
-          () => undefined,
-        );
+        this.members.load(projectId);
       });
     });
   }
