@@ -7,3 +7,4 @@ export * from './lib/queue-item.decider';
 export * from './lib/blind';
 export * from './lib/agreement';
 export * from './lib/agreement-report';
+export * from './lib/judge';

@@ -5,3 +5,4 @@ export * from './lib/annotation.entities';
 export * from './lib/annotations.commands';
 export * from './lib/annotations.queries';
 export * from './lib/annotation-facts';
+export * from './lib/judge-suggestions';

@@ -1,4 +1,4 @@
-import { liveEventWithheld, withheldFrom } from './blind';
+import { liveEventWithheld, requireWritableProject, withheldFrom } from './blind';
 
 describe('blind mode', () => {
   const annotator = { id: 'u2', manages: false };
@@ -23,5 +23,13 @@ describe('blind mode', () => {
     expect(liveEventWithheld({ type: 'AnnotationRevised', data: { annotator: 'u1', blind: true } }, annotator)).toBe(true);
     expect(liveEventWithheld({ type: 'AnnotationSubmitted', data: { annotator: 'u1', blind: false } }, annotator)).toBe(false);
     expect(liveEventWithheld({ type: 'QueueItemResponded', data: { annotator: 'u1' } }, annotator)).toBe(false);
+  });
+});
+
+describe('project standing', () => {
+  it('an archived project is read-only; an unknown one does not exist; an active one passes', () => {
+    expect(() => requireWritableProject('archived', 'p')).toThrow(expect.objectContaining({ kind: 'conflict', code: 'project.archived' }));
+    expect(() => requireWritableProject('none', 'p')).toThrow(expect.objectContaining({ kind: 'not-found' }));
+    expect(() => requireWritableProject('active', 'p')).not.toThrow();
   });
 });

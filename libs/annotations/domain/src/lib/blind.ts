@@ -1,3 +1,5 @@
+import { DomainError } from '@camel/contracts';
+
 /** Who is looking: their id (user or API key) and whether they manage annotations in the project. */
 export interface Viewer {
   readonly id: string;
@@ -29,4 +31,10 @@ export function liveEventWithheld(event: { readonly type: string; readonly data:
   if (event.type !== 'AnnotationSubmitted' && event.type !== 'AnnotationRevised') return false;
   const data = event.data as { readonly blind?: boolean; readonly annotator?: string };
   return data.blind === true && !viewer.manages && data.annotator !== viewer.id;
+}
+
+/** Annotations change nothing in an archived (read-only) project, nor in one that does not exist. */
+export function requireWritableProject(standing: 'active' | 'archived' | 'none', projectId: string): void {
+  if (standing === 'archived') throw DomainError.conflict('project.archived', `project ${projectId} is archived and read-only`);
+  if (standing === 'none') throw DomainError.notFound('project.not-found', `project ${projectId} does not exist`);
 }

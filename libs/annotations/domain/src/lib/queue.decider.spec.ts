@@ -30,7 +30,7 @@ describe('queue decider', () => {
     ['an unknown kind', { kind: 'triple' }, 'kind'],
     ['no name', { name: ' ' }, 'name'],
     ['N = 0', { responsesRequired: 0 }, 'responsesRequired'],
-    ['a reservation of 1 s', { reservationSeconds: 1 }, 'reservationSeconds'],
+    ['a reservation of 0 s', { reservationSeconds: 0 }, 'reservationSeconds'],
     ['a scale with max ≤ min', { ratingScale: { min: 3, max: 3 } }, 'ratingScale.max'],
     ['an assignee who is not a member', { assignees: { kind: 'users', userIds: ['u1', 'stranger'] } }, 'assignees.userIds.1'],
     ['no assignee', { assignees: { kind: 'users', userIds: [] } }, 'assignees'],

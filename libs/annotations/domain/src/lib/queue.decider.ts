@@ -18,7 +18,7 @@ import type { Decider } from '@camel/kernel';
 
 export const QUEUE_NAME_MAX_LENGTH = 200;
 export const QUEUE_DESCRIPTION_MAX_LENGTH = 2000;
-export const RESERVATION_SECONDS_MIN = 10;
+export const RESERVATION_SECONDS_MIN = 1;
 export const RESERVATION_SECONDS_MAX = 86_400;
 /** Items per QueueItemsAdded event (an add of 100k items is 100 events in one append). */
 export const ITEMS_PER_EVENT = 1000;

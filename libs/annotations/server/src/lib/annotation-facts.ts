@@ -2,7 +2,8 @@ import { DomainError, DEFAULT_RATING_SCALE, permissions, type LogEntryView, type
 import { validateConfigSet } from '@camel/configs';
 import { ConfigsReadModel } from '@camel/configs/server';
 import { IdentityReadModel } from '@camel/identity/server';
-import { isAssigned, type QueueFacts, type ValueRules } from '@camel/annotations';
+import { isAssigned, requireWritableProject, type QueueFacts, type ValueRules } from '@camel/annotations';
+import { ProjectsReadModel } from '@camel/projects/server';
 import { can, type Principal } from '@camel/server';
 import { LogsReadModel } from '@camel/workflows/server';
 import { Injectable } from '@nestjs/common';
@@ -42,7 +43,13 @@ export class AnnotationFacts {
     private readonly logs: LogsReadModel,
     private readonly identity: IdentityReadModel,
     private readonly configs: ConfigsReadModel,
+    private readonly projects: ProjectsReadModel,
   ) {}
+
+  /** Every write starts here: an archived project is read-only. */
+  async writable(projectId: string): Promise<void> {
+    requireWritableProject(await this.projects.standing(projectId), projectId);
+  }
 
   async entry(projectId: string, entryId: unknown, field = 'entryId'): Promise<LogEntryView> {
     const entry = typeof entryId === 'string' ? await this.logs.get(projectId, entryId) : null;
@@ -85,6 +92,7 @@ export class AnnotationFacts {
 
   /** The queue and item the annotator may work on (404 when they may not see it, 403 when they may see but not work it). */
   async workableItem(projectId: string, queueId: string, itemId: string, annotator: Annotator): Promise<{ queue: QueueRecord; item: QueueItemRecord }> {
+    await this.writable(projectId);
     const queue = await this.visibleQueue(projectId, queueId, annotator);
     if (!worksQueue(annotator, queue)) throw DomainError.forbidden('queue.not-assigned', 'you are not assigned to this queue');
     const item = await this.annotations.item(queueId, itemId);

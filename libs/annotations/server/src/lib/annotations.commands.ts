@@ -24,6 +24,7 @@ import type { QueueItemRecord, QueueRecord } from './annotation.entities';
 import { AnnotationFacts, worksQueue, type Annotator } from './annotation-facts';
 import { AnnotationsReadModel } from './annotations.read-model';
 import { ItemSources } from './item-sources';
+import { JudgeSuggestions } from './judge-suggestions';
 import { QueueSubmissions } from './queue-submissions';
 
 export class DefineLabelSet extends Command<CommandAccepted> {
@@ -103,15 +104,30 @@ export const itemFacts = (queue: QueueRecord, item: QueueItemRecord): ItemFacts 
   responsesRequired: queue.responsesRequired,
 });
 
+/**
+ * The candidates in an order of the annotator's own (a rotation by their id): annotators asking at
+ * the same moment start on different items instead of all racing for the first one.
+ */
+function spread<T>(candidates: readonly T[], annotator: string): T[] {
+  let hash = 0;
+  for (const char of annotator) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  const offset = hash % candidates.length;
+  return [...candidates.slice(offset), ...candidates.slice(0, offset)];
+}
+
 /** Candidates fetched per round of next-item, and rounds before giving up on a crowded queue. */
 const CANDIDATES = 8;
 const ROUNDS = 4;
 
 @CommandHandler(DefineLabelSet)
 export class DefineLabelSetHandler implements ICommandHandler<DefineLabelSet> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly facts: AnnotationFacts,
+  ) {}
 
   async execute({ projectId, labels }: DefineLabelSet): Promise<CommandAccepted> {
+    await this.facts.writable(projectId);
     const outcome = await this.executor.execute(labelSetDecider, {
       streamId: labelSetStreamId(projectId),
       streamType: LABEL_SET_STREAM_TYPE,
@@ -131,6 +147,7 @@ export class SubmitAnnotationHandler implements ICommandHandler<SubmitAnnotation
   ) {}
 
   async execute({ projectId, annotator, entryId, value }: SubmitAnnotation): Promise<CommandAccepted> {
+    await this.facts.writable(projectId);
     const entry = await this.facts.entry(projectId, entryId);
     const rules = await this.facts.rules(projectId, entry);
     const annotationId = this.newId();
@@ -161,6 +178,7 @@ export class SubmitAnnotationHandler implements ICommandHandler<SubmitAnnotation
 
 /** The annotation of the project, and the queue and item it answers (for the value rules and the blind mark). */
 async function annotationContext(reads: AnnotationsReadModel, facts: AnnotationFacts, projectId: string, annotationId: string) {
+  await facts.writable(projectId);
   const row = await reads.annotation(projectId, annotationId);
   if (!row) throw DomainError.notFound('annotation.not-found', `annotation ${annotationId} does not exist`);
   const queue = row.queueId ? await reads.queue(projectId, row.queueId) : null;
@@ -195,9 +213,11 @@ export class WithdrawAnnotationHandler implements ICommandHandler<WithdrawAnnota
   constructor(
     private readonly executor: CommandExecutor,
     private readonly reads: AnnotationsReadModel,
+    private readonly facts: AnnotationFacts,
   ) {}
 
   async execute({ projectId, annotator, annotationId, reason }: WithdrawAnnotation): Promise<CommandAccepted> {
+    await this.facts.writable(projectId);
     const row = await this.reads.annotation(projectId, annotationId);
     if (!row) throw DomainError.notFound('annotation.not-found', `annotation ${annotationId} does not exist`);
     if (row.queueId) throw DomainError.conflict('annotation.in-queue', 'an answer in a queue is revised, not withdrawn (it counted towards the item)');
@@ -211,15 +231,23 @@ export class WithdrawAnnotationHandler implements ICommandHandler<WithdrawAnnota
   }
 }
 
-async function addItems(executor: CommandExecutor, projectId: string, queueId: string, items: readonly QueueItemRef[]): Promise<AddQueueItemsResult> {
+/** Adds the items (duplicates dropped by the decider) and asks the judge for suggestions when the queue has one. */
+async function addItems(
+  executor: CommandExecutor,
+  suggestions: JudgeSuggestions,
+  projectId: string,
+  queueId: string,
+  items: readonly QueueItemRef[],
+): Promise<AddQueueItemsResult> {
   const outcome = await executor.execute(queueDecider, {
     streamId: annotationQueueStreamId(queueId),
     streamType: ANNOTATION_QUEUE_STREAM_TYPE,
     projectId,
     command: { type: 'AddItems', queueId, items },
   });
-  const added = outcome.events.reduce((sum, e) => sum + (e.type === 'QueueItemsAdded' ? e.data.items.length : 0), 0);
-  return { added, duplicates: items.length - added, position: outcome.position };
+  const added = outcome.events.flatMap((e) => (e.type === 'QueueItemsAdded' ? e.data.items.map((i) => i.itemId) : []));
+  if (outcome.state.status === 'active' && outcome.state.settings.suggestions && added.length > 0) suggestions.request(projectId, queueId, added);
+  return { added: added.length, duplicates: items.length - added.length, position: outcome.position };
 }
 
 @CommandHandler(CreateQueue)
@@ -228,10 +256,12 @@ export class CreateQueueHandler implements ICommandHandler<CreateQueue> {
     private readonly executor: CommandExecutor,
     private readonly facts: AnnotationFacts,
     private readonly sources: ItemSources,
+    private readonly suggestions: JudgeSuggestions,
     @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
   ) {}
 
   async execute({ projectId, annotator, settings, source }: CreateQueue): Promise<CreateQueueResult> {
+    await this.facts.writable(projectId);
     const facts = await this.facts.queueFacts(projectId);
     const queueId = this.newId();
     // Resolve the items first: a bad source refuses the whole request, and nothing is recorded.
@@ -242,7 +272,7 @@ export class CreateQueueHandler implements ICommandHandler<CreateQueue> {
       projectId,
       command: { type: 'CreateQueue', queueId, projectId, createdBy: annotator.id, settings, facts },
     });
-    const result = items.length > 0 ? await addItems(this.executor, projectId, queueId, items) : { added: 0, duplicates: 0, position: created.position };
+    const result = items.length > 0 ? await addItems(this.executor, this.suggestions, projectId, queueId, items) : { added: 0, duplicates: 0, position: created.position };
     return { id: queueId, ...result };
   }
 }
@@ -256,6 +286,7 @@ export class UpdateQueueHandler implements ICommandHandler<UpdateQueue> {
   ) {}
 
   async execute({ projectId, queueId, settings }: UpdateQueue): Promise<CommandAccepted> {
+    await this.facts.writable(projectId);
     if (!(await this.reads.queue(projectId, queueId))) throw DomainError.notFound('queue.not-found', `annotation queue ${queueId} does not exist`);
     const facts = await this.facts.queueFacts(projectId);
     const outcome = await this.executor.execute(queueDecider, {
@@ -273,13 +304,16 @@ export class AddQueueItemsHandler implements ICommandHandler<AddQueueItems> {
   constructor(
     private readonly executor: CommandExecutor,
     private readonly reads: AnnotationsReadModel,
+    private readonly facts: AnnotationFacts,
     private readonly sources: ItemSources,
+    private readonly suggestions: JudgeSuggestions,
   ) {}
 
   async execute({ projectId, queueId, source }: AddQueueItems): Promise<AddQueueItemsResult> {
+    await this.facts.writable(projectId);
     const queue = await this.reads.queue(projectId, queueId);
     if (!queue) throw DomainError.notFound('queue.not-found', `annotation queue ${queueId} does not exist`);
-    return addItems(this.executor, projectId, queueId, await this.sources.resolve(projectId, queue.kind, source));
+    return addItems(this.executor, this.suggestions, projectId, queueId, await this.sources.resolve(projectId, queue.kind, source));
   }
 }
 
@@ -298,10 +332,12 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
     private readonly executor: CommandExecutor,
     private readonly reads: AnnotationsReadModel,
     private readonly facts: AnnotationFacts,
+    private readonly suggestions: JudgeSuggestions,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ projectId, queueId, annotator }: TakeNextItem): Promise<{ itemId: string; until: string } | null> {
+    await this.facts.writable(projectId);
     const queue = await this.facts.visibleQueue(projectId, queueId, annotator);
     if (!worksQueue(annotator, queue)) throw DomainError.forbidden('queue.not-assigned', 'you are not assigned to this queue');
     const reserve = async (item: QueueItemRecord) => {
@@ -312,15 +348,17 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
         reservationSeconds: queue.reservationSeconds,
       });
       const event = outcome.events.find((e) => e.type === 'QueueItemReserved');
+      // Items added before a restart (or whose judge call failed) get their suggestion lazily.
+      if (queue.suggestions && outcome.state.suggestionId === null) this.suggestions.request(projectId, queueId, [item.id]);
       return { itemId: item.id, until: event?.type === 'QueueItemReserved' ? event.data.until : '' };
     };
     const held = await this.reads.heldBy(queueId, annotator.id, this.clock.now());
     if (held) return reserve(held);
     const tried = new Set<string>();
     for (let round = 0; round < ROUNDS; round += 1) {
-      const candidates = (await this.reads.candidates(queueId, annotator.id, queue.responsesRequired, this.clock.now(), CANDIDATES + tried.size)).filter((c) => !tried.has(c.id));
-      if (candidates.length === 0) return null;
-      for (const candidate of candidates) {
+      const fetched = (await this.reads.candidates(queueId, annotator.id, queue.responsesRequired, this.clock.now(), CANDIDATES + tried.size)).filter((c) => !tried.has(c.id));
+      if (fetched.length === 0) return null;
+      for (const candidate of spread(fetched, annotator.id)) {
         tried.add(candidate.id);
         try {
           return await reserve(candidate);
@@ -373,30 +411,40 @@ export class SubmitResponseHandler implements ICommandHandler<SubmitResponse> {
   }
 }
 
-abstract class ItemActionHandler {
-  constructor(
-    protected readonly executor: CommandExecutor,
-    protected readonly facts: AnnotationFacts,
-  ) {}
-
-  protected async act(projectId: string, queueId: string, itemId: string, annotator: Annotator, build: (item: ItemFacts) => QueueItemCommand): Promise<CommandAccepted> {
-    const { queue, item } = await this.facts.workableItem(projectId, queueId, itemId, annotator);
-    const outcome = await itemCommand(this.executor, itemFacts(queue, item), build(itemFacts(queue, item)));
-    return { id: itemId, version: outcome.version, position: outcome.position };
-  }
+/** An annotator's own action on an item they may work (skip, release). */
+async function itemAction(
+  executor: CommandExecutor,
+  facts: AnnotationFacts,
+  { projectId, queueId, itemId, annotator }: { projectId: string; queueId: string; itemId: string; annotator: Annotator },
+  type: 'SkipItem' | 'ReleaseItem',
+): Promise<CommandAccepted> {
+  const { queue, item } = await facts.workableItem(projectId, queueId, itemId, annotator);
+  const target = itemFacts(queue, item);
+  const outcome = await itemCommand(executor, target, { type, item: target, annotator: annotator.id });
+  return { id: itemId, version: outcome.version, position: outcome.position };
 }
 
 @CommandHandler(SkipItem)
-export class SkipItemHandler extends ItemActionHandler implements ICommandHandler<SkipItem> {
-  execute({ projectId, queueId, itemId, annotator }: SkipItem): Promise<CommandAccepted> {
-    return this.act(projectId, queueId, itemId, annotator, (item) => ({ type: 'SkipItem', item, annotator: annotator.id }));
+export class SkipItemHandler implements ICommandHandler<SkipItem> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly facts: AnnotationFacts,
+  ) {}
+
+  execute(command: SkipItem): Promise<CommandAccepted> {
+    return itemAction(this.executor, this.facts, command, 'SkipItem');
   }
 }
 
 @CommandHandler(ReleaseItem)
-export class ReleaseItemHandler extends ItemActionHandler implements ICommandHandler<ReleaseItem> {
-  execute({ projectId, queueId, itemId, annotator }: ReleaseItem): Promise<CommandAccepted> {
-    return this.act(projectId, queueId, itemId, annotator, (item) => ({ type: 'ReleaseItem', item, annotator: annotator.id }));
+export class ReleaseItemHandler implements ICommandHandler<ReleaseItem> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly facts: AnnotationFacts,
+  ) {}
+
+  execute(command: ReleaseItem): Promise<CommandAccepted> {
+    return itemAction(this.executor, this.facts, command, 'ReleaseItem');
   }
 }
 

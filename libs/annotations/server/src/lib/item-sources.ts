@@ -96,14 +96,17 @@ export class ItemSources {
     return entries;
   }
 
+  /** The entries of the ids, in order; read one run at a time (an entry id is `<runId>:…`). */
   private async existing(projectId: string, ids: readonly string[], field: (index: number) => string): Promise<LogEntryView[]> {
-    const entries: LogEntryView[] = [];
-    for (const [index, id] of ids.entries()) {
-      const entry = typeof id === 'string' ? await this.logs.get(projectId, id) : null;
-      if (!entry) throw DomainError.validation('queue.source.unknown-entry', field(index), `${field(index)}: no log entry ${String(id)} in this project`);
-      entries.push(entry);
+    const byId = new Map<string, LogEntryView>();
+    for (const runId of new Set(ids.map((id) => id.split(':')[0]))) {
+      for (const entry of await this.logs.ofRun(projectId, runId)) byId.set(entry.id, entry);
     }
-    return entries;
+    return ids.map((id, index) => {
+      const entry = byId.get(id);
+      if (!entry) throw DomainError.validation('queue.source.unknown-entry', field(index), `${field(index)}: no log entry ${id} in this project`);
+      return entry;
+    });
   }
 
   /** Every entry of each turn (its answer and its alternatives), keyed `<runId>:<turnId>`, read once per run. */

@@ -1,0 +1,3 @@
+import { annotationsApiSuite } from '../testing/annotations-api.suite';
+
+annotationsApiSuite('sqlite');
