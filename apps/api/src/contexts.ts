@@ -1,6 +1,7 @@
 import { AnnotationsModule } from '@camel/annotations/server';
 import { ConfigsModule } from '@camel/configs/server';
 import { DatasetsModule } from '@camel/datasets/server';
+import { WebhooksModule } from '@camel/webhooks/server';
 import { IdentityModule } from '@camel/identity/server';
 import { ProjectsModule } from '@camel/projects/server';
 import { AppConfigModule, EventStoreModule, ProjectionsModule } from '@camel/server';
@@ -27,4 +28,6 @@ export const contextModules = (options: { followLog: boolean; driveRuns?: boolea
   WorkflowsModule.forRoot({ queue: runQueueByConfig({ recover: options.followLog && options.driveRuns !== false }) }),
   AnnotationsModule,
   DatasetsModule,
+  // Webhook deliveries follow the log: only a process that follows it sends them (the api, not the CLI).
+  WebhooksModule.forRoot({ deliver: options.followLog }),
 ];

@@ -2,6 +2,7 @@ import type { AnyProjection } from '@camel/server';
 import { annotationsProjection } from '@camel/annotations/server';
 import { configsProjection } from '@camel/configs/server';
 import { datasetsProjection } from '@camel/datasets/server';
+import { webhooksProjection } from '@camel/webhooks/server';
 import { auditProjection, identityProjection } from '@camel/identity/server';
 import { projectsProjection } from '@camel/projects/server';
 import { logsProjection, runsProjection } from '@camel/workflows/server';
@@ -16,4 +17,5 @@ export const API_PROJECTIONS: readonly AnyProjection[] = [
   logsProjection,
   annotationsProjection,
   datasetsProjection,
+  webhooksProjection,
 ];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hasPermission, PROJECT_ROLES, type ProjectRole } from '@camel/contracts';
 import { startTestApi, type TestApi } from '../testing/api-harness';
 import { type RouteAccess } from '@camel/server';
@@ -83,6 +84,18 @@ const DECLARED: Record<string, string> = {
   'POST /api/projects/:id/annotation-queues/:queueId/items/:itemId/adjudicate': 'project annotation:manage :id',
   'GET /api/projects/:id/annotation-queues/:queueId/progress': 'project annotation:read :id',
   'GET /api/projects/:id/annotation-queues/:queueId/agreement': 'project annotation:read :id',
+  'POST /api/projects/:id/datasets': 'project dataset:create :id',
+  'POST /api/projects/:id/datasets/import': 'project dataset:create :id',
+  'GET /api/projects/:id/datasets': 'project dataset:read :id',
+  'GET /api/projects/:id/datasets/:datasetId': 'project dataset:read :id',
+  'GET /api/projects/:id/datasets/:datasetId/versions/:version': 'project dataset:read :id',
+  'GET /api/projects/:id/datasets/:datasetId/versions/:version/preview': 'project dataset:read :id',
+  'GET /api/projects/:id/datasets/:datasetId/versions/:version/export': 'project dataset:read :id',
+  'POST /api/projects/:id/webhooks': 'project webhook:manage :id',
+  'GET /api/projects/:id/webhooks': 'project webhook:manage :id',
+  'GET /api/projects/:id/webhooks/:webhookId': 'project webhook:manage :id',
+  'DELETE /api/projects/:id/webhooks/:webhookId': 'project webhook:manage :id',
+  'GET /api/projects/:id/webhooks/:webhookId/deliveries': 'project webhook:manage :id',
   'GET /api/audit': 'some-project audit:read',
   'POST /api/audit/verify': 'some-project audit:verify',
   'POST /api/audit/checkpoints': 'installation audit:verify',
@@ -187,6 +200,8 @@ describe('role × route access matrix (every route of the app, every kind of cal
     const key = await api.request('POST', `/api/projects/${params['id']}/api-keys`, { name: 'target key', role: 'viewer' });
     params['keyId'] = key.body.id;
     params['version'] = '1';
+    params['datasetId'] = randomUUID();
+    params['webhookId'] = randomUUID();
   });
   afterAll(() => api?.close());
 

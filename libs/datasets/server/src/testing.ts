@@ -4,3 +4,4 @@
  * make them through that context's API.
  */
 export { appendAnnotation, reviseAnnotation, withdrawAnnotation, completeQueueItem, adjudicateQueueItem, type AnnotationFixture } from './testing/annotation-fixtures';
+export { collectGarbage, MemoryPeak, measureExport, syntheticPairs, type ExportMeasurement } from './testing/export-meter';

@@ -12,7 +12,6 @@ import { ApiErrorDto, RequiresProject, uuidParam } from '@camel/server';
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { once } from 'node:events';
 import { CreateDatasetSnapshot, ImportDataset } from './datasets.commands';
 import { CreateDatasetSnapshotDto, DatasetExportQueryDto, DatasetPreviewQueryDto, ImportDatasetDto } from './datasets.dto';
 import { ExportDataset, GetDataset, GetDatasetVersion, ListDatasets, PreviewDataset, type DatasetExport } from './datasets.queries';
@@ -28,8 +27,22 @@ interface StreamingResponse {
   end(): void;
   destroy(error?: Error): void;
   on(event: string, listener: () => void): void;
+  off(event: string, listener: () => void): void;
   readonly writableEnded: boolean;
   readonly destroyed: boolean;
+}
+
+/** Resolves when the response can take more, or is gone; leaves no listener behind. */
+function drained(response: StreamingResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
 
 /** Writes the export as it is read, waiting for the client to drain: one page of pairs in memory at a time. */
@@ -41,7 +54,7 @@ async function streamExport(response: StreamingResponse, file: DatasetExport, fi
   try {
     for await (const chunk of file.chunks) {
       if (response.destroyed) return;
-      if (chunk && !response.write(chunk)) await Promise.race([once(response as never, 'drain'), once(response as never, 'close')]);
+      if (chunk && !response.write(chunk)) await drained(response);
     }
     response.end();
   } catch (error) {

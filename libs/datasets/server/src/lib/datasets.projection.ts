@@ -12,30 +12,34 @@ import type { ReadModelProjection } from '@camel/server';
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { snapshotAt } from './dataset-source';
-import { DATASET_ENTITIES, DatasetAnnotationRecord, DatasetAnnotationValueRecord, DatasetPairRecord, DatasetQueueItemRecord, DatasetVersionRecord } from './dataset.entities';
+import { DATASET_ENTITIES, DatasetAnnotationRecord, DatasetAnnotationValueRecord, DatasetQueueItemRecord, DatasetVersionRecord } from './dataset.entities';
 
 type Handled = AnnotationEvent | QueueItemCompleted | QueueItemAdjudicated | DatasetEvent;
 
-/** Rows per INSERT: SQLite allows 999 bound parameters (9 columns a row). */
-const INSERT_ROWS = 100;
+const PAIR_COLUMNS = 10;
+/** Rows per INSERT: within SQLite's 999 bound parameters. */
+const INSERT_ROWS = 90;
 
 const logger = new Logger('DatasetsProjection');
 
+/**
+ * Plain multi-row INSERTs: an import writes up to 1000 pairs per event, and the ORM's insert builder
+ * spent about a millisecond a row on them (measured on SQLite).
+ */
 async function insertPairs(manager: EntityManager, datasetId: string, version: number, offset: number, pairs: readonly Omit<MaterializedPair, 'key'>[]) {
-  const rows = pairs.map((p, i) => ({
-    datasetId,
-    version,
-    idx: offset + i,
-    split: p.split,
-    prompt: JSON.stringify(p.prompt.map((m) => ({ role: m.role, content: m.content }))),
-    chosen: p.chosen,
-    rejected: p.rejected,
-    source: p.source,
-    entryId: p.entryId,
-    annotationIds: [...p.annotationIds],
-  }));
-  for (let i = 0; i < rows.length; i += INSERT_ROWS) {
-    await manager.createQueryBuilder().insert().into(DatasetPairRecord).values(rows.slice(i, i + INSERT_ROWS)).orIgnore().execute();
+  const pg = manager.connection.options.type === 'postgres';
+  for (let start = 0; start < pairs.length; start += INSERT_ROWS) {
+    const slice = pairs.slice(start, start + INSERT_ROWS);
+    const params: unknown[] = [];
+    const rows = slice.map((p, i) => {
+      params.push(datasetId, version, offset + start + i, p.split, JSON.stringify(p.prompt.map((m) => ({ role: m.role, content: m.content }))), p.chosen, p.rejected, p.source, p.entryId, JSON.stringify(p.annotationIds));
+      const base = i * PAIR_COLUMNS;
+      return `(${Array.from({ length: PAIR_COLUMNS }, (_, c) => (pg ? `$${base + c + 1}` : '?')).join(', ')})`;
+    });
+    await manager.query(
+      `INSERT INTO dataset_pairs (dataset_id, version, idx, split, prompt, chosen, rejected, source, entry_id, annotation_ids) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`,
+      params,
+    );
   }
 }
 

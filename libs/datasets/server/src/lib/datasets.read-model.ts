@@ -4,7 +4,7 @@ import { readProjectionPosition, type EventStore } from '@camel/event-store';
 import { EVENT_STORE } from '@camel/server';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, MoreThan, type Repository } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
 import { snapshotAt } from './dataset-source';
 import { DatasetPairRecord, DatasetVersionRecord } from './dataset.entities';
 import { datasetsProjection } from './datasets.projection';
@@ -86,16 +86,34 @@ export class DatasetsReadModel {
     return rows.map(toPairView);
   }
 
-  /** Every pair of a version in export order, a page at a time (keyset on `idx`): memory stays flat whatever the size. */
+  /**
+   * Every pair of a version in export order, a page at a time (keyset on `idx`): memory stays flat
+   * whatever the size. Plain SQL: the ORM's hydration of each page cost more than the export itself.
+   */
   async *cursor(datasetId: string, version: number, split: DatasetSplitFilter): AsyncGenerator<DatasetPairRecord[]> {
+    const pg = this.dataSource.options.type === 'postgres';
+    const p = (n: number) => (pg ? `$${n}` : '?');
+    const sql =
+      `SELECT idx, split, prompt, chosen, rejected, source, entry_id, annotation_ids FROM dataset_pairs WHERE dataset_id = ${p(1)} AND version = ${p(2)} AND idx > ${p(3)}` +
+      `${split === 'all' ? ` ORDER BY idx LIMIT ${p(4)}` : ` AND split = ${p(4)} ORDER BY idx LIMIT ${p(5)}`}`;
     let after = -1;
     for (;;) {
-      const rows = await this.pairs.find({
-        where: { datasetId, version, idx: MoreThan(after), ...(split === 'all' ? {} : { split }) },
-        order: { idx: 'ASC' },
-        take: EXPORT_PAGE,
-      });
-      if (rows.length === 0) return;
+      const raw: Record<string, unknown>[] = await this.dataSource.query(sql, split === 'all' ? [datasetId, version, after, EXPORT_PAGE] : [datasetId, version, after, split, EXPORT_PAGE]);
+      if (raw.length === 0) return;
+      const rows = raw.map((r) =>
+        Object.assign(new DatasetPairRecord(), {
+          datasetId,
+          version,
+          idx: Number(r['idx']),
+          split: r['split'],
+          prompt: r['prompt'],
+          chosen: r['chosen'],
+          rejected: r['rejected'],
+          source: r['source'],
+          entryId: r['entry_id'],
+          annotationIds: JSON.parse(String(r['annotation_ids'])) as string[],
+        }),
+      );
       yield rows;
       after = rows[rows.length - 1].idx;
       if (rows.length < EXPORT_PAGE) return;

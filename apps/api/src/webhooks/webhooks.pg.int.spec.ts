@@ -1,0 +1,3 @@
+import { webhooksApiSuite } from '../testing/webhooks-api.suite';
+
+webhooksApiSuite('postgres');
