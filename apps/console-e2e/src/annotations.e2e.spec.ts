@@ -143,7 +143,8 @@ describe('annotation in a real browser', () => {
     const row = admin.locator('[data-testid="queue-row"][data-name="Trading pairs"]');
     await row.waitFor();
     const queueId = (await row.getAttribute('data-queue-id')) ?? '';
-    expect(await row.getAttribute('data-items')).toBe(String(ITEMS));
+    // Its items land with it or just after: the row follows them live.
+    await admin.waitForSelector(`[data-testid="queue-row"][data-queue-id="${queueId}"][data-items="${ITEMS}"]`);
     const queues = (await harness.rest<QueueList>('GET', `/api/projects/${projectId}/annotation-queues`)).body.queues;
     expect(queues.find((queue) => queue.id === queueId)).toMatchObject({ kind: 'pairwise', responsesRequired: 1, reservationSeconds: 120, blind: false });
 
