@@ -14,6 +14,8 @@ type Engine = (typeof ENGINES)[number];
 const OWNER = { email: 'bench@example.test', password: 'bench-owner-password-1' } as const;
 /** Entry ids per add request (the api takes up to 100,000; smaller bodies keep each add short). */
 const ADD_CHUNK = 5_000;
+/** How often one annotator asks again after a wrong "nothing left" before the run stops. */
+const MAX_ASK_AGAIN = 50;
 
 interface Options {
   readonly items: number;
@@ -29,6 +31,8 @@ interface Samples {
   readonly round: number[];
   /** The reference: an authenticated read of the project by the same clients, in the same run. */
   readonly reference: number[];
+  /** next-item answers "nothing left for you" while open items remained (asked again, as the console's "Look again"). */
+  falseEmpty: number;
 }
 
 interface EngineResult {
@@ -98,11 +102,19 @@ export async function run(context: BenchContext): Promise<void> {
   }
   const seconds = (Date.now() - started) / 1000;
   if (flags.json) {
-    const summary = results.map((r) => ({ engine: r.engine, ...Object.fromEntries(Object.entries(r.samples).map(([k, v]) => [k, summarize(v)])) }));
+    const summary = results.map((r) => ({
+      engine: r.engine,
+      falseEmpty: r.samples.falseEmpty,
+      ...Object.fromEntries((['next', 'submit', 'round', 'reference'] as const).map((k) => [k, summarize(r.samples[k])])),
+    }));
     process.stdout.write(`${JSON.stringify({ machine: machineInfo(), options, seconds, results: summary })}\n`);
-    return;
+  } else process.stdout.write(report(results, options, seconds));
+  // A wrong "nothing left" is a failed check, reported after the figures so they are still shown.
+  const wrong = results.filter((r) => r.samples.falseEmpty > 0);
+  if (wrong.length > 0) {
+    log(`check failed: next-item answered "nothing left" while items remained (${wrong.map((r) => `${r.engine}: ${r.samples.falseEmpty}`).join(', ')})`);
+    process.exitCode = 1;
   }
-  process.stdout.write(report(results, options, seconds));
 }
 
 async function measureEngine(engine: Engine, location: Record<string, string | undefined>, dir: string, options: Options): Promise<EngineResult> {
@@ -185,7 +197,7 @@ async function measureEngine(engine: Engine, location: Record<string, string | u
  * with a reference path, each loop also reads it once per round, timed apart.
  */
 async function rounds(annotators: readonly Client[], total: number, queuePath: string, referencePath: string | null): Promise<{ samples: Samples; items: Set<string>; submitted: number }> {
-  const samples: Samples = { next: [], submit: [], round: [], reference: [] };
+  const samples: Samples = { next: [], submit: [], round: [], reference: [], falseEmpty: 0 };
   const items = new Set<string>();
   let started = 0;
   let submitted = 0;
@@ -199,10 +211,16 @@ async function rounds(annotators: readonly Client[], total: number, queuePath: s
           await client.request('GET', referencePath);
           samples.reference.push(performance.now() - t);
         }
-        const t0 = performance.now();
-        const { work } = await client.request<NextItemResult>('POST', `${queuePath}/next`);
+        let t0 = performance.now();
+        let { work } = await client.request<NextItemResult>('POST', `${queuePath}/next`);
+        // The queue holds more open items than rounds: "nothing left" is wrong; counted, asked again.
+        for (let again = 0; !work; again++) {
+          samples.falseEmpty += 1;
+          if (again >= MAX_ASK_AGAIN) throw new Error(`annotator ${index}: no item left ${again} times in a row while ${total - started} rounds remain`);
+          t0 = performance.now();
+          ({ work } = await client.request<NextItemResult>('POST', `${queuePath}/next`));
+        }
         const t1 = performance.now();
-        if (!work) throw new Error(`annotator ${index}: no item left while ${total - started} rounds remain`);
         if (items.has(work.item.id)) throw new Error(`annotator ${index} was handed item ${work.item.id}, already answered`);
         items.add(work.item.id);
         const answer = await client.request<SubmitResponseResult>('POST', `${queuePath}/items/${work.item.id}/responses`, { value: { rating: 1 + (started % 5) } }, 201);
@@ -230,6 +248,7 @@ function report(results: readonly EngineResult[], options: Options, seconds: num
     };
     return [line('next item', result.samples.next), line('submit', result.samples.submit), line('next + submit', result.samples.round)];
   });
+  const empties = results.map((r) => `${r.engine} ${formatInt(r.samples.falseEmpty)}`).join(', ');
   const setup = results
     .map((r) => `${r.engine}: entries ${r.seedSeconds.toFixed(0)} s, queue ${r.queueSeconds.toFixed(0)} s, ${formatInt(r.samples.round.length / r.measureSeconds)} rounds/s`)
     .join('; ');
@@ -238,7 +257,8 @@ function report(results: readonly EngineResult[], options: Options, seconds: num
     `annotation queue: ${options.annotators} annotators at once on one queue of ${formatInt(options.items)} items, ${formatInt(options.rounds)} rounds measured (ms; guidance: next + submit p95 < 30 ms;\n` +
     `reference: GET /api/projects/:id by the same clients in the same run)\n` +
     formatTable(['engine', 'operation', 'count', 'p50', 'p95', 'p99', 'ref p50', 'ref p95', 'p95 / ref'], rows, [2, 3, 4, 5, 6, 7, 8]) +
-    `\nsetup: ${setup}; whole run ${seconds.toFixed(0)} s\n` +
+    `\nwrong "nothing left for you" answers (asked again; the next-item sample is the answer that gave an item): ${empties}\n` +
+    `setup: ${setup}; whole run ${seconds.toFixed(0)} s\n` +
     `machine: ${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}, ${machine.platform}\n`
   );
 }
