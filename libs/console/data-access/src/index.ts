@@ -24,3 +24,9 @@ export * from './lib/start-run-request';
 // Like the agent model editor: the yaml package loads with the start-run dialog only.
 export type { AgentChoice, ConfigChoices, WorkflowChoice } from './lib/workflow-choices';
 export * from './lib/workflow-choices-loader';
+export * from './lib/text-diff';
+export * from './lib/annotate-keys';
+export * from './lib/annotation-draft';
+export * from './lib/read-again-source';
+export * from './lib/annotations-client';
+export * from './lib/datasets-client';

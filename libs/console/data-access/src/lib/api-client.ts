@@ -72,6 +72,9 @@ interface RequestOptions {
   readonly text?: boolean;
 }
 
+/** How `exchange` reads the answer: the accepted type, as text (a file) instead of JSON. */
+export type ExchangeOptions = Pick<RequestOptions, 'accept' | 'text'>;
+
 const encode = encodeURIComponent;
 const configsPath = (projectId: string) => `/api/projects/${encode(projectId)}/configs`;
 /**
@@ -331,8 +334,8 @@ export class ApiClient {
    * Any route, with this client's auth and errors: the answer's body and headers. For typed
    * clients of one area built on this one (`RunsClient`).
    */
-  exchange<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
-    return this.send<T>(method, path, body);
+  exchange<T>(method: string, path: string, body?: unknown, options?: ExchangeOptions): Promise<{ body: T; headers: Headers }> {
+    return this.send<T>(method, path, body, options);
   }
 
   // ---- plumbing ---------------------------------------------------------------------------------

@@ -62,7 +62,19 @@ export function mergeAuditEvents(entries: readonly AuditEntry[], events: readonl
  * Every event family of the product, as type-name prefixes: an unfiltered audit view follows one
  * topic per family (the gateway has no "every event" topic). `Project` covers `ProjectMember…`.
  */
-export const AUDIT_EVENT_FAMILIES: readonly string[] = ['Project', 'User', 'Session', 'ApiKey', 'Config'];
+export const AUDIT_EVENT_FAMILIES: readonly string[] = [
+  'Project',
+  'User',
+  'Session',
+  'ApiKey',
+  'Config',
+  // annotations (`Annotation…` covers the queue's own events), queue items, the label set
+  'Annotation',
+  'QueueItem',
+  'LabelSet',
+  'Dataset',
+  'Webhook',
+];
 
 /**
  * Topics that carry every event the audit query can match. A project filter is one topic; a type

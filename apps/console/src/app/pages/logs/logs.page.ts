@@ -117,6 +117,10 @@ export class LogsPage {
   protected readonly trackById = (_: number, entry: LogEntryView) => entry.id;
   protected readonly columns = computed(() => (this.openEntry() ? COMPACT_COLUMNS : ALL_COLUMNS));
   protected readonly filterCount = computed(() => Object.values(this.filters()).filter((value) => value !== '').length);
+  /** Engineers and admins turn the shown filter or a selection into an annotation queue. */
+  protected readonly canQueue = computed(() => !!this.projectId() && this.auth.canIn(permissions.manageAnnotation, this.projectId() ?? ''));
+  protected readonly selected = signal<ReadonlySet<string>>(new Set());
+  protected readonly shownColumns = computed(() => (this.canQueue() ? ['select', ...this.columns()] : this.columns()));
   private ticket = 0;
 
   constructor() {
@@ -139,6 +143,26 @@ export class LogsPage {
 
   protected value(event: Event): string {
     return (event.target as HTMLInputElement).value;
+  }
+
+  protected toggleSelected(entryId: string): void {
+    this.selected.update((selected) => {
+      const next = new Set(selected);
+      if (!next.delete(entryId)) next.add(entryId);
+      return next;
+    });
+  }
+
+  /** The Queues page with a new queue's form filled from the shown filter, or from the selected entries. */
+  protected queueThese(): void {
+    const projectId = this.projectId();
+    if (!projectId) return;
+    const selected = [...this.selected()];
+    const filters = this.filters();
+    const queryParams = selected.length
+      ? { entries: selected.join(',') }
+      : { workflow: filters.workflow.trim() || undefined, runId: filters.runId.trim() || undefined, agent: filters.agent.trim() || undefined, model: filters.model.trim() || undefined, q: filters.q.trim() || undefined };
+    void this.router.navigate(['/queues', projectId], { queryParams });
   }
 
   protected clear(): void {

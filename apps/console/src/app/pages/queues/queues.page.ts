@@ -1,0 +1,163 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { Router, RouterLink } from '@angular/router';
+import { permissions } from '@camel/contracts';
+import { queueListSource } from '@camel/console-data-access';
+import { ApiService } from '../../core/api.service';
+import { AuthService } from '../../core/auth.service';
+import { injectLiveList } from '../../core/live-list';
+import { openFirstProject } from '../../shared/first-project';
+import { ProjectPickerComponent } from '../../shared/project-picker.component';
+import { AnnotationsApiService } from '../annotate/annotations-api.service';
+import { memberNames } from '../annotate/member-names';
+import { CreateQueueFormComponent, type QueueSeed } from './create-queue-form.component';
+import { QueueProgressComponent } from './queue-progress.component';
+
+/**
+ * Queues admin (engineers, admins): every queue of the project, live, with its settings and its
+ * progress per queue and per person; a new queue from a logs filter or a selection (the Logs
+ * explorer opens this page with them as query parameters).
+ */
+@Component({
+  selector: 'camel-queues-page',
+  imports: [RouterLink, MatButtonModule, MatProgressBarModule, ProjectPickerComponent, CreateQueueFormComponent, QueueProgressComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="page-head">
+      <h1>Queues{{ picker()?.selectedName() ? ' of ' + picker()?.selectedName() : '' }}</h1>
+      <div class="head-actions">
+        <camel-project-picker [selected]="projectId() ?? ''" [requires]="manage" testId="queues-project-picker" (picked)="open($event)" />
+        @if (projectId() && !creating()) {
+          <button mat-flat-button type="button" (click)="creating.set(true)" data-testid="queue-new">New queue</button>
+        }
+      </div>
+    </div>
+    @if (!projectId()) {
+      <section class="camel-card" data-testid="queues-no-project">
+        @if (noProject()) {
+          <p>There is no project whose queues you may manage.</p>
+        } @else {
+          <mat-progress-bar mode="indeterminate" aria-label="Finding a project" />
+        }
+      </section>
+    } @else {
+      @if (creating()) {
+        <camel-create-queue-form [projectId]="projectId() ?? ''" [seed]="seed()" (created)="created()" (cancelled)="creating.set(false)" />
+      }
+      @if (store.state() === 'loading') {
+        <mat-progress-bar mode="indeterminate" aria-label="Loading queues" />
+      }
+      @if (store.notLive()) {
+        <p class="load-error" role="alert">Live updates stopped. <button mat-button type="button" (click)="reload()">Reload</button></p>
+      }
+      @if (store.state() === 'ready' && store.items().length === 0 && !creating()) {
+        <section class="camel-card" data-testid="queues-empty"><p>No queue yet. Create one from a logs filter, or select entries in the Logs explorer.</p></section>
+      }
+      @for (queue of store.items(); track queue.id) {
+        <section class="camel-card queue" data-testid="queue-row" [attr.data-queue-id]="queue.id" [attr.data-name]="queue.name" [attr.data-items]="queue.counts.items">
+          <div class="queue-head">
+            <h2>{{ queue.name }}</h2>
+            <div class="actions">
+              <a mat-button [routerLink]="['/annotate', queue.projectId, queue.id]" data-testid="queue-work">Annotate</a>
+              <a mat-button [routerLink]="['/agreement', queue.projectId, queue.id]" data-testid="queue-agreement">Agreement</a>
+              <a mat-button [routerLink]="['/datasets', queue.projectId]" [queryParams]="{ queue: queue.id }" data-testid="queue-dataset">Dataset…</a>
+            </div>
+          </div>
+          <p class="camel-muted">
+            {{ queue.kind === 'pairwise' ? 'Pairwise' : 'Single answers' }} · {{ queue.counts.items }} items · {{ queue.responsesRequired }} answer{{ queue.responsesRequired === 1 ? '' : 's' }} per item · reservation {{ queue.reservationSeconds / 60 }} min
+            · {{ queue.blind ? 'blind' : 'answers visible' }} · {{ assigneesLabel(queue.assignees) }}{{ queue.suggestions ? ' · judge ' + queue.suggestions.agent : '' }}
+          </p>
+          <camel-queue-progress [projectId]="queue.projectId" [queueId]="queue.id" [nameOf]="nameOf" />
+        </section>
+      }
+    }
+  `,
+  styleUrl: '../../shared/project-page.scss',
+  styles: `
+    .queue {
+      margin-bottom: 12px;
+    }
+    .queue-head {
+      display: flex;
+      flex-wrap: wrap;
+      justify-content: space-between;
+      align-items: center;
+    }
+    .queue-head h2 {
+      margin: 0;
+    }
+  `,
+})
+export class QueuesPage {
+  private readonly api = inject(ApiService);
+  private readonly annotations = inject(AnnotationsApiService);
+  private readonly auth = inject(AuthService);
+  private readonly router = inject(Router);
+  protected readonly store = injectLiveList((projectId: string) => queueListSource(projectId, () => this.annotations.listQueues(projectId)), { clearOnLoad: true });
+
+  readonly projectId = input<string>();
+  /** Query parameters from the Logs explorer: its filter, or the selected entries (comma-separated). */
+  readonly workflow = input<string>();
+  readonly runId = input<string>();
+  readonly agent = input<string>();
+  readonly model = input<string>();
+  readonly q = input<string>();
+  readonly entries = input<string>();
+
+  protected readonly picker = viewChild(ProjectPickerComponent);
+  protected readonly manage = permissions.manageAnnotation;
+  protected readonly noProject = signal(false);
+  protected readonly creating = signal(false);
+  private readonly members = memberNames(this.api);
+  protected readonly nameOf = (userId: string) => this.members.nameOf(userId);
+  protected readonly seed = computed<QueueSeed>(() => ({
+    workflow: this.workflow(),
+    runId: this.runId(),
+    agent: this.agent(),
+    model: this.model(),
+    q: this.q(),
+    entries: this.entries()?.split(',').filter(Boolean),
+  }));
+
+  constructor() {
+    effect(() => {
+      const projectId = this.projectId();
+      const handedOver = Object.values(this.seed()).some((value) => (Array.isArray(value) ? value.length > 0 : !!value));
+      untracked(() => {
+        if (!projectId) {
+          void this.openFirstProject();
+          return;
+        }
+        if (handedOver) this.creating.set(true);
+        void this.store.load(projectId);
+        this.members.load(projectId);
+      });
+    });
+  }
+
+  protected assigneesLabel(assignees: { kind: 'role' } | { kind: 'users'; userIds: readonly string[] }): string {
+    return assignees.kind === 'role' ? 'every annotator' : assignees.userIds.map((id) => this.nameOf(id)).join(', ') || 'nobody assigned';
+  }
+
+  protected created(): void {
+    this.creating.set(false);
+    const projectId = this.projectId();
+    // The hand-over is used: drop it from the address.
+    if (projectId) void this.router.navigate(['/queues', projectId], { replaceUrl: true });
+  }
+
+  protected open(projectId: string): void {
+    void this.router.navigate(['/queues', projectId]);
+  }
+
+  protected reload(): void {
+    const projectId = this.projectId();
+    if (projectId) void this.store.load(projectId);
+  }
+
+  private async openFirstProject(): Promise<void> {
+    this.noProject.set(false);
+    if (!(await openFirstProject(this.api, this.auth, this.router, permissions.manageAnnotation, 'queues'))) this.noProject.set(true);
+  }
+}
