@@ -1,4 +1,4 @@
-import { CAMEL_TASK_DONE, type DatasetAccepted, type DatasetPreview, type DatasetVersionView, type LogEntryDetail, type LogEntryView, type RunView } from '@camel/contracts';
+import { CAMEL_TASK_DONE, LIVE_EVENTS_PATH, type DatasetAccepted, type RecordedEvent, type DatasetPreview, type DatasetVersionView, type LogEntryDetail, type LogEntryView, type RunView } from '@camel/contracts';
 import { promptText } from '@camel/datasets';
 import { adjudicateQueueItem, appendAnnotation, completeQueueItem, reviseAnnotation, withdrawAnnotation } from '@camel/datasets/server/testing';
 import type { Engine } from '@camel/event-store/testing';
@@ -6,6 +6,7 @@ import type { ProjectionRunner } from '@camel/event-store';
 import { PROJECTION_RUNNER } from '@camel/server';
 import { reply, startOpenAiTestServer, type OpenAiTestServer } from '@camel/workflows/server/testing';
 import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
 import { startTestApi, type TestApi } from './api-harness';
 import { pollUntil } from './poll-until';
 
@@ -246,6 +247,37 @@ export function datasetsApiSuite(engine: Engine): void {
       expect(csv.startsWith('prompt,chosen,rejected\r\n')).toBe(true);
       expect(csv).toContain('"Say ""hi"", politely.","Hello, ""friend"".",hi\r\n');
       expect(csv).toContain('"system: You are terse.\n\nuser: Two lines?","one\ntwo",one two\r\n');
+    });
+
+    it('takes annotations made through the annotations API (the contract events, recorded by their context)', async () => {
+      const made = await api.request('POST', `${base()}/annotations`, { entryId: r2.turn, value: { preference: { alternativeEntryId: r2.alternative, choice: 'A' } } });
+      expect(made.status).toBe(201);
+      const snapshotted = await created({ name: 'via-api', selection: { kind: 'filter', filter: { runId: r2.runId } } });
+      const turn = await detail(r2.turn);
+      const alternative = await detail(r2.alternative);
+      const preview = (await api.request('GET', `${base()}/datasets/${snapshotted.id}/versions/1/preview?limit=100`)).body as DatasetPreview;
+      expect(preview.pairs).toEqual(
+        expect.arrayContaining([expect.objectContaining({ source: 'pairwise', chosen: turn.content, rejected: alternative.content, annotationIds: [made.body.id] })]),
+      );
+    });
+
+    it('announces a new version on the project topic', async () => {
+      const socket = io(api.baseUrl, { path: LIVE_EVENTS_PATH, transports: ['websocket'], auth: { token: api.ownerToken } });
+      try {
+        const types: string[] = [];
+        socket.on('events', (message: { events: RecordedEvent[] }, ack?: () => void) => {
+          types.push(...message.events.map((e) => e.type));
+          ack?.();
+        });
+        await new Promise<void>((done) => socket.on('connect', () => done()));
+        const after = await head();
+        const reply = await new Promise<{ ok: boolean }>((done) => socket.emit('subscribe', { subscriptionId: 'datasets', topic: { kind: 'project', projectId }, after }, done));
+        expect(reply.ok).toBe(true);
+        await created({ name: 'live', selection: { kind: 'filter', filter: { runId: r1.runId } } });
+        await until('the snapshot event', async () => types, (seen) => seen.includes('DatasetSnapshotCreated'));
+      } finally {
+        socket.close();
+      }
     });
 
     it('refuses a bad import with every problem positioned, and bad snapshot input naming the field; nothing is appended', async () => {

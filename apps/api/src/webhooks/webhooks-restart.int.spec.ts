@@ -36,6 +36,7 @@ afterAll(async () => {
 
 const env = { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '200', WEBHOOK_RETRY_MAX_MS: '400', WEBHOOK_POLL_MS: '50', WEBHOOK_MAX_ATTEMPTS: '50' };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function start(): Promise<{ api: ApiProcess; call: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }> }> {
   const api = new ApiProcess({ dist, env: { ...env, DATA_DIR: dataDir } });
   await api.start();

@@ -30,7 +30,8 @@ export class DatasetSplitDto implements DatasetSplitSpec {
   seed!: number;
 }
 
-export class CreateDatasetSnapshotDto implements CreateDatasetSnapshotRequest {
+/** What every new version names: its dataset, a description, the split. */
+class DatasetVersionFieldsDto {
   @ApiProperty({ maxLength: DATASET_NAME_MAX, example: 'pairwise-trading', description: 'An existing name gets its next version' })
   @IsString()
   @MaxLength(DATASET_NAME_MAX)
@@ -42,13 +43,6 @@ export class CreateDatasetSnapshotDto implements CreateDatasetSnapshotRequest {
   @MaxLength(DATASET_DESCRIPTION_MAX)
   description?: string;
 
-  @ApiProperty({
-    description: '`{ kind: "filter", filter: { workflow?, runId?, agent?, role?, model?, from?, to? } }` or `{ kind: "queue", queueId }`',
-    example: { kind: 'filter', filter: { workflow: 'trading' } },
-  })
-  @IsObject()
-  selection!: DatasetSelection;
-
   @ApiPropertyOptional({ type: DatasetSplitDto, description: 'Default `{ testRatio: 0.1, seed: 1 }`' })
   @IsOptional()
   @ValidateNested()
@@ -56,27 +50,19 @@ export class CreateDatasetSnapshotDto implements CreateDatasetSnapshotRequest {
   split?: DatasetSplitDto;
 }
 
-export class ImportDatasetDto implements ImportDatasetRequest {
-  @ApiProperty({ maxLength: DATASET_NAME_MAX })
-  @IsString()
-  @MaxLength(DATASET_NAME_MAX)
-  name!: string;
+export class CreateDatasetSnapshotDto extends DatasetVersionFieldsDto implements CreateDatasetSnapshotRequest {
+  @ApiProperty({
+    description: '`{ kind: "filter", filter: { workflow?, runId?, agent?, role?, model?, from?, to? } }` or `{ kind: "queue", queueId }`',
+    example: { kind: 'filter', filter: { workflow: 'trading' } },
+  })
+  @IsObject()
+  selection!: DatasetSelection;
+}
 
-  @ApiPropertyOptional({ maxLength: DATASET_DESCRIPTION_MAX })
-  @IsOptional()
-  @IsString()
-  @MaxLength(DATASET_DESCRIPTION_MAX)
-  description?: string;
-
+export class ImportDatasetDto extends DatasetVersionFieldsDto implements ImportDatasetRequest {
   @ApiProperty({ description: 'The JSONL file: one pair per line, TRL standard (strings) or conversational (message lists)' })
   @IsString()
   content!: string;
-
-  @ApiPropertyOptional({ type: DatasetSplitDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => DatasetSplitDto)
-  split?: DatasetSplitDto;
 }
 
 export class DatasetPreviewQueryDto implements DatasetPreviewQuery {

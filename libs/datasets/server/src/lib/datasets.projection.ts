@@ -10,7 +10,7 @@ import {
 import type { MaterializedPair } from '@camel/datasets';
 import type { ReadModelProjection } from '@camel/server';
 import { Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { snapshotAt } from './dataset-source';
 import { DATASET_ENTITIES, DatasetAnnotationRecord, DatasetAnnotationValueRecord, DatasetQueueItemRecord, DatasetVersionRecord } from './dataset.entities';
 
@@ -59,7 +59,7 @@ export const datasetsProjection: ReadModelProjection = {
     const event = { type: recorded.type, data: recorded.data } as Handled;
     const position = recorded.position;
     // Each row is written once per event (the runner never applies an event twice); insert-or-ignore keeps a replay harmless.
-    const insert = async (entity: Function, row: object) => {
+    const insert = async (entity: EntityTarget<ObjectLiteral>, row: object) => {
       await manager.createQueryBuilder().insert().into(entity).values(row).orIgnore().execute();
     };
     switch (event.type) {
