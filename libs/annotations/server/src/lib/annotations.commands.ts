@@ -115,9 +115,12 @@ function spread<T>(candidates: readonly T[], annotator: string): T[] {
   return [...candidates.slice(offset), ...candidates.slice(0, offset)];
 }
 
-/** Candidates fetched per round of next-item, and rounds before giving up on a crowded queue. */
-const CANDIDATES = 8;
-const ROUNDS = 4;
+/**
+ * Candidates fetched per round of next-item (a window wide enough that annotators asking at once
+ * mostly start on different items), and rounds before a crowded queue answers "busy, ask again".
+ */
+const CANDIDATES = 32;
+const ROUNDS = 16;
 
 @CommandHandler(DefineLabelSet)
 export class DefineLabelSetHandler implements ICommandHandler<DefineLabelSet> {
@@ -356,8 +359,15 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
     if (held) return reserve(held);
     const tried = new Set<string>();
     for (let round = 0; round < ROUNDS; round += 1) {
-      const fetched = (await this.reads.candidates(queueId, annotator.id, queue.responsesRequired, this.clock.now(), CANDIDATES + tried.size)).filter((c) => !tried.has(c.id));
-      if (fetched.length === 0) return null;
+      const limit = CANDIDATES + tried.size;
+      const read = await this.reads.candidates(queueId, annotator.id, queue.responsesRequired, this.clock.now(), limit);
+      const fetched = read.filter((c) => !tried.has(c.id));
+      // Nothing left only when the read was not cut by its limit: items lost to others a moment ago
+      // may still be listed (their reservations not yet projected) and hide open ones behind them.
+      if (fetched.length === 0) {
+        if (read.length < limit) return null;
+        continue;
+      }
       for (const candidate of spread(fetched, annotator.id)) {
         tried.add(candidate.id);
         try {
@@ -368,7 +378,8 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
         }
       }
     }
-    return null;
+    // Every candidate went to someone else while we asked: open items remain, so not "nothing left".
+    throw DomainError.conflict('queue.busy', 'every open item was just taken by other annotators; ask for the next item again');
   }
 }
 

@@ -23,6 +23,7 @@ import type {
 } from '@camel/contracts';
 import { ANNOTATION_EVENT_TYPES, ANNOTATION_QUEUE_EVENT_TYPES } from '@camel/contracts';
 import type { ApiClient } from './api-client';
+import { ApiError } from './api-error';
 import { queryString, readPosition } from './http';
 import type { LiveListPage, LiveListSource } from './live-list';
 import { readAgainSource } from './read-again-source';
@@ -74,9 +75,19 @@ export class AnnotationsClient {
     return this.call('GET', `${queuePath(projectId, queueId)}/items${queryString({ ...query })}`);
   }
 
-  /** Reserves the next item for you (null work: nothing left for you). */
-  nextItem(projectId: string, queueId: string): Promise<NextItemResult> {
-    return this.call('POST', `${queuePath(projectId, queueId)}/next`);
+  /**
+   * Reserves the next item for you (null work: nothing left for you). A crowded queue may answer
+   * 409 `queue.busy` (every candidate went to someone else as you asked): asked again, a few times.
+   */
+  async nextItem(projectId: string, queueId: string): Promise<NextItemResult> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.call<NextItemResult>('POST', `${queuePath(projectId, queueId)}/next`);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.body.code !== 'queue.busy' || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+      }
+    }
   }
 
   getItem(projectId: string, queueId: string, itemId: string): Promise<QueueItemWork> {
