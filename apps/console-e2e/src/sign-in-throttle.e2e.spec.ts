@@ -24,7 +24,7 @@ describe('console sign-in throttling in a real browser', () => {
     const answer = await harness.rest<ApiErrorBody>('POST', '/api/auth/login', { email, password: 'x'.repeat(12) }, '');
     expect(answer.status).toBe(429);
     expect(answer.body.code).toBe('auth.throttled');
-    expect(await error.textContent()).toContain('too many sign-in attempts for this account');
+    expect(await error.textContent()).toContain('too many attempts for this account from this address');
     await screenshot(page, 'sign-in-throttled');
   });
 });
