@@ -2,7 +2,7 @@ import { DomainError, type AccessTokenClaims } from '@camel/contracts';
 import { APP_CONFIG, type AppConfig, jwtKeySpec, resolveKey } from '@camel/server';
 import type { FactoryProvider } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 import { sameDigest } from './credentials';
 
 const ALGORITHM = 'HS256';
@@ -35,17 +35,29 @@ export class TokenService {
   };
 
   constructor(
-    private readonly secret: string,
+    secret: string,
     readonly accessTtlSeconds: number,
     readonly refreshTtlSeconds: number,
   ) {
     this.refreshKey = Buffer.from(hkdfSync('sha256', secret, '', 'camel-extensions refresh token v1', 32));
+    this.signingKey = createSecretKey(Buffer.from(secret, 'utf8'));
+  }
+
+  /**
+   * The JWT secret as a KeyObject, made once. Given a string, jsonwebtoken first tries to parse it as
+   * a PEM key on every sign and verify (createPrivateKey / createPublicKey, which throw for a secret)
+   * before taking it as a secret: that was the costliest step of authenticating a request. The
+   * Nest wrapper's option type says string | Buffer; it hands the value to jsonwebtoken as is.
+   */
+  private readonly signingKey: KeyObject;
+  private get jwtSecret(): Buffer {
+    return this.signingKey as unknown as Buffer;
   }
 
   signAccess(userId: string, sessionId: string, now: Date): string {
     const iat = Math.floor(now.getTime() / 1000);
     const claims: AccessTokenClaims = { sub: userId, sid: sessionId, iat, exp: iat + this.accessTtlSeconds, typ: 'access' };
-    return this.jwt.sign(claims, { secret: this.secret, algorithm: ALGORITHM });
+    return this.jwt.sign(claims, { secret: this.jwtSecret, algorithm: ALGORITHM });
   }
 
   /** The claims of a valid access token, or a 401 saying why not. */
@@ -53,7 +65,7 @@ export class TokenService {
     let claims: Partial<AccessTokenClaims>;
     try {
       claims = this.jwt.verify<AccessTokenClaims>(token, {
-        secret: this.secret,
+        secret: this.jwtSecret,
         algorithms: [ALGORITHM],
         clockTimestamp: Math.floor(now.getTime() / 1000),
       });
