@@ -26,6 +26,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { TestApi } from './testing/api-harness';
+import { deliveries } from './testing/deliveries';
 
 /*
  * Every live list of the console folds events into a read the api served, so each client fold
@@ -45,43 +46,6 @@ const SAMPLES = {
 const PASSWORD = 'fold-test-password-1';
 /** A preference file to import (a snapshot needs annotated runs; an import makes a dataset version alone). */
 const PAIRS = `${JSON.stringify({ prompt: 'Say hi', chosen: 'Hi!', rejected: 'No.' })}\n`;
-
-/** A fixed sequence of pseudo-random numbers in [0, 1): the same deliveries on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
-  }
-  return copy;
-}
-
-/**
- * Batches of 1–5 events in position order; each batch shuffled and starting up to 3 events before
- * where the previous one ended (re-delivered, as after a resubscribe from an older position).
- */
-function deliveries(events: readonly RecordedEvent[], seed: number): RecordedEvent[][] {
-  const random = seeded(seed);
-  const batches: RecordedEvent[][] = [];
-  for (let start = 0; start < events.length; ) {
-    const end = Math.min(events.length, start + 1 + Math.floor(random() * 5));
-    const from = Math.max(0, start - Math.floor(random() * 4));
-    batches.push(shuffled(events.slice(from, end), random));
-    start = end;
-  }
-  return batches;
-}
 
 const SEEDS = [1, 7, 42, 1234];
 

@@ -3,6 +3,7 @@ import { CAMEL_TASK_DONE, runStreamId, type LogEntryView, type RecordedEvent, ty
 import { ENGINES, type Engine } from '@camel/event-store/testing';
 import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
 import type { TestApi } from '../testing/api-harness';
+import { deliveries } from '../testing/deliveries';
 import { pollUntil } from '../testing/poll-until';
 
 /*
@@ -80,35 +81,8 @@ stop:
 
 const isUser = (request: RecordedRequest) => (request.body.messages[0]?.content ?? '').includes('Never forget you are a Stock Trader');
 
-/** A fixed sequence of pseudo-random numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Batches of 1–4 events, each shuffled and starting up to 2 events before the previous one ended. */
-function deliveries(events: readonly RecordedEvent[], seed: number): RecordedEvent[][] {
-  const random = seeded(seed);
-  const batches: RecordedEvent[][] = [];
-  for (let start = 0; start < events.length; ) {
-    const end = Math.min(events.length, start + 1 + Math.floor(random() * 4));
-    const from = Math.max(0, start - Math.floor(random() * 3));
-    const batch = events.slice(from, end);
-    for (let i = batch.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [batch[i], batch[j]] = [batch[j] as RecordedEvent, batch[i] as RecordedEvent];
-    }
-    batches.push(batch);
-    start = end;
-  }
-  return batches;
-}
+const redelivered = (events: readonly RecordedEvent[], seed: number) => deliveries(events, seed, { maxBatch: 4, maxBack: 2 });
 
 function runFoldSuite(engine: Engine): void {
   let api: TestApi;
@@ -241,7 +215,7 @@ function runFoldSuite(engine: Engine): void {
     for (const { id } of runs) {
       for (const seed of [1, 7, 42, 1234]) {
         let state = EMPTY_LIVE_RUN;
-        for (const batch of deliveries(server.get(id)?.events ?? [], seed)) {
+        for (const batch of redelivered(server.get(id)?.events ?? [], seed)) {
           const fold = applyRunEvents(state, batch, id);
           expect(fold.gap).toBe(false);
           state = fold.state;
@@ -257,7 +231,7 @@ function runFoldSuite(engine: Engine): void {
       const events = server.get(id)?.events ?? [];
       const after = events.slice(Math.max(0, read.events.length - 2));
       let state: LiveRun = { run: read.run, entries: read.entries, candidates: {} };
-      for (const batch of deliveries(after, 3)) state = applyRunEvents(state, batch, id).state;
+      for (const batch of redelivered(after, 3)) state = applyRunEvents(state, batch, id).state;
       expectAgrees(id, state);
       const skipped = applyRunEvents({ run: read.run, entries: read.entries, candidates: {} }, events.slice(read.events.length + 1), id);
       expect(skipped.gap).toBe(true);
