@@ -13,3 +13,5 @@ export * from './lib/runs-api';
 export * from './lib/annotations';
 export * from './lib/datasets';
 export * from './lib/webhooks';
+export * from './lib/models';
+export * from './lib/training';

@@ -1,0 +1,3 @@
+// Training runs' domain: the training-run decider, hyperparameter validation, the step schedule.
+// See docs/training.md.
+export {};
