@@ -36,11 +36,17 @@ export function validateAdamW(options: AdamWOptions): AdamWOptions {
 /**
  * AdamW with PyTorch's semantics (bias-corrected moments, decoupled decay), over named variables.
  * Its state (step count, first and second moments) checkpoints as named arrays and loads back exactly.
+ *
+ * The update is one pass of plain JavaScript per variable over Float32Arrays: the moments live in
+ * JavaScript memory, the gradient and the weights are read once and the weights written once. As
+ * tensor operations the same update was about 12 kernels per variable (40 ms a step for 0.56 M
+ * parameters on wasm, 10 % of the step); the pass takes a few ms, and the moments do not take wasm
+ * heap, which a large model needs for its weights and activations.
  */
 export class AdamW {
   step = 0;
-  private readonly m: tf.Variable[];
-  private readonly v: tf.Variable[];
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
 
   constructor(
     private readonly variables: readonly tf.Variable[],
@@ -48,8 +54,8 @@ export class AdamW {
     readonly options: AdamWOptions,
   ) {
     validateAdamW(options);
-    this.m = variables.map((x) => tf.variable(tf.zerosLike(x), false));
-    this.v = variables.map((x) => tf.variable(tf.zerosLike(x), false));
+    this.m = variables.map((x) => new Float32Array(x.size));
+    this.v = variables.map((x) => new Float32Array(x.size));
   }
 
   /** One update with `grads` (same order as the variables); returns the gradients' global norm before clipping. */
@@ -59,19 +65,29 @@ export class AdamW {
     const eps = this.options.epsilon ?? 1e-8;
     const wd = this.options.weightDecay ?? 0;
     this.step += 1;
-    const norm = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
+    const values = grads.map((g) => g.dataSync() as Float32Array);
+    let squares = 0;
+    for (const g of values) for (let j = 0; j < g.length; j++) squares += g[j] * g[j];
+    const norm = Math.sqrt(squares);
     const clip = this.options.maxGradNorm && norm > this.options.maxGradNorm ? this.options.maxGradNorm / (norm + 1e-6) : 1;
     const c1 = 1 - b1 ** this.step;
-    const c2 = 1 - b2 ** this.step;
-    tf.tidy(() => {
-      this.variables.forEach((p, i) => {
-        const g = clip === 1 ? grads[i] : tf.mul(grads[i], clip);
-        this.m[i].assign(tf.add(tf.mul(this.m[i], b1), tf.mul(g, 1 - b1)));
-        this.v[i].assign(tf.add(tf.mul(this.v[i], b2), tf.mul(tf.square(g), 1 - b2)));
-        const decayed = wd ? tf.mul(p, 1 - learningRate * wd) : p;
-        const update = tf.div(tf.div(this.m[i], c1), tf.add(tf.sqrt(tf.div(this.v[i], c2)), eps));
-        p.assign(tf.sub(decayed, tf.mul(update, learningRate)));
-      });
+    const sqrtC2 = Math.sqrt(1 - b2 ** this.step);
+    const decay = 1 - learningRate * wd;
+    const stepSize = learningRate / c1;
+    this.variables.forEach((p, i) => {
+      const g = values[i];
+      const m = this.m[i];
+      const v = this.v[i];
+      // dataSync may return the backend's own storage (cpu): write a new array, never into it.
+      const w = p.dataSync() as Float32Array;
+      const out = new Float32Array(w.length);
+      for (let j = 0; j < w.length; j++) {
+        const gj = g[j] * clip;
+        m[j] = b1 * m[j] + (1 - b1) * gj;
+        v[j] = b2 * v[j] + (1 - b2) * gj * gj;
+        out[j] = w[j] * decay - (stepSize * m[j]) / (Math.sqrt(v[j]) / sqrtC2 + eps);
+      }
+      tf.tidy(() => p.assign(tf.tensor(out, p.shape)));
     });
     return norm;
   }
@@ -80,25 +96,27 @@ export class AdamW {
   state(): { step: number; tensors: Map<string, NamedArray> } {
     const tensors = new Map<string, NamedArray>();
     this.names.forEach((name, i) => {
-      tensors.set(`exp_avg/${name}`, { shape: this.m[i].shape, data: this.m[i].dataSync() as Float32Array });
-      tensors.set(`exp_avg_sq/${name}`, { shape: this.v[i].shape, data: this.v[i].dataSync() as Float32Array });
+      const shape = this.variables[i].shape;
+      tensors.set(`exp_avg/${name}`, { shape, data: this.m[i].slice() });
+      tensors.set(`exp_avg_sq/${name}`, { shape, data: this.v[i].slice() });
     });
     return { step: this.step, tensors };
   }
 
   load(step: number, tensors: TensorMap): void {
     this.names.forEach((name, i) => {
+      const shape = this.variables[i].shape;
       for (const [prefix, target] of [['exp_avg', this.m[i]], ['exp_avg_sq', this.v[i]]] as const) {
         const t = tensors.get(`${prefix}/${name}`);
-        if (!t || t.shape.join(',') !== target.shape.join(',')) throw new OptimizerError(`optimizer state: ${prefix}/${name} is missing or has the wrong shape`, [`${prefix}/${name}`]);
-        tf.tidy(() => target.assign(tf.tensor(t.data, [...t.shape])));
+        if (!t || t.shape.join(',') !== shape.join(',')) throw new OptimizerError(`optimizer state: ${prefix}/${name} is missing or has the wrong shape`, [`${prefix}/${name}`]);
+        target.set(t.data);
       }
     });
     this.step = step;
   }
 
   dispose(): void {
-    for (const t of [...this.m, ...this.v]) t.dispose();
+    // The moments are JavaScript arrays: nothing to release on the backend.
   }
 }
 
