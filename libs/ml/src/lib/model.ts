@@ -371,17 +371,54 @@ export class LlamaModel {
     return tf.transpose(tf.reshape(x, [b, t, n, -1]), [0, 2, 1, 3]);
   }
 
+  /** Decoder layer `l` on x [B, T, d]: attention then the SwiGLU MLP, each with its residual. */
+  private block(x: tf.Tensor, l: number, mask: tf.Tensor2D, offset: number, cache?: KvCache): tf.Tensor {
+    const c = this.config;
+    const [b, t] = x.shape as [number, number, number];
+    const s = offset + t;
+    const hd = c.hiddenSize / c.numHeads;
+    const rep = c.numHeads / c.numKvHeads;
+    const p = `model.layers.${l}.`;
+    const h = rmsNorm(x, this.weight(p + 'input_layernorm.weight'), c.rmsNormEps);
+    const q = this.rotary(this.heads(this.proj(h, p + 'self_attn.q_proj.weight'), b, t, c.numHeads), offset);
+    let k = this.rotary(this.heads(this.proj(h, p + 'self_attn.k_proj.weight'), b, t, c.numKvHeads), offset);
+    let v = this.heads(this.proj(h, p + 'self_attn.v_proj.weight'), b, t, c.numKvHeads);
+    if (cache) {
+      const pastK = cache.keys[l];
+      const pastV = cache.values[l];
+      if (pastK && pastV) {
+        k = tf.concat([pastK, k], 2);
+        v = tf.concat([pastV, v], 2);
+      }
+      pastK?.dispose();
+      pastV?.dispose();
+      cache.keys[l] = tf.keep(k);
+      cache.values[l] = tf.keep(v);
+    }
+    if (rep > 1) {
+      // repeat_kv: each key/value head serves `rep` query heads (rank-4 tile: tfjs has no rank-5 tile gradient).
+      k = tf.reshape(tf.tile(tf.reshape(k, [b, c.numKvHeads, 1, s * hd]), [1, 1, rep, 1]), [b, c.numHeads, s, hd]);
+      v = tf.reshape(tf.tile(tf.reshape(v, [b, c.numKvHeads, 1, s * hd]), [1, 1, rep, 1]), [b, c.numHeads, s, hd]);
+    }
+    const scores = tf.add(tf.div(matmul(q, transposeLast(k)), Math.sqrt(hd)), mask);
+    const att = matmul(tf.softmax(scores), v);
+    const merged = tf.reshape(tf.transpose(att, [0, 2, 1, 3]), [b, t, c.hiddenSize]);
+    x = tf.add(x, this.proj(merged, p + 'self_attn.o_proj.weight'));
+    const h2 = rmsNorm(x, this.weight(p + 'post_attention_layernorm.weight'), c.rmsNormEps);
+    const gate = this.proj(h2, p + 'mlp.gate_proj.weight');
+    const up = this.proj(h2, p + 'mlp.up_proj.weight');
+    return tf.add(x, this.proj(tf.mul(silu(gate), up), p + 'mlp.down_proj.weight'));
+  }
+
   /**
    * ids [B, T] (int32) → logits [B, T, vocab]. Causal; right padding needs no mask. With a cache, the
    * ids continue the cached positions and the cache is extended (its tensors are kept out of tidy).
    */
   forward(ids: tf.Tensor2D, cache?: KvCache): tf.Tensor3D {
     const c = this.config;
-    const [b, t] = ids.shape;
+    const t = ids.shape[1];
     const offset = cache?.length ?? 0;
     if (offset + t > c.maxPositions) throw new ModelConfigError(`sequence of ${offset + t} tokens is longer than the model's ${c.maxPositions} positions`, ['maxPositions']);
-    const hd = c.hiddenSize / c.numHeads;
-    const rep = c.numHeads / c.numKvHeads;
     const logits = tf.tidy(() => {
       let x = embed(this.weight('model.embed_tokens.weight'), ids);
       const s = offset + t;
@@ -390,36 +427,11 @@ export class LlamaModel {
       for (let i = 0; i < t; i++) for (let j = offset + i + 1; j < s; j++) maskData[i * s + j] = -1e9;
       const mask = tf.tensor2d(maskData, [t, s]);
       for (let l = 0; l < c.numLayers; l++) {
-        const p = `model.layers.${l}.`;
-        const h = rmsNorm(x, this.weight(p + 'input_layernorm.weight'), c.rmsNormEps);
-        const q = this.rotary(this.heads(this.proj(h, p + 'self_attn.q_proj.weight'), b, t, c.numHeads), offset);
-        let k = this.rotary(this.heads(this.proj(h, p + 'self_attn.k_proj.weight'), b, t, c.numKvHeads), offset);
-        let v = this.heads(this.proj(h, p + 'self_attn.v_proj.weight'), b, t, c.numKvHeads);
-        if (cache) {
-          const pastK = cache.keys[l];
-          const pastV = cache.values[l];
-          if (pastK && pastV) {
-            k = tf.concat([pastK, k], 2);
-            v = tf.concat([pastV, v], 2);
-          }
-          pastK?.dispose();
-          pastV?.dispose();
-          cache.keys[l] = tf.keep(k);
-          cache.values[l] = tf.keep(v);
-        }
-        if (rep > 1) {
-          // repeat_kv: each key/value head serves `rep` query heads (rank-4 tile: tfjs has no rank-5 tile gradient).
-          k = tf.reshape(tf.tile(tf.reshape(k, [b, c.numKvHeads, 1, s * hd]), [1, 1, rep, 1]), [b, c.numHeads, s, hd]);
-          v = tf.reshape(tf.tile(tf.reshape(v, [b, c.numKvHeads, 1, s * hd]), [1, 1, rep, 1]), [b, c.numHeads, s, hd]);
-        }
-        const scores = tf.add(tf.div(matmul(q, transposeLast(k)), Math.sqrt(hd)), mask);
-        const att = matmul(tf.softmax(scores), v);
-        const merged = tf.reshape(tf.transpose(att, [0, 2, 1, 3]), [b, t, c.hiddenSize]);
-        x = tf.add(x, this.proj(merged, p + 'self_attn.o_proj.weight'));
-        const h2 = rmsNorm(x, this.weight(p + 'post_attention_layernorm.weight'), c.rmsNormEps);
-        const gate = this.proj(h2, p + 'mlp.gate_proj.weight');
-        const up = this.proj(h2, p + 'mlp.up_proj.weight');
-        x = tf.add(x, this.proj(tf.mul(silu(gate), up), p + 'mlp.down_proj.weight'));
+        // One tidy per layer: what the layer made and nobody keeps (no gradient saved it, it is not the
+        // output) is freed before the next layer, so a forward without gradients holds one layer's
+        // activations, not all of them (30 layers of a 135M model overflowed wasm's 4 GB).
+        const input = x;
+        x = tf.tidy(() => this.block(input, l, mask, offset, cache));
       }
       x = rmsNorm(x, this.weight('model.norm.weight'), c.rmsNormEps);
       const head = c.tieEmbeddings ? tf.transpose(this.weight('model.embed_tokens.weight')) : this.weight('lm_head.weight');

@@ -70,12 +70,30 @@ export const rmsNorm = (x: tf.Tensor, w: tf.Tensor, eps: number): tf.Tensor =>
 export const silu = (x: tf.Tensor): tf.Tensor => tf.mul(x, tf.sigmoid(x));
 
 /**
- * Per position, log p(ids[t + 1] | ids[..t]) from logits [B, T, V] → [B, T - 1]. The pick is a
- * one-hot product (no gather gradient on wasm).
+ * Row i's entry ids[i] of x [N, V] → [N]. Forward: a gather from the flat values (no [N, V] one-hot);
+ * gradient (wasm has none for gather): one-hot(ids) · dy, [N, V] only while the backward runs.
+ */
+function pick(x: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor1D {
+  const [n, v] = x.shape;
+  const op = tf.customGrad(((values: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([ids]);
+    const flat = tf.add(tf.mul(tf.range(0, n, 1, 'int32'), tf.scalar(v, 'int32')), ids);
+    return {
+      value: tf.gather(tf.reshape(values, [n * v]), flat),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(tf.oneHot(saved[0] as tf.Tensor1D, v), tf.expandDims(dy, 1))],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (values: tf.Tensor) => tf.Tensor1D;
+  return op(x);
+}
+
+/**
+ * Per position, log p(ids[t + 1] | ids[..t]) from logits [B, T, V] → [B, T - 1]: the picked logit
+ * minus the log-sum-exp of its row (a log-softmax without materializing it, and without a one-hot
+ * the size of the logits in the forward: a 135M model's vocabulary is 49,152 wide).
  */
 export function nextTokenLogps(logits: tf.Tensor, ids: tf.Tensor): tf.Tensor {
   const [b, t, v] = logits.shape;
-  const logp = tf.logSoftmax(tf.slice(logits, [0, 0, 0], [b, t - 1, v]));
-  const next = tf.slice(ids, [0, 1], [b, t - 1]);
-  return tf.sum(tf.mul(logp, tf.oneHot(tf.cast(next, 'int32') as tf.Tensor2D, v)), -1);
+  const rows = tf.reshape(tf.slice(logits, [0, 0, 0], [b, t - 1, v]), [b * (t - 1), v]) as tf.Tensor2D;
+  const next = tf.reshape(tf.cast(tf.slice(ids, [0, 1], [b, t - 1]), 'int32'), [b * (t - 1)]) as tf.Tensor1D;
+  return tf.reshape(tf.sub(pick(rows, next), tf.logSumExp(rows, -1)), [b, t - 1]);
 }
