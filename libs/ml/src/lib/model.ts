@@ -149,6 +149,17 @@ export class KvCache {
 }
 
 /**
+ * A trainable variable holding `initial`'s values; `initial` itself is released (tf.variable keeps
+ * its argument alive: a model built from zeros then assigned held every weight twice — 540 MB more
+ * for a 135M model).
+ */
+function variableOf(initial: tf.Tensor, name: string): tf.Variable {
+  const variable = tf.variable(initial, true, name);
+  initial.dispose();
+  return variable;
+}
+
+/**
  * A Llama decoder in TensorFlow.js. Weights are variables named as in Hugging Face's checkpoints;
  * linear weights are kept transposed ([in, out]) so that the forward multiplies without transposing.
  * Optional LoRA adapters add (alpha / rank) · x·A·B to the targeted projections over frozen weights.
@@ -199,7 +210,7 @@ export class LlamaModel {
     const model = new LlamaModel(config);
     for (const [name, shape] of weightShapes(config)) {
       const stored = isLinear(name) ? [shape[1], shape[0]] : shape;
-      model.weights.set(name, tf.variable(tf.zeros(stored), true, `${name.replace(/[^A-Za-z0-9_]/g, '_')}_${model.uid}`));
+      model.weights.set(name, variableOf(tf.zeros(stored), `${name.replace(/[^A-Za-z0-9_]/g, '_')}_${model.uid}`));
     }
     model.assignTensors(tensors);
     return model;
@@ -261,8 +272,8 @@ export class LlamaModel {
       const bound = 1 / Math.sqrt(inputs);
       const a = new Float32Array(inputs * options.rank).map(() => (rng.next() * 2 - 1) * bound);
       this.adapters.set(name, {
-        a: tf.variable(tf.tensor2d(a, [inputs, options.rank]), true, `lora_a_${this.uid}_${this.adapters.size}`),
-        b: tf.variable(tf.zeros([options.rank, outputs]), true, `lora_b_${this.uid}_${this.adapters.size}`),
+        a: variableOf(tf.tensor2d(a, [inputs, options.rank]), `lora_a_${this.uid}_${this.adapters.size}`),
+        b: variableOf(tf.zeros([options.rank, outputs]), `lora_b_${this.uid}_${this.adapters.size}`),
       });
     }
   }
