@@ -1,4 +1,4 @@
-import { embed, linear, matmul, rmsNorm, silu, transposeLast } from './ops';
+import { embed, linear, linearFrozen, matmul, rmsNorm, silu, transposeLast } from './ops';
 import { Rng } from './rng';
 import type { NamedArray, TensorMap } from './safetensors';
 import { tf } from './tf';
@@ -218,6 +218,7 @@ export class LlamaModel {
 
   /** Overwrites every weight from Hugging Face-named arrays (a checkpoint, an import). */
   assignTensors(tensors: TensorMap): void {
+    this.dropFrozenHead();
     for (const [name, shape] of weightShapes(this.config)) {
       const t = tensors.get(name);
       if (!t) throw new ModelConfigError(`weights: ${name} is missing`, [name]);
@@ -314,6 +315,7 @@ export class LlamaModel {
 
   /** Folds the adapters into the weights (W += scale · A·B) and removes them. */
   mergeLora(): void {
+    this.dropFrozenHead();
     for (const [name, { a, b }] of this.adapters) {
       const w = this.weight(name);
       tf.tidy(() => w.assign(tf.add(w, tf.mul(matmul(a, b), this.loraScale()))));
@@ -341,6 +343,7 @@ export class LlamaModel {
   }
 
   dispose(): void {
+    this.dropFrozenHead();
     for (const v of this.weights.values()) v.dispose();
     for (const { a, b } of this.adapters.values()) {
       a.dispose();
@@ -360,8 +363,13 @@ export class LlamaModel {
     return v;
   }
 
+  /** Under LoRA the base weights are constants: their products skip the weight gradient. */
+  private get frozen(): boolean {
+    return this.adapters.size > 0;
+  }
+
   private proj(x: tf.Tensor, name: string): tf.Tensor {
-    const y = linear(x, this.weight(name));
+    const y = this.frozen ? linearFrozen(x, this.weight(name)) : linear(x, this.weight(name));
     const adapter = this.adaptersEnabled ? this.adapters.get(name) : undefined;
     if (!adapter) return y;
     return tf.add(y, tf.mul(linear(linear(x, adapter.a), adapter.b), this.loraScale()));
@@ -421,6 +429,26 @@ export class LlamaModel {
     return tf.add(x, this.proj(tf.mul(silu(gate), up), p + 'mlp.down_proj.weight'));
   }
 
+  /** The transposed embedding table of a frozen tied model, made once (113 MB for a 49,152 × 576 table). */
+  private frozenHead: tf.Tensor | null = null;
+
+  private dropFrozenHead(): void {
+    this.frozenHead?.dispose();
+    this.frozenHead = null;
+  }
+
+  /** x [..., d] → logits [..., vocab]: lm_head, or the embedding table transposed when tied. */
+  private head(x: tf.Tensor): tf.Tensor {
+    if (!this.config.tieEmbeddings) {
+      const w = this.weight('lm_head.weight');
+      return this.frozen ? linearFrozen(x, w) : linear(x, w);
+    }
+    const table = this.weight('model.embed_tokens.weight');
+    if (!this.frozen) return linear(x, tf.transpose(table));
+    this.frozenHead ??= tf.keep(tf.transpose(table));
+    return linearFrozen(x, this.frozenHead, table);
+  }
+
   /**
    * ids [B, T] (int32) → logits [B, T, vocab]. Causal; right padding needs no mask. With a cache, the
    * ids continue the cached positions and the cache is extended (its tensors are kept out of tidy).
@@ -431,7 +459,7 @@ export class LlamaModel {
     const offset = cache?.length ?? 0;
     if (offset + t > c.maxPositions) throw new ModelConfigError(`sequence of ${offset + t} tokens is longer than the model's ${c.maxPositions} positions`, ['maxPositions']);
     const logits = tf.tidy(() => {
-      let x = embed(this.weight('model.embed_tokens.weight'), ids);
+      let x = embed(this.weight('model.embed_tokens.weight'), ids, !this.frozen);
       const s = offset + t;
       // Query i (at position offset + i) sees keys 0..offset + i.
       const maskData = new Float32Array(t * s);
@@ -445,8 +473,7 @@ export class LlamaModel {
         x = tf.tidy(() => this.block(input, l, mask, offset, cache));
       }
       x = rmsNorm(x, this.weight('model.norm.weight'), c.rmsNormEps);
-      const head = c.tieEmbeddings ? tf.transpose(this.weight('model.embed_tokens.weight')) : this.weight('lm_head.weight');
-      return linear(x, head) as tf.Tensor3D;
+      return this.head(x) as tf.Tensor3D;
     });
     if (cache) cache.length = offset + t;
     return logits;

@@ -47,20 +47,48 @@ export function linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
 }
 
 /**
- * Rows of `table` [vocab, d] for integer `ids` (any shape) → [...ids.shape, d]. Forward: gather.
- * Gradient (wasm has none for gather): one-hot(ids)ᵀ · dy, a product with an explicit transpose.
+ * x [..., in] · w [in, out] where w is a constant (a frozen weight under LoRA): the gradient flows to
+ * x alone — no [in, out] weight gradient is computed and thrown away. `wT` is w transposed when the
+ * caller has it (a tied head's embedding table), saving the transpose in the backward.
  */
-export function embed(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+export function linearFrozen(x: tf.Tensor, w: tf.Tensor, wT?: tf.Tensor): tf.Tensor {
+  const shape = x.shape;
+  const flat = tf.reshape(x, [-1, shape[shape.length - 1] as number]);
+  const op = tf.customGrad(((a: tf.Tensor) => ({
+    value: tf.matMul(a, w),
+    gradFunc: (dy: tf.Tensor) => [tf.matMul(dy, wT ?? transposeLast(w))],
+  })) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor) => tf.Tensor;
+  return tf.reshape(op(flat), [...shape.slice(0, -1), w.shape[1] as number]);
+}
+
+/**
+ * Rows of `table` [vocab, d] for integer `ids` (any shape) → [...ids.shape, d]. Forward: gather.
+ * Gradient (wasm has none for gather): the rows of dy added into a [vocab, d] array by id — O(ids × d),
+ * where a one-hot(ids)ᵀ · dy product costs O(vocab × ids × d) (7 GFLOP for 128 tokens of a
+ * 49,152-word vocabulary). A frozen table (`trainable` false) is a plain gather.
+ */
+export function embed(table: tf.Tensor, ids: tf.Tensor, trainable = true): tf.Tensor {
   const flatIds = tf.reshape(ids, [-1]);
-  const vocab = table.shape[0] as number;
+  const [vocab, d] = table.shape as [number, number];
+  if (!trainable) return tf.reshape(tf.gather(table, flatIds), [...ids.shape, d]);
   const op = tf.customGrad(((t: tf.Tensor, save: tf.GradSaveFunc) => {
     save([flatIds]);
     return {
       value: tf.gather(t, flatIds),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.matMul(tf.transpose(tf.oneHot(saved[0] as tf.Tensor1D, vocab)), dy)],
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const rows = saved[0].dataSync();
+        const g = dy.dataSync();
+        const out = new Float32Array(vocab * d);
+        for (let i = 0; i < rows.length; i++) {
+          const to = rows[i] * d;
+          const from = i * d;
+          for (let j = 0; j < d; j++) out[to + j] += g[from + j];
+        }
+        return [tf.tensor2d(out, [vocab, d])];
+      },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as (t: tf.Tensor) => tf.Tensor;
-  return tf.reshape(op(table), [...ids.shape, table.shape[1] as number]);
+  return tf.reshape(op(table), [...ids.shape, d]);
 }
 
 /** x · rsqrt(mean(x², -1) + eps) · w: Llama's RMSNorm. */
@@ -87,6 +115,23 @@ function pick(x: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor1D {
 }
 
 /**
+ * log Σ exp over the rows of x [N, V] → [N], with the gradient softmax(x) · dy. tfjs' own logSumExp
+ * differentiates through its max with an [N, V] equality mask: 3 s on wasm for 126 × 49,152.
+ */
+function logSumExpRows(x: tf.Tensor2D): tf.Tensor1D {
+  const op = tf.customGrad(((values: tf.Tensor, save: tf.GradSaveFunc) => {
+    const max = tf.max(values, -1, true);
+    const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(values, max)), -1)), tf.reshape(max, [-1]));
+    save([values, lse]);
+    return {
+      value: lse,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(tf.exp(tf.sub(saved[0], tf.expandDims(saved[1], 1))), tf.expandDims(dy, 1))],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as (values: tf.Tensor) => tf.Tensor1D;
+  return op(x);
+}
+
+/**
  * Per position, log p(ids[t + 1] | ids[..t]) from logits [B, T, V] → [B, T - 1]: the picked logit
  * minus the log-sum-exp of its row (a log-softmax without materializing it, and without a one-hot
  * the size of the logits in the forward: a 135M model's vocabulary is 49,152 wide).
@@ -95,5 +140,5 @@ export function nextTokenLogps(logits: tf.Tensor, ids: tf.Tensor): tf.Tensor {
   const [b, t, v] = logits.shape;
   const rows = tf.reshape(tf.slice(logits, [0, 0, 0], [b, t - 1, v]), [b * (t - 1), v]) as tf.Tensor2D;
   const next = tf.reshape(tf.cast(tf.slice(ids, [0, 1], [b, t - 1]), 'int32'), [b * (t - 1)]) as tf.Tensor1D;
-  return tf.reshape(tf.sub(pick(rows, next), tf.logSumExp(rows, -1)), [b, t - 1]);
+  return tf.reshape(tf.sub(pick(rows, next), logSumExpRows(rows)), [b, t - 1]);
 }

@@ -20,6 +20,7 @@ interface WasmTensorInfo {
 interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): WasmTensorInfo;
   typedArrayFromHeap(info: WasmTensorInfo): Float32Array | Int32Array | Uint8Array;
+  incRef(dataId: object): void;
 }
 
 interface KernelArgs<Attrs> {
@@ -92,9 +93,20 @@ function unpack({ inputs: { value }, attrs, backend }: KernelArgs<{ axis: number
   });
 }
 
+/**
+ * Identity shares its input's data (as the cpu backend does) instead of copying it: tfjs clones every
+ * input an operation saves for its gradient, so on wasm the backward pass of a 135M model copied
+ * hundreds of tensors (the embedding table, 113 MB, among them). Tensor data is never written in
+ * place (a variable's assign swaps its data), so sharing is safe.
+ */
+function identity({ inputs: { x }, backend }: KernelArgs<unknown>): WasmTensorInfo {
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
 let installed = false;
 
-/** Replaces wasm's Slice, SplitV and Unpack kernels (idempotent; a no-op where wasm is not registered). */
+/** Replaces wasm's Slice, SplitV, Unpack and Identity kernels (idempotent; a no-op where wasm is not registered). */
 export function installWasmKernels(): void {
   if (installed) return;
   installed = true;
@@ -102,6 +114,7 @@ export function installWasmKernels(): void {
     [tf.Slice, slice as never],
     [tf.SplitV, splitV as never],
     [tf.Unpack, unpack as never],
+    [tf.Identity, identity as never],
   ];
   for (const [kernelName, kernelFunc] of kernels) {
     if (!tf.getKernel(kernelName, 'wasm')) continue;
