@@ -56,7 +56,10 @@ export function linearFrozen(x: tf.Tensor, w: tf.Tensor, wT?: tf.Tensor): tf.Ten
   const flat = tf.reshape(x, [-1, shape[shape.length - 1] as number]);
   const op = tf.customGrad(((a: tf.Tensor) => ({
     value: tf.matMul(a, w),
-    gradFunc: (dy: tf.Tensor) => [tf.matMul(dy, wT ?? transposeLast(w))],
+    // dx = dy · wᵀ. Without wᵀ at hand, as (w · dyᵀ)ᵀ: only activation-sized tensors are transposed
+    // (a transposed copy of every frozen weight, each also packed by XNNPACK, held ~1 GB during a
+    // 135M model's backward).
+    gradFunc: (dy: tf.Tensor) => [wT ? tf.matMul(dy, wT) : tf.transpose(tf.matMul(w, tf.transpose(dy)))],
   })) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor) => tf.Tensor;
   return tf.reshape(op(flat), [...shape.slice(0, -1), w.shape[1] as number]);
 }
