@@ -13,7 +13,8 @@ import { byScale, formatInt, formatTable, log, machineInfo, parseFlags, type Ben
  * tokens/s and the FLOP rate reached, as a share of the same backend's raw matmul rate measured in
  * the same run (the reference; per trained sequence 3 × the forward's FLOPs for a full fine-tune, 2 ×
  * for LoRA, whose frozen weights get no gradient).
- * Options: --backend=wasm|cpu|tensorflow (default: the best that loads), --pairs=N, --batch=N, --length=T.
+ * Options: --backend=wasm|cpu|tensorflow (default: the best that loads), --pairs=N, --batch=N,
+ * --micro-batch=N (pairs per forward/backward; gradients accumulate to the batch), --length=T.
  */
 
 const SMOL_135M: LlamaConfig = {
@@ -36,6 +37,8 @@ interface Sizes {
   readonly model: LlamaConfig;
   readonly pairs: number;
   readonly batch: number;
+  /** Pairs per forward/backward (gradient accumulation up to `batch`): a 135M model's step fits one on wasm. */
+  readonly microBatch: number;
   /** Prompt tokens; chosen and rejected have the same number each. */
   readonly length: number;
   readonly methods: readonly Method[];
@@ -88,15 +91,15 @@ interface Row {
 export async function run(context: BenchContext): Promise<void> {
   const flags = parseFlags(context.args);
   const base = byScale<Sizes>(flags, {
-    full: { model: SMOL_135M, pairs: 32, batch: 4, length: 32, methods: ['lora', 'full'] },
-    quick: { model: SMOL_135M, pairs: 8, batch: 4, length: 32, methods: ['lora'] },
-    smoke: { model: TINY, pairs: 8, batch: 4, length: 8, methods: ['lora', 'full'] },
+    full: { model: SMOL_135M, pairs: 32, batch: 4, microBatch: 1, length: 32, methods: ['lora', 'full'] },
+    quick: { model: SMOL_135M, pairs: 8, batch: 4, microBatch: 1, length: 32, methods: ['lora'] },
+    smoke: { model: TINY, pairs: 8, batch: 4, microBatch: 2, length: 8, methods: ['lora', 'full'] },
   });
   const number = (name: string, fallback: number) => {
     const value = flags.values.get(name);
     return value === undefined ? fallback : Number(value);
   };
-  const sizes: Sizes = { ...base, pairs: number('pairs', base.pairs), batch: number('batch', base.batch), length: number('length', base.length) };
+  const sizes: Sizes = { ...base, pairs: number('pairs', base.pairs), batch: number('batch', base.batch), microBatch: number('micro-batch', base.microBatch), length: number('length', base.length) };
   const preferred = flags.values.get('backend') as BackendName | undefined;
   const backend = await initBackend(preferred);
   const sequence = 2 * sizes.length;
@@ -111,9 +114,9 @@ export async function run(context: BenchContext): Promise<void> {
     const trainable = model.trainableVariables().reduce((sum, v) => sum + v.size, 0);
     log(`${backend}: ${formatInt(model.parameterCount())} parameters, ${formatInt(trainable)} trained; precomputing the reference log-probs of ${sizes.pairs} pairs`);
     let started = performance.now();
-    const pairs = precomputeReferenceLogps(model, randomPairs(sizes, 11), 0, sizes.batch);
+    const pairs = precomputeReferenceLogps(model, randomPairs(sizes, 11), 0, sizes.microBatch);
     const precomputeSeconds = (performance.now() - started) / 1000;
-    const trainer = new Trainer(model, { objective: { kind: 'dpo', beta: 0.1, lossType: 'sigmoid' }, optimizer: { learningRate: method === 'lora' ? 1e-4 : 1e-5 }, pad: 0 });
+    const trainer = new Trainer(model, { objective: { kind: 'dpo', beta: 0.1, lossType: 'sigmoid' }, optimizer: { learningRate: method === 'lora' ? 1e-4 : 1e-5 }, pad: 0, microBatch: sizes.microBatch });
     // The reference rate, measured beside the epoch (before and after: the machine may be shared).
     const before = matmulRate(byScale(flags, { full: 512, quick: 512, smoke: 128 }), byScale(flags, { full: 20, quick: 10, smoke: 3 }));
     const losses: number[] = [];
@@ -153,7 +156,7 @@ export async function run(context: BenchContext): Promise<void> {
   else {
     const m = sizes.model;
     process.stdout.write(
-      `training/dpo-epoch: one sigmoid-DPO epoch, ${sizes.pairs} pairs of ${sizes.length} prompt + ${sizes.length} completion tokens, batch ${sizes.batch}; random Llama d${m.hiddenSize} × ${m.numLayers} layers, ${m.numHeads}/${m.numKvHeads} heads, vocab ${formatInt(m.vocabSize)}; backend ${backend}; reference: its ${byScale(flags, { full: 512, quick: 512, smoke: 128 })}² matmul rate in the same run, ${(reference / 1e9).toFixed(2)} GFLOP/s\n` +
+      `training/dpo-epoch: one sigmoid-DPO epoch, ${sizes.pairs} pairs of ${sizes.length} prompt + ${sizes.length} completion tokens, batch ${sizes.batch} (micro-batches of ${sizes.microBatch}); random Llama d${m.hiddenSize} × ${m.numLayers} layers, ${m.numHeads}/${m.numKvHeads} heads, vocab ${formatInt(m.vocabSize)}; backend ${backend}; reference: its ${byScale(flags, { full: 512, quick: 512, smoke: 128 })}² matmul rate in the same run, ${(reference / 1e9).toFixed(2)} GFLOP/s\n` +
         formatTable(
           ['method', 'trained parameters', 'reference precompute s', 'epoch s', 'steps', 'pairs/s', 'train tokens/s', 'train GFLOP/s', '/ matmul', 'loss first → last'],
           rows.map((r) => [

@@ -45,6 +45,33 @@ describe('the Trainer', () => {
     model.dispose();
   });
 
+  it('micro-batches accumulate to the whole batch\'s update and metrics (DPO by pairs, SFT by completion tokens)', () => {
+    const pairs = precomputeReferenceLogps(LlamaModel.random(config, 4), preferenceSet(5, 6), PAD);
+    const examples: SftExample[] = preferenceSet(5, 7).map((p, i) => ({ prompt: p.prompt, completion: p.chosen.slice(0, 1 + (i % 3)) }));
+    const cases: [TrainerOptions['objective'], readonly PreferencePair[] | readonly SftExample[]][] = [
+      [{ kind: 'dpo', beta: 0.1, lossType: 'sigmoid' }, pairs],
+      [{ kind: 'sft' }, examples],
+    ];
+    for (const [objective, batch] of cases) {
+      const run = (microBatch?: number) => {
+        const model = LlamaModel.random(config, 4);
+        const trainer = new Trainer(model, { objective, optimizer: { learningRate: 1e-2 }, pad: PAD, microBatch });
+        const tensors = tf.memory().numTensors;
+        const result = trainer.step(batch);
+        expect(tf.memory().numTensors).toBe(tensors);
+        const weights = weightsOf(model);
+        trainer.dispose();
+        model.dispose();
+        return { result, weights };
+      };
+      const whole = run();
+      const split = run(2);
+      expect(split.result.gradNorm).toBeCloseTo(whole.result.gradNorm, 4);
+      for (const [name, value] of Object.entries(whole.result.metrics)) expect(split.result.metrics[name]).toBeCloseTo(value, 4);
+      for (const [name, data] of whole.weights) data.forEach((x, i) => expect(split.weights.get(name)?.[i]).toBeCloseTo(x, 5));
+    }
+  });
+
   it('SFT lowers the training loss, and a step does not grow the tensor count', () => {
     const model = LlamaModel.random(config, 1);
     const trainer = new Trainer(model, { objective: { kind: 'sft' }, optimizer: { learningRate: 3e-3, maxGradNorm: 1 }, pad: PAD });

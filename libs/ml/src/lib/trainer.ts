@@ -17,6 +17,15 @@ export interface TrainerOptions {
    * reference log-probs.
    */
   readonly reference?: LlamaModel | 'base';
+  /**
+   * Pairs (or examples) per forward/backward pass: a larger batch is cut into micro-batches whose
+   * gradients are added before the one update (gradient accumulation — the update and the metrics
+   * are the whole batch's). Each micro-batch counts by its share of the batch: pairs for DPO, completion
+   * tokens for SFT (its loss is a token mean); DPO's token-mean terms (the rpo_alpha NLL, logits/*) are
+   * averaged per micro-batch. Default: the whole batch in one pass. Memory grows with it: on wasm a
+   * 135M model's LoRA step fits one pair, not four.
+   */
+  readonly microBatch?: number;
 }
 
 export interface StepResult {
@@ -95,17 +104,36 @@ export class Trainer {
 
   step(batch: readonly PreferencePair[] | readonly SftExample[]): StepResult {
     if (batch.length === 0) throw new Error('an empty batch');
-    const { value, tokens } = this.objective(batch);
-    let metrics: Metrics = {};
-    const { value: lossValue, grads } = tf.variableGrads(() => {
-      const v = value();
-      metrics = readMetrics(v.metrics);
-      return v.loss;
-    }, this.variables);
-    const ordered = this.variables.map((x) => grads[x.name]);
+    const size = Math.max(1, Math.floor(this.options.microBatch ?? batch.length));
+    const parts: (readonly PreferencePair[] | readonly SftExample[])[] = [];
+    for (let i = 0; i < batch.length; i += size) parts.push(batch.slice(i, i + size) as readonly PreferencePair[] | readonly SftExample[]);
+    const sft = this.options.objective.kind === 'sft';
+    const weightOf = (part: readonly PreferencePair[] | readonly SftExample[]) => (sft ? (part as readonly SftExample[]).reduce((n, e) => n + e.completion.length, 0) : part.length);
+    const total = parts.reduce((n, part) => n + weightOf(part), 0);
+    let summed: tf.Tensor[] | null = null;
+    const metrics: Metrics = {};
+    let tokens = 0;
+    for (const part of parts) {
+      const share = parts.length === 1 ? 1 : weightOf(part) / Math.max(total, 1);
+      const objective = this.objective(part);
+      tokens += objective.tokens;
+      const { value: lossValue, grads } = tf.variableGrads(() => {
+        const v = objective.value();
+        for (const [name, value] of Object.entries(readMetrics(v.metrics))) metrics[name] = (metrics[name] ?? 0) + share * value;
+        return share === 1 ? v.loss : (tf.mul(v.loss, share) as tf.Scalar);
+      }, this.variables);
+      const ordered = this.variables.map((x) => grads[x.name]);
+      lossValue.dispose();
+      if (!summed) summed = ordered;
+      else {
+        const previous: tf.Tensor[] = summed;
+        summed = previous.map((g, i) => tf.add(g, ordered[i]));
+        tf.dispose([...previous, ...ordered]);
+      }
+    }
     const learningRate = this.options.schedule ? learningRateAt({ ...this.options.schedule, learningRate: this.options.optimizer.learningRate }, this.optimizer.step + 1) : this.options.optimizer.learningRate;
-    const gradNorm = this.optimizer.apply(ordered, learningRate);
-    tf.dispose([lossValue, ...Object.values(grads)]);
+    const gradNorm = this.optimizer.apply(summed ?? [], learningRate);
+    tf.dispose(summed ?? []);
     return { step: this.optimizer.step, metrics, tokens, gradNorm, learningRate };
   }
 
