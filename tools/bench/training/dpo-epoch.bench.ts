@@ -78,6 +78,8 @@ function randomPairs(sizes: Sizes, seed: number): PreferencePair[] {
 
 interface Row {
   readonly method: Method;
+  /** Set when the method could not run (e.g. wasm's 4 GB heap is too small for it). */
+  readonly error?: string;
   readonly trainable: number;
   readonly precomputeSeconds: number;
   readonly epochSeconds: number;
@@ -86,6 +88,55 @@ interface Row {
   readonly gflops: number;
   readonly share: number;
   readonly loss: [number, number];
+}
+
+/** One method's precompute and epoch on a fresh random model. */
+function epoch(method: Method, sizes: Sizes, flags: ReturnType<typeof parseFlags>, backend: string, flopsPerSequence: number): { row: Row; reference: number; failed: boolean } {
+  log(`${backend}: building a random ${sizes.model.hiddenSize}-wide, ${sizes.model.numLayers}-layer model (${method})`);
+  const model = LlamaModel.random(sizes.model, 7);
+  if (method === 'lora') model.addLora({ rank: 16, alpha: 32, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] }, 7);
+  const trainable = model.trainableVariables().reduce((sum, v) => sum + v.size, 0);
+  log(`${backend}: ${formatInt(model.parameterCount())} parameters, ${formatInt(trainable)} trained; precomputing the reference log-probs of ${sizes.pairs} pairs`);
+  let started = performance.now();
+  const pairs = precomputeReferenceLogps(model, randomPairs(sizes, 11), 0, sizes.microBatch);
+  const precomputeSeconds = (performance.now() - started) / 1000;
+  const trainer = new Trainer(model, { objective: { kind: 'dpo', beta: 0.1, lossType: 'sigmoid' }, optimizer: { learningRate: method === 'lora' ? 1e-4 : 1e-5 }, pad: 0, microBatch: sizes.microBatch });
+  // The reference rate, measured beside the epoch (before and after: the machine may be shared).
+  const before = matmulRate(byScale(flags, { full: 512, quick: 512, smoke: 128 }), byScale(flags, { full: 20, quick: 10, smoke: 3 }));
+  const losses: number[] = [];
+  started = performance.now();
+  let steps = 0;
+  for (let i = 0; i < pairs.length; i += sizes.batch) {
+    const result = trainer.step(pairs.slice(i, i + sizes.batch));
+    losses.push(result.metrics['loss']);
+    steps += 1;
+    log(`${method}: step ${steps}/${Math.ceil(pairs.length / sizes.batch)} loss ${result.metrics['loss'].toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  const epochSeconds = (performance.now() - started) / 1000;
+  const after = matmulRate(byScale(flags, { full: 512, quick: 512, smoke: 128 }), byScale(flags, { full: 20, quick: 10, smoke: 3 }));
+  const reference = (before + after) / 2;
+  let failed = false;
+  if (!losses.every(Number.isFinite) || Math.abs(losses[0] - Math.LN2) > 1e-3) {
+    log(`CHECK FAILED ${method}: the first step's loss must be ln 2 (policy = reference), got ${losses[0]}`);
+    failed = true;
+  }
+  // A full fine-tune's backward costs 2 forwards (input and weight gradients); LoRA's about 1 (input
+  // gradients only: the frozen weights get none; the adapters' products are small).
+  const trainedFlops = (method === 'full' ? 3 : 2) * flopsPerSequence * 2 * pairs.length;
+  const row: Row = {
+    method,
+    trainable,
+    precomputeSeconds,
+    epochSeconds,
+    steps,
+    tokensPerSecond: (2 * pairs.length * 2 * sizes.length) / epochSeconds,
+    gflops: trainedFlops / epochSeconds / 1e9,
+    share: trainedFlops / epochSeconds / reference,
+    loss: [losses[0], losses[losses.length - 1]],
+  };
+  trainer.dispose();
+  model.dispose();
+  return { row, reference, failed };
 }
 
 export async function run(context: BenchContext): Promise<void> {
@@ -102,55 +153,21 @@ export async function run(context: BenchContext): Promise<void> {
   const sizes: Sizes = { ...base, pairs: number('pairs', base.pairs), batch: number('batch', base.batch), microBatch: number('micro-batch', base.microBatch), length: number('length', base.length) };
   const preferred = flags.values.get('backend') as BackendName | undefined;
   const backend = await initBackend(preferred);
-  const sequence = 2 * sizes.length;
-  const flopsPerSequence = forwardFlops(sizes.model, sequence);
+  const flopsPerSequence = forwardFlops(sizes.model, 2 * sizes.length);
   const rows: Row[] = [];
   let failed = false;
   let reference = 0;
   for (const method of sizes.methods) {
-    log(`${backend}: building a random ${sizes.model.hiddenSize}-wide, ${sizes.model.numLayers}-layer model (${method})`);
-    const model = LlamaModel.random(sizes.model, 7);
-    if (method === 'lora') model.addLora({ rank: 16, alpha: 32, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] }, 7);
-    const trainable = model.trainableVariables().reduce((sum, v) => sum + v.size, 0);
-    log(`${backend}: ${formatInt(model.parameterCount())} parameters, ${formatInt(trainable)} trained; precomputing the reference log-probs of ${sizes.pairs} pairs`);
-    let started = performance.now();
-    const pairs = precomputeReferenceLogps(model, randomPairs(sizes, 11), 0, sizes.microBatch);
-    const precomputeSeconds = (performance.now() - started) / 1000;
-    const trainer = new Trainer(model, { objective: { kind: 'dpo', beta: 0.1, lossType: 'sigmoid' }, optimizer: { learningRate: method === 'lora' ? 1e-4 : 1e-5 }, pad: 0, microBatch: sizes.microBatch });
-    // The reference rate, measured beside the epoch (before and after: the machine may be shared).
-    const before = matmulRate(byScale(flags, { full: 512, quick: 512, smoke: 128 }), byScale(flags, { full: 20, quick: 10, smoke: 3 }));
-    const losses: number[] = [];
-    started = performance.now();
-    let steps = 0;
-    for (let i = 0; i < pairs.length; i += sizes.batch) {
-      const result = trainer.step(pairs.slice(i, i + sizes.batch));
-      losses.push(result.metrics['loss']);
-      steps += 1;
-      log(`${method}: step ${steps}/${Math.ceil(pairs.length / sizes.batch)} loss ${result.metrics['loss'].toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    try {
+      const row = epoch(method, sizes, flags, backend, flopsPerSequence);
+      reference = row.reference;
+      rows.push(row.row);
+      if (row.failed) failed = true;
+    } catch (error) {
+      // A full fine-tune of 135M parameters may not fit wasm's heap: say so in its row, keep the others.
+      log(`${method}: ${(error as Error).message}`);
+      rows.push({ method, error: (error as Error).message.split('\n')[0], trainable: 0, precomputeSeconds: 0, epochSeconds: 0, steps: 0, tokensPerSecond: 0, gflops: 0, share: 0, loss: [0, 0] });
     }
-    const epochSeconds = (performance.now() - started) / 1000;
-    const after = matmulRate(byScale(flags, { full: 512, quick: 512, smoke: 128 }), byScale(flags, { full: 20, quick: 10, smoke: 3 }));
-    reference = (before + after) / 2;
-    if (!losses.every(Number.isFinite) || Math.abs(losses[0] - Math.LN2) > 1e-3) {
-      log(`CHECK FAILED ${method}: the first step's loss must be ln 2 (policy = reference), got ${losses[0]}`);
-      failed = true;
-    }
-    // A full fine-tune's backward costs 2 forwards (input and weight gradients); LoRA's about 1 (input
-    // gradients only: the frozen weights get none; the adapters' products are small).
-    const trainedFlops = (method === 'full' ? 3 : 2) * flopsPerSequence * 2 * pairs.length;
-    rows.push({
-      method,
-      trainable,
-      precomputeSeconds,
-      epochSeconds,
-      steps,
-      tokensPerSecond: (2 * pairs.length * sequence) / epochSeconds,
-      gflops: trainedFlops / epochSeconds / 1e9,
-      share: trainedFlops / epochSeconds / reference,
-      loss: [losses[0], losses[losses.length - 1]],
-    });
-    trainer.dispose();
-    model.dispose();
   }
   if (flags.json) process.stdout.write(`${JSON.stringify({ machine: machineInfo(), backend, sizes, rows, referenceGflops: reference / 1e9 })}\n`);
   else {
@@ -159,7 +176,7 @@ export async function run(context: BenchContext): Promise<void> {
       `training/dpo-epoch: one sigmoid-DPO epoch, ${sizes.pairs} pairs of ${sizes.length} prompt + ${sizes.length} completion tokens, batch ${sizes.batch} (micro-batches of ${sizes.microBatch}); random Llama d${m.hiddenSize} × ${m.numLayers} layers, ${m.numHeads}/${m.numKvHeads} heads, vocab ${formatInt(m.vocabSize)}; backend ${backend}; reference: its ${byScale(flags, { full: 512, quick: 512, smoke: 128 })}² matmul rate in the same run, ${(reference / 1e9).toFixed(2)} GFLOP/s\n` +
         formatTable(
           ['method', 'trained parameters', 'reference precompute s', 'epoch s', 'steps', 'pairs/s', 'train tokens/s', 'train GFLOP/s', '/ matmul', 'loss first → last'],
-          rows.map((r) => [
+          rows.map((r) => r.error ? [r.method, `could not run: ${r.error}`, '', '', '', '', '', '', '', ''] : [
             r.method,
             formatInt(r.trainable),
             r.precomputeSeconds.toFixed(1),
