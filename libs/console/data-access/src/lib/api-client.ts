@@ -338,6 +338,39 @@ export class ApiClient {
     return this.send<T>(method, path, body, options);
   }
 
+  /**
+   * A request whose answer is read as it arrives (server-sent events): the response of a 2xx, with
+   * this client's auth (a 401 is retried once after a refresh) and `headers` added. A non-2xx
+   * answer throws an `ApiError` like any request.
+   */
+  async openStream(method: string, path: string, body: unknown, headers: Readonly<Record<string, string>> = {}, signal?: AbortSignal): Promise<Response> {
+    const open = async (token: string | null): Promise<Response> => {
+      const response = await this.fetchOrThrow(path, {
+        method,
+        credentials: 'same-origin',
+        signal,
+        headers: {
+          accept: 'text/event-stream',
+          'content-type': 'application/json',
+          ...headers,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw errorOf(response, await response.text());
+      return response;
+    };
+    const sentWith = this.token;
+    try {
+      return await open(sentWith);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401 || !this.refresher) throw error;
+      const token = this.token !== sentWith && this.token ? this.token : await this.renewAccessToken();
+      if (!token) throw error;
+      return open(token);
+    }
+  }
+
   // ---- plumbing ---------------------------------------------------------------------------------
 
   private async list<T>(path: string): Promise<ReadList<T>> {
@@ -381,15 +414,8 @@ export class ApiClient {
     });
     const text = await response.text();
     if (response.ok && options.text) return { body: text as T, headers: response.headers };
-    const parsed: unknown = text ? safeJson(text) : undefined;
-    if (!response.ok) {
-      const errorBody =
-        parsed && typeof parsed === 'object' && 'message' in parsed
-          ? (parsed as ApiErrorBody)
-          : { statusCode: response.status, error: response.statusText, message: `${response.status} ${response.statusText}` };
-      throw new ApiError(response.status, errorBody);
-    }
-    return { body: parsed as T, headers: response.headers };
+    if (!response.ok) throw errorOf(response, text);
+    return { body: (text ? safeJson(text) : undefined) as T, headers: response.headers };
   }
 
   /** A request that could not be made at all (server down, network) is an ApiError with status 0. */
@@ -404,4 +430,14 @@ export class ApiClient {
       });
     }
   }
+}
+
+/** The `ApiError` of a non-2xx answer: the api's error body, or one made of the status line. */
+function errorOf(response: Response, text: string): ApiError {
+  const parsed: unknown = text ? safeJson(text) : undefined;
+  if (parsed && typeof parsed === 'object' && 'message' in parsed) return new ApiError(response.status, parsed as ApiErrorBody);
+  // OpenAI-compatible routes (/v1) answer `{ error: { message, type } }`.
+  const openAi = (parsed as { error?: { message?: unknown; type?: unknown } } | undefined)?.error;
+  const message = typeof openAi?.message === 'string' ? openAi.message : `${response.status} ${response.statusText}`;
+  return new ApiError(response.status, { statusCode: response.status, error: typeof openAi?.type === 'string' ? openAi.type : response.statusText, message });
 }
