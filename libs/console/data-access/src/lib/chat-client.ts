@@ -1,10 +1,5 @@
+import type { ChatMessage } from '@camel/contracts';
 import type { ApiClient } from './api-client';
-
-/** One message of an OpenAI chat request. */
-export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
-}
 
 export interface ChatRequest {
   /** A registry model id or name. */

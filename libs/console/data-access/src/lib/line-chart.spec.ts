@@ -53,7 +53,7 @@ describe('line chart geometry', () => {
     expect(loss?.points).toEqual([{ x: 1, y: 0.69 }, { x: 2, y: 0.6 }]);
     expect(chosen?.points).toEqual([{ x: 1, y: 0 }]);
     expect(tps?.points.map((p) => p.y)).toEqual([100, 200]);
-    const geometry = chartGeometry([loss!], box);
+    const geometry = chartGeometry(loss ? [loss] : [], box);
     expect(nearestPoints(geometry, 380)[0]?.point.x).toBe(2);
   });
 });
