@@ -69,6 +69,18 @@ class EnvironmentVariables {
   RUN_SWEEP_MS?: number;
 
   @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  TRAINING_CONCURRENCY?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(128)
+  @Max(1_048_576)
+  TRAINING_MAX_MEMORY_MB?: number;
+
+  @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 
@@ -187,6 +199,14 @@ export interface AppConfig {
     /** How often a worker enqueues every unfinished run the runs read model lists (work lost with Redis). */
     readonly sweepMs: number;
   };
+  readonly training: {
+    /** Training processes one worker (or the embedded api) runs at once: one per core. */
+    readonly concurrency: number;
+    /** The V8 heap limit of a training process (--max-old-space-size); past it the run fails with out_of_memory. */
+    readonly maxMemoryMb: number;
+    /** Work folders of training runs (pairs, checkpoints): DATA_DIR/training/<runId>/. */
+    readonly dir: string;
+  };
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** How long a command waits for projections before answering (read-your-writes). */
   readonly projectionWaitMs: number;
@@ -249,6 +269,8 @@ const INTEGER_KEYS = [
   'RUN_LOCK_MS',
   'RUN_STALLED_INTERVAL_MS',
   'RUN_SWEEP_MS',
+  'TRAINING_CONCURRENCY',
+  'TRAINING_MAX_MEMORY_MB',
 ] as const;
 
 const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD', 'LOG_SIGNING_KEY', 'LOG_SIGNING_KEY_PREVIOUS']);
@@ -297,6 +319,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       lockMs: vars.RUN_LOCK_MS ?? 30_000,
       stalledIntervalMs: vars.RUN_STALLED_INTERVAL_MS ?? 30_000,
       sweepMs: vars.RUN_SWEEP_MS ?? 60_000,
+    },
+    training: {
+      concurrency: vars.TRAINING_CONCURRENCY ?? 1,
+      maxMemoryMb: vars.TRAINING_MAX_MEMORY_MB ?? 4096,
+      dir: resolve(dataDir, 'training'),
     },
     logLevel: vars.LOG_LEVEL ?? 'log',
     projectionWaitMs: vars.PROJECTION_WAIT_MS ?? 5000,
