@@ -2,7 +2,7 @@ import { TRAINING_DEFAULTS, type ModelArchitecture, type TrainingRunEvent, type 
 import { deciderSpec } from '@camel/kernel/testing';
 import { validLaunch } from './launch';
 import { TRAINING_PRESETS } from './presets';
-import { trainingRunDecider, type TrainingRunCommand } from './training-run.decider';
+import { modelIdFor, trainingRunDecider, type TrainingRunCommand } from './training-run.decider';
 
 const spec = deciderSpec(trainingRunDecider);
 const runId = 'r1';
@@ -129,5 +129,13 @@ describe('training run decider', () => {
     for (const preset of TRAINING_PRESETS) {
       expect(validLaunch({ ...request, method: preset.method, lora: preset.lora ?? undefined, hyperparameters: preset.hyperparameters }).hyperparameters).toEqual(preset.hyperparameters);
     }
+  });
+});
+
+describe('modelIdFor', () => {
+  it('is a UUID derived from the run: the same on every retry, another for another run', () => {
+    expect(modelIdFor('r1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(modelIdFor('r1')).toBe(modelIdFor('r1'));
+    expect(modelIdFor('r2')).not.toBe(modelIdFor('r1'));
   });
 });

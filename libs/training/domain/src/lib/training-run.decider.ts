@@ -9,7 +9,8 @@ import {
   type TrainingRunStatus,
   type TrainingStepMetrics,
 } from '@camel/contracts';
-import type { Decider } from '@camel/kernel';
+import { formatUuid, type Decider } from '@camel/kernel';
+import { createHash } from 'node:crypto';
 import { validLaunch } from './launch';
 
 export type TrainingRunCommand =
@@ -146,3 +147,11 @@ export const trainingRunDecider: Decider<TrainingRunCommand, TrainingRunEvent, T
     }
   },
 };
+
+/** The id of the model a run registers: derived from the run, so a retried job registers the same model. */
+export function modelIdFor(runId: string): string {
+  const bytes = createHash('sha1').update(`camel-training-model\n${runId}`).digest().subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  return formatUuid(bytes.toString('hex'));
+}
