@@ -3,6 +3,7 @@ import { ConfigsModule } from '@camel/configs/server';
 import { DatasetsModule } from '@camel/datasets/server';
 import { WebhooksModule } from '@camel/webhooks/server';
 import { IdentityModule } from '@camel/identity/server';
+import { ModelsModule } from '@camel/models/server';
 import { ProjectsModule } from '@camel/projects/server';
 import { AppConfigModule, EventStoreModule, ProjectionsModule } from '@camel/server';
 import { runQueueByConfig, WorkflowsModule } from '@camel/workflows/server';
@@ -28,6 +29,7 @@ export const contextModules = (options: { followLog: boolean; driveRuns?: boolea
   WorkflowsModule.forRoot({ queue: runQueueByConfig({ recover: options.followLog && options.driveRuns !== false }) }),
   AnnotationsModule,
   DatasetsModule,
+  ModelsModule,
   // Webhook deliveries follow the log: only a process that follows it sends them (the api, not the CLI).
   WebhooksModule.forRoot({ deliver: options.followLog }),
 ];

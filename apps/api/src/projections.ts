@@ -4,6 +4,7 @@ import { configsProjection } from '@camel/configs/server';
 import { datasetsProjection } from '@camel/datasets/server';
 import { webhooksProjection } from '@camel/webhooks/server';
 import { auditProjection, identityProjection } from '@camel/identity/server';
+import { modelsProjection } from '@camel/models/server';
 import { projectsProjection } from '@camel/projects/server';
 import { logsProjection, runsProjection } from '@camel/workflows/server';
 
@@ -18,4 +19,5 @@ export const API_PROJECTIONS: readonly AnyProjection[] = [
   annotationsProjection,
   datasetsProjection,
   webhooksProjection,
+  modelsProjection,
 ];
