@@ -74,17 +74,17 @@ export function launchProblems(form: LaunchForm): ReadonlyMap<string, string> {
     ['hyperparameters.epochs', integerIn(h.epochs, 1, 100), 'A whole number from 1 to 100.'],
     ['hyperparameters.batchSize', integerIn(h.batchSize, 1, 256), 'A whole number from 1 to 256.'],
     ['hyperparameters.learningRate', h.learningRate > 0 && h.learningRate <= 1, 'Above 0, at most 1.'],
-    ['hyperparameters.weightDecay', h.weightDecay >= 0, 'At least 0.'],
-    ['hyperparameters.warmupSteps', integerIn(h.warmupSteps, 0, Number.MAX_SAFE_INTEGER), 'A whole number, at least 0.'],
+    ['hyperparameters.weightDecay', h.weightDecay >= 0 && h.weightDecay <= 1, 'From 0 to 1.'],
+    ['hyperparameters.warmupSteps', integerIn(h.warmupSteps, 0, 1_000_000), 'A whole number from 0 to 1,000,000.'],
     ['hyperparameters.maxLength', integerIn(h.maxLength, 8, 4096), 'A whole number from 8 to 4096.'],
-    ['hyperparameters.checkpointEvery', integerIn(h.checkpointEvery, 1, Number.MAX_SAFE_INTEGER), 'A whole number, at least 1.'],
-    ['seed', form.seed === null || Number.isSafeInteger(form.seed), 'A whole number, or empty.'],
+    ['hyperparameters.checkpointEvery', integerIn(h.checkpointEvery, 1, 1_000_000), 'A whole number from 1 to 1,000,000.'],
+    ['seed', form.seed === null || integerIn(form.seed, 0, 0xffffffff), 'A whole number from 0 to 4294967295, or empty.'],
   ];
   if (form.method === 'dpo') {
     checks.push(
-      ['hyperparameters.beta', h.beta > 0, 'Above 0.'],
+      ['hyperparameters.beta', h.beta > 0 && h.beta <= 100, 'Above 0, at most 100.'],
       ['hyperparameters.labelSmoothing', h.lossType !== 'robust' || (h.labelSmoothing >= 0 && h.labelSmoothing < 0.5), 'From 0 up to (not including) 0.5.'],
-      ['hyperparameters.rpoAlpha', h.rpoAlpha >= 0, 'At least 0.'],
+      ['hyperparameters.rpoAlpha', h.rpoAlpha >= 0 && h.rpoAlpha <= 100, 'From 0 to 100.'],
     );
   }
   if (form.loraEnabled) {

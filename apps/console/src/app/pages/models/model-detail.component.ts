@@ -1,6 +1,7 @@
 import { DatePipe, DecimalPipe, KeyValuePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, output, signal, untracked } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -8,6 +9,7 @@ import { RouterLink } from '@angular/router';
 import { MODEL_TAG, permissions, type ModelDetail } from '@camel/contracts';
 import { ApiError, formatTick } from '@camel/console-data-access';
 import { AuthService } from '../../core/auth.service';
+import { confirmAction } from '../../shared/confirm-dialog.component';
 import { LineChartComponent } from '../../shared/line-chart.component';
 import { MarkdownLiteComponent } from '../../shared/markdown-lite.component';
 import { historyCharts } from '../training/training-run.page';
@@ -218,6 +220,7 @@ import { ModelsApiService } from './models-api.service';
 export class ModelDetailComponent {
   private readonly models = inject(ModelsApiService);
   private readonly auth = inject(AuthService);
+  private readonly dialog = inject(MatDialog);
 
   readonly projectId = input.required<string>();
   readonly modelId = input.required<string>();
@@ -275,6 +278,13 @@ export class ModelDetailComponent {
   }
 
   protected async archive(): Promise<void> {
+    const name = this.detail()?.model.name ?? '';
+    const confirmed = await confirmAction(this.dialog, {
+      title: `Archive ${name}?`,
+      message: `Its tags are removed and its name becomes free for another model. Agents that name it stop finding it; it stays readable here with "Archived too".`,
+      confirm: 'Archive',
+    });
+    if (!confirmed) return;
     try {
       await this.models.archive(this.projectId(), this.modelId());
       this.archived.emit(this.modelId());

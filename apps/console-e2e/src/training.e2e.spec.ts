@@ -1,0 +1,209 @@
+import type { CommandAccepted, DatasetAccepted, ModelList, TrainingRunList } from '@camel/contracts';
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { screenshot } from './support/browser';
+import { useConsoleHarness } from './support/harness';
+
+/** The tiny random Llama of libs/ml's fixtures as the one built-in model: a base small enough to train in seconds. */
+const BASE = 'tiny-llama';
+const TINY_LLAMA = join(__dirname, '../../../libs/ml/src/fixtures/tiny-llama');
+const scratch = mkdtempSync(join(tmpdir(), 'camel-e2e-models-'));
+const builtins = join(scratch, 'builtin');
+/** Where imports may read from: a copy of the same weights, as a user's downloaded folder. */
+const imports = join(scratch, 'imports');
+for (const folder of [join(builtins, BASE), join(imports, 'downloaded-llama')]) {
+  mkdirSync(folder, { recursive: true });
+  for (const file of ['config.json', 'model.safetensors', 'tokenizer.json']) copyFileSync(join(TINY_LLAMA, file), join(folder, file));
+}
+
+/** Chosen replies say "yes", rejected ones "no": a property a DPO run can learn. */
+const PAIRS = Array.from({ length: 12 }, (_, i) => ({ prompt: `question ${i}?`, chosen: `yes ${i}`, rejected: `no ${i}` }));
+
+/** Reads until `done` holds; throws with the last value after the timeout. */
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Opens a mat-select and picks the option with that test id. */
+async function pick(page: Page, select: string, option: string): Promise<void> {
+  await page.click(`[data-testid="${select}"]`);
+  await page.click(`mat-option[data-testid="${option}"]`);
+  await page.waitForSelector(`mat-option[data-testid="${option}"]`, { state: 'detached' });
+}
+
+const points = (page: Page, chart: string) => page.locator(`[data-testid="line-chart"][data-chart="${chart}"]`).getAttribute('data-points').then(Number);
+
+/**
+ * Training in a real browser against the built api on the embedded default (the in-process queue,
+ * a forked training process): launch a DPO run from the form (presets, per-field problems), watch
+ * its charts grow live, see it complete, find its model in the registry with its lineage, tag it
+ * and compare it with its base.
+ */
+describe('training and the model registry in a real browser', () => {
+  const harness = useConsoleHarness({ BUILTIN_MODELS_DIR: builtins, MODEL_IMPORT_DIRS: imports });
+  let projectId: string;
+  let datasetId: string;
+  const unique = () => randomUUID().slice(0, 8);
+
+  beforeAll(async () => {
+    jest.setTimeout(180_000);
+    const created = await harness.rest<CommandAccepted>('POST', '/api/projects', { name: `Training ${unique()}` });
+    expect(created.status).toBe(201);
+    projectId = created.body.id;
+    const imported = await harness.rest<DatasetAccepted>('POST', `/api/projects/${projectId}/datasets/import`, {
+      name: 'yes-or-no',
+      content: PAIRS.map((pair) => JSON.stringify(pair)).join('\n'),
+      split: { testRatio: 0.25, seed: 1 },
+    });
+    expect(imported.status).toBe(201);
+    datasetId = imported.body.id;
+  });
+
+  it('lists the registry, imports a folder, tags, compares and archives models', async () => {
+    const page = await harness.openPage(`/models/${projectId}`);
+    const base = page.locator(`[data-testid="model-row"][data-name="${BASE}"]`);
+    await base.waitFor();
+    expect(await base.getAttribute('data-source')).toBe('builtin');
+    await base.locator('[data-testid="model-open"]').click();
+    await page.waitForURL(new RegExp(`/models/${projectId}/${BASE}$`));
+    await page.waitForSelector('[data-testid="model-architecture"]');
+    expect(await page.textContent('[data-testid="model-architecture"]')).toContain('27,584');
+    // A built-in cannot be tagged or archived.
+    expect(await page.locator('[data-testid="model-archive"]').count()).toBe(0);
+
+    // Import: the form's own checks, then the api's (a folder outside MODEL_IMPORT_DIRS), each under its field.
+    await page.click('[data-testid="model-import-open"]');
+    await page.click('[data-testid="model-import-submit"]');
+    await page.waitForSelector('[data-testid="model-import-error"][data-field="name"]');
+    await page.waitForSelector('[data-testid="model-import-error"][data-field="path"]');
+    await page.fill('[data-testid="model-import-name"]', 'downloaded');
+    await page.fill('[data-testid="model-import-path"]', builtins);
+    await page.click('[data-testid="model-import-submit"]');
+    await page.locator('[data-testid="model-import-error"][data-field="path"]', { hasText: 'MODEL_IMPORT_DIRS' }).waitFor();
+    await page.fill('[data-testid="model-import-path"]', join(imports, 'downloaded-llama'));
+    await page.click('[data-testid="model-import-submit"]');
+    await page.waitForSelector('[data-testid="model-detail"] [data-testid="model-detail-name"]:has-text("downloaded")');
+    // The registry list has it without a reload.
+    const imported = page.locator('[data-testid="model-row"][data-name="downloaded"]');
+    await imported.waitFor();
+    expect(await imported.getAttribute('data-source')).toBe('import');
+
+    // Tags: refused in place when malformed, then shown on the model and in the list.
+    await page.fill('[data-testid="model-tag-input"]', 'Production!');
+    await page.click('[data-testid="model-tag-add"]');
+    await page.waitForSelector('[data-testid="model-tag-error"]');
+    await page.fill('[data-testid="model-tag-input"]', 'production');
+    await page.click('[data-testid="model-tag-add"]');
+    await page.waitForSelector('[data-testid="model-tag"][data-tag="production"]');
+    await imported.locator('.tag:has-text("production")').waitFor();
+
+    // Compare the two.
+    await imported.locator('[data-testid="model-compare-tick"] input').check();
+    await base.locator('[data-testid="model-compare-tick"] input').check();
+    await page.click('[data-testid="model-compare"]');
+    const comparison = page.locator('[data-testid="model-comparison"]');
+    await comparison.waitFor();
+    expect(await comparison.locator('thead th').allTextContents()).toEqual(expect.arrayContaining(['downloaded', BASE]));
+    await screenshot(page, 'models-registry');
+
+    // Archive: it asks first (the tags go, the name is freed); gone from the list, back with "Archived too".
+    await page.click('[data-testid="model-archive"]');
+    await page.click('[data-testid="confirm-ok"]');
+    await imported.waitFor({ state: 'detached' });
+    await page.click('[data-testid="models-archived"] button[role="switch"]');
+    await imported.waitFor();
+    const listed = await harness.rest<ModelList>('GET', `/api/projects/${projectId}/models?includeArchived=true`);
+    expect(listed.body.models.find((m) => m.name === 'downloaded')).toMatchObject({ source: 'import', archived: true, tags: [] });
+  });
+
+  it('launches a run from the form, draws its charts live, and registers its model', async () => {
+    jest.setTimeout(180_000);
+    const page = await harness.openPage(`/training/${projectId}`);
+    await page.waitForSelector('[data-testid="training-empty"]');
+    await page.click('[data-testid="training-new"]');
+    await page.waitForSelector('[data-testid="training-form"]');
+
+    // Nothing filled in: every missing field says so, and nothing is sent.
+    await page.click('[data-testid="training-launch"]');
+    await page.waitForSelector('[data-testid="training-form-problems"]');
+    for (const field of ['modelName', 'datasetId']) await page.waitForSelector(`[data-testid="training-error"][data-field="${field}"]`);
+    expect((await harness.rest<TrainingRunList>('GET', `/api/projects/${projectId}/training-runs`)).body.runs).toHaveLength(0);
+
+    // A preset fills the form.
+    await pick(page, 'training-preset', 'training-preset-dpo-lora-quick');
+    expect(await page.inputValue('[data-testid="training-epochs"]')).toBe('1');
+    expect(await page.isChecked('[data-testid="training-lora"] button[role="switch"]')).toBe(true);
+
+    const modelName = `yes-${unique()}`;
+    await page.fill('[data-testid="training-model-name"]', modelName);
+    await pick(page, 'training-dataset', 'training-dataset-yes-or-no');
+    await pick(page, 'training-base-model', `training-base-${BASE}`);
+    // Enough steps for several progress reports (two a second at most).
+    await page.fill('[data-testid="training-epochs"]', '60');
+    await page.fill('[data-testid="training-batch-size"]', '1');
+    await page.fill('[data-testid="training-checkpoint-every"]', '40');
+    // The api's own check shows in place: a description longer than it keeps.
+    await page.fill('[data-testid="training-description"]', 'x'.repeat(2001));
+    await page.click('[data-testid="training-launch"]');
+    await page.waitForSelector('[data-testid="training-error"][data-field="description"]');
+    expect((await harness.rest<TrainingRunList>('GET', `/api/projects/${projectId}/training-runs`)).body.runs).toHaveLength(0);
+    await page.fill('[data-testid="training-description"]', 'Says yes.');
+    await screenshot(page, 'training-form');
+    await page.click('[data-testid="training-launch"]');
+
+    await page.waitForURL(new RegExp(`/training/${projectId}/[0-9a-f-]{36}$`));
+    const runId = page.url().split('/').pop() ?? '';
+    // The loss chart grows while the run goes: several different point counts before it ends.
+    const seen = new Set<number>();
+    await until(
+      'the run to complete',
+      async () => {
+        seen.add(await points(page, 'loss'));
+        return page.getAttribute('[data-testid="training-summary"]', 'data-status');
+      },
+      (status) => status === 'completed' || status === 'failed',
+      150_000,
+    );
+    expect(await page.getAttribute('[data-testid="training-summary"]', 'data-status')).toBe('completed');
+    const counts = [...seen].filter((count) => count > 0).sort((a, b) => a - b);
+    expect(counts.length).toBeGreaterThanOrEqual(2);
+    for (const chart of ['loss', 'rewards', 'accuracies', 'margins', 'throughput']) expect(await points(page, chart)).toBeGreaterThan(counts[0] ?? 0);
+    // rewards/chosen and rewards/rejected are two series of one chart.
+    expect(await page.locator('[data-chart="rewards"] [data-testid="line-chart-series"]').count()).toBe(2);
+    expect(await page.textContent('[data-testid="training-checkpoint"]')).toMatch(/step \d+/);
+    expect(await page.textContent('[data-testid="training-backend"]')).toMatch(/wasm|cpu|tensorflow/);
+    await screenshot(page, 'training-run');
+
+    // The list shows the run as completed without a reload.
+    await page.click('a:has-text("All runs")');
+    await page.waitForSelector(`[data-testid="training-run-row"][data-run-id="${runId}"][data-status="completed"]`);
+
+    // Its model is in the registry, with lineage back to the run and the base model.
+    await page.goto(`${harness.app.url}/training/${projectId}/${runId}`);
+    await page.click('[data-testid="training-model-link"]');
+    await page.waitForSelector(`[data-testid="model-detail"] [data-testid="model-detail-name"]:has-text("${modelName}")`);
+    await page.waitForSelector(`[data-testid="lineage-training-run"]`);
+    expect(await page.textContent('[data-testid="lineage-base-model"]')).toContain(BASE);
+    expect(await points(page, 'loss')).toBeGreaterThan(0);
+    expect(await page.textContent('[data-testid="model-card"]')).toContain(modelName);
+
+    // Compare it with its base model.
+    await page.locator(`[data-testid="model-row"][data-name="${modelName}"] [data-testid="model-compare-tick"] input`).check();
+    await page.locator(`[data-testid="model-row"][data-name="${BASE}"] [data-testid="model-compare-tick"] input`).check();
+    await page.click('[data-testid="model-compare"]');
+    await page.waitForSelector('[data-testid="model-comparison-row"][data-metric="loss"]');
+    await screenshot(page, 'models-compare');
+
+    const models = await harness.rest<ModelList>('GET', `/api/projects/${projectId}/models`);
+    expect(models.body.models.find((m) => m.name === modelName)).toMatchObject({ source: 'training', lineage: { datasetId, trainingRunId: runId, baseModelId: BASE } });
+  });
+});
