@@ -5,6 +5,7 @@ import { WebhooksModule } from '@camel/webhooks/server';
 import { IdentityModule } from '@camel/identity/server';
 import { ModelsModule } from '@camel/models/server';
 import { ProjectsModule } from '@camel/projects/server';
+import { TrainingModule } from '@camel/training/server';
 import { AppConfigModule, EventStoreModule, ProjectionsModule } from '@camel/server';
 import { runQueueByConfig, WorkflowsModule } from '@camel/workflows/server';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -30,6 +31,9 @@ export const contextModules = (options: { followLog: boolean; driveRuns?: boolea
   AnnotationsModule,
   DatasetsModule,
   ModelsModule,
+  // Training runs: BullMQ jobs for the workers with REDIS_URL, else trained here in training
+  // processes (unfinished ones picked up at start; a CLI command never trains a queued run).
+  TrainingModule.forRoot({ recover: options.followLog && options.driveRuns !== false }),
   // Webhook deliveries follow the log: only a process that follows it sends them (the api, not the CLI).
   WebhooksModule.forRoot({ deliver: options.followLog }),
 ];

@@ -6,6 +6,7 @@ import { webhooksProjection } from '@camel/webhooks/server';
 import { auditProjection, identityProjection } from '@camel/identity/server';
 import { modelsProjection } from '@camel/models/server';
 import { projectsProjection } from '@camel/projects/server';
+import { trainingRunsProjection } from '@camel/training/server';
 import { logsProjection, runsProjection } from '@camel/workflows/server';
 
 /** Every read model the api maintains; the rebuild CLI works on the same list. */
@@ -19,5 +20,6 @@ export const API_PROJECTIONS: readonly AnyProjection[] = [
   annotationsProjection,
   datasetsProjection,
   webhooksProjection,
+  trainingRunsProjection,
   modelsProjection,
 ];

@@ -21,7 +21,7 @@ export class LoraSettingsDto implements LoraSettings {
   @IsInt()
   rank!: number;
 
-  @ApiProperty({ exclusiveMinimum: 0, example: 16, description: 'The update is scaled by alpha / rank (default 2 × rank)' })
+  @ApiProperty({ minimum: 0, example: 16, description: 'The update is scaled by alpha / rank (default 2 × rank)' })
   @IsOptional()
   @IsNumber()
   alpha!: number;
@@ -38,14 +38,14 @@ const d = TRAINING_DEFAULTS;
 export class TrainingHyperparametersDto implements Partial<TrainingHyperparameters> {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: d.epochs }) @IsOptional() @IsInt() epochs?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 256, default: d.batchSize }) @IsOptional() @IsInt() batchSize?: number;
-  @ApiPropertyOptional({ exclusiveMinimum: 0, maximum: 1, default: d.learningRate }) @IsOptional() @IsNumber() learningRate?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, description: '(0, 1]', default: d.learningRate }) @IsOptional() @IsNumber() learningRate?: number;
   @ApiPropertyOptional({ minimum: 0, maximum: 1, default: d.weightDecay }) @IsOptional() @IsNumber() weightDecay?: number;
   @ApiPropertyOptional({ minimum: 0, default: d.warmupSteps }) @IsOptional() @IsInt() warmupSteps?: number;
   @ApiPropertyOptional({ minimum: 8, maximum: 4096, default: d.maxLength, description: 'Prompt + completion tokens kept (prompts lose their start)' }) @IsOptional() @IsInt() maxLength?: number;
   @ApiPropertyOptional({ minimum: 1, default: d.checkpointEvery }) @IsOptional() @IsInt() checkpointEvery?: number;
-  @ApiPropertyOptional({ exclusiveMinimum: 0, default: d.beta, description: 'DPO only' }) @IsOptional() @IsNumber() beta?: number;
+  @ApiPropertyOptional({ minimum: 0, default: d.beta, description: 'DPO only; > 0' }) @IsOptional() @IsNumber() beta?: number;
   @ApiPropertyOptional({ enum: DPO_LOSS_TYPES, default: d.lossType }) @IsOptional() @IsIn(DPO_LOSS_TYPES) lossType?: DpoLossType;
-  @ApiPropertyOptional({ minimum: 0, exclusiveMaximum: 0.5, default: d.labelSmoothing, description: '`robust` only' }) @IsOptional() @IsNumber() labelSmoothing?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 0.5, default: d.labelSmoothing, description: '`robust` only; [0, 0.5)' }) @IsOptional() @IsNumber() labelSmoothing?: number;
   @ApiPropertyOptional({ minimum: 0, default: d.rpoAlpha, description: 'Weight of an SFT term on the chosen replies (TRL rpo_alpha)' }) @IsOptional() @IsNumber() rpoAlpha?: number;
   @ApiPropertyOptional({ default: d.precomputeReference, description: 'DPO: reference log-probs computed once before training' }) @IsOptional() @IsBoolean() precomputeReference?: boolean;
 }

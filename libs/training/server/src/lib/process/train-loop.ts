@@ -91,7 +91,10 @@ interface Encoded {
   readonly rejected: number[];
 }
 
-/** ChatML prompt + replies, cut to `maxLength`: the prompt loses its start, a reply too long for the rest loses its end. */
+/**
+ * ChatML prompt + replies, cut to `maxLength`: the prompt loses its start, a reply too long for the
+ * rest loses its end. A pair whose replies are the same tokens after the cut says nothing (null).
+ */
 function encodePair(tokenizer: BpeTokenizer, pair: TextPair, maxLength: number): Encoded | null {
   let chosen = encodeReply(tokenizer, pair.chosen);
   let rejected = encodeReply(tokenizer, pair.rejected);
@@ -100,6 +103,7 @@ function encodePair(tokenizer: BpeTokenizer, pair: TextPair, maxLength: number):
   rejected = rejected.slice(0, reply);
   const prompt = encodeChat(tokenizer, pair.prompt as never).slice(-(maxLength - reply));
   if (prompt.length === 0 || chosen.length === 0 || rejected.length === 0) return null;
+  if (chosen.length === rejected.length && chosen.every((id, i) => id === rejected[i])) return null;
   return { prompt, chosen, rejected };
 }
 

@@ -64,6 +64,11 @@ export class TrainingRunner implements OnApplicationShutdown {
     return [...this.children.keys()];
   }
 
+  /** The process id of a run's training process here, if it has one (operations, tests). */
+  trainingProcessId(runId: string): number | undefined {
+    return this.children.get(runId)?.pid;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     // The runs stay `running` in the log: the next start (or another worker) resumes them.
@@ -115,7 +120,7 @@ export class TrainingRunner implements OnApplicationShutdown {
           return `${JSON.stringify(pair)}\n`;
         });
         count += page.length;
-        if (!out.write(lines.join(''))) await new Promise((r) => out.once('drain', r));
+        if (!out.write(lines.join(''))) await new Promise<void>((r) => out.once('drain', () => r()));
       }
     } finally {
       await new Promise<void>((r) => out.end(r));

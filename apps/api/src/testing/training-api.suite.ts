@@ -1,0 +1,186 @@
+import { LIVE_EVENTS_PATH, MODEL_FILES, type RecordedEvent, type TrainingRunDetail, type TrainingRunList, type TrainingRunView } from '@camel/contracts';
+import type { Engine } from '@camel/event-store/testing';
+import { TrainingRunner } from '@camel/training/server';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import { startTestApi, type TestApi } from './api-harness';
+import { pollUntil } from './poll-until';
+
+/** libs/ml's tiny random Llama (tools/ml/make-fixtures.py), in the Hugging Face layout. */
+const TINY_LLAMA = join(__dirname, '../../../../libs/ml/src/fixtures/tiny-llama');
+
+/** A preference set a tiny model learns in a few steps: chosen replies agree, rejected ones refuse. */
+export function preferenceFile(count: number): string {
+  return Array.from({ length: count }, (_, i) => JSON.stringify({ prompt: `Question ${i}: shall we?`, chosen: `Yes, gladly ${i % 3}.`, rejected: `No ${i % 5}!` })).join('\n');
+}
+
+/** A folder of built-in models holding the tiny random Llama of libs/ml's fixtures as `tiny`. */
+export function builtinModelsDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'camel-builtins-'));
+  mkdirSync(join(dir, 'tiny'));
+  for (const file of [MODEL_FILES.config, MODEL_FILES.weights, MODEL_FILES.tokenizer]) copyFileSync(join(TINY_LLAMA, file), join(dir, 'tiny', file));
+  return dir;
+}
+
+export const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/**
+ * Training runs through the real api: launch on an imported dataset version, a real training
+ * process per run (forked from the api's in-process queue on SQLite, from a worker on PostgreSQL +
+ * Redis), progress on the live topic, the model registered, cancel, resume after a kill.
+ */
+export function trainingApiSuite(engine: Engine, options: { readonly runnerOf?: () => TrainingRunner } = {}): void {
+  describe(`training API on ${engine === 'postgres' ? 'PostgreSQL' : 'SQLite'}`, () => {
+    let api: TestApi;
+    let builtins: string;
+    let projectId: string;
+    let datasetId: string;
+    const base = () => `/api/projects/${projectId}`;
+    const runner = () => options.runnerOf?.() ?? api.app.get(TrainingRunner);
+    const run = async (id: string) => (await api.request('GET', `${base()}/training-runs/${id}`)).body as TrainingRunDetail;
+    const until = (what: string, id: string, done: (run: TrainingRunView) => boolean, timeoutMs = 90_000) =>
+      pollUntil(what, () => run(id).then((d) => d.run), done, { timeoutMs, intervalMs: 100 });
+    const small = { epochs: 2, batchSize: 4, learningRate: 0.01, checkpointEvery: 2, maxLength: 64 };
+    const launch = async (body: Record<string, unknown>) => {
+      const answer = await api.request('POST', `${base()}/training-runs`, { datasetId, datasetVersion: 1, baseModel: 'tiny', method: 'dpo', hyperparameters: small, ...body });
+      expect([answer.status, answer.body]).toEqual([201, expect.objectContaining({ id: expect.any(String), position: expect.any(Number) })]);
+      return answer.body.id as string;
+    };
+    const weightsOf = (modelId: string) => sha256(join(process.env['DATA_DIR'] ?? '', 'models', modelId, MODEL_FILES.weights));
+
+    beforeAll(async () => {
+      builtins = builtinModelsDir();
+      process.env['BUILTIN_MODELS_DIR'] = builtins;
+      api = await startTestApi(engine);
+      projectId = (await api.request('POST', '/api/projects', { name: 'Training' })).body.id;
+      const imported = await api.request('POST', `${base()}/datasets/import`, { name: 'prefs', content: preferenceFile(24), split: { testRatio: 0.2, seed: 3 } });
+      expect(imported.status).toBe(201);
+      datasetId = imported.body.id;
+    });
+    afterAll(async () => {
+      await api?.close();
+      rmSync(builtins, { recursive: true, force: true });
+      delete process.env['BUILTIN_MODELS_DIR'];
+    });
+
+    it('offers presets', async () => {
+      const answer = await api.request('GET', '/api/training/presets');
+      expect(answer.status).toBe(200);
+      expect(answer.body.presets.map((p: { id: string }) => p.id)).toEqual(['dpo-lora-quick', 'dpo-full', 'sft-lora']);
+    });
+
+    it('refuses bad launches with the field named and appends nothing', async () => {
+      const before = await api.store.headPosition();
+      const cases: [Record<string, unknown>, number, string][] = [
+        [{ hyperparameters: { learningRate: 0 } }, 400, 'hyperparameters.learningRate'],
+        [{ hyperparameters: { epochs: 1000 } }, 400, 'hyperparameters.epochs'],
+        [{ lora: { rank: 0 } }, 400, 'lora.rank'],
+        [{ method: 'ppo' }, 400, 'method'],
+        [{ modelName: 'Not A Name' }, 400, 'modelName'],
+        [{ datasetId: '0190a000-0000-7000-8000-000000000000' }, 404, 'datasetId'],
+        [{ datasetVersion: 9 }, 404, 'datasetVersion'],
+        [{ baseModel: 'no-such-model' }, 404, 'baseModel'],
+        [{ modelName: 'tiny' }, 409, 'modelName'],
+        [{ surprise: 1 }, 400, 'surprise'],
+      ];
+      for (const [over, status, field] of cases) {
+        const answer = await api.request('POST', `${base()}/training-runs`, { modelName: 'refused', datasetId, datasetVersion: 1, baseModel: 'tiny', method: 'dpo', ...over });
+        expect([JSON.stringify(over), answer.status, answer.body.fields?.[0]?.field]).toEqual([JSON.stringify(over), status, field]);
+      }
+      expect(await api.store.headPosition()).toBe(before);
+    });
+
+    it('trains a launched run in a training process: progress on the live topic, the model folder written and registered', async () => {
+      const socket = io(api.baseUrl, { path: LIVE_EVENTS_PATH, transports: ['websocket'], auth: { token: api.ownerToken } });
+      try {
+        const seen: RecordedEvent[] = [];
+        socket.on('events', (message: { events: RecordedEvent[] }, ack?: () => void) => {
+          seen.push(...message.events);
+          ack?.();
+        });
+        await new Promise<void>((done) => socket.on('connect', () => done()));
+        const after = await api.store.headPosition();
+        expect((await new Promise<{ ok: boolean }>((done) => socket.emit('subscribe', { subscriptionId: 'training', topic: { kind: 'project', projectId }, after }, done))).ok).toBe(true);
+
+        const id = await launch({ modelName: 'tiny-dpo', description: 'first', seed: 5 });
+        const done = await until('the run to complete', id, (r) => r.status === 'completed' || r.status === 'failed');
+        expect(done).toMatchObject({ status: 'completed', attempts: 1, backend: expect.stringMatching(/^(wasm|cpu|tensorflow)$/), failure: null, queuePosition: null, modelId: expect.any(String) });
+        expect(done.progress).toMatchObject({ step: done.progress?.totalSteps, checkpointStep: done.progress?.totalSteps });
+        const detail = await run(id);
+        expect(detail.history.map((h) => h.step)).toEqual(Array.from({ length: done.progress?.totalSteps ?? 0 }, (_, i) => i + 1));
+        expect(detail.history[0].metrics).toMatchObject({ loss: expect.closeTo(Math.LN2, 4), 'rewards/accuracies': expect.any(Number) });
+        expect(detail.evaluation).toMatchObject({ 'eval/loss': expect.any(Number), 'eval/rewards/accuracies': expect.any(Number) });
+
+        const folder = join(process.env['DATA_DIR'] ?? '', 'models', done.modelId ?? '');
+        expect(readdirSync(folder).sort()).toEqual([MODEL_FILES.card, MODEL_FILES.config, MODEL_FILES.metrics, MODEL_FILES.weights, MODEL_FILES.tokenizer, MODEL_FILES.trainingArgs].sort());
+        const card = readFileSync(join(folder, MODEL_FILES.card), 'utf8');
+        expect(card).toContain(`${datasetId}@1`);
+        expect(card).toContain('demo-sized');
+        const model = await api.request('GET', `${base()}/models/${done.modelId}`);
+        expect(model.status).toBe(200);
+        expect(model.body.model).toMatchObject({ name: 'tiny-dpo', source: 'training', lineage: { trainingRunId: id, datasetId, datasetVersion: 1, method: 'dpo', baseModelId: 'tiny' } });
+
+        await pollUntil('the live events', async () => seen.map((e) => e.type), (types) => types.includes('TrainingRunCompleted'), { timeoutMs: 10_000, intervalMs: 50 });
+        const types = seen.map((e) => e.type);
+        expect(types).toEqual(expect.arrayContaining(['TrainingRunLaunched', 'TrainingRunStarted', 'TrainingProgressRecorded', 'TrainingCheckpointSaved', 'ModelRegistered', 'TrainingRunCompleted']));
+        expect(types.indexOf('ModelRegistered')).toBeLessThan(types.indexOf('TrainingRunCompleted'));
+
+        const list = (await api.request('GET', `${base()}/training-runs`)).body as TrainingRunList;
+        expect(list.runs.map((r) => r.id)).toContain(id);
+        // The model name is now taken.
+        const again = await api.request('POST', `${base()}/training-runs`, { modelName: 'tiny-dpo', datasetId, datasetVersion: 1, baseModel: 'tiny', method: 'dpo' });
+        expect([again.status, again.body.fields?.[0]?.field]).toEqual([409, 'modelName']);
+      } finally {
+        socket.close();
+      }
+    }, 120_000);
+
+    it('resumes after its training process is killed mid-run and ends with the weights of an uninterrupted run', async () => {
+      const hyperparameters = { ...small, epochs: 4, checkpointEvery: 3 };
+      const whole = await launch({ modelName: 'whole', seed: 9, lora: { rank: 4, targets: ['q_proj', 'v_proj'] }, hyperparameters });
+      const wholeRun = await until('the uninterrupted run', whole, (r) => r.status === 'completed' || r.status === 'failed');
+      expect(wholeRun.status).toBe('completed');
+
+      const killed = await launch({ modelName: 'killed', seed: 9, lora: { rank: 4, targets: ['q_proj', 'v_proj'] }, hyperparameters });
+      const atCheckpoint = await until('a checkpoint', killed, (r) => (r.progress?.checkpointStep ?? 0) >= 3 || r.status === 'completed');
+      expect(atCheckpoint.status).toBe('running');
+      const pid = runner().trainingProcessId(killed);
+      expect(pid).toEqual(expect.any(Number));
+      process.kill(pid as number, 'SIGKILL');
+      const resumed = await until('the resumed run', killed, (r) => r.status === 'completed' || r.status === 'failed');
+      expect(resumed).toMatchObject({ status: 'completed', attempts: 2 });
+      const started = (await api.store.readStream(`training-run-${killed}`)).filter((e) => e.type === 'TrainingRunStarted').map((e) => (e.data as { resumedFromStep: number }).resumedFromStep);
+      expect(started[0]).toBe(0);
+      expect(started[1]).toBeGreaterThanOrEqual(3);
+      expect(weightsOf(resumed.modelId ?? '')).toBe(weightsOf(wholeRun.modelId ?? ''));
+      expect(existsSync(join(process.env['DATA_DIR'] ?? '', 'models', resumed.modelId ?? '', MODEL_FILES.adapter))).toBe(true);
+    }, 180_000);
+
+    it('cancels a running run within seconds, stopping its training process', async () => {
+      const id = await launch({ modelName: 'cancelled', hyperparameters: { ...small, epochs: 100 } });
+      await until('the first steps', id, (r) => (r.progress?.step ?? 0) >= 1);
+      const pid = runner().trainingProcessId(id);
+      const asked = Date.now();
+      const answer = await api.request('POST', `${base()}/training-runs/${id}/cancel`);
+      expect(answer.status).toBe(202);
+      const cancelled = await until('the cancellation', id, (r) => r.status === 'cancelled', 10_000);
+      expect(Date.now() - asked).toBeLessThan(10_000);
+      expect(cancelled.progress?.step).toBeLessThan(cancelled.progress?.totalSteps ?? 0);
+      expect(() => process.kill(pid as number, 0)).toThrow();
+      const late = await api.request('POST', `${base()}/training-runs/${id}/cancel`);
+      expect([late.status, late.body.code]).toEqual([409, 'training-run.finished']);
+    }, 60_000);
+
+    it('fails with dataset_empty when no pair is left after encoding (replies identical once cut to maxLength)', async () => {
+      const same = Array.from({ length: 10 }, (_, i) => JSON.stringify({ prompt: `q${i}`, chosen: `The same long opening ${i} then yes`, rejected: `The same long opening ${i} then no` })).join('\n');
+      const imported = await api.request('POST', `${base()}/datasets/import`, { name: 'same-start', content: same, split: { testRatio: 0, seed: 1 } });
+      const answer = await api.request('POST', `${base()}/training-runs`, { modelName: 'empty', datasetId: imported.body.id, datasetVersion: 1, baseModel: 'tiny', method: 'dpo', hyperparameters: { maxLength: 8 } });
+      expect(answer.status).toBe(201);
+      const failed = await until('the failure', answer.body.id, (r) => r.status === 'failed' || r.status === 'completed');
+      expect(failed.failure).toMatchObject({ code: 'dataset_empty', message: expect.stringContaining('no training pair') });
+    }, 60_000);
+  });
+}
