@@ -148,9 +148,11 @@ describe('training and the model registry in a real browser', () => {
     await pick(page, 'training-dataset', 'training-dataset-yes-or-no');
     await pick(page, 'training-base-model', `training-base-${BASE}`);
     // Enough steps for several progress reports (two a second at most).
-    await page.fill('[data-testid="training-epochs"]', '60');
+    await page.fill('[data-testid="training-epochs"]', '10');
     await page.fill('[data-testid="training-batch-size"]', '1');
     await page.fill('[data-testid="training-checkpoint-every"]', '40');
+    // The tiny model's context.
+    await page.fill('[data-testid="training-max-length"]', '64');
     // The api's own check shows in place: a description longer than it keeps.
     await page.fill('[data-testid="training-description"]', 'x'.repeat(2001));
     await page.click('[data-testid="training-launch"]');
@@ -181,6 +183,7 @@ describe('training and the model registry in a real browser', () => {
     expect(await page.locator('[data-chart="rewards"] [data-testid="line-chart-series"]').count()).toBe(2);
     expect(await page.textContent('[data-testid="training-checkpoint"]')).toMatch(/step \d+/);
     expect(await page.textContent('[data-testid="training-backend"]')).toMatch(/wasm|cpu|tensorflow/);
+    expect(await page.textContent('[data-testid="training-dataset-link"]')).toContain('yes-or-no v1');
     await screenshot(page, 'training-run');
 
     // The list shows the run as completed without a reload.

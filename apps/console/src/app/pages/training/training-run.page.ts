@@ -10,6 +10,7 @@ import { injectLiveList } from '../../core/live-list';
 import { ToastService } from '../../core/toast.service';
 import { LineChartComponent } from '../../shared/line-chart.component';
 import { RunStatusComponent } from '../../shared/run-status.component';
+import { DatasetsApiService } from '../datasets/datasets-api.service';
 import { TrainingApiService } from './training-api.service';
 
 /** The charts of a run: TRL's metric names, grouped as a person compares them. */
@@ -74,7 +75,7 @@ export function historyCharts(history: readonly TrainingStepMetrics[], dpo: bool
           <dt>Method</dt>
           <dd>{{ d.run.method.toUpperCase() }}{{ d.run.lora ? ' with LoRA (rank ' + d.run.lora.rank + ', alpha ' + d.run.lora.alpha + ', ' + d.run.lora.targets.join(', ') + ')' : ', full fine-tune' }}</dd>
           <dt>Dataset</dt>
-          <dd><a [routerLink]="['/datasets', projectId()]" [title]="d.run.datasetId">version {{ d.run.datasetVersion }} of dataset {{ d.run.datasetId.slice(0, 8) }}</a></dd>
+          <dd><a [routerLink]="['/datasets', projectId()]" [title]="d.run.datasetId" data-testid="training-dataset-link">{{ datasetName() ?? 'dataset ' + d.run.datasetId.slice(0, 8) }} v{{ d.run.datasetVersion }}</a></dd>
           <dt>Base model</dt>
           <dd><a [routerLink]="['/models', projectId(), d.run.baseModelId]">{{ d.run.baseModelId }}</a></dd>
           @if (d.run.modelId; as modelId) {
@@ -151,6 +152,7 @@ export class TrainingRunPage {
   private readonly training = inject(TrainingApiService);
   private readonly auth = inject(AuthService);
   private readonly toast = inject(ToastService);
+  private readonly datasets = inject(DatasetsApiService);
   protected readonly store = injectLiveList((projectId: string, runId: string) => trainingRunDetailSource(projectId, runId, () => this.training.getRun(projectId, runId)), {
     clearOnLoad: true,
   });
@@ -159,6 +161,8 @@ export class TrainingRunPage {
   readonly runId = input.required<string>();
 
   protected readonly cancelling = signal(false);
+  /** The dataset's name (read once per dataset; null until then or without `dataset:read`). */
+  protected readonly datasetName = signal<string | null>(null);
   protected readonly eta = formatEta;
   protected readonly tick = formatTick;
   protected readonly detail = computed(() => this.store.items()[0] ?? null);
@@ -177,7 +181,21 @@ export class TrainingRunPage {
       const runId = this.runId();
       untracked(() => void this.store.load(projectId, runId));
     });
+    effect(() => {
+      const datasetId = this.detail()?.run.datasetId;
+      const projectId = this.projectId();
+      untracked(() => {
+        if (!datasetId || !this.auth.canIn(permissions.readDataset, projectId) || this.datasetFor === datasetId) return;
+        this.datasetFor = datasetId;
+        this.datasets.getDataset(projectId, datasetId).then(
+          (dataset) => this.datasetFor === datasetId && this.datasetName.set(dataset.name),
+          () => undefined,
+        );
+      });
+    });
   }
+
+  private datasetFor: string | null = null;
 
   protected async cancel(): Promise<void> {
     this.cancelling.set(true);
