@@ -32,14 +32,14 @@ export const sha256 = (file: string): string => createHash('sha256').update(read
  * process per run (forked from the api's in-process queue on SQLite, from a worker on PostgreSQL +
  * Redis), progress on the live topic, the model registered, cancel, resume after a kill.
  */
-export function trainingApiSuite(engine: Engine, options: { readonly runnerOf?: () => TrainingRunner } = {}): void {
+export function trainingApiSuite(engine: Engine): void {
   describe(`training API on ${engine === 'postgres' ? 'PostgreSQL' : 'SQLite'}`, () => {
     let api: TestApi;
     let builtins: string;
     let projectId: string;
     let datasetId: string;
     const base = () => `/api/projects/${projectId}`;
-    const runner = () => options.runnerOf?.() ?? api.app.get(TrainingRunner);
+    const runner = (): TrainingRunner => api.app.get(TrainingRunner);
     const run = async (id: string) => (await api.request('GET', `${base()}/training-runs/${id}`)).body as TrainingRunDetail;
     const until = (what: string, id: string, done: (run: TrainingRunView) => boolean, timeoutMs = 90_000) =>
       pollUntil(what, () => run(id).then((d) => d.run), done, { timeoutMs, intervalMs: 100 });

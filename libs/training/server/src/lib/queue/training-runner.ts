@@ -167,6 +167,7 @@ export class TrainingRunner implements OnApplicationShutdown {
     const { entry, execArgv } = trainingProcessCommand();
     const child = fork(entry, [jobFile], { execArgv: [...execArgv, `--max-old-space-size=${this.config.training.maxMemoryMb}`], stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'json' });
     this.children.set(runId, child);
+    this.logger.log(`training run ${runId}: attempt ${state.attempts + 1} in training process ${child.pid} (${this.worker})`);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk);
