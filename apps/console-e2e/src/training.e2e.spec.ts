@@ -52,6 +52,8 @@ describe('training and the model registry in a real browser', () => {
   const harness = useConsoleHarness({ BUILTIN_MODELS_DIR: builtins, MODEL_IMPORT_DIRS: imports });
   let projectId: string;
   let datasetId: string;
+  /** The model the launched run registered (the last test gives it to an agent). */
+  let trained = '';
   const unique = () => randomUUID().slice(0, 8);
 
   beforeAll(async () => {
@@ -144,6 +146,7 @@ describe('training and the model registry in a real browser', () => {
     expect(await page.isChecked('[data-testid="training-lora"] button[role="switch"]')).toBe(true);
 
     const modelName = `yes-${unique()}`;
+    trained = modelName;
     await page.fill('[data-testid="training-model-name"]', modelName);
     await pick(page, 'training-dataset', 'training-dataset-yes-or-no');
     await pick(page, 'training-base-model', `training-base-${BASE}`);
@@ -208,5 +211,77 @@ describe('training and the model registry in a real browser', () => {
 
     const models = await harness.rest<ModelList>('GET', `/api/projects/${projectId}/models`);
     expect(models.body.models.find((m) => m.name === modelName)).toMatchObject({ source: 'training', lineage: { datasetId, trainingRunId: runId, baseModelId: BASE } });
+  });
+
+  it('gives the trained model to an agent in the config editor, runs a workflow on it, and chats with it in the playground', async () => {
+    expect(trained).not.toBe('');
+    const files = {
+      'agents.yaml': `version: 1
+providers:
+  - id: own
+    type: local
+agents:
+  - name: programmer
+    role: Python Programmer
+    system_prompt: You write Python.
+    model: { provider: own, name: ${BASE}, max_tokens: 6 }
+  - name: trader
+    role: Stock Trader
+    system_prompt: You trade stocks.
+    model: { provider: own, name: ${BASE}, max_tokens: 6 }
+`,
+      'workflows/trading.yaml': `version: 1
+name: trading
+type: role_playing
+assistant: programmer
+user: trader
+task_prompt: Develop a trading bot for the stock market.
+max_turns: 1
+`,
+    };
+    const saved = await harness.rest<CommandAccepted>('POST', `/api/projects/${projectId}/configs`, { baseVersion: 0, files, message: 'local models' });
+    expect(saved.status).toBe(201);
+
+    // The form offers the registry's models; the programmer gets the trained one.
+    const page = await harness.openPage(`/configs/${projectId}`);
+    await page.waitForSelector(`[data-testid="config-version"][data-version="${saved.body.version}"]`);
+    await page.click('[data-testid="config-view-form"]');
+    await page.waitForSelector('[data-testid="agent-model-form"] [data-testid="agent-model-agent"]');
+    await page.selectOption('[data-testid="agent-model-agent"]', { label: 'programmer' });
+    const offered = await page.locator('[data-testid="agent-model-form"] datalist option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(expect.arrayContaining([trained, BASE]));
+    await page.fill('[data-testid="agent-model-name"]', trained);
+    await page.click('[data-testid="agent-model-apply"]');
+    await page.waitForSelector('[data-testid="config-validation"][data-state="ok"]');
+    await page.click('[data-testid="config-view-yaml"]');
+    await page.fill('[data-testid="config-save-message"]', 'the trained model for the programmer');
+    await page.click('[data-testid="config-save"]');
+    await page.waitForSelector(`[data-testid="config-version"][data-version="${saved.body.version + 1}"]`);
+
+    // A run of the workflow: its turns come from the local models.
+    await page.goto(`${harness.app.url}/runs/${projectId}`);
+    await page.click('[data-testid="run-start"]');
+    await page.click('[data-testid="start-run-workflow"]');
+    await page.click('[data-testid="workflow-option-trading"]');
+    await page.waitForSelector('[data-testid="start-run-dialog"] [data-testid="start-run-preflight"][data-state="ok"]');
+    await page.click('[data-testid="start-run-submit"]');
+    await page.waitForURL(new RegExp(`/runs/${projectId}/[0-9a-f-]{36}$`));
+    const runId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
+    await page.waitForSelector('[data-testid="turn"]', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="run-status"][data-status="completed"]', { timeout: 60_000 });
+    await screenshot(page, 'training-model-run');
+
+    // The model's lineage lists the run that used it; the playground streams a reply.
+    const models = await harness.rest<ModelList>('GET', `/api/projects/${projectId}/models`);
+    const modelId = models.body.models.find((m) => m.name === trained)?.id ?? '';
+    await page.goto(`${harness.app.url}/models/${projectId}/${modelId}`);
+    await page.locator(`[data-testid="model-used-by"] a[href$="/runs/${projectId}/${runId}"]`).waitFor();
+    await page.fill('[data-testid="playground-max-tokens"]', '8');
+    await page.fill('[data-testid="playground-input"]', 'shall we?');
+    await page.click('[data-testid="playground-send"]');
+    await page.waitForSelector('[data-testid="playground-message"][data-role="assistant"]', { timeout: 30_000 });
+    expect(await page.locator('[data-testid="playground-error"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="playground-message"][data-role="user"]').textContent()).toContain('shall we?');
+    await screenshot(page, 'models-playground');
   });
 });

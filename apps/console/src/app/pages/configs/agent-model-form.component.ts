@@ -8,9 +8,6 @@ import { loadAgentModelTools, type AgentModelParams, type AgentModelTools } from
 import { AuthService } from '../../core/auth.service';
 import { ModelsApiService } from '../models/models-api.service';
 
-/** The provider of registry models (`model: { provider: local, name: <model> }`). */
-const LOCAL_PROVIDER = 'local';
-
 /** '' → null; anything else as a number (NaN stays, so the api names the bad value). */
 function numberOrNull(value: string | number | null): number | null {
   if (value === null || value === '') return null;
@@ -50,7 +47,7 @@ const show = (value: number | null) => (value === null ? '' : String(value));
               <mat-label>Provider</mat-label>
               <input matInput formControlName="provider" [attr.list]="'providers-' + uid" data-testid="agent-model-provider" />
               <datalist [id]="'providers-' + uid">
-                @for (provider of providers(); track provider) {
+                @for (provider of read.providers; track provider) {
                   <option [value]="provider"></option>
                 }
               </datalist>
@@ -60,11 +57,11 @@ const show = (value: number | null) => (value === null ? '' : String(value));
               <input matInput formControlName="name" [attr.list]="'local-models-' + uid" data-testid="agent-model-name" />
               <datalist [id]="'local-models-' + uid">
                 @for (model of localModels(); track model) {
-                  <option [value]="model">provider local</option>
+                  <option [value]="model">a registry model</option>
                 }
               </datalist>
               @if (localModels().length > 0) {
-                <mat-hint>provider <code>local</code>: a model of the registry</mat-hint>
+                <mat-hint>With a provider of type <code>local</code>: a registry model</mat-hint>
               }
             </mat-form-field>
             <mat-form-field>
@@ -131,7 +128,7 @@ export class AgentModelFormComponent {
 
   /** The agents.yaml text being edited. */
   readonly text = input.required<string>();
-  /** The project: its registry's models are offered as names for `provider: local`. */
+  /** The project: its registry's models are offered as names (for a provider of type `local`). */
   readonly projectId = input<string>('');
   readonly readOnly = input(false);
   readonly textChange = output<string>();
@@ -139,12 +136,6 @@ export class AgentModelFormComponent {
   private readonly tools = signal<AgentModelTools | null>(null);
   /** null while the editor (and the yaml package) loads. */
   protected readonly read = computed(() => this.tools()?.readAgentModels(this.text()) ?? null);
-  /** The file's providers and `local` (the registry's models, served in-process). */
-  protected readonly providers = computed(() => {
-    const read = this.read();
-    const declared = read?.ok ? read.providers : [];
-    return declared.includes(LOCAL_PROVIDER) ? declared : [...declared, LOCAL_PROVIDER];
-  });
   protected readonly localModels = signal<readonly string[]>([]);
   private readonly models = inject(ModelsApiService);
   private readonly auth = inject(AuthService);
