@@ -51,9 +51,13 @@ export function trainingApiSuite(engine: Engine): void {
     };
     const weightsOf = (modelId: string) => sha256(join(process.env['DATA_DIR'] ?? '', 'models', modelId, MODEL_FILES.weights));
 
+    let dataDir: string | null = null;
+
     beforeAll(async () => {
       builtins = builtinModelsDir();
       process.env['BUILTIN_MODELS_DIR'] = builtins;
+      // On SQLite the harness gives the api a fresh DATA_DIR; on PostgreSQL the files need one too.
+      if (engine === 'postgres') process.env['DATA_DIR'] = dataDir = mkdtempSync(join(tmpdir(), 'camel-training-'));
       api = await startTestApi(engine);
       projectId = (await api.request('POST', '/api/projects', { name: 'Training' })).body.id;
       const imported = await api.request('POST', `${base()}/datasets/import`, { name: 'prefs', content: preferenceFile(24), split: { testRatio: 0.2, seed: 3 } });
@@ -63,6 +67,7 @@ export function trainingApiSuite(engine: Engine): void {
     afterAll(async () => {
       await api?.close();
       rmSync(builtins, { recursive: true, force: true });
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
       delete process.env['BUILTIN_MODELS_DIR'];
     });
 
