@@ -1,4 +1,4 @@
-import { DatePipe, DecimalPipe } from '@angular/common';
+import { DatePipe, DecimalPipe, NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
@@ -34,6 +34,36 @@ import { DatasetsApiService } from '../datasets/datasets-api.service';
 import { ModelsApiService } from '../models/models-api.service';
 import { TrainingApiService } from './training-api.service';
 
+type NumericHyperparameter = { [K in keyof TrainingHyperparameters]: TrainingHyperparameters[K] extends number ? K : never }[keyof TrainingHyperparameters];
+
+/** A number input of the launch form: its hyperparameter, label, bounds (as the api checks them) and test id. */
+interface NumberField {
+  readonly key: NumericHyperparameter;
+  readonly label: string;
+  readonly testId: string;
+  readonly min?: number;
+  readonly max?: number;
+  /** 'any' for rates and weights; whole numbers otherwise. */
+  readonly step?: 'any';
+  readonly hint?: string;
+  readonly suffix?: string;
+}
+
+const COMMON_FIELDS: readonly NumberField[] = [
+  { key: 'epochs', label: 'Epochs', testId: 'training-epochs', min: 1, max: 100 },
+  { key: 'batchSize', label: 'Batch size', testId: 'training-batch-size', min: 1, max: 256 },
+  { key: 'learningRate', label: 'Learning rate', testId: 'training-learning-rate', min: 0, max: 1, step: 'any' },
+  { key: 'maxLength', label: 'Max length', testId: 'training-max-length', min: 8, max: 4096, suffix: 'tokens' },
+  { key: 'checkpointEvery', label: 'Checkpoint every', testId: 'training-checkpoint-every', min: 1, suffix: 'steps' },
+  { key: 'warmupSteps', label: 'Warm-up steps', testId: 'training-warmup', min: 0 },
+  { key: 'weightDecay', label: 'Weight decay', testId: 'training-weight-decay', min: 0, max: 1, step: 'any' },
+];
+const BETA_FIELD: NumberField = { key: 'beta', label: 'β (beta)', testId: 'training-beta', min: 0, max: 100, step: 'any' };
+const DPO_FIELDS: readonly NumberField[] = [
+  { key: 'labelSmoothing', label: 'Label smoothing', testId: 'training-label-smoothing', min: 0, max: 0.49, step: 'any' },
+  { key: 'rpoAlpha', label: 'SFT term weight', testId: 'training-rpo-alpha', min: 0, max: 100, step: 'any', hint: "TRL's rpo_alpha; 0 = none" },
+];
+
 /**
  * Training runs of a project, live (status, progress, queue position), and the launch form: dataset
  * and version, base model from the registry, method, LoRA, a preset filling the hyperparameters.
@@ -44,6 +74,7 @@ import { TrainingApiService } from './training-api.service';
   imports: [
     DatePipe,
     DecimalPipe,
+    NgTemplateOutlet,
     RouterLink,
     MatButtonModule,
     MatButtonToggleModule,
@@ -78,6 +109,9 @@ export class TrainingPage {
   protected readonly lossTypes = DPO_LOSS_TYPES;
   protected readonly loraTargets = LORA_TARGETS;
   protected readonly eta = formatEta;
+  protected readonly commonFields = COMMON_FIELDS;
+  protected readonly betaField = BETA_FIELD;
+  protected readonly dpoFields = DPO_FIELDS;
   protected readonly noProject = signal(false);
   protected readonly launching = signal(false);
   protected readonly busy = signal(false);
@@ -151,6 +185,14 @@ export class TrainingPage {
   protected toggleTarget(target: LoraSettings['targets'][number], on: boolean): void {
     const targets = this.form().lora.targets.filter((t) => t !== target);
     this.lora('targets', on ? [...targets, target] : targets);
+  }
+
+  protected numberOf(field: NumberField): number {
+    return this.form().hyperparameters[field.key];
+  }
+
+  protected setNumber(field: NumberField, event: Event): void {
+    this.hyper(field.key, this.number(event));
   }
 
   protected pickPreset(id: string): void {
