@@ -131,6 +131,9 @@ describe('training and the model registry in a real browser', () => {
     jest.setTimeout(180_000);
     const page = await harness.openPage(`/training/${projectId}`);
     await page.waitForSelector('[data-testid="training-empty"]');
+    // A second tab on the list follows the launch live.
+    const list = await harness.openTab(page, `/training/${projectId}`);
+    await list.waitForSelector('[data-testid="training-empty"]');
     await page.click('[data-testid="training-new"]');
     await page.waitForSelector('[data-testid="training-form"]');
 
@@ -189,7 +192,12 @@ describe('training and the model registry in a real browser', () => {
     expect(await page.textContent('[data-testid="training-dataset-link"]')).toContain('yes-or-no v1');
     await screenshot(page, 'training-run');
 
-    // The list shows the run as completed without a reload.
+    // The other tab showed the run appear and end without a reload.
+    await list.waitForSelector(`[data-testid="training-run-row"][data-run-id="${runId}"][data-status="completed"]`);
+    expect(await list.getAttribute(`[data-testid="training-run-row"][data-run-id="${runId}"] [data-testid="training-run-step"]`, 'data-step')).toBe(
+      await page.getAttribute('[data-testid="training-step"]', 'data-step'),
+    );
+    expect(await list.locator('[data-testid="training-empty"]').count()).toBe(0);
     await page.click('a:has-text("All runs")');
     await page.waitForSelector(`[data-testid="training-run-row"][data-run-id="${runId}"][data-status="completed"]`);
 
