@@ -3,7 +3,7 @@ import { ConfigsModule } from '@camel/configs/server';
 import { DatasetsModule } from '@camel/datasets/server';
 import { WebhooksModule } from '@camel/webhooks/server';
 import { IdentityModule } from '@camel/identity/server';
-import { ModelsModule } from '@camel/models/server';
+import { LocalModelsModule, ModelsModule } from '@camel/models/server';
 import { ProjectsModule } from '@camel/projects/server';
 import { AppConfigModule, EventStoreModule, ProjectionsModule } from '@camel/server';
 import { runQueueByConfig, WorkflowsModule } from '@camel/workflows/server';
@@ -29,7 +29,9 @@ export const contextModules = (options: { followLog: boolean; driveRuns?: boolea
   WorkflowsModule.forRoot({ queue: runQueueByConfig({ recover: options.followLog && options.driveRuns !== false }) }),
   AnnotationsModule,
   DatasetsModule,
+  // The model registry; its global LocalModelsModule gives `type: local` providers to every context.
   ModelsModule,
+  LocalModelsModule,
   // Webhook deliveries follow the log: only a process that follows it sends them (the api, not the CLI).
   WebhooksModule.forRoot({ deliver: options.followLog }),
 ];

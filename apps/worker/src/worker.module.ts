@@ -1,4 +1,5 @@
 import { AppConfigModule, EventStoreHealthIndicator, EventStoreModule, ProjectionsModule } from '@camel/server';
+import { LocalModelsModule } from '@camel/models/server';
 import { RunQueueHealthIndicator, RunWorkerModule } from '@camel/workflows/server';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
@@ -16,6 +17,8 @@ import { WorkerHealthController } from './worker-health.controller';
     ProjectionsModule.forRoot({ projections: [], run: false }),
     TerminusModule.forRoot({ logger: false }),
     RunWorkerModule,
+    // `type: local` agents generate here too (the registry read from the api's tables; one generation thread).
+    LocalModelsModule,
   ],
   controllers: [WorkerHealthController],
   providers: [EventStoreHealthIndicator, RunQueueHealthIndicator],
