@@ -57,7 +57,6 @@ describe('training and the model registry in a real browser', () => {
   const unique = () => randomUUID().slice(0, 8);
 
   beforeAll(async () => {
-    jest.setTimeout(180_000);
     const created = await harness.rest<CommandAccepted>('POST', '/api/projects', { name: `Training ${unique()}` });
     expect(created.status).toBe(201);
     projectId = created.body.id;
@@ -128,7 +127,6 @@ describe('training and the model registry in a real browser', () => {
   });
 
   it('launches a run from the form, draws its charts live, and registers its model', async () => {
-    jest.setTimeout(180_000);
     const page = await harness.openPage(`/training/${projectId}`);
     await page.waitForSelector('[data-testid="training-empty"]');
     // A second tab on the list follows the launch live.
@@ -219,7 +217,7 @@ describe('training and the model registry in a real browser', () => {
 
     const models = await harness.rest<ModelList>('GET', `/api/projects/${projectId}/models`);
     expect(models.body.models.find((m) => m.name === modelName)).toMatchObject({ source: 'training', lineage: { datasetId, trainingRunId: runId, baseModelId: BASE } });
-  });
+  }, 180_000);
 
   it('gives the trained model to an agent in the config editor, runs a workflow on it, and chats with it in the playground', async () => {
     expect(trained).not.toBe('');
@@ -291,5 +289,5 @@ max_turns: 1
     expect(await page.locator('[data-testid="playground-error"]').count()).toBe(0);
     expect(await page.locator('[data-testid="playground-message"][data-role="user"]').textContent()).toContain('shall we?');
     await screenshot(page, 'models-playground');
-  });
+  }, 120_000);
 });
