@@ -290,4 +290,37 @@ max_turns: 1
     expect(await page.locator('[data-testid="playground-message"][data-role="user"]').textContent()).toContain('shall we?');
     await screenshot(page, 'models-playground');
   }, 120_000);
+
+  it('queues a second run behind the first and cancels both from their pages', async () => {
+    const long = { datasetId, datasetVersion: 1, baseModel: BASE, method: 'dpo', hyperparameters: { epochs: 100, batchSize: 1, maxLength: 64, checkpointEvery: 1000 } };
+    const first = await harness.rest<{ id: string }>('POST', `/api/projects/${projectId}/training-runs`, { ...long, modelName: `long-${unique()}` });
+    const second = await harness.rest<{ id: string }>('POST', `/api/projects/${projectId}/training-runs`, { ...long, modelName: `long-${unique()}` });
+    expect([first.status, second.status]).toEqual([201, 201]);
+
+    // One training process at a time on the embedded default: the second waits, and says so.
+    const page = await harness.openPage(`/training/${projectId}`);
+    const queued = page.locator(`[data-testid="training-run-row"][data-run-id="${second.body.id}"]`);
+    await queued.locator('[data-testid="training-queue-position"]').waitFor();
+    expect(await queued.getAttribute('data-status')).toBe('queued');
+
+    await queued.locator('[data-testid="training-run-link"]').click();
+    await page.waitForSelector('[data-testid="training-summary"][data-status="queued"] [data-testid="training-queue-position"]');
+    await page.click('[data-testid="training-cancel"]');
+    await page.waitForSelector('[data-testid="training-summary"][data-status="cancelled"]');
+    expect(await page.locator('[data-testid="training-cancel"]').count()).toBe(0);
+
+    // The running one stops within seconds of its Cancel, short of its last step, and registers no model.
+    await page.goto(`${harness.app.url}/training/${projectId}/${first.body.id}`);
+    await page.waitForSelector('[data-testid="training-summary"][data-status="running"] [data-testid="training-step"]:not([data-step="0"])');
+    await page.click('[data-testid="training-cancel"]');
+    await page.waitForSelector('[data-testid="training-summary"][data-status="cancelled"]', { timeout: 20_000 });
+    const [step, total] = ((await page.textContent('[data-testid="training-step"]')) ?? '').split(/[ /]+/).map(Number);
+    expect(step).toBeLessThan(total ?? 0);
+    await screenshot(page, 'training-cancelled');
+    const runs = await harness.rest<TrainingRunList>('GET', `/api/projects/${projectId}/training-runs`);
+    expect(runs.body.runs.filter((run) => [first.body.id, second.body.id].includes(run.id)).map((run) => [run.status, run.modelId])).toEqual([
+      ['cancelled', null],
+      ['cancelled', null],
+    ]);
+  }, 120_000);
 });
