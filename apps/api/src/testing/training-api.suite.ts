@@ -160,6 +160,9 @@ export function trainingApiSuite(engine: Engine): void {
       const started = (await api.store.readStream(`training-run-${killed}`)).filter((e) => e.type === 'TrainingRunStarted').map((e) => (e.data as { resumedFromStep: number }).resumedFromStep);
       expect(started[0]).toBe(0);
       expect(started[1]).toBeGreaterThanOrEqual(3);
+      // Resumed from a checkpoint before the end: the killed process did not go on training.
+      expect(started[1]).toBeLessThan(resumed.progress?.totalSteps ?? 0);
+      expect((await run(killed)).history.map((h) => h.step)).toEqual(Array.from({ length: resumed.progress?.totalSteps ?? 0 }, (_, i) => i + 1));
       expect(weightsOf(resumed.modelId ?? '')).toBe(weightsOf(wholeRun.modelId ?? ''));
       expect(existsSync(join(process.env['DATA_DIR'] ?? '', 'models', resumed.modelId ?? '', MODEL_FILES.adapter))).toBe(true);
     }, 180_000);

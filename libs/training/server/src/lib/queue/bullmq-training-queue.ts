@@ -12,8 +12,9 @@ const ENQUEUE_TIMEOUT_MS = 5_000;
 
 /**
  * The production TrainingQueue: one BullMQ job per run on the `training` queue (job id = run id, so
- * a run is never queued twice). The job carries no retries of its own: a lost worker's job is
- * stalled and moved back by BullMQ, and the runner counts attempts on the run's stream.
+ * a run is never queued twice while its job exists; ended jobs are removed, so a sweep can queue an
+ * unfinished run again). The job carries no retries of its own: a lost worker's job is stalled and
+ * moved back by BullMQ, and the runner counts attempts on the run's stream.
  */
 export class BullMqTrainingQueue implements TrainingQueue, OnApplicationShutdown {
   private readonly logger = new Logger('TrainingQueue');
@@ -24,7 +25,7 @@ export class BullMqTrainingQueue implements TrainingQueue, OnApplicationShutdown
 
   async enqueue(runId: string): Promise<void> {
     try {
-      await withTimeout(this.open().add('train', { runId }, { jobId: runId, removeOnComplete: true, removeOnFail: { count: 1000 } }), ENQUEUE_TIMEOUT_MS);
+      await withTimeout(this.open().add('train', { runId }, { jobId: runId, removeOnComplete: true, removeOnFail: true }), ENQUEUE_TIMEOUT_MS);
     } catch (error) {
       this.logger.error(`training run ${runId}: could not be queued (${(error as Error).message}); a worker's sweep of unfinished runs picks it up`);
     }
