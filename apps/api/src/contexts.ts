@@ -3,7 +3,7 @@ import { ConfigsModule } from '@camel/configs/server';
 import { DatasetsModule } from '@camel/datasets/server';
 import { WebhooksModule } from '@camel/webhooks/server';
 import { IdentityModule } from '@camel/identity/server';
-import { ModelsModule } from '@camel/models/server';
+import { LocalModelsModule, ModelsModule } from '@camel/models/server';
 import { ProjectsModule } from '@camel/projects/server';
 import { TrainingModule } from '@camel/training/server';
 import { AppConfigModule, EventStoreModule, ProjectionsModule } from '@camel/server';
@@ -30,7 +30,9 @@ export const contextModules = (options: { followLog: boolean; driveRuns?: boolea
   WorkflowsModule.forRoot({ queue: runQueueByConfig({ recover: options.followLog && options.driveRuns !== false }) }),
   AnnotationsModule,
   DatasetsModule,
+  // The model registry; its global LocalModelsModule gives `type: local` providers to every context.
   ModelsModule,
+  LocalModelsModule,
   // Training runs: BullMQ jobs for the workers with REDIS_URL, else trained here in training
   // processes (unfinished ones picked up at start; a CLI command never trains a queued run).
   TrainingModule.forRoot({ recover: options.followLog && options.driveRuns !== false }),

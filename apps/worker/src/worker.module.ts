@@ -1,5 +1,6 @@
 import { AppConfigModule, EventStoreHealthIndicator, EventStoreModule, ProjectionsModule } from '@camel/server';
 import { TrainingWorkerModule } from '@camel/training/server';
+import { LocalModelsModule } from '@camel/models/server';
 import { RunQueueHealthIndicator, RunWorkerModule } from '@camel/workflows/server';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
@@ -19,6 +20,8 @@ import { WorkerHealthController } from './worker-health.controller';
     TerminusModule.forRoot({ logger: false }),
     RunWorkerModule,
     TrainingWorkerModule,
+    // `type: local` agents generate here too (the registry read from the api's tables; one generation thread).
+    LocalModelsModule,
   ],
   controllers: [WorkerHealthController],
   providers: [EventStoreHealthIndicator, RunQueueHealthIndicator],
