@@ -1,6 +1,6 @@
 import { AppConfigModule, EventStoreHealthIndicator, EventStoreModule, ProjectionsModule } from '@camel/server';
-import { LocalModelsModule } from '@camel/models/server';
 import { TrainingWorkerModule } from '@camel/training/server';
+import { LocalModelsModule } from '@camel/models/server';
 import { RunQueueHealthIndicator, RunWorkerModule } from '@camel/workflows/server';
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';

@@ -1,8 +1,9 @@
 import { LIVE_EVENTS_PATH, MODEL_FILES, type RecordedEvent, type TrainingRunDetail, type TrainingRunList, type TrainingRunView } from '@camel/contracts';
 import type { Engine } from '@camel/event-store/testing';
+import { readSafetensors, writeSafetensors } from '@camel/ml';
 import { TrainingRunner } from '@camel/training/server';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
@@ -17,11 +18,22 @@ export function preferenceFile(count: number): string {
   return Array.from({ length: count }, (_, i) => JSON.stringify({ prompt: `Question ${i}: shall we?`, chosen: `Yes, gladly ${i % 3}.`, rejected: `No ${i % 5}!` })).join('\n');
 }
 
-/** A folder of built-in models holding the tiny random Llama of libs/ml's fixtures as `tiny`. */
-export function builtinModelsDir(): string {
+/**
+ * A folder of built-in models holding the tiny random Llama of libs/ml's fixtures as `tiny`, and
+ * (`extras`) `exploding` (its weights × 1e30: the loss is not finite) and `vanishing` (whose
+ * weights the test removes after the registry listed it).
+ */
+export function builtinModelsDir(options: { readonly extras?: boolean } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'camel-builtins-'));
-  mkdirSync(join(dir, 'tiny'));
-  for (const file of [MODEL_FILES.config, MODEL_FILES.weights, MODEL_FILES.tokenizer]) copyFileSync(join(TINY_LLAMA, file), join(dir, 'tiny', file));
+  for (const name of options.extras ? ['tiny', 'exploding', 'vanishing'] : ['tiny']) {
+    mkdirSync(join(dir, name));
+    for (const file of [MODEL_FILES.config, MODEL_FILES.weights, MODEL_FILES.tokenizer]) copyFileSync(join(TINY_LLAMA, file), join(dir, name, file));
+  }
+  if (options.extras) {
+    const { tensors } = readSafetensors(readFileSync(join(TINY_LLAMA, MODEL_FILES.weights)));
+    const scaled = new Map([...tensors].map(([name, t]) => [name, { shape: t.shape, data: t.data.map((x) => x * 1e30) }]));
+    writeFileSync(join(dir, 'exploding', MODEL_FILES.weights), writeSafetensors(scaled));
+  }
   return dir;
 }
 
@@ -54,7 +66,7 @@ export function trainingApiSuite(engine: Engine): void {
     let dataDir: string | null = null;
 
     beforeAll(async () => {
-      builtins = builtinModelsDir();
+      builtins = builtinModelsDir({ extras: true });
       process.env['BUILTIN_MODELS_DIR'] = builtins;
       // On SQLite the harness gives the api a fresh DATA_DIR; on PostgreSQL the files need one too.
       if (engine === 'postgres') process.env['DATA_DIR'] = dataDir = mkdtempSync(join(tmpdir(), 'camel-training-'));
@@ -160,6 +172,9 @@ export function trainingApiSuite(engine: Engine): void {
       const started = (await api.store.readStream(`training-run-${killed}`)).filter((e) => e.type === 'TrainingRunStarted').map((e) => (e.data as { resumedFromStep: number }).resumedFromStep);
       expect(started[0]).toBe(0);
       expect(started[1]).toBeGreaterThanOrEqual(3);
+      // Resumed from a checkpoint before the end: the killed process did not go on training.
+      expect(started[1]).toBeLessThan(resumed.progress?.totalSteps ?? 0);
+      expect((await run(killed)).history.map((h) => h.step)).toEqual(Array.from({ length: resumed.progress?.totalSteps ?? 0 }, (_, i) => i + 1));
       expect(weightsOf(resumed.modelId ?? '')).toBe(weightsOf(wholeRun.modelId ?? ''));
       expect(existsSync(join(process.env['DATA_DIR'] ?? '', 'models', resumed.modelId ?? '', MODEL_FILES.adapter))).toBe(true);
     }, 180_000);
@@ -178,6 +193,18 @@ export function trainingApiSuite(engine: Engine): void {
       const late = await api.request('POST', `${base()}/training-runs/${id}/cancel`);
       expect([late.status, late.body.code]).toEqual([409, 'training-run.finished']);
     }, 60_000);
+
+    it('fails with diverged on a non-finite loss, and with base_model_missing when the base model’s files are gone', async () => {
+      const exploding = await launch({ modelName: 'exploded', baseModel: 'exploding' });
+      const diverged = await until('the divergence', exploding, (r) => r.status === 'failed' || r.status === 'completed', 60_000);
+      expect(diverged.failure).toMatchObject({ code: 'diverged', message: expect.stringMatching(/the loss is (NaN|-?Infinity) at step \d+/) });
+
+      // Listed by the registry when the api started; its weights removed since.
+      rmSync(join(builtins, 'vanishing', MODEL_FILES.weights));
+      const vanished = await launch({ modelName: 'vanished', baseModel: 'vanishing' });
+      const missing = await until('the failure', vanished, (r) => r.status === 'failed' || r.status === 'completed', 60_000);
+      expect(missing.failure).toMatchObject({ code: 'base_model_missing', message: expect.stringContaining('does not load') });
+    }, 120_000);
 
     it('fails with dataset_empty when no pair is left after encoding (replies identical once cut to maxLength)', async () => {
       const same = Array.from({ length: 10 }, (_, i) => JSON.stringify({ prompt: `q${i}`, chosen: `The same long opening ${i} then yes`, rejected: `The same long opening ${i} then no` })).join('\n');

@@ -102,6 +102,10 @@ describe('training runs on BullMQ workers (PostgreSQL + Redis, processes)', () =
     await victim?.kill('SIGKILL');
     const resumed = await until('the resumed run', killed, ended, 180_000);
     expect(resumed).toMatchObject({ status: 'completed', attempts: 2 });
+    // Every step recorded once, from both attempts: the killed worker's training process stopped with it.
+    const history = (await call<TrainingRunDetail>('GET', `/api/projects/${projectId}/training-runs/${killed}`)).history;
+    expect(history.map((h) => h.step)).toEqual(Array.from({ length: resumed.progress?.totalSteps ?? 0 }, (_, i) => i + 1));
+    expect(workers.find((w) => w !== victim)?.log).toMatch(new RegExp(`training run ${killed}: attempt 2`));
     expect(sha256(join(dataDir, 'models', resumed.modelId ?? '', MODEL_FILES.weights))).toBe(sha256(join(dataDir, 'models', done.modelId ?? '', MODEL_FILES.weights)));
   }, 300_000);
 });

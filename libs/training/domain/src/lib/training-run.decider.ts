@@ -2,12 +2,14 @@ import {
   DomainError,
   TRAINING_RUN_FINAL,
   type LaunchTrainingRunRequest,
-  type ModelArchitecture,
   type ProjectStatus,
-  type TrainingFailureCode,
+  type TrainingCheckpointSaved,
+  type TrainingProgressRecorded,
+  type TrainingRunCompleted,
   type TrainingRunEvent,
+  type TrainingRunFailed,
+  type TrainingRunStarted,
   type TrainingRunStatus,
-  type TrainingStepMetrics,
 } from '@camel/contracts';
 import { formatUuid, type Decider } from '@camel/kernel';
 import { createHash } from 'node:crypto';
@@ -25,21 +27,12 @@ export type TrainingRunCommand =
       readonly baseModelId: string;
       readonly datasetContentHash: string;
     }
-  | {
-      readonly type: 'StartTrainingAttempt';
-      readonly runId: string;
-      readonly attempt: number;
-      readonly worker: string;
-      readonly backend: string;
-      readonly totalSteps: number;
-      readonly resumedFromStep: number;
-      readonly architecture: ModelArchitecture;
-    }
-  | { readonly type: 'RecordTrainingProgress'; readonly runId: string; readonly steps: readonly TrainingStepMetrics[]; readonly totalSteps: number; readonly etaSeconds: number | null }
-  | { readonly type: 'SaveTrainingCheckpoint'; readonly runId: string; readonly step: number; readonly path: string }
+  | ({ readonly type: 'StartTrainingAttempt' } & TrainingRunStarted['data'])
+  | ({ readonly type: 'RecordTrainingProgress' } & TrainingProgressRecorded['data'])
+  | ({ readonly type: 'SaveTrainingCheckpoint' } & TrainingCheckpointSaved['data'])
   | { readonly type: 'RequestTrainingCancel'; readonly runId: string }
-  | { readonly type: 'CompleteTrainingRun'; readonly runId: string; readonly modelId: string; readonly metrics: Readonly<Record<string, number>>; readonly evaluation: Readonly<Record<string, number>> | null }
-  | { readonly type: 'FailTrainingRun'; readonly runId: string; readonly code: TrainingFailureCode; readonly message: string; readonly step: number }
+  | ({ readonly type: 'CompleteTrainingRun' } & TrainingRunCompleted['data'])
+  | ({ readonly type: 'FailTrainingRun' } & TrainingRunFailed['data'])
   | { readonly type: 'CancelTrainingRun'; readonly runId: string; readonly step: number };
 
 export interface TrainingRunState {

@@ -223,6 +223,9 @@ export async function train(setup: TrainingSetup, pairs: readonly TextPair[], ho
     let metrics: Metrics = {};
     const recent: number[] = [];
     for (const batch of batchesFrom(setup.seed, trainSet.length, h.batchSize, h.epochs, from)) {
+      // Let the event loop turn between steps: reports go out, and a training process whose parent
+      // died hears of it (IPC `disconnect`) instead of training on alone.
+      await new Promise((resolve) => setImmediate(resolve));
       const started = performance.now();
       const result = trainer.step(asBatch(batch.indices));
       const seconds = (performance.now() - started) / 1000;

@@ -18,6 +18,7 @@ export class InProcessTrainingQueue implements TrainingQueue, OnApplicationBoots
   private readonly waiting: string[] = [];
   private readonly active = new Map<string, Promise<void>>();
   private closed = false;
+  private bootstrapped = false;
 
   constructor(
     private readonly runner: TrainingRunner,
@@ -29,6 +30,9 @@ export class InProcessTrainingQueue implements TrainingQueue, OnApplicationBoots
   ) {}
 
   onApplicationBootstrap(): void {
+    // Nest calls the hooks once per provider token, and TRAINING_QUEUE may be this instance too.
+    if (this.bootstrapped) return;
+    this.bootstrapped = true;
     if (this.recoverAtStart) void this.recover().catch((error: unknown) => this.logger.error(`recovering training runs failed: ${String(error)}`));
   }
 
@@ -53,6 +57,7 @@ export class InProcessTrainingQueue implements TrainingQueue, OnApplicationBoots
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.closed) return this.drain();
     this.closed = true;
     this.waiting.length = 0;
     await this.runner.onApplicationShutdown();

@@ -41,7 +41,8 @@ export class TrainingProcessor implements OnApplicationBootstrap, OnApplicationS
       concurrency: training.concurrency,
       lockDuration: queue.lockMs,
       stalledInterval: queue.stalledIntervalMs,
-      maxStalledCount: MAX_TRAINING_ATTEMPTS,
+      // The run's own attempt count (its stream) ends a run lost too often; BullMQ's count only backs it up.
+      maxStalledCount: 2 * MAX_TRAINING_ATTEMPTS,
     });
     this.worker.on('error', (error) => this.logger.error(`worker: ${error.message}`));
     this.worker.on('failed', (job, error) => this.logger.error(`training run ${job?.data.runId}: job failed: ${error.message}`));
