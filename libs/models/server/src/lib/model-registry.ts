@@ -37,11 +37,8 @@ export class ModelRegistry implements ModelCatalog {
 
   /** Scanned once per process: built-ins ship with the release and do not change while it runs. */
   private builtinsWithSha(): Promise<{ model: BuiltinModel; sha: string }[]> {
-    this.builtinList ??= Promise.all(
-      scanBuiltins(this.config.models.builtinDir, (folder, reason) => this.logger.warn(`built-in model ${folder} left out: ${reason}`)).map(async (model) => ({
-        model,
-        sha: await sha256File(join(model.folder, MODEL_FILES.weights)),
-      })),
+    this.builtinList ??= scanBuiltins(this.config.models.builtinDir, (folder, reason) => this.logger.warn(`built-in model ${folder} left out: ${reason}`)).then((models) =>
+      Promise.all(models.map(async (model) => ({ model, sha: await sha256File(join(model.folder, MODEL_FILES.weights)) }))),
     );
     return this.builtinList;
   }
