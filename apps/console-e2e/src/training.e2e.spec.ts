@@ -1,4 +1,4 @@
-import type { CommandAccepted, DatasetAccepted, ModelList, TrainingRunList } from '@camel/contracts';
+import type { CommandAccepted, DatasetAccepted, ModelList, TrainingRunList, UserCreatedResponse } from '@camel/contracts';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -322,5 +322,37 @@ max_turns: 1
       ['cancelled', null],
       ['cancelled', null],
     ]);
+  }, 120_000);
+
+  it('shows a viewer the runs and the registry without the actions a viewer may not take', async () => {
+    const suffix = unique();
+    const viewer = { email: `viewer-${suffix}@example.test`, name: `Viewer ${suffix}`, password: `pw-${suffix}-long-enough` };
+    expect((await harness.rest<UserCreatedResponse>('POST', '/api/users', viewer)).status).toBe(201);
+    expect((await harness.rest('POST', `/api/projects/${projectId}/members`, { email: viewer.email, role: 'viewer' })).status).toBe(201);
+    const running = await harness.rest<{ id: string }>('POST', `/api/projects/${projectId}/training-runs`, {
+      modelName: `watched-${suffix}`,
+      datasetId,
+      datasetVersion: 1,
+      baseModel: BASE,
+      method: 'dpo',
+      hyperparameters: { epochs: 100, batchSize: 1, maxLength: 64, checkpointEvery: 1000 },
+    });
+    expect(running.status).toBe(201);
+
+    const page = await harness.openPage(`/training/${projectId}/${running.body.id}`, viewer);
+    // It follows the run like anyone, but cannot cancel it or launch one.
+    await page.waitForSelector('[data-testid="training-summary"][data-status="running"] [data-testid="training-step"]:not([data-step="0"])');
+    expect(await page.locator('[data-testid="training-cancel"]').count()).toBe(0);
+    await page.click('a:has-text("All runs")');
+    await page.waitForSelector(`[data-testid="training-run-row"][data-run-id="${running.body.id}"]`);
+    expect(await page.locator('[data-testid="training-new"]').count()).toBe(0);
+    expect((await harness.rest('POST', `/api/projects/${projectId}/training-runs/${running.body.id}/cancel`)).status).toBe(202);
+
+    // The registry: no import, tags or archive; the playground is there (model:read is enough for /v1).
+    const modelId = (await harness.rest<ModelList>('GET', `/api/projects/${projectId}/models`)).body.models.find((m) => m.name === trained)?.id ?? '';
+    await page.goto(`${harness.app.url}/models/${projectId}/${modelId}`);
+    await page.waitForSelector('[data-testid="model-detail"] [data-testid="model-architecture"]');
+    await page.waitForSelector('[data-testid="model-playground"]');
+    for (const action of ['model-import-open', 'model-archive', 'model-tag-input', 'model-untag']) expect(await page.locator(`[data-testid="${action}"]`).count()).toBe(0);
   }, 120_000);
 });
