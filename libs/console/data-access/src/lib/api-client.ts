@@ -343,7 +343,7 @@ export class ApiClient {
    * this client's auth (a 401 is retried once after a refresh) and `headers` added. A non-2xx
    * answer throws an `ApiError` like any request.
    */
-  async openStream(method: string, path: string, body: unknown, headers: Readonly<Record<string, string>> = {}, signal?: AbortSignal): Promise<Response> {
+  openStream(method: string, path: string, body: unknown, headers: Readonly<Record<string, string>> = {}, signal?: AbortSignal): Promise<Response> {
     const open = async (token: string | null): Promise<Response> => {
       const response = await this.fetchOrThrow(path, {
         method,
@@ -360,15 +360,7 @@ export class ApiClient {
       if (!response.ok) throw errorOf(response, await response.text());
       return response;
     };
-    const sentWith = this.token;
-    try {
-      return await open(sentWith);
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 401 || !this.refresher) throw error;
-      const token = this.token !== sentWith && this.token ? this.token : await this.renewAccessToken();
-      if (!token) throw error;
-      return open(token);
-    }
+    return this.withRenewal(open);
   }
 
   // ---- plumbing ---------------------------------------------------------------------------------
@@ -382,16 +374,21 @@ export class ApiClient {
     return (await this.send<T>(method, path, body, options)).body;
   }
 
-  private async send<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<{ body: T; headers: Headers }> {
+  private send<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<{ body: T; headers: Headers }> {
+    return this.withRenewal((token) => this.sendOnce<T>(method, path, body, token, options), options.retryOn401 !== false);
+  }
+
+  /** Runs `attempt` with the current token; a 401 is retried once with a renewed (or meanwhile renewed) token. */
+  private async withRenewal<R>(attempt: (token: string | null) => Promise<R>, retryOn401 = true): Promise<R> {
     const sentWith = this.token;
     try {
-      return await this.sendOnce<T>(method, path, body, sentWith, options);
+      return await attempt(sentWith);
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 401 || options.retryOn401 === false || !this.refresher) throw error;
+      if (!(error instanceof ApiError) || error.status !== 401 || !retryOn401 || !this.refresher) throw error;
       // Another request may have refreshed while this one was in flight: use its token.
       const token = this.token !== sentWith && this.token ? this.token : await this.renewAccessToken();
       if (!token) throw error;
-      return this.sendOnce<T>(method, path, body, token, options);
+      return attempt(token);
     }
   }
 
