@@ -1,6 +1,9 @@
 import { LIVE_EVENTS_PATH, MODEL_FILES, type RecordedEvent, type TrainingRunDetail, type TrainingRunList, type TrainingRunView } from '@camel/contracts';
 import type { Engine } from '@camel/event-store/testing';
 import { readSafetensors, writeSafetensors } from '@camel/ml';
+import { DatasetsReadModel } from '@camel/datasets/server';
+import { MODEL_CATALOG } from '@camel/models/server';
+import { APP_CONFIG, CommandExecutor } from '@camel/server';
 import { TrainingRunner } from '@camel/training/server';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -178,6 +181,21 @@ export function trainingApiSuite(engine: Engine): void {
       expect(weightsOf(resumed.modelId ?? '')).toBe(weightsOf(wholeRun.modelId ?? ''));
       expect(existsSync(join(process.env['DATA_DIR'] ?? '', 'models', resumed.modelId ?? '', MODEL_FILES.adapter))).toBe(true);
     }, 180_000);
+
+    it('lets one process train a run at a time: a second runner taking it over stops the first', async () => {
+      const id = await launch({ modelName: 'contended', hyperparameters: { ...small, epochs: 6, checkpointEvery: 3 } });
+      await until('a checkpoint', id, (r) => (r.progress?.checkpointStep ?? 0) >= 3);
+      const first = runner().trainingProcessId(id);
+      // Another process's runner (as a worker given a stalled job would): it records attempt 2.
+      const second = new TrainingRunner(api.store, api.app.get(APP_CONFIG), api.app.get(MODEL_CATALOG, { strict: false }), api.app.get(CommandExecutor, { strict: false }), api.app.get(DatasetsReadModel, { strict: false }));
+      const outcome = await second.run(id);
+      expect(outcome).toBe('completed');
+      const done = await until('the run', id, (r) => r.status === 'completed');
+      expect(done.attempts).toBe(2);
+      expect(() => process.kill(first as number, 0)).toThrow();
+      expect(runner().running).not.toContain(id);
+      expect((await run(id)).history.map((h) => h.step)).toEqual(Array.from({ length: done.progress?.totalSteps ?? 0 }, (_, i) => i + 1));
+    }, 120_000);
 
     it('cancels a running run within seconds, stopping its training process', async () => {
       const id = await launch({ modelName: 'cancelled', hyperparameters: { ...small, epochs: 100 } });
