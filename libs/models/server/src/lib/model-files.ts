@@ -1,5 +1,5 @@
 import { DomainError, MODEL_FILES, MODEL_NAME, type ModelArchitecture, type ModelView, type TrainingStepMetrics } from '@camel/contracts';
-import { BpeTokenizer, configFromHf, ModelConfigError, TokenizerError, weightShapes, type LlamaConfig } from '@camel/ml';
+import type { BpeTokenizer, LlamaConfig } from '@camel/ml';
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -10,9 +10,16 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
  * weights' sha256. Plain functions over folders; the registry wires them to its settings.
  */
 
+/**
+ * libs/ml loads TensorFlow.js when imported: loaded on first use, so a process that never reads a
+ * model folder (the CLI) does not pay for it.
+ */
+const loadMl = () => import('@camel/ml');
+
 const NO_LINEAGE = { baseModelId: null, trainingRunId: null, datasetId: null, datasetVersion: null, method: null, lora: null } as const;
 
-export function architectureOf(config: LlamaConfig): ModelArchitecture {
+export async function architectureOf(config: LlamaConfig): Promise<ModelArchitecture> {
+  const { weightShapes } = await loadMl();
   let parameters = 0;
   for (const shape of weightShapes(config).values()) parameters += shape.reduce((a, b) => a * b, 1);
   return {
@@ -74,7 +81,8 @@ const importError = (message: string) => DomainError.validation('model.import.in
  * names with their shapes (F32/F16/BF16), tokenizer.json is a byte-level BPE the vocabulary holds.
  * Throws a validation error naming `path` with the file and the reason.
  */
-export function validateModelFolder(folder: string): { config: LlamaConfig; architecture: ModelArchitecture } {
+export async function validateModelFolder(folder: string): Promise<{ config: LlamaConfig; architecture: ModelArchitecture }> {
+  const { BpeTokenizer, configFromHf, ModelConfigError, TokenizerError, weightShapes } = await loadMl();
   for (const file of [MODEL_FILES.config, MODEL_FILES.weights, MODEL_FILES.tokenizer]) {
     if (!existsSync(join(folder, file))) throw importError(`${file} is missing in ${folder} (one model.safetensors file; sharded weights are not imported)`);
   }
@@ -109,7 +117,7 @@ export function validateModelFolder(folder: string): { config: LlamaConfig; arch
     throw importError(`tokenizer.json: ${error instanceof TokenizerError ? error.message.replace(/^tokenizer\.json: /, '') : 'not a tokenizer file'}`);
   }
   if (tokenizer.vocabSize > config.vocabSize) throw importError(`tokenizer.json has ${tokenizer.vocabSize} tokens, config.json's vocab_size is ${config.vocabSize}`);
-  return { config, architecture: architectureOf(config) };
+  return { config, architecture: await architectureOf(config) };
 }
 
 /**
@@ -206,7 +214,7 @@ function describe(card: string): string | null {
  * every project lists them (projectId null). A folder that does not validate is left out (and
  * reported through `onSkip`).
  */
-export function scanBuiltins(dir: string, onSkip: (folder: string, reason: string) => void = () => undefined): BuiltinModel[] {
+export async function scanBuiltins(dir: string, onSkip: (folder: string, reason: string) => void = () => undefined): Promise<BuiltinModel[]> {
   if (!existsSync(dir)) return [];
   const out: BuiltinModel[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -215,7 +223,7 @@ export function scanBuiltins(dir: string, onSkip: (folder: string, reason: strin
     if (!existsSync(join(folder, MODEL_FILES.config))) continue;
     let architecture: ModelArchitecture;
     try {
-      architecture = validateModelFolder(folder).architecture;
+      architecture = (await validateModelFolder(folder)).architecture;
     } catch (error) {
       onSkip(folder, (error as Error).message);
       continue;

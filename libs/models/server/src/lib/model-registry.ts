@@ -1,8 +1,9 @@
-import { MODEL_FILES, MODEL_STREAM_TYPE, modelStreamId, type ModelView } from '@camel/contracts';
+import { DomainError, MODEL_FILES, MODEL_STREAM_TYPE, modelStreamId, type ModelView } from '@camel/contracts';
 import { modelDecider, type ModelCommand } from '@camel/models';
 import { ProjectsReadModel } from '@camel/projects/server';
 import { APP_CONFIG, CommandExecutor, type AppConfig } from '@camel/server';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelCatalog, RegisterTrainedModel, ResolvedModel } from './model-catalog';
 import { scanBuiltins, sha256File, type BuiltinModel } from './model-files';
@@ -37,11 +38,8 @@ export class ModelRegistry implements ModelCatalog {
 
   /** Scanned once per process: built-ins ship with the release and do not change while it runs. */
   private builtinsWithSha(): Promise<{ model: BuiltinModel; sha: string }[]> {
-    this.builtinList ??= Promise.all(
-      scanBuiltins(this.config.models.builtinDir, (folder, reason) => this.logger.warn(`built-in model ${folder} left out: ${reason}`)).map(async (model) => ({
-        model,
-        sha: await sha256File(join(model.folder, MODEL_FILES.weights)),
-      })),
+    this.builtinList ??= scanBuiltins(this.config.models.builtinDir, (folder, reason) => this.logger.warn(`built-in model ${folder} left out: ${reason}`)).then((models) =>
+      Promise.all(models.map(async (model) => ({ model, sha: await sha256File(join(model.folder, MODEL_FILES.weights)) }))),
     );
     return this.builtinList;
   }
@@ -87,6 +85,9 @@ export class ModelRegistry implements ModelCatalog {
   /** Appends RegisterModel for a folder written under MODELS_DIR/<modelId>. */
   async register(command: Omit<Extract<ModelCommand, { type: 'RegisterModel' }>, 'type' | 'path' | 'weightsSha256' | 'projectStatus' | 'nameTakenBy'>, options: { awaitProjections?: boolean } = {}) {
     const folder = this.folderFor(command.modelId);
+    if (!existsSync(join(folder, MODEL_FILES.weights))) {
+      throw DomainError.validation('model.folder.missing', 'modelId', `model ${command.modelId}: ${join(folder, MODEL_FILES.weights)} does not exist (write the folder before registering it)`);
+    }
     const outcome = await this.executor.execute(modelDecider, {
       streamId: modelStreamId(command.modelId),
       streamType: MODEL_STREAM_TYPE,

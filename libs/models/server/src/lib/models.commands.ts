@@ -75,7 +75,7 @@ export class ImportModelHandler implements ICommandHandler<ImportModel> {
     const name = validModelName(request.name);
     validModelDescription(request.description);
     const source = allowedImportFolder(request.path, this.config.models.importDirs);
-    const { architecture } = validateModelFolder(source);
+    const { architecture } = await validateModelFolder(source);
     if (await this.registry.nameTakenBy(projectId, name)) throw DomainError.conflict('model.name.taken', `another model of this project is already called “${name}”; choose another name`, 'name');
     const modelId = this.newId();
     const target = this.registry.folderFor(modelId);
