@@ -1,5 +1,7 @@
 import { LIVE_EVENTS_PATH, RunDeltaMessage, type ModelDetail, type ModelList, type RunDelta, type RunView } from '@camel/contracts';
 import type { Engine } from '@camel/event-store/testing';
+import { MODEL_CATALOG, type ModelCatalog } from '@camel/models/server';
+import { randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -140,6 +142,38 @@ export function modelsApiSuite(engine: Engine): void {
       expect(Object.keys(await tags())).toEqual(['tiny', 'helper']);
       expect((await importModel({ name: 'second', path: 'second' })).status).toBe(201);
       expect((await api.request('GET', `${base()}/models/not%20an%20id`)).body.fields).toEqual([expect.objectContaining({ field: 'modelId' })]);
+    });
+
+    it('registers a trained model through the ModelCatalog once per training run; it resolves by name', async () => {
+      const catalog = api.app.get<ModelCatalog>(MODEL_CATALOG);
+      const modelId = randomUUID();
+      copyModel(catalog.folderFor(modelId));
+      writeFileSync(join(catalog.folderFor(modelId), 'metrics.jsonl'), `${JSON.stringify({ step: 1, epoch: 0.5, metrics: { loss: 0.69, 'rewards/accuracies': 0.5 }, learningRate: 1e-5, tokensPerSecond: 100, at: '2026-01-01T00:00:00.000Z' })}\n`);
+      const architecture = ((await api.request('GET', `${base()}/models/tiny`)).body as ModelDetail).model.architecture;
+      const input = {
+        modelId,
+        projectId,
+        name: 'tuned',
+        description: 'DPO on prefs v1',
+        architecture,
+        lineage: { baseModelId: 'tiny', trainingRunId: randomUUID(), datasetId: randomUUID(), datasetVersion: 1, method: 'dpo' as const, lora: null },
+        metrics: { loss: 0.69 },
+      };
+      expect(await catalog.nameTaken(projectId, 'tuned')).toBe(false);
+      const first = await catalog.registerTrained(input);
+      expect(first.position).toBeGreaterThan(0);
+      const before = await head();
+      expect(await catalog.registerTrained(input)).toEqual({ modelId, position: 0 });
+      expect(await head()).toBe(before);
+      await until('the registered model', async () => (await api.request('GET', `${base()}/models/${modelId}`)).status, (status) => status === 200);
+      expect(await catalog.nameTaken(projectId, 'tuned')).toBe(true);
+      expect((await catalog.resolve(projectId, 'tuned'))?.view).toMatchObject({ id: modelId, source: 'training', lineage: input.lineage });
+      const detail = (await api.request('GET', `${base()}/models/${modelId}`)).body as ModelDetail;
+      expect(detail.history).toEqual([{ step: 1, epoch: 0.5, metrics: { loss: 0.69, 'rewards/accuracies': 0.5 }, learningRate: 1e-5, tokensPerSecond: 100, at: '2026-01-01T00:00:00.000Z' }]);
+      const other = randomUUID();
+      await expect(catalog.registerTrained({ ...input, modelId: other })).rejects.toMatchObject({ code: 'model.folder.missing', field: 'modelId' });
+      copyModel(catalog.folderFor(other));
+      await expect(catalog.registerTrained({ ...input, modelId: other })).rejects.toMatchObject({ code: 'model.name.taken', field: 'name' });
     });
 
     it('runs a workflow whose agents are on type: local; the turns stream and the model lists the run', async () => {

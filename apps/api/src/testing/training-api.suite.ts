@@ -1,8 +1,12 @@
-import { LIVE_EVENTS_PATH, MODEL_FILES, type RecordedEvent, type TrainingRunDetail, type TrainingRunList, type TrainingRunView } from '@camel/contracts';
+import { LIVE_EVENTS_PATH, MODEL_FILES, TRAINING_RUN_STREAM_TYPE, trainingRunStreamId, type RecordedEvent, type TrainingRunDetail, type TrainingRunList, type TrainingRunView } from '@camel/contracts';
 import type { Engine } from '@camel/event-store/testing';
 import { readSafetensors, writeSafetensors } from '@camel/ml';
-import { TrainingRunner } from '@camel/training/server';
-import { createHash } from 'node:crypto';
+import { DatasetsReadModel } from '@camel/datasets/server';
+import { MODEL_CATALOG } from '@camel/models/server';
+import { APP_CONFIG, CommandExecutor } from '@camel/server';
+import { trainingRunDecider, type TrainingRunCommand } from '@camel/training';
+import { MAX_TRAINING_ATTEMPTS, TrainingRunner } from '@camel/training/server';
+import { createHash, randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,6 +182,35 @@ export function trainingApiSuite(engine: Engine): void {
       expect(weightsOf(resumed.modelId ?? '')).toBe(weightsOf(wholeRun.modelId ?? ''));
       expect(existsSync(join(process.env['DATA_DIR'] ?? '', 'models', resumed.modelId ?? '', MODEL_FILES.adapter))).toBe(true);
     }, 180_000);
+
+    it('lets one process train a run at a time: a second runner taking it over stops the first', async () => {
+      const id = await launch({ modelName: 'contended', hyperparameters: { ...small, epochs: 6, checkpointEvery: 3 } });
+      await until('a checkpoint', id, (r) => (r.progress?.checkpointStep ?? 0) >= 3);
+      const first = runner().trainingProcessId(id);
+      // Another process's runner (as a worker given a stalled job would): it records attempt 2.
+      const second = new TrainingRunner(api.store, api.app.get(APP_CONFIG), api.app.get(MODEL_CATALOG, { strict: false }), api.app.get(CommandExecutor, { strict: false }), api.app.get(DatasetsReadModel, { strict: false }));
+      const outcome = await second.run(id);
+      expect(outcome).toBe('completed');
+      const done = await until('the run', id, (r) => r.status === 'completed');
+      expect(done.attempts).toBe(2);
+      expect(() => process.kill(first as number, 0)).toThrow();
+      expect(runner().running).not.toContain(id);
+      expect((await run(id)).history.map((h) => h.step)).toEqual(Array.from({ length: done.progress?.totalSteps ?? 0 }, (_, i) => i + 1));
+    }, 120_000);
+
+    it('fails a run whose training process was lost too many times with worker_lost', async () => {
+      // Recorded as five lost attempts would leave it (launched through the decider, never queued).
+      const runId = randomUUID();
+      const executor = api.app.get(CommandExecutor, { strict: false });
+      const decide = (command: TrainingRunCommand) => executor.execute(trainingRunDecider, { streamId: trainingRunStreamId(runId), streamType: TRAINING_RUN_STREAM_TYPE, projectId, command });
+      const version = (await api.request('GET', `${base()}/datasets/${datasetId}/versions/1`)).body as { contentHash: string };
+      await decide({ type: 'LaunchTrainingRun', runId, projectId, projectStatus: 'active', request: { modelName: 'lost', datasetId, datasetVersion: 1, baseModel: 'tiny', method: 'dpo' }, baseModelId: 'tiny', datasetContentHash: version.contentHash });
+      const architecture = { family: 'llama' as const, parameters: 1, hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, vocabSize: 281, contextLength: 64 };
+      for (let attempt = 1; attempt <= MAX_TRAINING_ATTEMPTS; attempt++) await decide({ type: 'StartTrainingAttempt', runId, attempt, worker: 'gone', backend: 'wasm', totalSteps: 12, resumedFromStep: 0, architecture });
+      expect(await runner().run(runId)).toBe('failed');
+      const failed = await until('the failure', runId, (r) => r.status === 'failed');
+      expect(failed.failure).toEqual({ code: 'worker_lost', message: `the training process was lost ${MAX_TRAINING_ATTEMPTS} times` });
+    });
 
     it('cancels a running run within seconds, stopping its training process', async () => {
       const id = await launch({ modelName: 'cancelled', hyperparameters: { ...small, epochs: 100 } });

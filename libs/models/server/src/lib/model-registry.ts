@@ -1,8 +1,9 @@
-import { MODEL_FILES, MODEL_STREAM_TYPE, modelStreamId, type ModelView } from '@camel/contracts';
+import { DomainError, MODEL_FILES, MODEL_STREAM_TYPE, modelStreamId, type ModelView } from '@camel/contracts';
 import { modelDecider, type ModelCommand } from '@camel/models';
 import { ProjectsReadModel } from '@camel/projects/server';
 import { APP_CONFIG, CommandExecutor, type AppConfig } from '@camel/server';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelCatalog, RegisterTrainedModel, ResolvedModel } from './model-catalog';
 import { scanBuiltins, sha256File, type BuiltinModel } from './model-files';
@@ -84,6 +85,9 @@ export class ModelRegistry implements ModelCatalog {
   /** Appends RegisterModel for a folder written under MODELS_DIR/<modelId>. */
   async register(command: Omit<Extract<ModelCommand, { type: 'RegisterModel' }>, 'type' | 'path' | 'weightsSha256' | 'projectStatus' | 'nameTakenBy'>, options: { awaitProjections?: boolean } = {}) {
     const folder = this.folderFor(command.modelId);
+    if (!existsSync(join(folder, MODEL_FILES.weights))) {
+      throw DomainError.validation('model.folder.missing', 'modelId', `model ${command.modelId}: ${join(folder, MODEL_FILES.weights)} does not exist (write the folder before registering it)`);
+    }
     const outcome = await this.executor.execute(modelDecider, {
       streamId: modelStreamId(command.modelId),
       streamType: MODEL_STREAM_TYPE,

@@ -13,7 +13,13 @@ describe('loadConfig', () => {
     expect(config.sqliteFile).toBe('/tmp/camel-x/camel.sqlite');
   });
 
+  it('puts models under DATA_DIR/models, built-ins in ./models, no import folders, two cached models by default', () => {
+    expect(loadConfig({ DATA_DIR: '/tmp/camel-x' }).models).toEqual({ dir: '/tmp/camel-x/models', builtinDir: expect.stringMatching(/\/models$/), importDirs: [], cacheSize: 2 });
+    expect(loadConfig({ MODELS_DIR: '/srv/m', MODEL_IMPORT_DIRS: '/a: /b/c', LOCAL_MODEL_CACHE: '5' }).models).toMatchObject({ dir: '/srv/m', importDirs: ['/a', '/b/c'], cacheSize: 5 });
+  });
+
   it.each([
+    [{ LOCAL_MODEL_CACHE: '0' }, 'LOCAL_MODEL_CACHE'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],

@@ -196,7 +196,12 @@ export class TrainingRunner implements OnApplicationShutdown {
       () =>
         void this.load(runId).then(
           ({ state: now }) => {
-            if (now.status === 'cancelling' || isFinal(now.status)) {
+            if (now.attempts > state.attempts + 1) {
+              // A later attempt was recorded (this process was presumed lost and its job given to
+              // another): that one trains; this one stops.
+              taken = false;
+              child.kill('SIGKILL');
+            } else if (now.status === 'cancelling' || isFinal(now.status)) {
               cancelled = true;
               child.kill('SIGKILL');
             }
