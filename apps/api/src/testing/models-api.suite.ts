@@ -2,7 +2,7 @@ import { LIVE_EVENTS_PATH, RunDeltaMessage, type ModelDetail, type ModelList, ty
 import type { Engine } from '@camel/event-store/testing';
 import { MODEL_CATALOG, type ModelCatalog } from '@camel/models/server';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
@@ -142,6 +142,16 @@ export function modelsApiSuite(engine: Engine): void {
       expect(Object.keys(await tags())).toEqual(['tiny', 'helper']);
       expect((await importModel({ name: 'second', path: 'second' })).status).toBe(201);
       expect((await api.request('GET', `${base()}/models/not%20an%20id`)).body.fields).toEqual([expect.objectContaining({ field: 'modelId' })]);
+    });
+
+    it('removes the copied folder when the registration is refused after the copy (an archived project)', async () => {
+      const archived = (await api.request('POST', '/api/projects', { name: 'Archived models' })).body.id as string;
+      expect((await api.request('POST', `/api/projects/${archived}/archive`)).status).toBe(200);
+      const folders = () => (existsSync(join(dir, 'models')) ? readdirSync(join(dir, 'models')).sort() : []);
+      const before = folders();
+      const answer = await api.request('POST', `/api/projects/${archived}/models/import`, { name: 'late', path: 'helper' });
+      expect([answer.status, answer.body.code]).toEqual([409, 'project.archived']);
+      expect(folders()).toEqual(before);
     });
 
     it('registers a trained model through the ModelCatalog once per training run; it resolves by name', async () => {
