@@ -198,6 +198,26 @@ export function trainingApiSuite(engine: Engine): void {
       expect((await run(id)).history.map((h) => h.step)).toEqual(Array.from({ length: done.progress?.totalSteps ?? 0 }, (_, i) => i + 1));
     }, 120_000);
 
+    it('queues runs beyond TRAINING_CONCURRENCY (1) with their queue position; a queued run is cancelled at once', async () => {
+      const long = { ...small, epochs: 100 };
+      const ids = [await launch({ modelName: 'q1', hyperparameters: long }), await launch({ modelName: 'q2', hyperparameters: long }), await launch({ modelName: 'q3', hyperparameters: long })];
+      await until('the first to run', ids[0], (r) => r.status === 'running');
+      const views = (await api.request('GET', `${base()}/training-runs`)).body as TrainingRunList;
+      const byId = new Map(views.runs.map((r) => [r.id, r]));
+      expect(ids.map((id) => [byId.get(id)?.status, byId.get(id)?.queuePosition])).toEqual([
+        ['running', null],
+        ['queued', 0],
+        ['queued', 1],
+      ]);
+      // A queued run: cancelled by the request itself, its job finds it final.
+      expect((await api.request('POST', `${base()}/training-runs/${ids[2]}/cancel`)).status).toBe(202);
+      expect((await run(ids[2])).run).toMatchObject({ status: 'cancelled', attempts: 0, queuePosition: null, progress: null });
+      expect((await run(ids[1])).run.queuePosition).toBe(0);
+      for (const id of ids.slice(0, 2)) expect((await api.request('POST', `${base()}/training-runs/${id}/cancel`)).status).toBe(202);
+      for (const id of ids.slice(0, 2)) await until('the cancellation', id, (r) => r.status === 'cancelled', 20_000);
+      expect(runner().running).toEqual([]);
+    }, 60_000);
+
     it('fails a run whose training process was lost too many times with worker_lost', async () => {
       // Recorded as five lost attempts would leave it (launched through the decider, never queued).
       const runId = randomUUID();
