@@ -72,6 +72,7 @@ export function trainingApiSuite(engine: Engine): void {
     beforeAll(async () => {
       builtins = builtinModelsDir({ extras: true });
       process.env['BUILTIN_MODELS_DIR'] = builtins;
+      process.env['MODEL_IMPORT_DIRS'] = builtins;
       // On SQLite the harness gives the api a fresh DATA_DIR; on PostgreSQL the files need one too.
       if (engine === 'postgres') process.env['DATA_DIR'] = dataDir = mkdtempSync(join(tmpdir(), 'camel-training-'));
       api = await startTestApi(engine);
@@ -85,6 +86,7 @@ export function trainingApiSuite(engine: Engine): void {
       rmSync(builtins, { recursive: true, force: true });
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
       delete process.env['BUILTIN_MODELS_DIR'];
+      delete process.env['MODEL_IMPORT_DIRS'];
     });
 
     it('offers presets', async () => {
@@ -216,6 +218,15 @@ export function trainingApiSuite(engine: Engine): void {
       for (const id of ids.slice(0, 2)) expect((await api.request('POST', `${base()}/training-runs/${id}/cancel`)).status).toBe(202);
       for (const id of ids.slice(0, 2)) await until('the cancellation', id, (r) => r.status === 'cancelled', 20_000);
       expect(runner().running).toEqual([]);
+    }, 60_000);
+
+    it('fails (not retries) a run whose model name an import took while it trained', async () => {
+      const id = await launch({ modelName: 'clash', hyperparameters: { ...small, epochs: 8 } });
+      await until('the first steps', id, (r) => (r.progress?.step ?? 0) >= 1);
+      const imported = await api.request('POST', `${base()}/models/import`, { name: 'clash', path: join(builtins, 'tiny') });
+      expect(imported.status).toBe(201);
+      const failed = await until('the failure', id, (r) => r.status === 'failed' || r.status === 'completed');
+      expect(failed.failure).toMatchObject({ code: 'internal', message: expect.stringContaining('could not be registered') });
     }, 60_000);
 
     it('fails a run whose training process was lost too many times with worker_lost', async () => {
