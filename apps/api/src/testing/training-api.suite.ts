@@ -72,6 +72,7 @@ export function trainingApiSuite(engine: Engine): void {
     beforeAll(async () => {
       builtins = builtinModelsDir({ extras: true });
       process.env['BUILTIN_MODELS_DIR'] = builtins;
+      process.env['MODEL_IMPORT_DIRS'] = builtins;
       // On SQLite the harness gives the api a fresh DATA_DIR; on PostgreSQL the files need one too.
       if (engine === 'postgres') process.env['DATA_DIR'] = dataDir = mkdtempSync(join(tmpdir(), 'camel-training-'));
       api = await startTestApi(engine);
@@ -85,6 +86,7 @@ export function trainingApiSuite(engine: Engine): void {
       rmSync(builtins, { recursive: true, force: true });
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
       delete process.env['BUILTIN_MODELS_DIR'];
+      delete process.env['MODEL_IMPORT_DIRS'];
     });
 
     it('offers presets', async () => {
@@ -197,6 +199,35 @@ export function trainingApiSuite(engine: Engine): void {
       expect(runner().running).not.toContain(id);
       expect((await run(id)).history.map((h) => h.step)).toEqual(Array.from({ length: done.progress?.totalSteps ?? 0 }, (_, i) => i + 1));
     }, 120_000);
+
+    it('queues runs beyond TRAINING_CONCURRENCY (1) with their queue position; a queued run is cancelled at once', async () => {
+      const long = { ...small, epochs: 100 };
+      const ids = [await launch({ modelName: 'q1', hyperparameters: long }), await launch({ modelName: 'q2', hyperparameters: long }), await launch({ modelName: 'q3', hyperparameters: long })];
+      await until('the first to run', ids[0], (r) => r.status === 'running');
+      const views = (await api.request('GET', `${base()}/training-runs`)).body as TrainingRunList;
+      const byId = new Map(views.runs.map((r) => [r.id, r]));
+      expect(ids.map((id) => [byId.get(id)?.status, byId.get(id)?.queuePosition])).toEqual([
+        ['running', null],
+        ['queued', 0],
+        ['queued', 1],
+      ]);
+      // A queued run: cancelled by the request itself, its job finds it final.
+      expect((await api.request('POST', `${base()}/training-runs/${ids[2]}/cancel`)).status).toBe(202);
+      expect((await run(ids[2])).run).toMatchObject({ status: 'cancelled', attempts: 0, queuePosition: null, progress: null });
+      expect((await run(ids[1])).run.queuePosition).toBe(0);
+      for (const id of ids.slice(0, 2)) expect((await api.request('POST', `${base()}/training-runs/${id}/cancel`)).status).toBe(202);
+      for (const id of ids.slice(0, 2)) await until('the cancellation', id, (r) => r.status === 'cancelled', 20_000);
+      expect(runner().running).toEqual([]);
+    }, 60_000);
+
+    it('fails (not retries) a run whose model name an import took while it trained', async () => {
+      const id = await launch({ modelName: 'clash', hyperparameters: { ...small, epochs: 8 } });
+      await until('the first steps', id, (r) => (r.progress?.step ?? 0) >= 1);
+      const imported = await api.request('POST', `${base()}/models/import`, { name: 'clash', path: join(builtins, 'tiny') });
+      expect(imported.status).toBe(201);
+      const failed = await until('the failure', id, (r) => r.status === 'failed' || r.status === 'completed');
+      expect(failed.failure).toMatchObject({ code: 'internal', message: expect.stringContaining('could not be registered') });
+    }, 60_000);
 
     it('fails a run whose training process was lost too many times with worker_lost', async () => {
       // Recorded as five lost attempts would leave it (launched through the decider, never queued).

@@ -1,4 +1,4 @@
-import { TRAINING_RUN_STREAM_TYPE, trainingRunStreamId, type TrainingFailureCode, type TrainingRunLaunched, type TrainingStepMetrics } from '@camel/contracts';
+import { DomainError, TRAINING_RUN_STREAM_TYPE, trainingRunStreamId, type TrainingFailureCode, type TrainingRunLaunched, type TrainingStepMetrics } from '@camel/contracts';
 import { hashLine } from '@camel/datasets';
 import { DatasetsReadModel } from '@camel/datasets/server';
 import type { EventStore } from '@camel/event-store';
@@ -126,6 +126,19 @@ export class TrainingRunner implements OnApplicationShutdown {
       await new Promise<void>((r) => out.end(r));
     }
     return { count, hash: hash.digest('hex') };
+  }
+
+  private async register(modelId: string, runId: string, launched: TrainingRunLaunched['data'], done: Extract<TrainingMessage, { type: 'done' }>): Promise<string> {
+    const registered = await this.catalog.registerTrained({
+      modelId,
+      projectId: launched.projectId,
+      name: launched.modelName,
+      description: launched.description,
+      architecture: done.architecture,
+      lineage: { baseModelId: launched.baseModelId, trainingRunId: runId, datasetId: launched.datasetId, datasetVersion: launched.datasetVersion, method: launched.method, lora: launched.lora },
+      metrics: { ...done.metrics, ...(done.evaluation ?? {}) },
+    });
+    return registered.modelId;
   }
 
   private async attempt(
@@ -268,15 +281,12 @@ export class TrainingRunner implements OnApplicationShutdown {
     }
     if (final?.type === 'failed') return fail(final.code, final.message);
     if (final?.type === 'done' && exit.code === 0) {
-      const { modelId: registered } = await this.catalog.registerTrained({
-        modelId,
-        projectId,
-        name: launched.modelName,
-        description: launched.description,
-        architecture: final.architecture,
-        lineage: { baseModelId: launched.baseModelId, trainingRunId: runId, datasetId: launched.datasetId, datasetVersion: launched.datasetVersion, method: launched.method, lora: launched.lora },
-        metrics: { ...final.metrics, ...(final.evaluation ?? {}) },
+      const registered = await this.register(modelId, runId, launched, final).catch((error: unknown) => {
+        // A rule of the registry (e.g. the name taken by an import meanwhile): retrying would not help.
+        if (error instanceof DomainError) return error;
+        throw error;
       });
+      if (registered instanceof DomainError) return fail('internal', `the trained model could not be registered: ${registered.message}`);
       await this.decide(projectId, { type: 'CompleteTrainingRun', runId, modelId: registered, metrics: final.metrics, evaluation: final.evaluation });
       return 'completed';
     }
