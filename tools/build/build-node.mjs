@@ -27,6 +27,47 @@ function* walk(dir) {
   }
 }
 
+/**
+ * tfjs-core's gradients exist only as an ES-module tree with extension-less imports
+ * (`dist/register_all_gradients.js`), which plain Node cannot load. Compile that file and everything
+ * it imports inside tfjs-core's dist to CommonJS once, into `<outDir>/vendor/tfjs-core/`
+ * (libs/ml/src/lib/tf.ts loads it from there; Jest compiles the originals itself).
+ */
+export async function buildTfGradients(outDir) {
+  const dist = join(root, 'node_modules/@tensorflow/tfjs-core/dist');
+  const target = join(outDir, 'vendor/tfjs-core');
+  const resolveImport = (from, spec) => {
+    const base = resolve(dirname(from), spec);
+    for (const candidate of [`${base}.js`, base, join(base, 'index.js')]) {
+      try {
+        if (statSync(candidate).isFile()) return candidate;
+      } catch {
+        // the next candidate
+      }
+    }
+    throw new Error(`${relative(root, from)}: cannot resolve ${spec}`);
+  };
+  const seen = new Set();
+  const queue = [join(dist, 'register_all_gradients.js')];
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const { code } = await transformFile(file, { swcrc: false, module: { type: 'commonjs' }, jsc: { target: 'es2020', parser: { syntax: 'ecmascript' } } });
+    const rewritten = code.replace(/require\("(\.{1,2}\/[^"]+)"\)/g, (_, spec) => {
+      const found = resolveImport(file, spec);
+      queue.push(found);
+      let path = relative(dirname(file), found).replace(/\\/g, '/');
+      if (!path.startsWith('.')) path = `./${path}`;
+      return `require("${path}")`;
+    });
+    const out = join(target, relative(dist, file));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, rewritten);
+  }
+  return seen.size;
+}
+
 export async function build({ quiet = false, outDir = defaultOutDir } = {}) {
   const started = Date.now();
   rmSync(outDir, { recursive: true, force: true });
@@ -53,7 +94,8 @@ export async function build({ quiet = false, outDir = defaultOutDir } = {}) {
       count += 1;
     }
   }
-  if (!quiet) console.log(`built ${count} files into ${relative(root, outDir)} in ${Date.now() - started} ms`);
+  const gradients = await buildTfGradients(outDir);
+  if (!quiet) console.log(`built ${count} files (and ${gradients} of tfjs-core's gradients) into ${relative(root, outDir)} in ${Date.now() - started} ms`);
   return outDir;
 }
 

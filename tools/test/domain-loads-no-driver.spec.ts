@@ -16,7 +16,7 @@ describe('pure libraries load no database driver', () => {
     loaded.length = 0;
   });
 
-  it.each(['@camel/kernel', '@camel/projects', '@camel/identity', '@camel/configs', '@camel/workflows', '@camel/annotations', '@camel/datasets', '@camel/webhooks', '@camel/ml'])('%s', (lib) => {
+  it.each(['@camel/kernel', '@camel/projects', '@camel/identity', '@camel/configs', '@camel/workflows', '@camel/annotations', '@camel/datasets', '@camel/webhooks', '@camel/training', '@camel/ml', '@camel/models'])('%s', (lib) => {
     jest.isolateModules(() => {
       const exports = require(lib) as Record<string, unknown>;
       expect(Object.keys(exports).length).toBeGreaterThan(0);

@@ -27,6 +27,9 @@ export async function createApiApp(options: { logger?: false } = {}): Promise<IN
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      // OpenAI-compatible serving answers where OpenAI's clients look (base URL …/v1).
+      { path: 'v1/models', method: RequestMethod.GET },
+      { path: 'v1/chat/completions', method: RequestMethod.POST },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

@@ -15,6 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { missingStoreProblem } from './cli-database';
+import { trainCommand } from './cli-train';
 import { CliModule } from './cli.module';
 import { projectionsTable } from './cli-output';
 import { API_PROJECTIONS } from './projections';
@@ -33,6 +34,9 @@ const USAGE = `usage: npm run cli -- <command>
   configs import <projectId> <folder> [-m <message>]
                              save the folder's files as the project's next config version (all or
                              nothing; every problem listed with file:line:column; exit code 4)
+  train --data <pairs.jsonl> --base <hf folder> --method dpo|sft --out <folder> [--lora-rank 8] [--epochs N] …
+                             fine-tune a model folder on a preference file in this process (outside
+                             the queue; the same training loop as a queued run), with a progress bar
 
 Uses the same settings as the api (DATABASE_URL, or the SQLite file under DATA_DIR). Read-only
 commands (projections, verify, checkpoint, configs export) refuse a database that does not exist
@@ -249,6 +253,8 @@ async function main(argv: string[]): Promise<number> {
       return checkpointCommand(args);
     case 'configs':
       return configsCommand(args);
+    case 'train':
+      return trainCommand(args);
     default:
       console.error(USAGE);
       return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

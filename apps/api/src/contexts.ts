@@ -3,7 +3,9 @@ import { ConfigsModule } from '@camel/configs/server';
 import { DatasetsModule } from '@camel/datasets/server';
 import { WebhooksModule } from '@camel/webhooks/server';
 import { IdentityModule } from '@camel/identity/server';
+import { LocalModelsModule, ModelsModule } from '@camel/models/server';
 import { ProjectsModule } from '@camel/projects/server';
+import { TrainingModule } from '@camel/training/server';
 import { AppConfigModule, EventStoreModule, ProjectionsModule } from '@camel/server';
 import { runQueueByConfig, WorkflowsModule } from '@camel/workflows/server';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -28,6 +30,12 @@ export const contextModules = (options: { followLog: boolean; driveRuns?: boolea
   WorkflowsModule.forRoot({ queue: runQueueByConfig({ recover: options.followLog && options.driveRuns !== false }) }),
   AnnotationsModule,
   DatasetsModule,
+  // The model registry; its global LocalModelsModule gives `type: local` providers to every context.
+  ModelsModule,
+  LocalModelsModule,
+  // Training runs: BullMQ jobs for the workers with REDIS_URL, else trained here in training
+  // processes (unfinished ones picked up at start; a CLI command never trains a queued run).
+  TrainingModule.forRoot({ recover: options.followLog && options.driveRuns !== false }),
   // Webhook deliveries follow the log: only a process that follows it sends them (the api, not the CLI).
   WebhooksModule.forRoot({ deliver: options.followLog }),
 ];

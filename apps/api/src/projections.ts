@@ -4,7 +4,9 @@ import { configsProjection } from '@camel/configs/server';
 import { datasetsProjection } from '@camel/datasets/server';
 import { webhooksProjection } from '@camel/webhooks/server';
 import { auditProjection, identityProjection } from '@camel/identity/server';
+import { modelsProjection } from '@camel/models/server';
 import { projectsProjection } from '@camel/projects/server';
+import { trainingRunsProjection } from '@camel/training/server';
 import { logsProjection, runsProjection } from '@camel/workflows/server';
 
 /** Every read model the api maintains; the rebuild CLI works on the same list. */
@@ -18,4 +20,6 @@ export const API_PROJECTIONS: readonly AnyProjection[] = [
   annotationsProjection,
   datasetsProjection,
   webhooksProjection,
+  trainingRunsProjection,
+  modelsProjection,
 ];

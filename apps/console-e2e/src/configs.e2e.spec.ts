@@ -242,7 +242,7 @@ describe('configs in a real browser', () => {
     const saved = await harness.rest<ConfigSetView>('GET', `/api/projects/${project.id}/configs`);
     const agents = saved.body.files['agents.yaml'] ?? '';
     expect(agents).toContain('# Agents and the model providers they use (format: docs/configs.md).');
-    expect(agents).toContain('      temperature: 0.3\n      top_p: 0.9\n      max_tokens: 512\n      stop: ["<CAMEL_TASK_DONE>"]');
+    expect(agents).toContain('      temperature: 0.3\n      top_p: 0.9\n      max_tokens: 200\n      stop: ["<CAMEL_TASK_DONE>"]');
     // Nothing else changed: the rest of the file is the sample, line for line.
     const before = (samples['agents.yaml'] ?? '').split('\n');
     const after = agents.split('\n');

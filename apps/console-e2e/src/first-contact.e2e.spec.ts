@@ -110,13 +110,18 @@ describe('first contact: a new owner, then an invited annotator', () => {
     expect(listed.body.entries.filter((entry) => entry.type.startsWith('Session')).every((entry) => entry.type !== 'SessionRefreshed')).toBe(true);
   });
 
-  it('says what a section not open yet will do, in plain words', async () => {
+  it('opens a working page for every section in the navigation, none "coming"', async () => {
     const owner = await harness.openPage('/home');
-    await owner.click('[data-testid="nav-training"]');
-    const coming = owner.locator('[data-testid="placeholder-coming"]');
-    await coming.waitFor();
-    expect(await coming.textContent()).toContain('Train a model');
-    expect(await owner.locator('[data-testid="placeholder"]').textContent()).not.toMatch(/issue|coming in a later/i);
+    const links = await owner.locator('nav a[data-testid^="nav-"]').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('data-testid') ?? ''));
+    expect(links).toEqual(expect.arrayContaining(['nav-training', 'nav-models']));
+    for (const [link, heading] of [
+      ['nav-training', 'Training'],
+      ['nav-models', 'Models'],
+    ] as const) {
+      await owner.click(`[data-testid="${link}"]`);
+      await owner.locator('h1', { hasText: heading }).waitFor();
+      expect(await owner.locator('main').textContent()).not.toMatch(/coming in a later|later issue|not work yet/i);
+    }
   });
 
   it('stays usable 390 px wide: headers wrap, row actions stay reachable', async () => {

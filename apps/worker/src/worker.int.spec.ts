@@ -51,7 +51,7 @@ describe('worker', () => {
     for (const name of ['DATABASE_URL', 'REDIS_URL', 'QUEUE_PREFIX']) delete process.env[name];
   });
 
-  it('answers its own liveness and readiness probes, naming the database engine, Redis and the run queue depth', async () => {
+  it('answers its own liveness and readiness probes, naming the database engine, Redis, the run queue depth and the training backend', async () => {
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
     // A run's wake-up far ahead: one delayed job the worker does not take yet.
     const producer = new BullMqRunQueue({ redisUrl: redis?.url ?? '', prefix: 'worker-health' });
@@ -64,6 +64,8 @@ describe('worker', () => {
       details: {
         database: { status: 'up', engine: 'postgres' },
         redis: { status: 'up', latencyMs: expect.any(Number), queue: { name: 'workflow-runs', waiting: 0, active: 0, delayed: 1, failed: 0 } },
+        // The TensorFlow.js backend its training processes run on (tfjs-node is not installable everywhere).
+        training: { status: 'up', backend: expect.stringMatching(/^(tensorflow|wasm|cpu)$/), running: 0 },
       },
     });
   });

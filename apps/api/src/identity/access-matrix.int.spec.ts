@@ -91,12 +91,27 @@ const DECLARED: Record<string, string> = {
   'GET /api/projects/:id/datasets/:datasetId/versions/:version': 'project dataset:read :id',
   'GET /api/projects/:id/datasets/:datasetId/versions/:version/preview': 'project dataset:read :id',
   'GET /api/projects/:id/datasets/:datasetId/versions/:version/export': 'project dataset:read :id',
+  'POST /api/projects/:id/training-runs': 'project training:start :id',
+  'GET /api/projects/:id/training-runs': 'project training:read :id',
+  'GET /api/projects/:id/training-runs/:runId': 'project training:read :id',
+  'POST /api/projects/:id/training-runs/:runId/cancel': 'project training:start :id',
+  'GET /api/training/presets': 'some-project training:read',
   'POST /api/projects/:id/webhooks': 'project webhook:manage :id',
   'GET /api/projects/:id/webhooks': 'project webhook:manage :id',
   'GET /api/projects/:id/webhooks/:webhookId': 'project webhook:manage :id',
   'DELETE /api/projects/:id/webhooks/:webhookId': 'project webhook:manage :id',
   'GET /api/projects/:id/webhooks/:webhookId/deliveries': 'project webhook:manage :id',
   'GET /api/audit': 'some-project audit:read',
+  'GET /api/projects/:id/models': 'project model:read :id',
+  'GET /api/projects/:id/models/compare': 'project model:read :id',
+  'POST /api/projects/:id/models/import': 'project model:manage :id',
+  'GET /api/projects/:id/models/:modelId': 'project model:read :id',
+  'POST /api/projects/:id/models/:modelId/tags': 'project model:manage :id',
+  'DELETE /api/projects/:id/models/:modelId/tags/:tag': 'project model:manage :id',
+  'POST /api/projects/:id/models/:modelId/archive': 'project model:manage :id',
+  // OpenAI-compatible serving: any credential; the handler requires model:read in the key's project or the OpenAI-Project header's.
+  'GET /v1/models': 'authenticated',
+  'POST /v1/chat/completions': 'authenticated',
   'POST /api/audit/verify': 'some-project audit:verify',
   'POST /api/audit/checkpoints': 'installation audit:verify',
   'POST /api/admin/queue-board/session': 'installation queues:manage',
@@ -203,6 +218,8 @@ describe('role × route access matrix (every route of the app, every kind of cal
     params['version'] = '1';
     params['datasetId'] = randomUUID();
     params['webhookId'] = randomUUID();
+    params['modelId'] = randomUUID();
+    params['tag'] = 'production';
   });
   afterAll(() => api?.close());
 

@@ -4,7 +4,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { ROUTE_ACCESS, type RouteAccess } from '@camel/server';
 
 /** Served outside the `api` prefix (bootstrap.ts excludes them). */
-const UNPREFIXED = new Set(['/health/live', '/health/ready']);
+const UNPREFIXED = new Set(['/health/live', '/health/ready', '/v1/models', '/v1/chat/completions']);
 
 export interface RouteEntry {
   readonly method: string;

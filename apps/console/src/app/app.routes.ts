@@ -1,4 +1,4 @@
-import type { CanActivateFn, CanDeactivateFn, Route, Routes } from '@angular/router';
+import type { CanActivateFn, CanDeactivateFn, Routes } from '@angular/router';
 import { permissions } from '@camel/contracts';
 import { permissionGuard, signedInGuard, signedOutGuard } from './core/auth.guards';
 import { NAV_ITEMS, type NavItem } from './layout/nav-items';
@@ -15,15 +15,6 @@ const nav = (path: string): NavItem => {
 
 /** Pages with unsaved edits ask before they are left. */
 const confirmLeave: CanDeactivateFn<{ canLeave(): Promise<boolean> }> = (page) => page.canLeave();
-
-/** Sections not built yet: one shared placeholder page, named by the route data. */
-const placeholderRoutes: Route[] = NAV_ITEMS.filter((item) => item.placeholder).map((item) => ({
-  path: item.path,
-  title: `${item.label} · ${TITLE}`,
-  data: { section: item.label },
-  canActivate: guardOf(item),
-  loadComponent: () => import('./pages/placeholder.page').then((m) => m.PlaceholderPage),
-}));
 
 export const appRoutes: Routes = [
   {
@@ -168,6 +159,42 @@ export const appRoutes: Routes = [
         loadComponent: () => import('./pages/datasets/datasets.page').then((m) => m.DatasetsPage),
       },
       {
+        path: 'training',
+        title: `Training · ${TITLE}`,
+        canActivate: guardOf(nav('training')),
+        loadComponent: () => import('./pages/training/training.page').then((m) => m.TrainingPage),
+      },
+      {
+        path: 'training/:projectId',
+        title: `Training · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readTraining, 'project')],
+        loadComponent: () => import('./pages/training/training.page').then((m) => m.TrainingPage),
+      },
+      {
+        path: 'training/:projectId/:runId',
+        title: `Training run · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readTraining, 'project')],
+        loadComponent: () => import('./pages/training/training-run.page').then((m) => m.TrainingRunPage),
+      },
+      {
+        path: 'models',
+        title: `Models · ${TITLE}`,
+        canActivate: guardOf(nav('models')),
+        loadComponent: () => import('./pages/models/models.page').then((m) => m.ModelsPage),
+      },
+      {
+        path: 'models/:projectId',
+        title: `Models · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readModel, 'project')],
+        loadComponent: () => import('./pages/models/models.page').then((m) => m.ModelsPage),
+      },
+      {
+        path: 'models/:projectId/:modelId',
+        title: `Models · ${TITLE}`,
+        canActivate: [permissionGuard(permissions.readModel, 'project')],
+        loadComponent: () => import('./pages/models/models.page').then((m) => m.ModelsPage),
+      },
+      {
         path: 'admin',
         title: `Users · ${TITLE}`,
         canActivate: guardOf(nav('admin')),
@@ -184,7 +211,6 @@ export const appRoutes: Routes = [
         title: `Health · ${TITLE}`,
         loadComponent: () => import('./pages/status/status.page').then((m) => m.StatusPage),
       },
-      ...placeholderRoutes,
       { path: '**', redirectTo: 'projects' },
     ],
   },

@@ -6,12 +6,19 @@ import '@tensorflow/tfjs-backend-wasm';
  * TensorFlow.js for the ml library: one place that loads the core, the gradients and a backend.
  *
  * Gradients: tfjs-core's CommonJS bundle (its `main`) ships no gradient functions; they are
- * `dist/register_all_gradients`, an ES module tree with extension-less imports. Bundlers and Jest
- * (jest.preset.js transforms that folder) load it as is; plain Node cannot, so the first time it fails
- * we compile that folder to CommonJS on require with @swc/core (a development dependency: a deployed
- * worker is bundled and never takes this path).
+ * `dist/register_all_gradients`, an ES module tree with extension-less imports. The server build
+ * (tools/build/build-node.mjs) compiles that tree to CommonJS once, into `dist/node/vendor/tfjs-core/`,
+ * which a deployed api, worker or training process loads. Jest (jest.preset.js transforms that
+ * folder) loads the original as is; plain Node on the sources (development) compiles it on require
+ * with @swc/core, a development dependency.
  */
 function registerGradients(): void {
+  // dist/node/libs/ml/src/lib/tf.js → dist/node/vendor/…
+  const vendored = `${__dirname}/../../../../vendor/tfjs-core/register_all_gradients.js`;
+  if (require('node:fs').existsSync(vendored)) {
+    require(vendored);
+    return;
+  }
   try {
     require('@tensorflow/tfjs-core/dist/register_all_gradients');
     return;

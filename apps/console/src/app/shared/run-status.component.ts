@@ -1,10 +1,11 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import type { RunStatus, TerminationReason } from '@camel/contracts';
+import type { RunStatus, TerminationReason, TrainingRunStatus } from '@camel/contracts';
 
-const STATUS_LABEL: Record<RunStatus, string> = {
+const STATUS_LABEL: Record<RunStatus | TrainingRunStatus, string> = {
   queued: 'queued',
   running: 'running',
   paused: 'paused',
+  cancelling: 'cancelling',
   awaiting_input: 'awaiting input',
   completed: 'completed',
   failed: 'failed',
@@ -20,7 +21,7 @@ export const REASON_LABEL: Record<TerminationReason, string> = {
   error: 'error',
 };
 
-/** A run's status as a chip, with its termination reason once it ended (`data-status` for tests). */
+/** A run's (or a training run's) status as a chip, with its termination reason once it ended (`data-status` for tests). */
 @Component({
   selector: 'camel-run-status',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -37,6 +38,7 @@ export const REASON_LABEL: Record<TerminationReason, string> = {
       color: var(--mat-sys-on-surface);
     }
     :host(.running),
+    :host(.cancelling),
     :host(.queued) {
       background: var(--mat-sys-primary-container);
       color: var(--mat-sys-on-primary-container);
@@ -53,7 +55,7 @@ export const REASON_LABEL: Record<TerminationReason, string> = {
   `,
 })
 export class RunStatusComponent {
-  readonly status = input.required<RunStatus>();
+  readonly status = input.required<RunStatus | TrainingRunStatus>();
   readonly reason = input<TerminationReason | null>(null);
   protected readonly label = computed(() => {
     const reason = this.reason();

@@ -94,7 +94,7 @@ export class JudgeSuggestions implements OnApplicationShutdown {
     const facts = { queueId, projectId, itemId, entryId: item.entryId, responsesRequired: queue.responsesRequired };
     try {
       const { messages, agent, rules, alternative } = await this.prompt(projectId, queue, item, agentName);
-      const result = await this.providers.providersOf(agent.config).get(agent.provider).complete({ provider: agent.provider, model: agent.model, messages, parameters: agent.parameters });
+      const result = await this.providers.providersOf(agent.config, projectId).get(agent.provider).complete({ provider: agent.provider, model: agent.model, messages, parameters: agent.parameters });
       const value = parseJudgeReply(result.choices[0]?.content ?? '', { kind: queue.kind, alternative });
       if (!value) throw new Error('the judge did not answer with a JSON object');
       await record({ type: 'SuggestForItem', item: facts, suggestionId: this.newId(), agent: agentName, model: result.model, value, rules });

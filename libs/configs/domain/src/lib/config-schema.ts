@@ -19,6 +19,7 @@ import {
   IsNotEmpty,
   IsObject,
   ArrayMinSize,
+  ValidateIf,
 } from 'class-validator';
 
 /**
@@ -36,17 +37,22 @@ const PROMPT_MAX = 20_000;
 /** A nested object must be a mapping: class-validator would validate a list of them item by item and accept it. */
 const MAPPING = { message: '$property must be a mapping' };
 
-export const PROVIDER_TYPES = ['openai'] as const;
+export const PROVIDER_TYPES = ['openai', 'local'] as const;
 export const WORKFLOW_TYPES = ['role_playing', 'pipeline'] as const;
 
 export class ProviderConfig {
   @Matches(IDENTIFIER, { message: IDENTIFIER_MESSAGE })
   id!: string;
 
-  /** `openai`: any OpenAI-compatible chat completions API (OpenAI, vLLM, Ollama, the local model server). */
+  /**
+   * `openai`: any OpenAI-compatible chat completions API (OpenAI, vLLM, Ollama, the local model server);
+   * `local`: the platform's own models (the model registry: built-ins such as `starter`, trained and
+   * imported models), generated in this deployment — no base_url, no key.
+   */
   @IsIn(PROVIDER_TYPES, { message: `$property must be one of: ${PROVIDER_TYPES.join(', ')}` })
   type!: (typeof PROVIDER_TYPES)[number];
 
+  @ValidateIf((provider: ProviderConfig) => provider.type !== 'local')
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: '$property must be an http(s) URL' })
   base_url!: string;
 

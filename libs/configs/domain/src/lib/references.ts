@@ -88,6 +88,12 @@ function checkAgents(file: YamlFile, out: Collector): Set<string> {
     if (id === undefined) return;
     if (providers.has(id)) out.at(file, ['providers', i, 'id'], 'config.duplicate-name', `provider id "${id}" is used twice`);
     providers.add(id);
+    // The platform's own models are generated in this deployment: an address or a key would be ignored, so it is refused.
+    if (isPlain(provider) && provider['type'] === 'local') {
+      for (const key of ['base_url', 'api_key_env']) {
+        if (provider[key] !== undefined) out.at(file, ['providers', i, key], 'config.local-provider', `provider "${id}" is of type local: ${key} is not used (remove it)`);
+      }
+    }
   });
   const names = new Set<string>();
   listOf(value['agents']).forEach((agent, i) => {

@@ -18,14 +18,14 @@ describe('agent model parameters in agents.yaml', () => {
   it('reads every agent of the sample with its model parameters and the provider ids', () => {
     const read = readAgentModels(sample);
     if (!read.ok) throw new Error(read.message);
-    expect(read.providers).toEqual(['openai']);
+    expect(read.providers).toEqual(['local', 'openai']);
     expect(read.agents.map((agent) => agent.name)).toEqual(['python_programmer', 'stock_trader', 'task_specifier', 'proposer', 'executor', 'reviewer']);
     expect(read.agents[1]?.model).toEqual({
-      provider: 'openai',
-      name: 'gpt-4o-mini',
+      provider: 'local',
+      name: 'starter',
       temperature: 0.7,
       top_p: null,
-      max_tokens: 512,
+      max_tokens: 200,
       stop: ['<CAMEL_TASK_DONE>'],
     });
   });
@@ -55,7 +55,7 @@ describe('agent model parameters in agents.yaml', () => {
     expect(setAgentModel(sample, 0, programmer.model)).toEqual({ ok: true, text: sample });
     const edited = setAgentModel(sample, 0, { ...programmer.model, top_p: null, max_tokens: 2048 });
     if (!edited.ok) throw new Error(edited.message);
-    expect(changedLines(sample, edited.text)).toEqual({ removed: ['      top_p: 1', '      max_tokens: 1024'], added: ['      max_tokens: 2048'] });
+    expect(changedLines(sample, edited.text)).toEqual({ removed: ['      top_p: 1', '      max_tokens: 256'], added: ['      max_tokens: 2048'] });
   });
 
   it('adds a model block to an agent without one, and keeps unindented sequences unindented', () => {

@@ -338,6 +338,31 @@ export class ApiClient {
     return this.send<T>(method, path, body, options);
   }
 
+  /**
+   * A request whose answer is read as it arrives (server-sent events): the response of a 2xx, with
+   * this client's auth (a 401 is retried once after a refresh) and `headers` added. A non-2xx
+   * answer throws an `ApiError` like any request.
+   */
+  openStream(method: string, path: string, body: unknown, headers: Readonly<Record<string, string>> = {}, signal?: AbortSignal): Promise<Response> {
+    const open = async (token: string | null): Promise<Response> => {
+      const response = await this.fetchOrThrow(path, {
+        method,
+        credentials: 'same-origin',
+        signal,
+        headers: {
+          accept: 'text/event-stream',
+          'content-type': 'application/json',
+          ...headers,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw errorOf(response, await response.text());
+      return response;
+    };
+    return this.withRenewal(open);
+  }
+
   // ---- plumbing ---------------------------------------------------------------------------------
 
   private async list<T>(path: string): Promise<ReadList<T>> {
@@ -349,16 +374,21 @@ export class ApiClient {
     return (await this.send<T>(method, path, body, options)).body;
   }
 
-  private async send<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<{ body: T; headers: Headers }> {
+  private send<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<{ body: T; headers: Headers }> {
+    return this.withRenewal((token) => this.sendOnce<T>(method, path, body, token, options), options.retryOn401 !== false);
+  }
+
+  /** Runs `attempt` with the current token; a 401 is retried once with a renewed (or meanwhile renewed) token. */
+  private async withRenewal<R>(attempt: (token: string | null) => Promise<R>, retryOn401 = true): Promise<R> {
     const sentWith = this.token;
     try {
-      return await this.sendOnce<T>(method, path, body, sentWith, options);
+      return await attempt(sentWith);
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 401 || options.retryOn401 === false || !this.refresher) throw error;
+      if (!(error instanceof ApiError) || error.status !== 401 || !retryOn401 || !this.refresher) throw error;
       // Another request may have refreshed while this one was in flight: use its token.
       const token = this.token !== sentWith && this.token ? this.token : await this.renewAccessToken();
       if (!token) throw error;
-      return this.sendOnce<T>(method, path, body, token, options);
+      return attempt(token);
     }
   }
 
@@ -381,15 +411,8 @@ export class ApiClient {
     });
     const text = await response.text();
     if (response.ok && options.text) return { body: text as T, headers: response.headers };
-    const parsed: unknown = text ? safeJson(text) : undefined;
-    if (!response.ok) {
-      const errorBody =
-        parsed && typeof parsed === 'object' && 'message' in parsed
-          ? (parsed as ApiErrorBody)
-          : { statusCode: response.status, error: response.statusText, message: `${response.status} ${response.statusText}` };
-      throw new ApiError(response.status, errorBody);
-    }
-    return { body: parsed as T, headers: response.headers };
+    if (!response.ok) throw errorOf(response, text);
+    return { body: (text ? safeJson(text) : undefined) as T, headers: response.headers };
   }
 
   /** A request that could not be made at all (server down, network) is an ApiError with status 0. */
@@ -404,4 +427,14 @@ export class ApiClient {
       });
     }
   }
+}
+
+/** The `ApiError` of a non-2xx answer: the api's error body, or one made of the status line. */
+function errorOf(response: Response, text: string): ApiError {
+  const parsed: unknown = text ? safeJson(text) : undefined;
+  if (parsed && typeof parsed === 'object' && 'message' in parsed) return new ApiError(response.status, parsed as ApiErrorBody);
+  // OpenAI-compatible routes (/v1) answer `{ error: { message, type } }`.
+  const openAi = (parsed as { error?: { message?: unknown; type?: unknown } } | undefined)?.error;
+  const message = typeof openAi?.message === 'string' ? openAi.message : `${response.status} ${response.statusText}`;
+  return new ApiError(response.status, { statusCode: response.status, error: typeof openAi?.type === 'string' ? openAi.type : response.statusText, message });
 }

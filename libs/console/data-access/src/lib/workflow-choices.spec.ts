@@ -12,7 +12,7 @@ function sampleFiles(): Record<string, string> {
 describe('readConfigChoices', () => {
   it("reads the samples' workflows (seats, task, limits), agents and providers", () => {
     const choices = readConfigChoices(sampleFiles());
-    expect(choices.providers).toEqual(['openai']);
+    expect(choices.providers).toEqual(['local', 'openai']);
     expect(choices.workflows).toEqual([
       {
         name: 'propose_execute_review',
@@ -27,7 +27,7 @@ describe('readConfigChoices', () => {
       },
       expect.objectContaining({ name: 'stock_trading_bot', type: 'role_playing', seats: ['stock_trader', 'python_programmer'], maxTurns: 20, critic: null }),
     ]);
-    expect(choices.agents['reviewer']).toEqual({ name: 'reviewer', role: 'Reviewer', provider: 'openai', model: 'gpt-4o-mini', temperature: 0 });
+    expect(choices.agents['reviewer']).toEqual({ name: 'reviewer', role: 'Reviewer', provider: 'local', model: 'starter', temperature: 0 });
   });
 
   it('leaves out what it cannot read instead of failing', () => {

@@ -13,7 +13,13 @@ describe('loadConfig', () => {
     expect(config.sqliteFile).toBe('/tmp/camel-x/camel.sqlite');
   });
 
+  it('puts models under DATA_DIR/models, built-ins in ./models, no import folders, two cached models by default', () => {
+    expect(loadConfig({ DATA_DIR: '/tmp/camel-x' }).models).toEqual({ dir: '/tmp/camel-x/models', builtinDir: expect.stringMatching(/\/models$/), importDirs: [], cacheSize: 2 });
+    expect(loadConfig({ MODELS_DIR: '/srv/m', MODEL_IMPORT_DIRS: '/a: /b/c', LOCAL_MODEL_CACHE: '5' }).models).toMatchObject({ dir: '/srv/m', importDirs: ['/a', '/b/c'], cacheSize: 5 });
+  });
+
   it.each([
+    [{ LOCAL_MODEL_CACHE: '0' }, 'LOCAL_MODEL_CACHE'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
@@ -27,6 +33,8 @@ describe('loadConfig', () => {
     [{ RUN_LOCK_MS: '10' }, 'RUN_LOCK_MS'],
     [{ RUN_STALLED_INTERVAL_MS: 'often' }, 'RUN_STALLED_INTERVAL_MS'],
     [{ RUN_SWEEP_MS: '1' }, 'RUN_SWEEP_MS'],
+    [{ TRAINING_CONCURRENCY: '0' }, 'TRAINING_CONCURRENCY'],
+    [{ TRAINING_MAX_MEMORY_MB: '64' }, 'TRAINING_MAX_MEMORY_MB'],
   ])('refuses %j naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -49,5 +57,10 @@ describe('loadConfig', () => {
     expect(loadConfig({}).queue).toEqual({ prefix: 'camel', concurrency: 100, lockMs: 30_000, stalledIntervalMs: 30_000, sweepMs: 60_000 });
     const config = loadConfig({ QUEUE_PREFIX: 'staging', RUN_WORKER_CONCURRENCY: '200', RUN_LOCK_MS: '5000', RUN_STALLED_INTERVAL_MS: '2000', RUN_SWEEP_MS: '10000' });
     expect(config.queue).toEqual({ prefix: 'staging', concurrency: 200, lockMs: 5000, stalledIntervalMs: 2000, sweepMs: 10_000 });
+  });
+
+  it('runs one training process at a time by default, with a bounded heap, under DATA_DIR/training', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/camel' }).training).toEqual({ concurrency: 1, maxMemoryMb: 4096, dir: '/srv/camel/training' });
+    expect(loadConfig({ TRAINING_CONCURRENCY: '2', TRAINING_MAX_MEMORY_MB: '512' }).training).toMatchObject({ concurrency: 2, maxMemoryMb: 512 });
   });
 });

@@ -1,7 +1,7 @@
 import { isPostgresUrl } from '@camel/event-store';
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
-import { resolve } from 'node:path';
+import { delimiter, resolve } from 'node:path';
 
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -67,6 +67,18 @@ class EnvironmentVariables {
   @Min(1000)
   @Max(86_400_000)
   RUN_SWEEP_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  TRAINING_CONCURRENCY?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(128)
+  @Max(1_048_576)
+  TRAINING_MAX_MEMORY_MB?: number;
 
   @IsOptional()
   @IsIn(LOG_LEVELS)
@@ -161,6 +173,24 @@ class EnvironmentVariables {
   @IsOptional()
   @IsString()
   CONFIGS_DIR?: string;
+
+  @IsOptional()
+  @IsString()
+  MODELS_DIR?: string;
+
+  @IsOptional()
+  @IsString()
+  BUILTIN_MODELS_DIR?: string;
+
+  @IsOptional()
+  @IsString()
+  MODEL_IMPORT_DIRS?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  LOCAL_MODEL_CACHE?: number;
 }
 
 export interface AppConfig {
@@ -187,6 +217,14 @@ export interface AppConfig {
     /** How often a worker enqueues every unfinished run the runs read model lists (work lost with Redis). */
     readonly sweepMs: number;
   };
+  readonly training: {
+    /** Training processes one worker (or the embedded api) runs at once: one per core. */
+    readonly concurrency: number;
+    /** The V8 heap limit of a training process (--max-old-space-size); past it the run fails with out_of_memory. */
+    readonly maxMemoryMb: number;
+    /** Work folders of training runs (pairs, checkpoints): DATA_DIR/training/<runId>/. */
+    readonly dir: string;
+  };
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** How long a command waits for projections before answering (read-your-writes). */
   readonly projectionWaitMs: number;
@@ -201,6 +239,17 @@ export interface AppConfig {
   readonly consoleDir?: string;
   /** Sample configs imported into a default project at the first start of the embedded default. */
   readonly configsDir: string;
+  /** The model registry's files (docs/training.md "Model files"). */
+  readonly models: {
+    /** Trained and imported models, one folder per model id (MODELS_DIR, default DATA_DIR/models). */
+    readonly dir: string;
+    /** Built-in models shipped with the product, one folder each (BUILTIN_MODELS_DIR, default ./models). */
+    readonly builtinDir: string;
+    /** Server folders an import may read from (MODEL_IMPORT_DIRS, separated by the platform's path delimiter); none = imports refused. */
+    readonly importDirs: readonly string[];
+    /** Loaded models the local provider keeps per process (LOCAL_MODEL_CACHE, least recently used out). */
+    readonly cacheSize: number;
+  };
   /** Generated keys of the embedded default (mode 0600 files); never used when DATABASE_URL is set. */
   readonly keysDir: string;
   /** HMAC key of signed log checkpoints (LOG_SIGNING_KEY, else LOG_SIGNING_KEY_FILE, else generated under keysDir). */
@@ -249,6 +298,9 @@ const INTEGER_KEYS = [
   'RUN_LOCK_MS',
   'RUN_STALLED_INTERVAL_MS',
   'RUN_SWEEP_MS',
+  'TRAINING_CONCURRENCY',
+  'TRAINING_MAX_MEMORY_MB',
+  'LOCAL_MODEL_CACHE',
 ] as const;
 
 const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD', 'LOG_SIGNING_KEY', 'LOG_SIGNING_KEY_PREVIOUS']);
@@ -298,12 +350,27 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       stalledIntervalMs: vars.RUN_STALLED_INTERVAL_MS ?? 30_000,
       sweepMs: vars.RUN_SWEEP_MS ?? 60_000,
     },
+    training: {
+      concurrency: vars.TRAINING_CONCURRENCY ?? 1,
+      maxMemoryMb: vars.TRAINING_MAX_MEMORY_MB ?? 4096,
+      dir: resolve(dataDir, 'training'),
+    },
     logLevel: vars.LOG_LEVEL ?? 'log',
     projectionWaitMs: vars.PROJECTION_WAIT_MS ?? 5000,
     readyMaxProjectionLag: vars.READY_MAX_PROJECTION_LAG ?? 1000,
     liveBufferLimit: vars.LIVE_BUFFER_LIMIT ?? 10_000,
     consoleDir: vars.CONSOLE_DIR ? resolve(vars.CONSOLE_DIR) : undefined,
     configsDir: resolve(vars.CONFIGS_DIR ?? 'configs'),
+    models: {
+      dir: resolve(vars.MODELS_DIR ?? resolve(dataDir, 'models')),
+      builtinDir: resolve(vars.BUILTIN_MODELS_DIR ?? 'models'),
+      importDirs: (vars.MODEL_IMPORT_DIRS ?? '')
+        .split(delimiter)
+        .map((dir) => dir.trim())
+        .filter((dir) => dir !== '')
+        .map((dir) => resolve(dir)),
+      cacheSize: vars.LOCAL_MODEL_CACHE ?? 2,
+    },
     keysDir: resolve(dataDir, 'keys'),
     logSigningKey: vars.LOG_SIGNING_KEY,
     logSigningKeyFile: vars.LOG_SIGNING_KEY_FILE ? resolve(vars.LOG_SIGNING_KEY_FILE) : undefined,

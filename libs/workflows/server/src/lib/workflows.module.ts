@@ -59,7 +59,7 @@ export class WorkflowsModule {
         QueueBoardTickets.provider,
         QueueBoard,
       ],
-      exports: [RunsReadModel, RunDeltaBus, RunExecutor, RUN_QUEUE],
+      exports: [RunsReadModel, LogsReadModel, RunDeltaBus, RunExecutor, RUN_QUEUE],
     };
   }
 }

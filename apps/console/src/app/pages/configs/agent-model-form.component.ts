@@ -3,7 +3,10 @@ import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { permissions } from '@camel/contracts';
 import { loadAgentModelTools, type AgentModelParams, type AgentModelTools } from '@camel/console-data-access';
+import { AuthService } from '../../core/auth.service';
+import { ModelsApiService } from '../models/models-api.service';
 
 /** '' → null; anything else as a number (NaN stays, so the api names the bad value). */
 function numberOrNull(value: string | number | null): number | null {
@@ -51,7 +54,15 @@ const show = (value: number | null) => (value === null ? '' : String(value));
             </mat-form-field>
             <mat-form-field>
               <mat-label>Model name</mat-label>
-              <input matInput formControlName="name" data-testid="agent-model-name" />
+              <input matInput formControlName="name" [attr.list]="'local-models-' + uid" data-testid="agent-model-name" />
+              <datalist [id]="'local-models-' + uid">
+                @for (model of localModels(); track model) {
+                  <option [value]="model">a registry model</option>
+                }
+              </datalist>
+              @if (localModels().length > 0) {
+                <mat-hint>With a provider of type <code>local</code>: a registry model</mat-hint>
+              }
             </mat-form-field>
             <mat-form-field>
               <mat-label>temperature</mat-label>
@@ -117,12 +128,17 @@ export class AgentModelFormComponent {
 
   /** The agents.yaml text being edited. */
   readonly text = input.required<string>();
+  /** The project: its registry's models are offered as names (for a provider of type `local`). */
+  readonly projectId = input<string>('');
   readonly readOnly = input(false);
   readonly textChange = output<string>();
 
   private readonly tools = signal<AgentModelTools | null>(null);
   /** null while the editor (and the yaml package) loads. */
   protected readonly read = computed(() => this.tools()?.readAgentModels(this.text()) ?? null);
+  protected readonly localModels = signal<readonly string[]>([]);
+  private readonly models = inject(ModelsApiService);
+  private readonly auth = inject(AuthService);
   protected readonly selected = signal(0);
   protected readonly result = signal('');
   protected readonly form = inject(FormBuilder).nonNullable.group({
@@ -139,6 +155,17 @@ export class AgentModelFormComponent {
       (tools) => this.tools.set(tools),
       (error: unknown) => this.result.set(`The form could not be loaded (${String(error)}).`),
     );
+    effect(() => {
+      const projectId = this.projectId();
+      untracked(() => {
+        this.localModels.set([]);
+        if (!projectId || !this.auth.canIn(permissions.readModel, projectId)) return;
+        this.models.listModels(projectId).then(
+          (list) => this.projectId() === projectId && this.localModels.set(list.models.map((model) => model.name)),
+          () => undefined,
+        );
+      });
+    });
     // The form shows the selected agent as the text has it (again after every change of the text).
     effect(() => {
       const read = this.read();

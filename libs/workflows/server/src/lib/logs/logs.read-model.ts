@@ -90,6 +90,26 @@ export class LogsReadModel {
     return rows.map(toView);
   }
 
+  /**
+   * The runs whose agents' answers came from one of these models (the model each entry records),
+   * one row per run and agent with its first answer's time, newest first (the model registry's
+   * "used by"). `providers` restricts it to entries of those provider ids when given.
+   */
+  async modelUses(projectId: string, models: readonly string[], limit: number, providers?: readonly string[]): Promise<{ runId: string; workflow: string; agent: string; startedAt: string }[]> {
+    if (models.length === 0) return [];
+    const qb = this.entries
+      .createQueryBuilder('e')
+      .select('e.runId', 'runId')
+      .addSelect('e.workflow', 'workflow')
+      .addSelect('e.agent', 'agent')
+      .addSelect('MIN(e.createdAt)', 'startedAt')
+      .where('e.projectId = :projectId', { projectId })
+      .andWhere('e.model IN (:...models)', { models: [...models] });
+    if (providers?.length) qb.andWhere('e.provider IN (:...providers)', { providers: [...providers] });
+    const rows = await qb.groupBy('e.runId').addGroupBy('e.workflow').addGroupBy('e.agent').orderBy('"startedAt"', 'DESC').addOrderBy('e.runId', 'ASC').limit(limit).getRawMany<{ runId: string; workflow: string; agent: string; startedAt: string }>();
+    return rows.map((r) => ({ runId: r.runId, workflow: r.workflow, agent: r.agent, startedAt: String(r.startedAt) }));
+  }
+
   /** Adds the query's filters; returns the expression to order and page by position with (see whereKeyword). */
   private filter(qb: SelectQueryBuilder<LogEntryRecord>, query: LogQuery): string {
     const equal = { workflow: query.workflow, runId: query.runId, agent: query.agent, role: query.role, model: query.model, terminationReason: query.reason };

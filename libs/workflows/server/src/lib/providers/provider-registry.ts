@@ -13,7 +13,20 @@ export interface ProviderRegistryOptions {
   /** Per-provider overrides (tests, or a slow endpoint that needs a longer timeout). */
   readonly settingsFor?: (providerId: string) => Partial<ProviderSettings>;
   readonly log?: ProviderLogger;
+  /** The platform's own models (`type: local`), when this process has them (the model registry's host). */
+  readonly local?: LocalModels;
 }
+
+/**
+ * The platform's own models behind `type: local` providers, implemented by the model registry
+ * (libs/models/server): a model name resolves in the run's project.
+ */
+export interface LocalModels {
+  provider(providerId: string, projectId: string): ChatProvider;
+}
+
+/** Nest token of the LocalModels a process provides (optional: without it `type: local` is not configured). */
+export const LOCAL_MODELS = Symbol('LOCAL_MODELS');
 
 /** The providers a run can call, by the ids of its pinned config set. */
 export interface ProviderSet {
@@ -39,10 +52,15 @@ export class ProviderRegistry {
     this.log = options.log ?? SILENT_LOGGER;
   }
 
-  provider(config: ProviderConfig): ChatProvider {
+  /** `projectId`: the project whose models a `type: local` provider uses. */
+  provider(config: ProviderConfig, projectId?: string): ChatProvider {
     switch (config.type) {
       case 'openai':
         return this.openAi(config);
+      case 'local':
+        if (!this.options.local) throw new ProviderError('not_configured', `provider ${config.id}: local models are not available in this process`);
+        if (!projectId) throw new ProviderError('not_configured', `provider ${config.id}: local models are resolved in a project, and none was given`);
+        return this.options.local.provider(config.id, projectId);
       default: {
         const never: never = config.type;
         throw new ProviderError('not_configured', `provider ${config.id}: type "${String(never)}" is not supported`);
@@ -50,12 +68,12 @@ export class ProviderRegistry {
     }
   }
 
-  providersOf(configSet: ValidConfigSet): ProviderSet {
+  providersOf(configSet: ValidConfigSet, projectId?: string): ProviderSet {
     return {
       get: (providerId) => {
         const config = configSet.agents.providers.find((candidate) => candidate.id === providerId);
         if (!config) throw new ProviderError('not_configured', `provider ${providerId}: not in agents.yaml`);
-        return this.provider(config);
+        return this.provider(config, projectId);
       },
     };
   }

@@ -1,7 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, type IRedisClient, type JobsOptions } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import type { RunQueue } from '../runs/run-queue';
-import { bullmqConnection } from './bullmq-connection';
+import { LazyQueue } from './bullmq-connection';
 import { RUN_QUEUE_NAME } from './queue-keys';
 
 export interface RunJob {
@@ -33,10 +33,11 @@ const JOB_DEFAULTS: JobsOptions = {
  */
 export class BullMqRunQueue implements RunQueue, OnApplicationShutdown {
   private readonly logger = new Logger('RunQueue');
-  private connection: IRedisClient | null = null;
-  private queue: Queue<RunJob> | null = null;
+  private readonly queue: LazyQueue<RunJob>;
 
-  constructor(private readonly settings: BullMqRunQueueSettings) {}
+  constructor(settings: BullMqRunQueueSettings) {
+    this.queue = new LazyQueue<RunJob>(RUN_QUEUE_NAME, settings, this.logger);
+  }
 
   async enqueue(runId: string): Promise<void> {
     try {
@@ -56,16 +57,12 @@ export class BullMqRunQueue implements RunQueue, OnApplicationShutdown {
     await this.add(runId, { delay: delayMs, deduplication: { id: `contended:${runId}`, keepLastIfActive: true } });
   }
 
-  async counts(): Promise<Record<string, number>> {
-    return this.open().getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+  counts(): Promise<Record<string, number>> {
+    return this.queue.counts();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    const { queue, connection } = this;
-    this.queue = null;
-    this.connection = null;
-    await queue?.close();
-    await connection?.quit();
+  onApplicationShutdown(): Promise<void> {
+    return this.queue.close();
   }
 
   private async add(runId: string, options: JobsOptions): Promise<void> {
@@ -74,12 +71,7 @@ export class BullMqRunQueue implements RunQueue, OnApplicationShutdown {
 
   /** The BullMQ queue itself (the queue board shows it); opens the connection. */
   open(): Queue<RunJob> {
-    if (!this.queue) {
-      this.connection = bullmqConnection(this.settings.redisUrl);
-      this.queue = new Queue<RunJob>(RUN_QUEUE_NAME, { connection: this.connection, prefix: this.settings.prefix });
-      this.queue.on('error', (error) => this.logger.error(`queue: ${error.message}`));
-    }
-    return this.queue;
+    return this.queue.open();
   }
 }
 

@@ -120,7 +120,7 @@ export class RunExecutor {
       set = this.configs.version(run.projectId, run.configVersion).then(({ files }) => {
         const valid = validateConfigSet(files);
         if (!valid.ok) throw new ProviderError('not_configured', `config version ${run.configVersion} is no longer valid`);
-        return this.registry.providersOf(valid.value as ValidConfigSet);
+        return this.registry.providersOf(valid.value as ValidConfigSet, run.projectId);
       });
       set.catch(() => this.providerSets.delete(key));
       this.providerSets.set(key, set);

@@ -1,0 +1,3 @@
+import { modelsApiSuite } from '../testing/models-api.suite';
+
+modelsApiSuite('postgres');
