@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { ApiProcess } from '@camel/server/testing';
+import { ApiProcess, TEST_ADMIN } from '@camel/server/testing';
 import { reply, startOpenAiTestServer } from '@camel/workflows/server/testing';
 import { pollUntil } from './testing/poll-until';
 
@@ -173,6 +173,41 @@ describe('api process', () => {
     expect(verify.code).toBe(3);
     expect(verify.out).toMatch(/BROKEN stream=project-\S+ version=1 position=\d+ reason=hash-mismatch/);
     expect(cli({ DATA_DIR: dataDir }, 'rebuild', 'nope')).toMatchObject({ code: 2 });
+  });
+
+  it('keeps refresh tokens through SIGKILL, restart and a rebuild of every projection (the refresh_tokens table is state, not a read model)', async () => {
+    const refresh = async (api: ApiProcess, refreshToken: string) => {
+      const response = await fetch(`${api.url}/api/auth/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken }),
+      });
+      return { status: response.status, body: (await response.json()) as { refreshToken: string; code?: string } };
+    };
+    const first = await startApi({ DATA_DIR: dataDir });
+    running.push(first);
+    const login = await fetch(`${first.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(TEST_ADMIN) });
+    expect(login.status).toBe(200);
+    const rotated = await refresh(first, ((await login.json()) as { refreshToken: string }).refreshToken);
+    expect(rotated.status).toBe(200);
+    await first.kill('SIGKILL');
+
+    // Issued before the crash, presented after the restart: still the session's current token.
+    const second = await startApi({ DATA_DIR: dataDir });
+    running.push(second);
+    const afterRestart = await refresh(second, rotated.body.refreshToken);
+    expect(afterRestart).toMatchObject({ status: 200, body: { refreshToken: expect.stringMatching(/^[^.]+\.2\./) } });
+    await second.kill('SIGTERM');
+
+    // A rebuild replays the log into the read models; rotations are not in the log, and the table is not rebuilt.
+    expect(cli({ DATA_DIR: dataDir }, 'rebuild', '--all')).toMatchObject({ code: 0 });
+    const third = await startApi({ DATA_DIR: dataDir });
+    running.push(third);
+    expect(await refresh(third, afterRestart.body.refreshToken)).toMatchObject({ status: 200, body: { refreshToken: expect.stringMatching(/^[^.]+\.3\./) } });
+    // The token spent before the crash is still known as spent: reuse, the family ends.
+    expect(await refresh(third, rotated.body.refreshToken)).toMatchObject({ status: 401, body: { code: 'auth.session-invalid' } });
+    await third.kill('SIGTERM');
+    expect(cli({ DATA_DIR: dataDir }, 'verify')).toMatchObject({ code: 0 });
   });
 
   it('creates the first owner once with a random password printed once, and never logs secrets', async () => {
