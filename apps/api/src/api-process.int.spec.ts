@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 import sqlite3 from 'sqlite3';
 import { ApiProcess, TEST_ADMIN } from '@camel/server/testing';
 import { reply, startOpenAiTestServer } from '@camel/workflows/server/testing';
@@ -53,6 +54,36 @@ const post = async (api: ApiProcess, body: unknown) =>
   });
 const getJson = async <T>(api: ApiProcess, path: string): Promise<T> =>
   (await (await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${await tokenOf(api)}` } })).json()) as T;
+
+const LOG_KEY = 'a-process-test-log-signing-key-of-32-characters';
+const NEXT_LOG_KEY = 'the-next-process-test-log-signing-key-of-32-chars';
+
+/**
+ * Issue 12, item 1, through `npm run cli -- verify`: a checkpoint signed before a key rotation still
+ * verifies with LOG_SIGNING_KEY_PREVIOUS, and a writer who nulls every keyed hash is named (stream,
+ * version, position, reason) once verify is given that checkpoint. `nullMacs` runs the writer's SQL.
+ */
+async function nulledMacsThroughCli(env: Record<string, string>, nullMacs: () => Promise<void>, checkpointFile: string): Promise<void> {
+  const keyed = await startApi({ ...env, LOG_SIGNING_KEY: LOG_KEY });
+  for (const name of ['Keyed one', 'Keyed two']) expect((await post(keyed, { name })).status).toBe(201);
+  await keyed.kill('SIGTERM');
+  expect(cli({ ...env, LOG_SIGNING_KEY: LOG_KEY }, 'checkpoint', '--out', checkpointFile)).toMatchObject({ code: 0 });
+  const rotated = { ...env, LOG_SIGNING_KEY: NEXT_LOG_KEY, LOG_SIGNING_KEY_PREVIOUS: LOG_KEY };
+  expect(cli(rotated, 'verify', '--checkpoint', checkpointFile)).toMatchObject({ code: 0, out: expect.stringContaining('OK: the log matches the signed checkpoint') });
+  expect(cli({ ...env, LOG_SIGNING_KEY: NEXT_LOG_KEY }, 'verify', '--checkpoint', checkpointFile)).toMatchObject({
+    code: 3,
+    out: expect.stringMatching(/CHANGED stream= version=0 position=\d+ reason=checkpoint-key-unknown/),
+  });
+
+  await nullMacs();
+  // Alone, a log without one keyed hash reads as a log from before keys (docs/security.md).
+  expect(cli(rotated, 'verify')).toMatchObject({ code: 0 });
+  const sealed = cli(rotated, 'verify', '--checkpoint', checkpointFile);
+  expect(sealed.code).toBe(3);
+  expect(sealed.out).toMatch(/BROKEN stream=user-\S+ version=1 position=\d+ reason=mac-missing/);
+  expect(sealed.out).toMatch(/BROKEN stream=project-\S+ version=1 position=\d+ reason=mac-missing/);
+  expect(sealed.out).toContain('OK: the log matches the signed checkpoint');
+}
 
 describe('api process', () => {
   let dataDir: string;
@@ -208,6 +239,19 @@ describe('api process', () => {
     expect(await refresh(third, rotated.body.refreshToken)).toMatchObject({ status: 401, body: { code: 'auth.session-invalid' } });
     await third.kill('SIGTERM');
     expect(cli({ DATA_DIR: dataDir }, 'verify')).toMatchObject({ code: 0 });
+  });
+
+  it('verify names nulled keyed hashes with a checkpoint, and checks a checkpoint signed before a key rotation (SQLite)', async () => {
+    const file = join(dataDir, 'camel.sqlite');
+    await nulledMacsThroughCli(
+      { DATA_DIR: dataDir },
+      () =>
+        new Promise<void>((done, fail) => {
+          const db = new sqlite3.Database(file);
+          db.exec('DROP TRIGGER events_refuse_update; UPDATE events SET mac = NULL;', (error) => db.close(() => (error ? fail(error) : done())));
+        }),
+      join(dataDir, 'checkpoint.json'),
+    );
   });
 
   it('creates the first owner once with a random password printed once, and never logs secrets', async () => {
@@ -398,6 +442,27 @@ describe('api process', () => {
       await api.kill('SIGKILL');
       expect(cli({ DATABASE_URL: database.url, JWT_SECRET }, 'verify')).toMatchObject({ code: 0 });
       expect(cli({ DATABASE_URL: database.url, JWT_SECRET }, 'projections').out).toContain('projects');
+    });
+
+    it('verify names nulled keyed hashes with a checkpoint, and checks a checkpoint signed before a key rotation (PostgreSQL)', async () => {
+      const keyedDb = await createTestPostgresDatabase('keyed');
+      try {
+        await nulledMacsThroughCli(
+          { DATABASE_URL: keyedDb.url, DATA_DIR: dataDir, JWT_SECRET },
+          async () => {
+            const client = new Client({ connectionString: keyedDb.url });
+            await client.connect();
+            try {
+              await client.query('ALTER TABLE events DISABLE TRIGGER events_append_only; UPDATE events SET mac = NULL; ALTER TABLE events ENABLE TRIGGER events_append_only;');
+            } finally {
+              await client.end();
+            }
+          },
+          join(dataDir, 'checkpoint.json'),
+        );
+      } finally {
+        await keyedDb.drop();
+      }
     });
 
     it('read-only CLI commands refuse a PostgreSQL database without an event log, and leave it empty', async () => {

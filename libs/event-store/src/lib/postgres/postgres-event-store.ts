@@ -57,6 +57,11 @@ export class PostgresEventStore extends SqlEventStore {
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const input = normalizeAppend(streamId, events, options);
+    if (this.needsVersionFirst(input)) {
+      const result = await this.db.transaction((tx) => this.appendInTransaction(tx, streamId, events, options));
+      if (!result.duplicate) this.notifyCommitted();
+      return result;
+    }
     for (let attempt = 1; ; attempt += 1) {
       const ticket = this.notifications.begin();
       let committed = false;
@@ -86,8 +91,9 @@ export class PostgresEventStore extends SqlEventStore {
     events: readonly NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    const input = normalizeAppend(streamId, events, options);
+    let input = normalizeAppend(streamId, events, options);
     try {
+      if (this.needsVersionFirst(input)) input = { ...input, expectedVersion: await this.lockedVersion(tx, input.streamId) };
       return await this.callAppend(tx, input, false);
     } catch (error) {
       // The caller's transaction is aborted: nothing can be retried inside it.
@@ -101,14 +107,31 @@ export class PostgresEventStore extends SqlEventStore {
     this.notifications.committedElsewhere();
   }
 
+  /**
+   * A keyed hash covers the event's stream version, which es_append assigns: an append with a given
+   * expected version knows it, an 'any' append of a keyed store reads it first under es_append's
+   * stream lock (taken in the transaction, so nobody appends to the stream in between).
+   */
+  private needsVersionFirst(input: NormalizedAppend): boolean {
+    return this.eventKey !== undefined && requiredVersion(input.expectedVersion) === null;
+  }
+
+  private async lockedVersion(tx: SqlExecutor, streamId: string): Promise<number> {
+    await tx.query('SELECT pg_advisory_xact_lock(1667329381, hashtext($1))', [streamId]);
+    const rows = await tx.query<{ v: number | null }>('SELECT max(stream_version) AS v FROM events WHERE stream_id = $1', [streamId]);
+    return Number(rows[0]?.v ?? 0);
+  }
+
   /** The events as es_append takes them, each with its keyed hash when the store has a key. */
   private withMacs(input: NormalizedAppend): readonly object[] {
     if (this.eventKey === undefined) return input.events;
-    return input.events.map((event) => ({
+    const base = requiredVersion(input.expectedVersion) ?? 0;
+    return input.events.map((event, index) => ({
       ...event,
       mac: this.macOf({
         streamId: input.streamId,
         streamType: input.streamType,
+        streamVersion: base + index + 1,
         eventId: event.id,
         type: event.type,
         schemaVersion: event.schemaVersion,
