@@ -99,6 +99,7 @@ const DECLARED: Record<string, string> = {
   'GET /api/audit': 'some-project audit:read',
   'POST /api/audit/verify': 'some-project audit:verify',
   'POST /api/audit/checkpoints': 'installation audit:verify',
+  'GET /api/metrics/security': 'installation audit:read',
   'POST /api/admin/queue-board/session': 'installation queues:manage',
 };
 
