@@ -55,6 +55,8 @@ const post = async (api: ApiProcess, body: unknown) =>
 const getJson = async <T>(api: ApiProcess, path: string): Promise<T> =>
   (await (await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${await tokenOf(api)}` } })).json()) as T;
 
+/** Tests that start the api several times and run the CLI between: each start and CLI run is a process (seconds under load). */
+const PROCESS_TEST_TIMEOUT_MS = 180_000;
 const LOG_KEY = 'a-process-test-log-signing-key-of-32-characters';
 const NEXT_LOG_KEY = 'the-next-process-test-log-signing-key-of-32-chars';
 
@@ -239,7 +241,7 @@ describe('api process', () => {
     expect(await refresh(third, rotated.body.refreshToken)).toMatchObject({ status: 401, body: { code: 'auth.session-invalid' } });
     await third.kill('SIGTERM');
     expect(cli({ DATA_DIR: dataDir }, 'verify')).toMatchObject({ code: 0 });
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('verify names nulled keyed hashes with a checkpoint, and checks a checkpoint signed before a key rotation (SQLite)', async () => {
     const file = join(dataDir, 'camel.sqlite');
@@ -252,7 +254,7 @@ describe('api process', () => {
         }),
       join(dataDir, 'checkpoint.json'),
     );
-  });
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('creates the first owner once with a random password printed once, and never logs secrets', async () => {
     // No ADMIN_* variables: the embedded default generates the first owner's password.
@@ -463,7 +465,7 @@ describe('api process', () => {
       } finally {
         await keyedDb.drop();
       }
-    });
+    }, PROCESS_TEST_TIMEOUT_MS);
 
     it('read-only CLI commands refuse a PostgreSQL database without an event log, and leave it empty', async () => {
       const empty = await createTestPostgresDatabase('empty');
