@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client } from 'pg';
 import sqlite3 from 'sqlite3';
-import { ApiProcess } from '@camel/server/testing';
+import { ApiProcess, TEST_ADMIN } from '@camel/server/testing';
 import { reply, startOpenAiTestServer } from '@camel/workflows/server/testing';
 import { pollUntil } from './testing/poll-until';
 
@@ -53,6 +54,38 @@ const post = async (api: ApiProcess, body: unknown) =>
   });
 const getJson = async <T>(api: ApiProcess, path: string): Promise<T> =>
   (await (await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${await tokenOf(api)}` } })).json()) as T;
+
+/** Tests that start the api several times and run the CLI between: each start and CLI run is a process (seconds under load). */
+const PROCESS_TEST_TIMEOUT_MS = 180_000;
+const LOG_KEY = 'a-process-test-log-signing-key-of-32-characters';
+const NEXT_LOG_KEY = 'the-next-process-test-log-signing-key-of-32-chars';
+
+/**
+ * Issue 12, item 1, through `npm run cli -- verify`: a checkpoint signed before a key rotation still
+ * verifies with LOG_SIGNING_KEY_PREVIOUS, and a writer who nulls every keyed hash is named (stream,
+ * version, position, reason) once verify is given that checkpoint. `nullMacs` runs the writer's SQL.
+ */
+async function nulledMacsThroughCli(env: Record<string, string>, nullMacs: () => Promise<void>, checkpointFile: string): Promise<void> {
+  const keyed = await startApi({ ...env, LOG_SIGNING_KEY: LOG_KEY });
+  for (const name of ['Keyed one', 'Keyed two']) expect((await post(keyed, { name })).status).toBe(201);
+  await keyed.kill('SIGTERM');
+  expect(cli({ ...env, LOG_SIGNING_KEY: LOG_KEY }, 'checkpoint', '--out', checkpointFile)).toMatchObject({ code: 0 });
+  const rotated = { ...env, LOG_SIGNING_KEY: NEXT_LOG_KEY, LOG_SIGNING_KEY_PREVIOUS: LOG_KEY };
+  expect(cli(rotated, 'verify', '--checkpoint', checkpointFile)).toMatchObject({ code: 0, out: expect.stringContaining('OK: the log matches the signed checkpoint') });
+  expect(cli({ ...env, LOG_SIGNING_KEY: NEXT_LOG_KEY }, 'verify', '--checkpoint', checkpointFile)).toMatchObject({
+    code: 3,
+    out: expect.stringMatching(/CHANGED stream= version=0 position=\d+ reason=checkpoint-key-unknown/),
+  });
+
+  await nullMacs();
+  // Alone, a log without one keyed hash reads as a log from before keys (docs/security.md).
+  expect(cli(rotated, 'verify')).toMatchObject({ code: 0 });
+  const sealed = cli(rotated, 'verify', '--checkpoint', checkpointFile);
+  expect(sealed.code).toBe(3);
+  expect(sealed.out).toMatch(/BROKEN stream=user-\S+ version=1 position=\d+ reason=mac-missing/);
+  expect(sealed.out).toMatch(/BROKEN stream=project-\S+ version=1 position=\d+ reason=mac-missing/);
+  expect(sealed.out).toContain('OK: the log matches the signed checkpoint');
+}
 
 describe('api process', () => {
   let dataDir: string;
@@ -174,6 +207,54 @@ describe('api process', () => {
     expect(verify.out).toMatch(/BROKEN stream=project-\S+ version=1 position=\d+ reason=hash-mismatch/);
     expect(cli({ DATA_DIR: dataDir }, 'rebuild', 'nope')).toMatchObject({ code: 2 });
   });
+
+  it('keeps refresh tokens through SIGKILL, restart and a rebuild of every projection (the refresh_tokens table is state, not a read model)', async () => {
+    const refresh = async (api: ApiProcess, refreshToken: string) => {
+      const response = await fetch(`${api.url}/api/auth/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken }),
+      });
+      return { status: response.status, body: (await response.json()) as { refreshToken: string; code?: string } };
+    };
+    const first = await startApi({ DATA_DIR: dataDir });
+    running.push(first);
+    const login = await fetch(`${first.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(TEST_ADMIN) });
+    expect(login.status).toBe(200);
+    const rotated = await refresh(first, ((await login.json()) as { refreshToken: string }).refreshToken);
+    expect(rotated.status).toBe(200);
+    await first.kill('SIGKILL');
+
+    // Issued before the crash, presented after the restart: still the session's current token.
+    const second = await startApi({ DATA_DIR: dataDir });
+    running.push(second);
+    const afterRestart = await refresh(second, rotated.body.refreshToken);
+    expect(afterRestart).toMatchObject({ status: 200, body: { refreshToken: expect.stringMatching(/^[^.]+\.2\./) } });
+    await second.kill('SIGTERM');
+
+    // A rebuild replays the log into the read models; rotations are not in the log, and the table is not rebuilt.
+    expect(cli({ DATA_DIR: dataDir }, 'rebuild', '--all')).toMatchObject({ code: 0 });
+    const third = await startApi({ DATA_DIR: dataDir });
+    running.push(third);
+    expect(await refresh(third, afterRestart.body.refreshToken)).toMatchObject({ status: 200, body: { refreshToken: expect.stringMatching(/^[^.]+\.3\./) } });
+    // The token spent before the crash is still known as spent: reuse, the family ends.
+    expect(await refresh(third, rotated.body.refreshToken)).toMatchObject({ status: 401, body: { code: 'auth.session-invalid' } });
+    await third.kill('SIGTERM');
+    expect(cli({ DATA_DIR: dataDir }, 'verify')).toMatchObject({ code: 0 });
+  }, PROCESS_TEST_TIMEOUT_MS);
+
+  it('verify names nulled keyed hashes with a checkpoint, and checks a checkpoint signed before a key rotation (SQLite)', async () => {
+    const file = join(dataDir, 'camel.sqlite');
+    await nulledMacsThroughCli(
+      { DATA_DIR: dataDir },
+      () =>
+        new Promise<void>((done, fail) => {
+          const db = new sqlite3.Database(file);
+          db.exec('DROP TRIGGER events_refuse_update; UPDATE events SET mac = NULL;', (error) => db.close(() => (error ? fail(error) : done())));
+        }),
+      join(dataDir, 'checkpoint.json'),
+    );
+  }, PROCESS_TEST_TIMEOUT_MS);
 
   it('creates the first owner once with a random password printed once, and never logs secrets', async () => {
     // No ADMIN_* variables: the embedded default generates the first owner's password.
@@ -386,6 +467,27 @@ describe('api process', () => {
       expect(cli({ DATABASE_URL: database.url, JWT_SECRET }, 'verify')).toMatchObject({ code: 0 });
       expect(cli({ DATABASE_URL: database.url, JWT_SECRET }, 'projections').out).toContain('projects');
     });
+
+    it('verify names nulled keyed hashes with a checkpoint, and checks a checkpoint signed before a key rotation (PostgreSQL)', async () => {
+      const keyedDb = await createTestPostgresDatabase('keyed');
+      try {
+        await nulledMacsThroughCli(
+          { DATABASE_URL: keyedDb.url, DATA_DIR: dataDir, JWT_SECRET },
+          async () => {
+            const client = new Client({ connectionString: keyedDb.url });
+            await client.connect();
+            try {
+              await client.query('ALTER TABLE events DISABLE TRIGGER events_append_only; UPDATE events SET mac = NULL; ALTER TABLE events ENABLE TRIGGER events_append_only;');
+            } finally {
+              await client.end();
+            }
+          },
+          join(dataDir, 'checkpoint.json'),
+        );
+      } finally {
+        await keyedDb.drop();
+      }
+    }, PROCESS_TEST_TIMEOUT_MS);
 
     it('read-only CLI commands refuse a PostgreSQL database without an event log, and leave it empty', async () => {
       const empty = await createTestPostgresDatabase('empty');

@@ -1,4 +1,4 @@
-import { ApiExceptionFilter, APP_CONFIG, type AppConfig, createValidationPipe, jwtKeySpec, loadConfig, resolveKey, securityHeaders } from '@camel/server';
+import { ApiExceptionFilter, APP_CONFIG, type AppConfig, createValidationPipe, jwtKeySpec, loadConfig, resolveKey, SecurityRefusals, securityHeaders } from '@camel/server';
 import { Logger, RequestMethod, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -33,7 +33,7 @@ export async function createApiApp(options: { logger?: false } = {}): Promise<IN
     ],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalFilters(new ApiExceptionFilter(app.get(SecurityRefusals)));
   app.enableShutdownHooks();
   if (config.auth.trustProxy) app.set('trust proxy', trustProxySetting(config.auth.trustProxy));
   app.disable('x-powered-by');

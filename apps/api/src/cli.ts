@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { type CommandAccepted, type ConfigSetView } from '@camel/contracts';
 import { ConfigInvalidError } from '@camel/configs';
 import { GetLatestConfig, readConfigFolder, SaveConfigVersion, writeConfigFolder } from '@camel/configs/server';
-import { createCheckpoint, verifyCheckpoint, type CheckpointReport, type ProjectionRunner, type VerifyReport } from '@camel/event-store';
+import { createCheckpoint, type CheckpointReport, type ProjectionRunner, type VerifyReport } from '@camel/event-store';
 import { VerifyEventLog, type VerifyOutcome } from '@camel/identity/server';
 import { GetProject } from '@camel/projects/server';
 import { ConfigError, EVENT_STORE, loadConfig, logKeySpec, PROJECTION_RUNNER, resolveKey } from '@camel/server';
@@ -141,6 +141,8 @@ function printCheckpoint(report: CheckpointReport): void {
 
 /** The checkpoint key comes from outside the database, like the token key (docs/security.md). */
 const logKey = () => resolveKey(logKeySpec(loadConfig(process.env))).secret;
+/** With the earlier keys (LOG_SIGNING_KEY_PREVIOUS): a checkpoint signed before a rotation still verifies. */
+const logKeys = () => [logKey(), ...loadConfig(process.env).logSigningKeysPrevious];
 
 async function checkpointCommand(args: readonly string[]): Promise<number> {
   const outAt = args.indexOf('--out');
@@ -240,11 +242,12 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       await requireStore();
-      const key = checkpointFile ? logKey() : '';
-      const { report, sealed } = await withContext({ followLog: false }, async (app) => ({
-        report: (await app.get(QueryBus).execute<VerifyEventLog, VerifyOutcome>(new VerifyEventLog({ streamId }))).reports[0],
-        sealed: checkpointFile ? await verifyCheckpoint(app.get<EventStore>(EVENT_STORE), JSON.parse(readFileSync(resolve(checkpointFile), 'utf8')), key) : undefined,
-      }));
+      const checkpoint: unknown = checkpointFile ? JSON.parse(readFileSync(resolve(checkpointFile), 'utf8')) : undefined;
+      if (checkpoint !== undefined) logKeys(); // a missing key stops here, named, before the store opens
+      const { reports, checkpoint: sealed } = await withContext({ followLog: false }, (app) =>
+        app.get(QueryBus).execute<VerifyEventLog, VerifyOutcome>(new VerifyEventLog({ streamId, checkpoint })),
+      );
+      const report = reports[0];
       printVerify(report);
       if (sealed) printCheckpoint(sealed);
       return report.ok && (sealed?.ok ?? true) ? 0 : 3;

@@ -7,6 +7,7 @@ export * from './lib/event-store/projections.module';
 export * from './lib/cqrs/request-context';
 export * from './lib/cqrs/command-executor.service';
 export * from './lib/http/api-exception.filter';
+export * from './lib/http/security-refusals';
 export * from './lib/http/validation.pipe';
 export * from './lib/http/json-body.middleware';
 export * from './lib/http/string-record';

@@ -48,7 +48,7 @@ export async function run(context: BenchContext): Promise<void> {
   const count = byScale(flags, SIZES);
   const inputs: MacInput[] = Array.from({ length: count }, (_, n) => {
     const event = benchEvent(n);
-    return { streamId: `stream-${n % 1000}`, streamType: 'annotation-task', eventId: event.id, type: event.type, schemaVersion: 1, data: event.data, metadata: event.metadata };
+    return { streamId: `stream-${n % 1000}`, streamType: 'annotation-task', streamVersion: 7, eventId: event.id, type: event.type, schemaVersion: 1, data: event.data, metadata: event.metadata };
   });
   // What the append already serialises (and the chain hash covers), and what verify parses back.
   const texts = inputs.map((input) => ({ dataText: JSON.stringify(input.data), metadataText: JSON.stringify(input.metadata) }));
@@ -62,7 +62,7 @@ export async function run(context: BenchContext): Promise<void> {
     return times.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
   };
   log(`event-hash: ${count} events, median of ${ROUNDS} rounds`);
-  const chain = measure((input, i) => computeEventHash({ prevHash: 'f'.repeat(64), streamVersion: 7, ...input, ...texts[i] }));
+  const chain = measure((input, i) => computeEventHash({ prevHash: 'f'.repeat(64), ...input, ...texts[i] }));
   const keyed = measure((input) => computeEventMac(KEY, input));
   const macs = inputs.map((input) => computeEventMac(KEY, input));
   const check = measure((input, i) =>

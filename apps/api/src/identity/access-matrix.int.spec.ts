@@ -114,6 +114,7 @@ const DECLARED: Record<string, string> = {
   'POST /v1/chat/completions': 'authenticated',
   'POST /api/audit/verify': 'some-project audit:verify',
   'POST /api/audit/checkpoints': 'installation audit:verify',
+  'GET /api/metrics/security': 'installation audit:read',
   'POST /api/admin/queue-board/session': 'installation queues:manage',
 };
 

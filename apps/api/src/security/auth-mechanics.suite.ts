@@ -1,5 +1,8 @@
 import { LIVE_EVENTS_PATH, sessionStreamId, userStreamId } from '@camel/contracts';
 import type { Engine } from '@camel/event-store/testing';
+import { TokenService } from '@camel/identity/server';
+import { PROJECTION_RUNNER } from '@camel/server';
+import { randomUUID } from 'node:crypto';
 import { startTestApi, type TestApi, type TestResponse } from '../testing/api-harness';
 import { pollUntil } from '../testing/poll-until';
 import { io, type Socket } from 'socket.io-client';
@@ -72,6 +75,9 @@ export function authMechanicsSuite(engine: Engine): void {
   const refresh = (refreshToken: string) => api.request('POST', '/api/auth/refresh', { refreshToken }, ANONYMOUS);
   const me = (token: string) => api.request('GET', '/api/auth/me', undefined, bearer(token));
   const sessionEvents = async (sessionId: string) => (await api.store.readStream(sessionStreamId(sessionId))).map((event) => event.type);
+  /** The session's row of the refresh_tokens credential table. */
+  const refreshRow = async (sessionId: string) =>
+    (await api.store.db.query<{ generation: number; rotated_at: string | null; revoked_at: string | null }>('SELECT generation, rotated_at, revoked_at FROM refresh_tokens WHERE session_id = $1', [sessionId]))[0];
 
   describe('a password change', () => {
     it('ends the user’s other sessions (access and refresh tokens) and keeps the one that changed it', async () => {
@@ -145,18 +151,21 @@ export function authMechanicsSuite(engine: Engine): void {
   });
 
   describe('refresh-token reuse', () => {
-    it('gives two concurrent refreshes with the same token the same successor, rotating once', async () => {
+    it('gives concurrent refreshes with the same token the same successor, rotating once (compare-and-set), appending nothing', async () => {
       const user = await createUser();
       const session = await signIn(user.email, user.password);
-      const [first, second] = await Promise.all([refresh(session.refreshToken), refresh(session.refreshToken)]);
-      expect([first.status, second.status]).toEqual([200, 200]);
-      expect(second.body.refreshToken).toBe(first.body.refreshToken);
-      expect(first.body.refreshToken.split('.')[1]).toBe('1');
-      expect(await sessionEvents(session.sessionId)).toEqual(['SessionStarted', 'SessionRefreshed']);
-      expect((await me(first.body.accessToken)).status).toBe(200);
-      expect((await me(second.body.accessToken)).status).toBe(200);
+      const head = await api.store.headPosition();
+      const answers = await Promise.all(Array.from({ length: 6 }, () => refresh(session.refreshToken)));
+      expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      expect(new Set(answers.map((answer) => answer.body.refreshToken))).toEqual(new Set([answers[0].body.refreshToken]));
+      expect(answers[0].body.refreshToken.split('.')[1]).toBe('1');
+      expect(await refreshRow(session.sessionId)).toMatchObject({ generation: 1, revoked_at: null });
+      // A rotation is bookkeeping: nothing in the log.
+      expect(await api.store.headPosition()).toBe(head);
+      expect(await sessionEvents(session.sessionId)).toEqual(['SessionStarted']);
+      for (const answer of answers) expect((await me(answer.body.accessToken)).status).toBe(200);
       // The successor rotates on as usual.
-      const next = await refresh(first.body.refreshToken);
+      const next = await refresh(answers[0].body.refreshToken);
       expect(next.status).toBe(200);
       expect(next.body.refreshToken.split('.')[1]).toBe('2');
     });
@@ -172,28 +181,55 @@ export function authMechanicsSuite(engine: Engine): void {
       expect(await api.store.headPosition()).toBe(head);
       expect(again.body.refreshToken).toBe(tab1.body.refreshToken);
       expect(again.body.refreshExpiresAt).toBe(tab1.body.refreshExpiresAt);
-      expect(await sessionEvents(session.sessionId)).toEqual(['SessionStarted', 'SessionRefreshed']);
+      expect(await sessionEvents(session.sessionId)).toEqual(['SessionStarted']);
     });
 
-    it('revokes the whole session when the spent token comes back after the grace', async () => {
+    it('revokes the whole session when the spent token comes back after the grace (the one event a refresh appends)', async () => {
       const user = await createUser();
       const session = await signIn(user.email, user.password);
       const rotated = await refresh(session.refreshToken);
       expect(rotated.status).toBe(200);
-      const [refreshedEvent] = (await api.store.readStream(sessionStreamId(session.sessionId))).filter((event) => event.type === 'SessionRefreshed');
-      const rotatedAt = Date.parse((refreshedEvent.data as { rotatedAt: string }).rotatedAt);
+      const rotatedAt = Date.parse(String((await refreshRow(session.sessionId))?.rotated_at));
       // Waits for the clock to pass the grace (a condition, not a guess at how long the work takes).
       await pollUntil('the reuse grace to pass', async () => Date.now(), (now) => now > rotatedAt + GRACE_SECONDS * 1000 + 50, {
         timeoutMs: GRACE_SECONDS * 1000 + 5000,
         intervalMs: 100,
       });
       expectError(await refresh(session.refreshToken), 401, 'auth.session-invalid');
-      expect(await sessionEvents(session.sessionId)).toEqual(['SessionStarted', 'SessionRefreshed', 'SessionRevoked']);
+      expect(await sessionEvents(session.sessionId)).toEqual(['SessionStarted', 'SessionRevoked']);
       const [revoked] = (await api.store.readStream(sessionStreamId(session.sessionId))).slice(-1);
       expect(revoked.data).toMatchObject({ reason: 'refresh-reuse' });
+      // The revocation's transaction ended the row too.
+      expect((await refreshRow(session.sessionId))?.revoked_at).toEqual(expect.any(String));
       // The successor dies with the family.
       expectError(await me(rotated.body.accessToken), 401, 'auth.session-invalid');
       expectError(await refused('POST', '/api/auth/refresh', { refreshToken: rotated.body.refreshToken }, ANONYMOUS), 401, 'auth.session-invalid');
+    });
+
+    it('carries over a session recorded before rotations left the log (SessionRefreshed in its stream, no credential row)', async () => {
+      const user = await createUser();
+      const sessionId = randomUUID();
+      const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+      const metadata = { actor: { type: 'user', id: user.id }, correlationId: randomUUID(), time: new Date().toISOString() } as const;
+      // Written as the api before this change wrote it: a sign-in and one rotation, both events.
+      const appended = await api.store.append(
+        sessionStreamId(sessionId),
+        [
+          { id: randomUUID(), type: 'SessionStarted', data: { sessionId, userId: user.id, expiresAt }, metadata },
+          { id: randomUUID(), type: 'SessionRefreshed', data: { sessionId, userId: user.id, generation: 1, expiresAt, rotatedAt: '2026-01-01T00:00:00.000Z' }, metadata },
+        ],
+        { expectedVersion: 'no-stream', streamType: 'session' },
+      );
+      await api.app.get(PROJECTION_RUNNER).waitFor(appended.lastPosition, { timeoutMs: 10_000 });
+      expect(await refreshRow(sessionId)).toBeUndefined();
+      const tokens = api.app.get(TokenService);
+      const carried = await refresh(tokens.refreshToken(sessionId, 1));
+      expect(carried.status).toBe(200);
+      expect(carried.body.refreshToken.split('.')[1]).toBe('2');
+      expect(await refreshRow(sessionId)).toMatchObject({ generation: 2, revoked_at: null });
+      // Its spent generation is still reuse.
+      expectError(await refresh(tokens.refreshToken(sessionId, 0)), 401, 'auth.session-invalid');
+      expect(await sessionEvents(sessionId)).toEqual(['SessionStarted', 'SessionRefreshed', 'SessionRevoked']);
     });
   });
 

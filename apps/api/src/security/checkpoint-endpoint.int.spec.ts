@@ -19,7 +19,7 @@ describe.each(ENGINES)('audit checkpoints over HTTP (%s)', (engine) => {
     const project = (await api.request('POST', '/api/projects', { name: 'Sealed' })).body as { id: string };
     expect((await api.request('PATCH', `/api/projects/${project.id}`, { name: 'Sealed twice' })).status).toBe(200);
     const signed = await api.request('POST', '/api/audit/checkpoints');
-    expect(signed).toMatchObject({ status: 200, body: { format: 'camel-log-checkpoint/1', mac: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(signed).toMatchObject({ status: 200, body: { format: 'camel-log-checkpoint/2', keyedSince: expect.any(Number), mac: expect.stringMatching(/^[0-9a-f]{64}$/) } });
 
     expect(await api.request('POST', '/api/audit/verify')).toMatchObject({ status: 200, body: { ok: true } });
     const clean = await api.request('POST', '/api/audit/verify', { checkpoint: signed.body });
@@ -47,6 +47,65 @@ describe.each(ENGINES)('audit checkpoints over HTTP (%s)', (engine) => {
     const forged = await api.request('POST', '/api/audit/verify', { checkpoint: { ...signed.body, count: 1 } });
     expect(forged.body.checkpoint.failures[0].reason).toBe('checkpoint-forged');
     expect((await api.request('POST', `/api/audit/verify?projectId=${project.id}`, { checkpoint: signed.body })).body).toMatchObject({ code: 'audit.checkpoint.whole-log' });
+  });
+
+  /** Runs SQL as a database writer who removed the append-only guard (and puts it back). */
+  async function asWriter(statements: (run: (sql: string, params?: unknown[]) => Promise<unknown>) => Promise<void>): Promise<void> {
+    if (engine === 'postgres') {
+      await api.store.db.transaction(async (tx) => {
+        await tx.exec('ALTER TABLE events DISABLE TRIGGER events_append_only');
+        await statements((sql, params) => tx.query(sql, params));
+        await tx.exec('ALTER TABLE events ENABLE TRIGGER events_append_only');
+      });
+      return;
+    }
+    await api.store.db.exec('DROP TRIGGER events_refuse_update');
+    await statements((sql, params) => api.store.db.query(sql, params));
+    await api.store.db.exec(`CREATE TRIGGER events_refuse_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;`);
+  }
+
+  it('names events of a stream reordered after the newest checkpoint, chain hashes recomputed (mac-mismatch: the keyed hash covers the version)', async () => {
+    const project = (await api.request('POST', '/api/projects', { name: 'Reordered' })).body as { id: string };
+    const signed = await api.request('POST', '/api/audit/checkpoints');
+    expect((await api.request('PATCH', `/api/projects/${project.id}`, { name: 'Reordered A' })).status).toBe(200);
+    expect((await api.request('PATCH', `/api/projects/${project.id}`, { name: 'Reordered B' })).status).toBe(200);
+    const streamId = `project-${project.id}`;
+    const events = await api.store.readStream(streamId);
+    const [renamedA, renamedB] = events.slice(-2);
+    const cast = engine === 'postgres' ? '::text' : '';
+    const textOf = async (position: number) =>
+      (await api.store.db.query<{ data: string; metadata: string }>(`SELECT data${cast} AS data, metadata${cast} AS metadata FROM events WHERE position = $1`, [position]))[0];
+    const [a, b] = [await textOf(renamedA.position), await textOf(renamedB.position)];
+    const [macA, macB] = (await api.store.db.query<{ mac: string }>('SELECT mac FROM events WHERE position IN ($1, $2) ORDER BY position', [renamedA.position, renamedB.position])).map((row) => row.mac);
+    // The two renames swap places: B's content at A's version and the other way round, hashes recomputed.
+    const hashA = computeEventHash({ prevHash: events.at(-3)?.hash ?? '', streamId, streamType: renamedA.streamType, streamVersion: renamedA.streamVersion, eventId: renamedB.id, type: renamedB.type, schemaVersion: 1, dataText: b.data, metadataText: b.metadata });
+    const hashB = computeEventHash({ prevHash: hashA, streamId, streamType: renamedB.streamType, streamVersion: renamedB.streamVersion, eventId: renamedA.id, type: renamedA.type, schemaVersion: 1, dataText: a.data, metadataText: a.metadata });
+    await asWriter(async (run) => {
+      const set = 'UPDATE events SET event_id = $1, data = $2, metadata = $3, mac = $4, hash = $5 WHERE position = $6';
+      await run(set, ['0190a000-0000-7000-8000-0000000000aa', b.data, b.metadata, macB, hashA, renamedA.position]);
+      await run(set, [renamedA.id, a.data, a.metadata, macA, hashB, renamedB.position]);
+      await run('UPDATE events SET event_id = $1 WHERE position = $2', [renamedB.id, renamedA.position]);
+    });
+    expect((await api.store.readStream(streamId)).slice(-2).map((event) => (event.data as { name: string }).name)).toEqual(['Reordered B', 'Reordered A']);
+    const verified = await api.request('POST', '/api/audit/verify', { checkpoint: signed.body });
+    expect(verified.body).toMatchObject({
+      ok: false,
+      firstBroken: { streamId, streamVersion: renamedA.streamVersion, position: renamedA.position, reason: 'mac-mismatch' },
+      checkpoint: { ok: true, eventsAfter: 2 },
+    });
+  });
+
+  it('names events whose keyed hashes were all nulled, when verified with a checkpoint (it signs where the keyed log starts)', async () => {
+    const project = (await api.request('POST', '/api/projects', { name: 'Nulled' })).body as { id: string };
+    const signed = await api.request('POST', '/api/audit/checkpoints');
+    expect((await api.request('PATCH', `/api/projects/${project.id}`, { name: 'Nulled later' })).status).toBe(200);
+    await asWriter((run) => run('UPDATE events SET mac = NULL').then(() => undefined));
+    // Without a checkpoint the log reads as one from before keys: the gap documented in docs/security.md.
+    expect((await api.request('POST', '/api/audit/verify')).body).toMatchObject({ ok: true, keyed: true });
+    const verified = await api.request('POST', '/api/audit/verify', { checkpoint: signed.body });
+    const [first] = await api.store.readAll({ after: 0, limit: 1 });
+    expect(verified.body).toMatchObject({ ok: false, firstBroken: { streamId: first.streamId, streamVersion: 1, position: first.position, reason: 'mac-missing' }, checkpoint: { ok: true } });
+    expect(verified.body.brokenStreams).toBeGreaterThanOrEqual(3);
   });
 
   it('names a forged event INSERTed after the newest checkpoint, its chain hash recomputed (keyed hashes: mac-missing)', async () => {

@@ -30,4 +30,27 @@ describe('security log (SQLite)', () => {
     expect(lines.join('\n')).not.toContain(wrong);
     expect(lines.join('\n')).not.toContain('secret-in-query');
   });
+
+  it('counts the refusals it logs by status and code, for owners, as Prometheus text', async () => {
+    const metrics = async () => {
+      const response = await api.request('GET', '/api/metrics/security');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain;.*version=0\.0\.4/);
+      return String(response.body);
+    };
+    const series = (text: string, status: number, code: string) =>
+      Number(new RegExp(`^camel_security_refusals_total\\{status="${status}",code="${code.replace(/\./g, '\\.')}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const before = await metrics();
+    for (let i = 0; i < 3; i += 1) {
+      expect((await api.request('POST', '/api/auth/login', { email: TEST_OWNER.email, password: `wrong-${i}-password-here` }, { authorization: '' })).status).toBe(401);
+    }
+    // The metrics route itself refuses the anonymous (and that refusal is counted too).
+    const anonymous = await api.request('GET', '/api/metrics/security', undefined, { authorization: '' });
+    expect(anonymous.status).toBe(401);
+    const after = await metrics();
+    expect(series(after, 401, 'auth.invalid-credentials') - series(before, 401, 'auth.invalid-credentials')).toBe(3);
+    expect(series(after, 401, anonymous.body.code) - series(before, 401, anonymous.body.code)).toBe(1);
+    expect(after).toContain('# TYPE camel_security_refusals_total counter');
+    expect(after).not.toContain('wrong-0-password-here');
+  });
 });

@@ -141,6 +141,27 @@ export function projectsApiSuite(engine: Engine): void {
       expect((await api.request('PATCH', `/api/projects/${other}`, { name: 'Support triage' })).status).toBe(200);
     });
 
+    it('lets exactly one of simultaneous creates (and renames) with one name through; the others get 409 and append nothing', async () => {
+      const head = await api.store.headPosition();
+      const creates = await Promise.all(['Race', 'race', ' RACE ', 'Race', 'rAce', 'Race', 'race', 'RACE'].map((name) => api.request('POST', '/api/projects', { name })));
+      expect(creates.map((response) => response.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+      for (const refusedCreate of creates.filter((response) => response.status === 409)) {
+        expect(refusedCreate.body).toMatchObject({ code: 'project.name.taken', fields: [expect.objectContaining({ field: 'name' })] });
+      }
+      const appended = await api.store.readAll({ after: head, limit: 1000 });
+      expect(appended.filter((event) => event.type === 'ProjectCreated').map((event) => event.data)).toEqual([expect.objectContaining({ name: expect.stringMatching(/^race$/i) })]);
+
+      const [a, b, c] = [await create('Rename race A'), await create('Rename race B'), await create('Rename race C')];
+      const renames = await Promise.all([a, b, c].map((id) => api.request('PATCH', `/api/projects/${id}`, { name: 'Renamed race' })));
+      expect(renames.map((response) => response.status).sort()).toEqual([200, 409, 409]);
+      const names = ((await api.request('GET', '/api/projects')).body as { name: string }[]).map((project) => project.name);
+      expect(names.filter((name) => name.toLowerCase() === 'renamed race')).toEqual(['Renamed race']);
+      // A loser keeps its own name, and a freed name can be taken again.
+      const winner = [a, b, c][renames.findIndex((response) => response.status === 200)];
+      expect((await api.request('POST', `/api/projects/${winner}/archive`)).status).toBe(200);
+      expect((await api.request('POST', '/api/projects', { name: 'renamed RACE' })).status).toBe(201);
+    });
+
     it('refuses an 800-character rename and a malformed JSON body', async () => {
       const id = await create('Valid');
       const long = await refused('PATCH', `/api/projects/${id}`, { name: 'y'.repeat(800) });

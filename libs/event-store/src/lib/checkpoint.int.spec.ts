@@ -34,7 +34,7 @@ describe.each(ENGINES)('signed log checkpoints (%s)', (engine) => {
     expect(checkpoint).toMatchObject({ count: 6, position: await positionOf('user-c', 2) });
     expect(Object.keys(checkpoint.streams).sort()).toEqual(['project-a', 'project-b', 'user-c']);
     await store.append('project-b', [makeEvent('ProjectRenamed')], { expectedVersion: 1 });
-    expect(await verifyCheckpoint(store, checkpoint, KEY)).toEqual({ ok: true, checkpointPosition: checkpoint.position, eventsChecked: 6, eventsAfter: 1, failures: [] });
+    expect(await verifyCheckpoint(store, checkpoint, KEY)).toEqual({ ok: true, checkpointPosition: checkpoint.position, eventsChecked: 6, eventsAfter: 1, failures: [], keyedSince: null });
     const exported = JSON.parse(JSON.stringify(checkpoint));
     expect((await verifyCheckpoint(store, exported, KEY)).ok).toBe(true);
   });

@@ -3,7 +3,9 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { keyIdOf } from './hash';
 import type { EventStore } from './types';
 
-export const CHECKPOINT_FORMAT = 'camel-log-checkpoint/1';
+export const CHECKPOINT_FORMAT = 'camel-log-checkpoint/2';
+/** Checkpoints made before `keyedSince` existed: still verified, without it. */
+const CHECKPOINT_FORMAT_1 = 'camel-log-checkpoint/1';
 
 /** Where a stream ended when the checkpoint was made. */
 export interface StreamHead {
@@ -20,8 +22,14 @@ export interface StreamHead {
  * a checkpoint that agrees with the rewrite. An auditor exports checkpoints and keeps them elsewhere.
  */
 export interface LogCheckpoint {
-  readonly format: typeof CHECKPOINT_FORMAT;
+  readonly format: typeof CHECKPOINT_FORMAT | typeof CHECKPOINT_FORMAT_1;
   readonly position: number;
+  /**
+   * Position of the oldest event with a keyed hash when the checkpoint was made (null: none had one;
+   * absent in format 1). Verify takes it as the start of the keyed part of the log, so nulling every
+   * keyed hash (after the checkpoint too) reads as mac-missing, not as a log from before keys.
+   */
+  readonly keyedSince?: number | null;
   readonly count: number;
   readonly cumulativeHash: string;
   readonly streams: Readonly<Record<string, StreamHead>>;
@@ -57,6 +65,8 @@ export interface CheckpointReport {
   /** Events after the checkpoint: not covered by it (a later checkpoint covers them). */
   readonly eventsAfter: number;
   readonly failures: readonly CheckpointFailure[];
+  /** The signed start of the keyed log, from a checkpoint that verified (pass it to `EventStore.verify`). */
+  readonly keyedSince: number | null;
 }
 
 
@@ -67,7 +77,8 @@ function macOf(key: string, body: Omit<LogCheckpoint, 'mac'>): string {
   const streams = Object.keys(body.streams)
     .sort()
     .map((id) => [id, body.streams[id].version, body.streams[id].position, body.streams[id].hash]);
-  const canonical = JSON.stringify([body.format, body.position, body.count, body.cumulativeHash, body.createdAt, body.keyId, streams]);
+  const signed = [body.format, body.position, body.count, body.cumulativeHash, body.createdAt, body.keyId, streams];
+  const canonical = JSON.stringify(body.format === CHECKPOINT_FORMAT_1 ? signed : [...signed, body.keyedSince ?? null]);
   return createHmac('sha256', key).update(canonical).digest('hex');
 }
 
@@ -106,12 +117,20 @@ async function summarise(store: EventStore, upTo: number, heads?: Readonly<Recor
   }
 }
 
+/** The oldest event with a keyed hash (null: none). */
+async function firstKeyedPosition(store: EventStore): Promise<number | null> {
+  const rows = await store.db.query<{ p: number | string | null }>('SELECT min(position) AS p FROM events WHERE mac IS NOT NULL');
+  return rows[0]?.p === null || rows[0]?.p === undefined ? null : Number(rows[0].p);
+}
+
 /** A checkpoint of the log as it is now, signed with `key`. */
 export async function createCheckpoint(store: EventStore, key: string, now: Date): Promise<LogCheckpoint> {
+  const keyedSince = await firstKeyedPosition(store);
   const summary = await summarise(store, Number.MAX_SAFE_INTEGER);
   const body: Omit<LogCheckpoint, 'mac'> = {
     format: CHECKPOINT_FORMAT,
     position: summary.last,
+    keyedSince: keyedSince !== null && keyedSince <= summary.last ? keyedSince : null,
     count: summary.count,
     cumulativeHash: summary.cumulativeHash,
     streams: Object.fromEntries(summary.streams),
@@ -129,12 +148,18 @@ const fail = (reason: CheckpointFailureReason, streamId: string, streamVersion: 
   message,
 });
 
-function checkpointProblem(checkpoint: unknown, key: string): CheckpointFailure | null {
+function checkpointProblem(checkpoint: unknown, keys: readonly string[]): CheckpointFailure | null {
   const c = checkpoint as Partial<LogCheckpoint> | null;
-  if (!c || c.format !== CHECKPOINT_FORMAT || typeof c.position !== 'number' || typeof c.count !== 'number' || typeof c.mac !== 'string' || typeof c.streams !== 'object' || c.streams === null) {
+  const known = c?.format === CHECKPOINT_FORMAT || c?.format === CHECKPOINT_FORMAT_1;
+  if (!c || !known || typeof c.position !== 'number' || typeof c.count !== 'number' || typeof c.mac !== 'string' || typeof c.streams !== 'object' || c.streams === null) {
     return fail('checkpoint-invalid', '', 0, 0, `not a ${CHECKPOINT_FORMAT} checkpoint`);
   }
-  if (c.keyId !== keyIdOf(key)) return fail('checkpoint-key-unknown', '', 0, c.position, `the checkpoint was signed with key ${String(c.keyId)}, not with the configured key ${keyIdOf(key)}`);
+  if (c.format === CHECKPOINT_FORMAT && c.keyedSince !== null && typeof c.keyedSince !== 'number') return fail('checkpoint-invalid', '', 0, c.position, 'keyedSince must be a position or null');
+  // Signed with the current key or an earlier one (LOG_SIGNING_KEY_PREVIOUS): checkpoints outlive rotations.
+  const key = keys.find((candidate) => keyIdOf(candidate) === c.keyId);
+  if (key === undefined) {
+    return fail('checkpoint-key-unknown', '', 0, c.position, `the checkpoint was signed with key ${String(c.keyId)}, neither LOG_SIGNING_KEY (${keyIdOf(keys[0] ?? '')}) nor one of LOG_SIGNING_KEY_PREVIOUS`);
+  }
   const { mac, ...body } = c as LogCheckpoint;
   const expected = Buffer.from(macOf(key, body), 'hex');
   const actual = Buffer.from(mac, 'hex');
@@ -148,9 +173,9 @@ function checkpointProblem(checkpoint: unknown, key: string): CheckpointFailure 
  * at or below its position. Anything else that changed the covered part (a moved or re-timed event)
  * shows in the count or the cumulative hash.
  */
-export async function verifyCheckpoint(store: EventStore, checkpoint: unknown, key: string): Promise<CheckpointReport> {
-  const invalid = checkpointProblem(checkpoint, key);
-  if (invalid) return { ok: false, checkpointPosition: invalid.position, eventsChecked: 0, eventsAfter: 0, failures: [invalid] };
+export async function verifyCheckpoint(store: EventStore, checkpoint: unknown, keys: string | readonly string[]): Promise<CheckpointReport> {
+  const invalid = checkpointProblem(checkpoint, typeof keys === 'string' ? [keys] : keys);
+  if (invalid) return { ok: false, checkpointPosition: invalid.position, eventsChecked: 0, eventsAfter: 0, failures: [invalid], keyedSince: null };
   const expected = checkpoint as LogCheckpoint;
   const found = await summarise(store, expected.position, expected.streams);
   const failures: CheckpointFailure[] = [];
@@ -176,5 +201,5 @@ export async function verifyCheckpoint(store: EventStore, checkpoint: unknown, k
     failures.push(fail('log-rewritten', '', 0, expected.position, `the log up to position ${expected.position} differs from the checkpoint (${found.count} events, checkpoint: ${expected.count}): an event was moved or re-timed`));
   }
   failures.sort((a, b) => a.position - b.position || a.streamId.localeCompare(b.streamId));
-  return { ok: failures.length === 0, checkpointPosition: expected.position, eventsChecked: found.count, eventsAfter: found.after, failures };
+  return { ok: failures.length === 0, checkpointPosition: expected.position, eventsChecked: found.count, eventsAfter: found.after, failures, keyedSince: expected.keyedSince ?? null };
 }

@@ -1,4 +1,6 @@
 import { asDatabaseWriter, createTestStoreLocation, ENGINES, makeEvent, type TestStoreLocation } from '../testing';
+import { randomUUID } from 'node:crypto';
+import { createCheckpoint, verifyCheckpoint } from './checkpoint';
 import { computeEventHash, computeEventMac, keyIdOf } from './hash';
 import type { Row } from './sql/database';
 import type { EventStore } from './types';
@@ -37,8 +39,9 @@ async function stored(store: EventStore, streamId: string): Promise<StoredRow[]>
 
 /**
  * Issue 12, item 1: per-event keyed hashes. A database writer without LOG_SIGNING_KEY who adds an
- * event after the newest checkpoint, or edits one and recomputes the chain, is named by verify
- * (stream, position, reason) on both engines; events from before keys existed stay verifiable.
+ * event after the newest checkpoint, edits one or reorders a stream and recomputes the chain, or
+ * nulls the keyed hashes, is named by verify (stream, position, reason) on both engines; events from
+ * before keys existed stay verifiable.
  */
 describe.each(ENGINES)('keyed event hashes (%s)', (engine) => {
   let location: TestStoreLocation;
@@ -55,8 +58,8 @@ describe.each(ENGINES)('keyed event hashes (%s)', (engine) => {
   it('keys every appended event with the key named; an untouched log verifies', async () => {
     const rows = await stored(store, 'project-a');
     expect(rows.map((row) => row.mac?.split(':').slice(0, 2))).toEqual([
-      ['m1', keyIdOf(KEY)],
-      ['m1', keyIdOf(KEY)],
+      ['m2', keyIdOf(KEY)],
+      ['m2', keyIdOf(KEY)],
     ]);
     expect(await store.verify()).toEqual({ ok: true, streamsChecked: 2, eventsChecked: 3, failures: [], keyed: true, unkeyedEvents: 0 });
   });
@@ -83,11 +86,11 @@ describe.each(ENGINES)('keyed event hashes (%s)', (engine) => {
 
   it('names a forged event with a made-up keyed hash (mac-key-unknown) or one computed with another key', async () => {
     const [row] = await stored(store, 'user-b');
-    const content = { streamId: 'user-b', streamType: row.stream_type, eventId: row.event_id, type: row.event_type, schemaVersion: row.schema_version, data: JSON.parse(row.data) as unknown, metadata: JSON.parse(row.metadata) as unknown };
+    const content = { streamId: 'user-b', streamType: row.stream_type, streamVersion: row.stream_version, eventId: row.event_id, type: row.event_type, schemaVersion: row.schema_version, data: JSON.parse(row.data) as unknown, metadata: JSON.parse(row.metadata) as unknown };
     await asDatabaseWriter(store, 'UPDATE events SET mac = $1 WHERE position = $2', [computeEventMac(`${KEY}-guessed`, content), row.position]);
     expect((await store.verify()).failures).toEqual([expect.objectContaining({ streamId: 'user-b', position: row.position, reason: 'mac-key-unknown' })]);
     // The key id copied from a genuine MAC does not help: the HMAC itself is wrong.
-    const forged = `m1:${keyIdOf(KEY)}:${'0'.repeat(64)}`;
+    const forged = `m2:${keyIdOf(KEY)}:${'0'.repeat(64)}`;
     await asDatabaseWriter(store, 'UPDATE events SET mac = $1 WHERE position = $2', [forged, row.position]);
     expect((await store.verify()).failures).toEqual([expect.objectContaining({ streamId: 'user-b', position: row.position, reason: 'mac-mismatch' })]);
   });
@@ -102,6 +105,66 @@ describe.each(ENGINES)('keyed event hashes (%s)', (engine) => {
     await asDatabaseWriter(store, 'UPDATE events SET hash = $1 WHERE position = $2', [secondHash, second.position]);
     const report = await store.verify();
     expect(report.failures).toEqual([expect.objectContaining({ streamId: 'project-a', streamVersion: 1, position: first.position, reason: 'mac-mismatch' })]);
+  });
+
+  it('names two events of a stream swapped with their chain hashes recomputed (mac-mismatch: the keyed hash covers the version)', async () => {
+    const [first, second] = await stored(store, 'project-a');
+    const swap = (into: StoredRow, from: StoredRow, eventId = from.event_id) =>
+      asDatabaseWriter(store, 'UPDATE events SET event_id = $1, event_type = $2, data = $3, metadata = $4, mac = $5 WHERE position = $6', [
+        eventId,
+        from.event_type,
+        from.data,
+        from.metadata,
+        from.mac,
+        into.position,
+      ]);
+    await swap(first, second, randomUUID());
+    await swap(second, first);
+    await swap(first, second);
+    const base = { streamId: 'project-a', streamType: first.stream_type, schemaVersion: 1 };
+    const firstHash = computeEventHash({ ...base, prevHash: '', streamVersion: 1, eventId: second.event_id, type: second.event_type, dataText: second.data, metadataText: second.metadata });
+    const secondHash = computeEventHash({ ...base, prevHash: firstHash, streamVersion: 2, eventId: first.event_id, type: first.event_type, dataText: first.data, metadataText: first.metadata });
+    await asDatabaseWriter(store, 'UPDATE events SET hash = $1 WHERE position = $2', [firstHash, first.position]);
+    await asDatabaseWriter(store, 'UPDATE events SET hash = $1 WHERE position = $2', [secondHash, second.position]);
+    expect((await store.readStream('project-a')).map((event) => event.type)).toEqual(['ProjectRenamed', 'ProjectCreated']);
+    const report = await store.verify();
+    expect(report.failures).toEqual([expect.objectContaining({ streamId: 'project-a', streamVersion: 1, position: first.position, reason: 'mac-mismatch' })]);
+  });
+
+  it('names every event whose keyed hash was nulled, even all of them, when verified with a checkpoint (its signed keyedSince)', async () => {
+    const checkpoint = await createCheckpoint(store, KEY, new Date());
+    const [firstKeyed] = await stored(store, 'project-a');
+    expect(checkpoint.keyedSince).toBe(firstKeyed.position);
+    await store.append('user-b', [makeEvent('UserRenamed')], { expectedVersion: 1 });
+    await asDatabaseWriter(store, 'UPDATE events SET mac = NULL');
+    // Alone, a log without a single keyed hash looks like one from before keys (the gap a checkpoint closes).
+    expect(await store.verify()).toMatchObject({ ok: true, keyed: true, unkeyedEvents: 4 });
+    const sealed = await verifyCheckpoint(store, checkpoint, KEY);
+    expect(sealed).toMatchObject({ ok: true, keyedSince: firstKeyed.position, eventsAfter: 1 });
+    const report = await store.verify({ keyedSince: sealed.keyedSince });
+    expect(report.failures.map((failure) => [failure.streamId, failure.streamVersion, failure.position, failure.reason])).toEqual([
+      ['project-a', 1, firstKeyed.position, 'mac-missing'],
+      ['user-b', 1, (await stored(store, 'user-b'))[0].position, 'mac-missing'],
+    ]);
+  });
+
+  it('verifies a checkpoint signed before a key rotation with LOG_SIGNING_KEY_PREVIOUS, and names it without', async () => {
+    const old = await createCheckpoint(store, KEY, new Date());
+    const next = `${KEY}-next`;
+    expect((await verifyCheckpoint(store, old, [next])).failures).toEqual([expect.objectContaining({ reason: 'checkpoint-key-unknown' })]);
+    expect(await verifyCheckpoint(store, old, [next, KEY])).toMatchObject({ ok: true, failures: [] });
+    // Signed with the old key: content edits are still caught.
+    expect((await verifyCheckpoint(store, { ...old, keyedSince: null }, [next, KEY])).failures).toEqual([expect.objectContaining({ reason: 'checkpoint-forged' })]);
+  });
+
+  it('keys appends with any expected version at the version they get, also concurrent ones and inside a caller’s transaction', async () => {
+    await Promise.all([
+      ...Array.from({ length: 8 }, () => store.append('hot-1', [makeEvent('E'), makeEvent('E')], { expectedVersion: 'any' })),
+      ...Array.from({ length: 4 }, () => store.db.transaction((tx) => store.appendInTransaction(tx, 'hot-1', [makeEvent('T')], { expectedVersion: 'any' }))),
+    ]);
+    const rows = await stored(store, 'hot-1');
+    expect(rows.map((row) => row.stream_version)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await store.verify({ streamId: 'hot-1' })).toMatchObject({ ok: true, keyed: true, eventsChecked: 20, unkeyedEvents: 0 });
   });
 
   it('accepts events keyed with a previous key after a rotation, only while that key is listed', async () => {

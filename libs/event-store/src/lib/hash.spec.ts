@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { canonicalJson, computeEventHash, computeEventMac, eventMacProblem, keyIdOf, type HashInput, type MacInput } from './hash';
 
 const base: HashInput = {
@@ -33,6 +34,7 @@ describe('keyed event hashes', () => {
   const content: MacInput = {
     streamId: 'project-1',
     streamType: 'project',
+    streamVersion: 3,
     eventId: '00000000-0000-4000-8000-000000000001',
     type: 'ProjectCreated',
     schemaVersion: 1,
@@ -57,7 +59,7 @@ describe('keyed event hashes', () => {
     const appended = computeEventMac(key, content);
     const stored = computeEventMac(key, { ...content, data: JSON.parse('{"tags": ["x"], "name": "a"}') });
     expect(stored).toBe(appended);
-    expect(appended).toMatch(new RegExp(`^m1:${keyIdOf(key)}:[0-9a-f]{64}$`));
+    expect(appended).toMatch(new RegExp(`^m2:${keyIdOf(key)}:[0-9a-f]{64}$`));
   });
 
   it.each([
@@ -67,10 +69,20 @@ describe('keyed event hashes', () => {
     ['stream', { streamId: 'project-2' }],
     ['event id', { eventId: '00000000-0000-4000-8000-000000000002' }],
     ['schema version', { schemaVersion: 2 }],
+    ['stream version (an event moved within its stream)', { streamVersion: 4 }],
   ])('changes with the %s', (_label, change) => {
     const mac = computeEventMac(key, content);
     expect(eventMacProblem([key], mac, { ...content, ...change })).toBe('mac-mismatch');
     expect(eventMacProblem([key], mac, content)).toBeUndefined();
+  });
+
+  it('still verifies an m1 hash of an earlier log as it was made (it did not cover the stream version)', () => {
+    const legacy = ['m1', content.streamId, content.streamType, content.eventId, content.type, String(content.schemaVersion), canonicalJson(content.data), canonicalJson(content.metadata)].join('\n');
+    const m1 = `m1:${keyIdOf(key)}:${createHmac('sha256', key).update(legacy, 'utf8').digest('hex')}`;
+    expect(eventMacProblem([key], m1, content)).toBeUndefined();
+    expect(eventMacProblem([key], m1, { ...content, streamVersion: 9 })).toBeUndefined();
+    expect(eventMacProblem([key], m1, { ...content, data: { name: 'b' } })).toBe('mac-mismatch');
+    expect(eventMacProblem([key], `m0:${keyIdOf(key)}:${'0'.repeat(64)}`, content)).toBe('mac-key-unknown');
   });
 
   it('names a key it does not have, and finds a previous one by its id', () => {

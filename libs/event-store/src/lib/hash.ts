@@ -72,10 +72,12 @@ function collectNames(raw: unknown, names: Set<string>): void {
   }
 }
 
-/** What an event's keyed hash covers: who it is and what it says (its place is covered by chains and checkpoints). */
+/** What an event's keyed hash covers: who it is, what it says, and its place in its stream (its log position is covered by checkpoints). */
 export interface MacInput {
   readonly streamId: string;
   readonly streamType: string;
+  /** The event's version in its stream (format m2): an event moved to another version no longer verifies. */
+  readonly streamVersion: number;
   readonly eventId: string;
   readonly type: string;
   readonly schemaVersion: number;
@@ -84,33 +86,48 @@ export interface MacInput {
   readonly metadata: unknown;
 }
 
-/** Version of the keyed event hash format: `m1:<key id>:<hex HMAC-SHA256>`. */
-export const EVENT_MAC_VERSION = 'm1';
-
 /**
- * The per-event keyed hash (HMAC-SHA256 under LOG_SIGNING_KEY, a key kept outside the database):
- * a database writer without the key can neither add an event that verifies nor edit one.
+ * Version of the keyed event hash format: `m2:<key id>:<hex HMAC-SHA256>`. `m1` (earlier logs) did
+ * not cover the stream version, so reordering a stream's m1 events with recomputed chain hashes went
+ * unnoticed; they still verify as they were made.
  */
-export function computeEventMac(key: string, input: MacInput): string {
-  const content = [
-    EVENT_MAC_VERSION,
+export const EVENT_MAC_VERSION = 'm2';
+const LEGACY_MAC_VERSION = 'm1';
+
+function macContent(version: string, input: MacInput): string {
+  return [
+    version,
     input.streamId,
     input.streamType,
+    ...(version === LEGACY_MAC_VERSION ? [] : [String(input.streamVersion)]),
     input.eventId,
     input.type,
     String(input.schemaVersion),
     canonicalJson(input.data),
     canonicalJson(input.metadata),
   ].join('\n');
-  return `${EVENT_MAC_VERSION}:${keyIdOf(key)}:${createHmac('sha256', key).update(content, 'utf8').digest('hex')}`;
+}
+
+function macWith(version: string, key: string, input: MacInput): string {
+  return `${version}:${keyIdOf(key)}:${createHmac('sha256', key).update(macContent(version, input), 'utf8').digest('hex')}`;
+}
+
+/**
+ * The per-event keyed hash (HMAC-SHA256 under LOG_SIGNING_KEY, a key kept outside the database):
+ * a database writer without the key can neither add an event that verifies, nor edit one, nor move
+ * one to another place in its stream.
+ */
+export function computeEventMac(key: string, input: MacInput): string {
+  return macWith(EVENT_MAC_VERSION, key, input);
 }
 
 /** Why a stored MAC does not prove the event under one of `keys` (the one it names), or undefined when it does. */
 export function eventMacProblem(keys: readonly string[], stored: string, input: MacInput): 'mac-key-unknown' | 'mac-mismatch' | undefined {
   const [version, keyId] = stored.split(':');
-  const key = version === EVENT_MAC_VERSION ? keys.find((candidate) => keyIdOf(candidate) === keyId) : undefined;
+  const known = version === EVENT_MAC_VERSION || version === LEGACY_MAC_VERSION;
+  const key = known ? keys.find((candidate) => keyIdOf(candidate) === keyId) : undefined;
   if (key === undefined) return 'mac-key-unknown';
-  const expected = Buffer.from(computeEventMac(key, input));
+  const expected = Buffer.from(macWith(version, key, input));
   const actual = Buffer.from(stored);
   return expected.length === actual.length && timingSafeEqual(expected, actual) ? undefined : 'mac-mismatch';
 }

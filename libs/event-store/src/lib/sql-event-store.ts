@@ -10,6 +10,7 @@ import type {
   ReadStreamOptions,
   SubscribeOptions,
   Subscription,
+  VerifyOptions,
   VerifyReport,
 } from './types';
 import { computeEventMac } from './hash';
@@ -121,12 +122,12 @@ export abstract class SqlEventStore implements EventStore {
     return startSubscription(this, this.wakes, options, handler);
   }
 
-  async verify(options: { streamId?: string } = {}): Promise<VerifyReport> {
+  async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
     const filter = options.streamId === undefined ? '' : 'AND stream_id = $4';
     const keyed =
       this.eventKey === undefined
         ? undefined
-        : { keys: [this.eventKey, ...this.previousEventKeys], firstKeyedPosition: await this.firstKeyedPosition() };
+        : { keys: [this.eventKey, ...this.previousEventKeys], firstKeyedPosition: earliest(await this.firstKeyedPosition(), options.keyedSince ?? null) };
     return verifyChains(
       verifyPages(async (after, limit) => {
         const params: unknown[] = [after.streamId, after.streamVersion, limit];
@@ -161,6 +162,9 @@ export abstract class SqlEventStore implements EventStore {
     return rows[0]?.p === null || rows[0]?.p === undefined ? null : Number(rows[0].p);
   }
 }
+
+/** The earlier of two positions, either of which may be unknown. */
+const earliest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
 
 function toRecorded(row: StoredRow): RecordedEvent {
   return {

@@ -99,7 +99,7 @@ export interface EventStore {
   headPosition(): Promise<number>;
   /** Number of readable events after `position`, counted up to `cap`. */
   countAfter(position: number, cap: number): Promise<number>;
-  verify(options?: { streamId?: string }): Promise<VerifyReport>;
+  verify(options?: VerifyOptions): Promise<VerifyReport>;
   /**
    * Appends inside a transaction of `db` that the caller owns, e.g. events and a read-model write in
    * one commit. Call `notifyCommitted()` after the commit to wake subscribers at once.
@@ -113,4 +113,14 @@ export interface EventStore {
   notifyCommitted(): void;
   /** Stops wake-ups and closes the database connections (the store owns its `db`). */
   close(): Promise<void>;
+}
+
+export interface VerifyOptions {
+  /** One stream only. */
+  readonly streamId?: string;
+  /**
+   * Where the keyed part of the log starts, as a signed checkpoint says (`CheckpointReport.keyedSince`):
+   * events from there on must carry a keyed hash even if every one of them was nulled since.
+   */
+  readonly keyedSince?: number | null;
 }

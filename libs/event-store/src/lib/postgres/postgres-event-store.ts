@@ -18,6 +18,9 @@ interface PgError {
   detail?: string;
 }
 
+/** Keyed 'any' appends read the version, then append with it; after this many lost races they lock the stream first. */
+const OPTIMISTIC_VERSION_ATTEMPTS = 3;
+
 /** Attempts after a position collision, each after moving the position clock (es_rebase_positions). */
 const POSITION_ATTEMPTS = 2;
 
@@ -57,15 +60,25 @@ export class PostgresEventStore extends SqlEventStore {
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     const input = normalizeAppend(streamId, events, options);
+    const versionFirst = this.needsVersionFirst(input);
     for (let attempt = 1; ; attempt += 1) {
+      if (versionFirst && attempt > OPTIMISTIC_VERSION_ATTEMPTS) {
+        // A stream this hot: take its lock, read, append, in one transaction (no lost race possible).
+        const result = await this.db.transaction((tx) => this.appendInTransaction(tx, streamId, events, options));
+        if (!result.duplicate) this.notifyCommitted();
+        return result;
+      }
       const ticket = this.notifications.begin();
       let committed = false;
       try {
-        const result = await this.callAppend(this.db, input, ticket.carry);
+        // A keyed 'any' append keys the version it reads; es_append refuses it if another writer came first.
+        const exact = versionFirst ? { ...input, expectedVersion: await this.streamVersion(input.streamId) } : input;
+        const result = await this.callAppend(this.db, exact, ticket.carry);
         committed = !result.duplicate;
         if (committed) this.wakes.wake();
         return result;
       } catch (error) {
+        if (versionFirst && (error as PgError).code === 'CE409') continue;
         const failure = await this.classifyFailure(error, input, attempt);
         if (!failure.retry) throw failure.error;
         if (failure.rebase) await this.rebasePositions();
@@ -86,8 +99,9 @@ export class PostgresEventStore extends SqlEventStore {
     events: readonly NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    const input = normalizeAppend(streamId, events, options);
+    let input = normalizeAppend(streamId, events, options);
     try {
+      if (this.needsVersionFirst(input)) input = { ...input, expectedVersion: await this.lockedVersion(tx, input.streamId) };
       return await this.callAppend(tx, input, false);
     } catch (error) {
       // The caller's transaction is aborted: nothing can be retried inside it.
@@ -101,14 +115,32 @@ export class PostgresEventStore extends SqlEventStore {
     this.notifications.committedElsewhere();
   }
 
+  /**
+   * A keyed hash covers the event's stream version, which es_append assigns: an append with a given
+   * expected version knows it; an 'any' append of a keyed store reads it first and appends with it
+   * (`append`: one more statement, again when another writer came first; inside a caller's
+   * transaction, under es_append's stream lock taken first, so nobody appends in between).
+   */
+  private needsVersionFirst(input: NormalizedAppend): boolean {
+    return this.eventKey !== undefined && requiredVersion(input.expectedVersion) === null;
+  }
+
+  private async lockedVersion(tx: SqlExecutor, streamId: string): Promise<number> {
+    await tx.query('SELECT pg_advisory_xact_lock(1667329381, hashtext($1))', [streamId]);
+    const rows = await tx.query<{ v: number | null }>('SELECT max(stream_version) AS v FROM events WHERE stream_id = $1', [streamId]);
+    return Number(rows[0]?.v ?? 0);
+  }
+
   /** The events as es_append takes them, each with its keyed hash when the store has a key. */
   private withMacs(input: NormalizedAppend): readonly object[] {
     if (this.eventKey === undefined) return input.events;
-    return input.events.map((event) => ({
+    const base = requiredVersion(input.expectedVersion) ?? 0;
+    return input.events.map((event, index) => ({
       ...event,
       mac: this.macOf({
         streamId: input.streamId,
         streamType: input.streamType,
+        streamVersion: base + index + 1,
         eventId: event.id,
         type: event.type,
         schemaVersion: event.schemaVersion,

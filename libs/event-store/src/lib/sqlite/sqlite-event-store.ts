@@ -95,7 +95,7 @@ export class SqliteEventStore extends SqlEventStore {
         dataText,
         metadataText,
         prevHash,
-        this.macOf({ ...content, data: event.data, metadata: event.metadata }),
+        this.macOf({ ...content, streamVersion, data: event.data, metadata: event.metadata }),
       ];
     });
 

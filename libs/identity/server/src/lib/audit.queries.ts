@@ -44,8 +44,13 @@ export class VerifyEventLog extends Query<VerifyOutcome> {
 
 /** The checkpoint key, from outside the database; a missing one is the operator's to fix, named. */
 function logKey(config: AppConfig): string {
+  return logKeys(config)[0];
+}
+
+/** LOG_SIGNING_KEY, then LOG_SIGNING_KEY_PREVIOUS: a checkpoint signed before a rotation still verifies. */
+function logKeys(config: AppConfig): readonly string[] {
   try {
-    return resolveKey(logKeySpec(config)).secret;
+    return [resolveKey(logKeySpec(config)).secret, ...config.logSigningKeysPrevious];
   } catch (error) {
     if (error instanceof ConfigError) throw DomainError.conflict('audit.log-key-missing', error.problems.join('; '));
     throw error;
@@ -78,15 +83,17 @@ export class VerifyEventLogHandler implements IQueryHandler<VerifyEventLog> {
   ) {}
 
   async execute({ scope }: VerifyEventLog): Promise<VerifyOutcome> {
+    // A checkpoint first: where it says the keyed log starts, every event must still carry a keyed hash.
+    const checkpoint = scope.checkpoint === undefined ? undefined : await verifyCheckpoint(this.store, scope.checkpoint, logKeys(this.config));
+    const keyedSince = checkpoint?.keyedSince ?? null;
     const reports: VerifyReport[] = [];
     if (scope.projectId) {
-      for (const streamId of await this.audit.projectStreams(scope.projectId)) reports.push(await this.store.verify({ streamId }));
+      for (const streamId of await this.audit.projectStreams(scope.projectId)) reports.push(await this.store.verify({ streamId, keyedSince }));
     } else {
-      reports.push(await this.store.verify(scope.streamId ? { streamId: scope.streamId } : {}));
+      reports.push(await this.store.verify({ ...(scope.streamId ? { streamId: scope.streamId } : {}), keyedSince }));
     }
     const result = toVerifyResult(reports, this.clock.now());
-    if (scope.checkpoint === undefined) return { result, reports };
-    const checkpoint = await verifyCheckpoint(this.store, scope.checkpoint, logKey(this.config));
+    if (!checkpoint) return { result, reports };
     return { result: { ...result, ok: result.ok && checkpoint.ok, checkpoint }, reports, checkpoint };
   }
 }

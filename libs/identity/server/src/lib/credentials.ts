@@ -59,6 +59,21 @@ export const CREDENTIAL_MIGRATIONS: readonly Migration[] = [
     name: 'API key expiry',
     sql: `ALTER TABLE api_key_secrets ADD COLUMN expires_at TEXT;`,
   },
+  {
+    // Token rotation left the event log (docs/architecture.md, "Refresh tokens"): the generation of
+    // each session's refresh token, rotated with a compare-and-set on it.
+    version: 4,
+    name: 'refresh tokens',
+    sql: `
+      CREATE TABLE IF NOT EXISTS refresh_tokens (
+        session_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        generation INTEGER NOT NULL,
+        expires_at TEXT NOT NULL,
+        rotated_at TEXT,
+        revoked_at TEXT
+      );`,
+  },
 ];
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -81,6 +96,25 @@ export interface ApiKeySecretRow {
   readonly secretHash: string;
   /** When the key stops working; null = until revoked. */
   readonly expiresAt: string | null;
+}
+
+/** A session's refresh token as `refresh_tokens` has it: the one usable generation, and its end. */
+export interface RefreshTokenRow {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly generation: number;
+  readonly expiresAt: string;
+  readonly rotatedAt: string | null;
+  readonly revokedAt: string | null;
+}
+
+interface RefreshTokenColumns extends Record<string, unknown> {
+  session_id: string;
+  user_id: string;
+  generation: number | string;
+  expires_at: string;
+  rotated_at: string | null;
+  revoked_at: string | null;
 }
 
 export class CredentialStore {
@@ -165,6 +199,56 @@ export class CredentialStore {
     );
     const row = rows[0];
     return row && { keyId: row.key_id, projectId: row.project_id, role: row.role, secretHash: row.secret_hash, expiresAt: row.expires_at };
+  }
+
+  /** Written in the transaction of `SessionStarted`: generation 0. */
+  static async issueRefreshToken(tx: SqlExecutor, row: Pick<RefreshTokenRow, 'sessionId' | 'userId' | 'expiresAt'>): Promise<void> {
+    await tx.query('INSERT INTO refresh_tokens (session_id, user_id, generation, expires_at) VALUES ($1, $2, 0, $3)', [row.sessionId, row.userId, row.expiresAt]);
+  }
+
+  /** Written in the transaction of `SessionRevoked` (sign-out, reuse): no generation refreshes any more. */
+  static async revokeRefreshToken(tx: SqlExecutor, sessionId: string, revokedAt: string): Promise<void> {
+    await tx.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE session_id = $1 AND revoked_at IS NULL', [sessionId, revokedAt]);
+  }
+
+  async refreshToken(sessionId: string): Promise<RefreshTokenRow | undefined> {
+    const rows = await this.db.query<RefreshTokenColumns>(
+      'SELECT session_id, user_id, generation, expires_at, rotated_at, revoked_at FROM refresh_tokens WHERE session_id = $1',
+      [sessionId],
+    );
+    const row = rows[0];
+    return (
+      row && {
+        sessionId: row.session_id,
+        userId: row.user_id,
+        generation: Number(row.generation),
+        expiresAt: row.expires_at,
+        rotatedAt: row.rotated_at,
+        revokedAt: row.revoked_at,
+      }
+    );
+  }
+
+  /** The row of a session recorded before rotations left the log, unless another request wrote it first. */
+  async carryOverRefreshToken(row: RefreshTokenRow): Promise<void> {
+    await this.db.query(
+      `INSERT INTO refresh_tokens (session_id, user_id, generation, expires_at, rotated_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (session_id) DO NOTHING`,
+      [row.sessionId, row.userId, row.generation, row.expiresAt, row.rotatedAt, row.revokedAt],
+    );
+  }
+
+  /**
+   * The compare-and-set of a rotation: moves the token from `from` to the next generation only if
+   * nobody moved it (or revoked it) since it was read. False: another request won; read again.
+   */
+  async rotateRefreshToken(sessionId: string, from: number, next: { generation: number; expiresAt: string; rotatedAt: string }): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE refresh_tokens SET generation = $3, expires_at = $4, rotated_at = $5
+       WHERE session_id = $1 AND generation = $2 AND revoked_at IS NULL RETURNING session_id`,
+      [sessionId, from, next.generation, next.expiresAt, next.rotatedAt],
+    );
+    return rows.length === 1;
   }
 
   async touchApiKey(keyId: string, now: string): Promise<void> {

@@ -89,15 +89,16 @@ describe.each(ENGINES)('identity projection on %s', (engine) => {
     });
   });
 
-  it("sessions: started (the user's last login), refreshed (generation, expiry), revoked with its reason; the user's version ignores them", async () => {
+  it("sessions: started (the user's last login), revoked with its reason; rotations of older logs change nothing; the user's version ignores them", async () => {
     createUser(ANN, 'ann@example.test');
     session({ type: 'StartSession', sessionId: S1, userId: ANN, expiresAt: '2026-01-15T00:00:00.000Z', userStatus: 'active' }, ANN);
-    session({ type: 'RefreshSession', sessionId: S1, generation: 0, expiresAt: '2026-01-16T00:00:00.000Z', reuseGraceMs: 0, user: { status: 'active', resetSinceStart: false } }, ANN);
+    // Logs written before rotations left the log carry SessionRefreshed: the refresh_tokens credential table has the generation.
+    timeline.record(sessionStreamId(S1), [{ type: 'SessionRefreshed', data: { sessionId: S1, userId: ANN, generation: 1, expiresAt: '2026-01-16T00:00:00.000Z' } }], { actor: { type: 'user', id: ANN } });
     // A spent refresh token presented again: the family is revoked for reuse.
-    session({ type: 'RefreshSession', sessionId: S1, generation: 0, expiresAt: '2026-01-17T00:00:00.000Z', reuseGraceMs: 0, user: { status: 'active', resetSinceStart: false } }, ANN);
+    session({ type: 'RevokeSession', sessionId: S1, reason: 'refresh-reuse' }, ANN);
     await spec.given(timeline).then(async ({ manager }) => {
       expect(await manager.find(SessionRecord)).toEqual([
-        { id: S1, userId: ANN, generation: 1, status: 'revoked', startedAt: timelineTime(1), expiresAt: '2026-01-16T00:00:00.000Z', revokedReason: 'refresh-reuse' },
+        { id: S1, userId: ANN, status: 'revoked', startedAt: timelineTime(1), expiresAt: '2026-01-15T00:00:00.000Z', revokedReason: 'refresh-reuse' },
       ]);
       expect(await manager.findOneBy(UserRecord, { id: ANN })).toMatchObject({ version: 2, updatedAt: timelineTime(0), lastLoginAt: timelineTime(1) });
     });

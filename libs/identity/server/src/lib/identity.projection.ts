@@ -25,8 +25,9 @@ type IdentityEvent = UserEvent | SessionEvent | ProjectMemberEvent | ApiKeyEvent
  */
 export const identityProjection: ReadModelProjection = {
   name: 'identity',
-  // 3: users.password_change_required (a generated first password); 4: with sessions_valid_after / kept_session_id on change and disable.
-  version: 4,
+  // 3: users.password_change_required (a generated first password); 4: with sessions_valid_after / kept_session_id on change and disable;
+  // 5: sessions.generation dropped (the refresh_tokens credential table keeps it).
+  version: 5,
   entities: [UserRecord, SessionRecord, ProjectMemberRecord, ApiKeyRecord],
   eventTypes: [...USER_EVENT_TYPES, ...SESSION_EVENT_TYPES, ...PROJECT_MEMBER_EVENT_TYPES, ...API_KEY_EVENT_TYPES],
 
@@ -92,7 +93,6 @@ export const identityProjection: ReadModelProjection = {
         await sessions.insert({
           id: event.data.sessionId,
           userId: event.data.userId,
-          generation: 0,
           status: 'active',
           startedAt: time,
           expiresAt: event.data.expiresAt,
@@ -101,7 +101,7 @@ export const identityProjection: ReadModelProjection = {
         await users.update(event.data.userId, { lastLoginAt: time });
         return;
       case 'SessionRefreshed':
-        await sessions.update(event.data.sessionId, { generation: event.data.generation, expiresAt: event.data.expiresAt });
+        // Older logs only: token rotations are kept in the refresh_tokens credential table, not here.
         return;
       case 'SessionRevoked':
         await sessions.update(event.data.sessionId, { status: 'revoked', revokedReason: event.data.reason });

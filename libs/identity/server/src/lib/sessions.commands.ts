@@ -1,7 +1,6 @@
 import { DomainError, type TokenResponse } from '@camel/contracts';
 import { userIdForEmail } from '@camel/identity';
 import { setRequestActor } from '@camel/server';
-import { Logger } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Authenticator } from './authenticator';
 import { CredentialStore } from './credentials';
@@ -63,8 +62,6 @@ export class SignInHandler implements ICommandHandler<SignIn> {
 
 @CommandHandler(RefreshTokens)
 export class RefreshTokensHandler implements ICommandHandler<RefreshTokens> {
-  private readonly logger = new Logger('Identity');
-
   constructor(
     private readonly tokens: TokenService,
     private readonly identity: IdentityReadModel,
@@ -75,21 +72,10 @@ export class RefreshTokensHandler implements ICommandHandler<RefreshTokens> {
     const { sessionId, generation } = this.tokens.parseRefresh(refreshToken);
     const session = await this.identity.session(sessionId);
     if (!session) throw DomainError.unauthorized('auth.session-invalid', 'the refresh token is not valid; sign in again');
-    const userId = session.userId;
-    const account = await this.identity.account(userId);
+    const account = await this.identity.account(session.userId);
     const user = { status: account?.status ?? 'none', resetSinceStart: account ? sessionPredatesReset(account, session) : false } as const;
-    setRequestActor({ type: 'user', id: userId });
-    const expiresAt = this.sessions.refreshExpiry();
-    const reuseGraceMs = this.sessions.reuseGraceMs;
-    const outcome = await this.sessions.execute({ type: 'RefreshSession', sessionId, generation, expiresAt, reuseGraceMs, user });
-    if (outcome.events.some((event) => event.type === 'SessionRevoked')) {
-      this.logger.warn(`refresh token reuse on session ${sessionId} (user ${userId}): session revoked`);
-      throw DomainError.unauthorized('auth.session-invalid', 'this refresh token was already used; the session is revoked, sign in again');
-    }
-    const state = outcome.state;
-    if (state.status !== 'active') throw DomainError.unauthorized('auth.session-invalid', 'the session has ended; sign in again');
-    // A rotation, or a concurrent refresh within the reuse grace: either way the current generation's token.
-    return this.sessions.issue(userId, sessionId, state.generation, state.expiresAt);
+    setRequestActor({ type: 'user', id: session.userId });
+    return this.sessions.refresh(sessionId, generation, user);
   }
 }
 

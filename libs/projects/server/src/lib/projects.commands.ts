@@ -3,6 +3,7 @@ import { projectDecider, type ProjectCommand } from '@camel/projects';
 import { CommandExecutor, ID_GENERATOR, type IdGenerator } from '@camel/server';
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ProjectNames } from './project-names';
 import { ProjectsReadModel } from './projects.read-model';
 
 export class CreateProject extends Command<CommandAccepted> {
@@ -23,12 +24,14 @@ export class ArchiveProject extends Command<CommandAccepted> {
   }
 }
 
-async function run(executor: CommandExecutor, command: ProjectCommand): Promise<CommandAccepted> {
+/** A project command; the names its events give or free are reserved in the append's transaction. */
+async function run(executor: CommandExecutor, names: ProjectNames, command: ProjectCommand): Promise<CommandAccepted> {
   const outcome = await executor.execute(projectDecider, {
     streamId: projectStreamId(command.projectId),
     streamType: PROJECT_STREAM_TYPE,
     projectId: command.projectId,
     command,
+    inTransaction: names.inTransaction,
   });
   return { id: command.projectId, version: outcome.version, position: outcome.position };
 }
@@ -38,11 +41,12 @@ export class CreateProjectHandler implements ICommandHandler<CreateProject> {
   constructor(
     private readonly executor: CommandExecutor,
     private readonly projects: ProjectsReadModel,
+    private readonly names: ProjectNames,
     @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
   ) {}
 
   async execute(command: CreateProject): Promise<CommandAccepted> {
-    return run(this.executor, {
+    return run(this.executor, this.names, {
       type: 'CreateProject',
       projectId: this.newId(),
       name: command.name,
@@ -57,10 +61,11 @@ export class RenameProjectHandler implements ICommandHandler<RenameProject> {
   constructor(
     private readonly executor: CommandExecutor,
     private readonly projects: ProjectsReadModel,
+    private readonly names: ProjectNames,
   ) {}
 
   async execute(command: RenameProject): Promise<CommandAccepted> {
-    return run(this.executor, {
+    return run(this.executor, this.names, {
       type: 'RenameProject',
       projectId: command.projectId,
       name: command.name,
@@ -71,10 +76,13 @@ export class RenameProjectHandler implements ICommandHandler<RenameProject> {
 
 @CommandHandler(ArchiveProject)
 export class ArchiveProjectHandler implements ICommandHandler<ArchiveProject> {
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly names: ProjectNames,
+  ) {}
 
   execute(command: ArchiveProject): Promise<CommandAccepted> {
-    return run(this.executor, { type: 'ArchiveProject', projectId: command.projectId });
+    return run(this.executor, this.names, { type: 'ArchiveProject', projectId: command.projectId });
   }
 }
 

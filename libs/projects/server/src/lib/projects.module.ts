@@ -2,6 +2,7 @@ import { CommandExecutor } from '@camel/server';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProjectRecord } from './project.entity';
+import { ProjectNames } from './project-names';
 import { PROJECT_COMMAND_HANDLERS } from './projects.commands';
 import { ProjectsController } from './projects.controller';
 import { PROJECT_QUERY_HANDLERS } from './projects.queries';
@@ -11,7 +12,7 @@ import { ProjectsReadModel } from './projects.read-model';
 @Module({
   imports: [TypeOrmModule.forFeature([ProjectRecord])],
   controllers: [ProjectsController],
-  providers: [CommandExecutor, ProjectsReadModel, ...PROJECT_COMMAND_HANDLERS, ...PROJECT_QUERY_HANDLERS],
+  providers: [CommandExecutor, ProjectNames.provider, ProjectsReadModel, ...PROJECT_COMMAND_HANDLERS, ...PROJECT_QUERY_HANDLERS],
   exports: [ProjectsReadModel],
 })
 export class ProjectsModule {}

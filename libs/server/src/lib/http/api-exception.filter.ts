@@ -9,6 +9,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { currentRequestContext } from '../cqrs/request-context';
+import type { SecurityRefusals } from './security-refusals';
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -71,6 +72,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
   private readonly security = new Logger('Security');
 
+  /** `refusals` counts the security log's lines (GET /api/metrics/security). */
+  constructor(private readonly refusals?: SecurityRefusals) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const response = http.getResponse<HttpResponse>();
@@ -81,6 +85,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       // Path without the query, no headers, no body: a refused request's secrets never reach the log.
       const request = http.getRequest<HttpRequest>();
       this.security.warn(JSON.stringify({ event: 'refused', status: body.statusCode, code: body.code, method: request.method, path: request.path, requestId, client: request.ip }));
+      this.refusals?.record(body.statusCode, body.code ?? 'none');
     }
     response.status(body.statusCode).json({ ...body, requestId });
   }

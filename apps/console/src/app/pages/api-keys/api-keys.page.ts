@@ -25,8 +25,9 @@ interface CreatedKey {
 }
 
 /**
- * Projects → API keys: keys for programs (CI, scripts) acting in one project with one role. A new
- * key is shown once, with a copy button; revoking stops it at once.
+ * Projects → API keys: keys for programs (CI, scripts) acting in one project with one role, until
+ * revoked or until an optional expiry day. A new key is shown once, with a copy button; revoking
+ * stops it at once.
  */
 @Component({
   selector: 'camel-api-keys-page',
@@ -85,6 +86,12 @@ interface CreatedKey {
           </mat-select>
           <mat-hint>{{ roleHints[form.controls.role.value] }}</mat-hint>
         </mat-form-field>
+        <mat-form-field>
+          <mat-label>Expires on (optional)</mat-label>
+          <input matInput type="date" formControlName="expiresOn" [min]="tomorrow()" data-testid="create-api-key-expires" />
+          <mat-hint>Empty: works until revoked</mat-hint>
+          <mat-error data-testid="create-api-key-expires-error">{{ errors()['expiresAt'] }}</mat-error>
+        </mat-form-field>
         <button mat-flat-button type="submit" data-testid="create-api-key-submit" [disabled]="creating()">Create key</button>
       </div>
     </form>
@@ -131,18 +138,34 @@ interface CreatedKey {
             }
           </td>
         </ng-container>
+        <ng-container matColumnDef="expiresAt">
+          <th mat-header-cell *matHeaderCellDef scope="col">Expires</th>
+          <td mat-cell *matCellDef="let key" data-testid="api-key-expires">
+            @if (key.expiresAt) {
+              <time [attr.datetime]="key.expiresAt">{{ key.expiresAt | date: 'medium' }}</time>
+            } @else {
+              <span class="camel-muted">never</span>
+            }
+          </td>
+        </ng-container>
         <ng-container matColumnDef="status">
           <th mat-header-cell *matHeaderCellDef scope="col">Status</th>
           <td mat-cell *matCellDef="let key" data-testid="api-key-status">
-            @if (key.revokedAt) {
-              <span class="status revoked" [title]="key.revokedAt | date: 'medium'">revoked</span>
-            } @else {
-              <span class="status">active</span>
+            @switch (statusOf(key)) {
+              @case ('revoked') {
+                <span class="status revoked" [title]="key.revokedAt | date: 'medium'">revoked</span>
+              }
+              @case ('expired') {
+                <span class="status revoked" [title]="key.expiresAt | date: 'medium'">expired</span>
+              }
+              @default {
+                <span class="status">active</span>
+              }
             }
           </td>
         </ng-container>
         <ng-template camelRowActions let-key>
-          @if (!key.revokedAt) {
+          @if (statusOf(key) !== 'revoked') {
             <button
               mat-button
               type="button"
@@ -162,7 +185,7 @@ interface CreatedKey {
           data-testid="api-key-row"
           [attr.data-key-id]="key.id"
           [attr.data-name]="key.name"
-          [attr.data-status]="key.revokedAt ? 'revoked' : 'active'"
+          [attr.data-status]="statusOf(key)"
         ></tr>
       </camel-data-table>
       <p class="camel-muted note">“Last used” is updated at most once a minute; reload the page to see the latest.</p>
@@ -204,8 +227,10 @@ export class ApiKeysPage {
   protected readonly roles = PROJECT_ROLES;
   protected readonly roleHints = ROLE_HINTS;
   protected readonly nameMax = API_KEY_NAME_MAX_LENGTH;
-  protected readonly columns = ['name', 'prefix', 'role', 'createdAt', 'lastUsedAt', 'status', 'actions'];
-  protected readonly form = inject(FormBuilder).nonNullable.group({ name: '', role: 'viewer' as ProjectRole });
+  protected readonly columns = ['name', 'prefix', 'role', 'createdAt', 'lastUsedAt', 'expiresAt', 'status', 'actions'];
+  protected readonly form = inject(FormBuilder).nonNullable.group({ name: '', role: 'viewer' as ProjectRole, expiresOn: '' });
+  /** The earliest expiry date the picker offers (a key expiring today would be gone before it is used). */
+  protected readonly tomorrow = signal(localDate(new Date(Date.now() + 86_400_000)));
   protected readonly errors = signal<Partial<Record<string, string>>>({});
   protected readonly creating = signal(false);
   protected readonly revoking = signal<ReadonlySet<string>>(new Set());
@@ -226,23 +251,36 @@ export class ApiKeysPage {
     void this.router.navigate(['/projects', projectId, 'api-keys']);
   }
 
+  /** Revoked, or past its expiry (as of this rendering: a key expiring while the page is open shows it on the next change). */
+  protected statusOf(key: ApiKeyView): 'revoked' | 'expired' | 'active' {
+    if (key.revokedAt) return 'revoked';
+    return key.expiresAt && Date.parse(key.expiresAt) <= Date.now() ? 'expired' : 'active';
+  }
+
   protected async create(): Promise<void> {
     if (this.creating()) return;
-    const { name, role } = this.form.getRawValue();
+    const { name, role, expiresOn } = this.form.getRawValue();
     this.creating.set(true);
     this.errors.set({});
     try {
-      const response = await this.api.createApiKey(this.projectId(), { name, role });
+      // The chosen day's end in the browser's time zone: the key works through that whole day.
+      const expiresAt = expiresOn ? new Date(`${expiresOn}T23:59:59.999`).toISOString() : undefined;
+      const response = await this.api.createApiKey(this.projectId(), { name, role, ...(expiresAt ? { expiresAt } : {}) });
       // Shown at once, before its event arrives (which then changes nothing).
       this.store.update((keys) => withApiKey(keys, response.view));
       this.createdKey.set({ name: response.view.name, key: response.key });
-      this.form.reset({ name: '', role });
+      this.form.reset({ name: '', role, expiresOn: '' });
     } catch (error) {
       const errors = fieldErrors(error);
       this.errors.set(errors);
-      if (errors['name']) {
-        this.form.controls.name.setErrors({ server: errors['name'] });
-        this.form.controls.name.markAsTouched();
+      for (const [field, control] of [
+        ['name', this.form.controls.name],
+        ['expiresAt', this.form.controls.expiresOn],
+      ] as const) {
+        if (errors[field]) {
+          control.setErrors({ server: errors[field] });
+          control.markAsTouched();
+        }
       }
     } finally {
       this.creating.set(false);
@@ -265,4 +303,10 @@ export class ApiKeysPage {
       this.revoking.update((ids) => new Set([...ids].filter((id) => id !== key.id)));
     }
   }
+}
+
+/** `YYYY-MM-DD` of a moment in the browser's time zone (what a date input holds). */
+function localDate(at: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
 }

@@ -1,12 +1,12 @@
-import { DomainError, type SessionEvent, type UserStatus } from '@camel/contracts';
+import { DomainError, type SessionEvent, type SessionRevokeReason, type UserStatus } from '@camel/contracts';
 import type { Decider } from '@camel/kernel';
 
 /**
- * A sign-in session: one refresh-token family. Each refresh rotates the token (generation + 1);
- * presenting a spent generation means the token was copied, so the whole family is revoked
- * (OAuth 2.0 Security BCP, refresh token rotation with reuse detection). One exception: the token
- * spent by the latest rotation, presented again within `reuseGraceMs` of it, is a concurrent refresh
- * (two tabs sharing the cookie) and gets the same successor; nothing is appended.
+ * A sign-in session: one refresh-token family. Its stream records what people do with it: sign-in
+ * (`SessionStarted`) and its end (`SessionRevoked`: sign-out, or reuse of a spent refresh token).
+ * Token rotations are bookkeeping kept out of the log (`refresh-token.decider.ts`); streams written
+ * before that still carry `SessionRefreshed`, which `evolve` folds into the generation so such a
+ * session's refresh token can be carried over (`refreshTokenOfSession`).
  */
 export type SessionCommand =
   | {
@@ -17,18 +17,7 @@ export type SessionCommand =
       /** The user's standing, loaded by the caller (cross-aggregate fact). */
       readonly userStatus: UserStatus | 'none';
     }
-  | {
-      readonly type: 'RefreshSession';
-      readonly sessionId: string;
-      /** Generation carried by the presented (authentic) refresh token. */
-      readonly generation: number;
-      readonly expiresAt: string;
-      /** How long after a rotation the token it spent still gets the same successor. */
-      readonly reuseGraceMs: number;
-      /** The session's user as the caller found it (cross-aggregate facts). */
-      readonly user: SessionUserFacts;
-    }
-  | { readonly type: 'RevokeSession'; readonly sessionId: string; readonly reason: 'logout' };
+  | { readonly type: 'RevokeSession'; readonly sessionId: string; readonly reason: SessionRevokeReason };
 
 export interface SessionUserFacts {
   readonly status: UserStatus | 'none';
@@ -44,7 +33,7 @@ export type SessionState =
       readonly userId: string;
       readonly generation: number;
       readonly expiresAt: string;
-      /** When the latest rotation happened (events before rotatedAt was recorded: unknown, no grace). */
+      /** When the latest rotation happened (SessionRefreshed of older logs; absent: unknown, no grace). */
       readonly rotatedAt?: string;
     };
 
@@ -55,46 +44,13 @@ export const USER_DISABLED = 'auth.user-disabled';
 const invalid = (message: string) => DomainError.unauthorized(SESSION_INVALID, message);
 const disabled = () => DomainError.unauthorized(USER_DISABLED, 'the account is disabled');
 
-/** The token the latest rotation spent, presented again shortly after it: a concurrent refresh, not a copy. */
-function withinReuseGrace(command: Extract<SessionCommand, { type: 'RefreshSession' }>, state: SessionState, now: Date): boolean {
-  if (state.status !== 'active' || state.rotatedAt === undefined || command.generation !== state.generation - 1) return false;
-  const since = now.getTime() - Date.parse(state.rotatedAt);
-  return since >= 0 && since <= command.reuseGraceMs && Date.parse(state.expiresAt) > now.getTime();
-}
-
-function decide(command: SessionCommand, state: SessionState, context: { now: Date }): SessionEvent[] {
+function decide(command: SessionCommand, state: SessionState): SessionEvent[] {
   switch (command.type) {
     case 'StartSession':
       if (state.status !== 'none') throw DomainError.conflict('session.exists', `session ${command.sessionId} already exists`);
       if (command.userStatus === 'none') throw invalid('the user does not exist');
       if (command.userStatus === 'disabled') throw disabled();
       return [{ type: 'SessionStarted', data: { sessionId: command.sessionId, userId: command.userId, expiresAt: command.expiresAt } }];
-    case 'RefreshSession': {
-      if (state.status === 'none') throw invalid('the session does not exist');
-      // Refused before reuse detection: a refresh the user may not make spends nothing.
-      if (command.user.status !== 'active') throw disabled();
-      if (command.user.resetSinceStart) throw invalid('the password was reset; sign in again');
-      if (state.status === 'revoked') throw invalid('the session has ended; sign in again');
-      if (withinReuseGrace(command, state, context.now)) return [];
-      if (command.generation < state.generation) {
-        // A spent token came back: whoever holds the family now is not to be trusted.
-        return [{ type: 'SessionRevoked', data: { sessionId: state.id, userId: state.userId, reason: 'refresh-reuse' } }];
-      }
-      if (command.generation > state.generation) throw invalid('the refresh token is not valid');
-      if (Date.parse(state.expiresAt) <= context.now.getTime()) throw invalid('the session has expired; sign in again');
-      return [
-        {
-          type: 'SessionRefreshed',
-          data: {
-            sessionId: state.id,
-            userId: state.userId,
-            generation: state.generation + 1,
-            expiresAt: command.expiresAt,
-            rotatedAt: context.now.toISOString(),
-          },
-        },
-      ];
-    }
     case 'RevokeSession':
       if (state.status !== 'active') return [];
       return [{ type: 'SessionRevoked', data: { sessionId: state.id, userId: state.userId, reason: command.reason } }];
@@ -109,7 +65,7 @@ function evolve(state: SessionState, event: SessionEvent): SessionState {
   switch (event.type) {
     case 'SessionStarted':
       return { status: 'active', id: event.data.sessionId, userId: event.data.userId, generation: 0, expiresAt: event.data.expiresAt };
-    case 'SessionRefreshed':
+    case 'SessionRefreshed': // streams written before rotations left the log
       return state.status === 'none'
         ? state
         : { ...state, generation: event.data.generation, expiresAt: event.data.expiresAt, rotatedAt: event.data.rotatedAt };

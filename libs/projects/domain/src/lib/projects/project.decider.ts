@@ -94,11 +94,13 @@ function validDescription(raw: unknown): string {
   return description;
 }
 
+/** The answer when another active project already has the name (also given by the name reservation). */
+export const projectNameTaken = (name: string): DomainError =>
+  DomainError.conflict('project.name.taken', `another active project is already called “${name}”; choose another name`, 'name');
+
 /** Two active projects never share a name: every picker would show the same line twice. */
 function refuseTakenName(name: string, projectId: string, takenBy: string | null | undefined): void {
-  if (takenBy && takenBy !== projectId) {
-    throw DomainError.conflict('project.name.taken', `another active project is already called “${name}”; choose another name`, 'name');
-  }
+  if (takenBy && takenBy !== projectId) throw projectNameTaken(name);
 }
 
 function existing(state: ProjectState, projectId: string) {
