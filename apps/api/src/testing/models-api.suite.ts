@@ -1,8 +1,9 @@
-import { LIVE_EVENTS_PATH, RunDeltaMessage, type ModelDetail, type ModelList, type RunDelta, type RunView } from '@camel/contracts';
+import { LIVE_EVENTS_PATH, RunDeltaMessage, type ModelDetail, type ModelList, type RecordedEvent, type RunDelta, type RunView } from '@camel/contracts';
+import { LiveEventsClient } from '@camel/console-data-access';
 import type { Engine } from '@camel/event-store/testing';
 import { MODEL_CATALOG, type ModelCatalog } from '@camel/models/server';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import OpenAI from 'openai';
@@ -142,6 +143,33 @@ export function modelsApiSuite(engine: Engine): void {
       expect(Object.keys(await tags())).toEqual(['tiny', 'helper']);
       expect((await importModel({ name: 'second', path: 'second' })).status).toBe(201);
       expect((await api.request('GET', `${base()}/models/not%20an%20id`)).body.fields).toEqual([expect.objectContaining({ field: 'modelId' })]);
+    });
+
+    it('puts the model events on the project topic, from the list’s read position on', async () => {
+      const list = await api.request('GET', `${base()}/models`);
+      const from = Number(list.headers.get('x-read-position'));
+      const client = new LiveEventsClient({ url: api.baseUrl, token: api.ownerToken });
+      const received: RecordedEvent[] = [];
+      client.subscribe({ kind: 'project', projectId }, from, { onEvents: (events) => received.push(...events) });
+      try {
+        const made = (await importModel({ name: 'live', path: 'second' })).body.id as string;
+        expect((await api.request('POST', `${base()}/models/${made}/tags`, { tag: 'live' })).status).toBe(200);
+        expect((await api.request('POST', `${base()}/models/${made}/archive`)).status).toBe(200);
+        const types = await until('the model events', async () => received.filter((e) => e.streamId === `model-${made}`).map((e) => e.type), (t) => t.length >= 4);
+        expect(types).toEqual(['ModelRegistered', 'ModelTagged', 'ModelUntagged', 'ModelArchived']);
+      } finally {
+        client.close();
+      }
+    });
+
+    it('removes the copied folder when the registration is refused after the copy (an archived project)', async () => {
+      const archived = (await api.request('POST', '/api/projects', { name: 'Archived models' })).body.id as string;
+      expect((await api.request('POST', `/api/projects/${archived}/archive`)).status).toBe(200);
+      const folders = () => (existsSync(join(dir, 'models')) ? readdirSync(join(dir, 'models')).sort() : []);
+      const before = folders();
+      const answer = await api.request('POST', `/api/projects/${archived}/models/import`, { name: 'late', path: 'helper' });
+      expect([answer.status, answer.body.code]).toEqual([409, 'project.archived']);
+      expect(folders()).toEqual(before);
     });
 
     it('registers a trained model through the ModelCatalog once per training run; it resolves by name', async () => {
