@@ -1,7 +1,7 @@
 import { DomainError, TRAINING_METHODS, type TrainingMethod } from '@camel/contracts';
 import { materializeImported, parsePreferenceJsonl } from '@camel/datasets';
 import { validHyperparameters, validLora } from '@camel/training';
-import { runTrainingJob, type TrainingMessage } from '@camel/training/server';
+import { loadTrainingJob, type TrainingMessage } from '@camel/training/server';
 import { SingleBar } from 'cli-progress';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -102,6 +102,7 @@ export async function trainCommand(args: readonly string[]): Promise<number> {
   let started = false;
   let failure: Extract<TrainingMessage, { type: 'failed' }> | null = null;
   let done: Extract<TrainingMessage, { type: 'done' }> | null = null;
+  const { runTrainingJob } = await loadTrainingJob();
   await runTrainingJob(spec, (message) => {
     switch (message.type) {
       case 'started':

@@ -146,8 +146,13 @@ describe('fuzzing every command route (SQLite)', () => {
         const what = `${route.method} ${path}${search ? `?${search}` : ''} ${JSON.stringify(sent?.headers ?? {})} ${(sent?.text ?? '').slice(0, 200)} → ${response.status} ${text.slice(0, 300)}`;
         expect({ what, status: response.status < 500 }).toEqual({ what, status: true });
         if (response.status >= 400) {
-          const error = JSON.parse(text) as { statusCode: number; code?: unknown };
-          expect({ what, statusCode: error.statusCode, code: typeof error.code }).toEqual({ what, statusCode: response.status, code: 'string' });
+          const error = JSON.parse(text) as { statusCode: number; code?: unknown; error?: { message?: unknown; type?: unknown } };
+          if (path.startsWith('/v1/') && typeof error.error === 'object') {
+            // OpenAI-compatible serving answers in OpenAI's error shape (refusals before routing, e.g. a bad content type, in the platform's).
+            expect({ what, message: typeof error.error.message, type: typeof error.error.type }).toEqual({ what, message: 'string', type: 'string' });
+          } else {
+            expect({ what, statusCode: error.statusCode, code: typeof error.code }).toEqual({ what, statusCode: response.status, code: 'string' });
+          }
           const appended = await api.store.readAll({ after: before, limit: 1 });
           if (appended.length > 0) failures.push(`${what} appended ${appended[0].type}`);
         }

@@ -11,6 +11,8 @@ export * from './lib/queue/training-runner';
 export * from './lib/queue/in-process-training-queue';
 export * from './lib/queue/bullmq-training-queue';
 export * from './lib/queue/training-processor';
-export * from './lib/process/train-loop';
-export * from './lib/process/model-folder';
-export * from './lib/process/training-job';
+// The training loop loads TensorFlow.js: only the training process and the CLI's `train` load it, on use.
+export type { TextPair, TrainingSetup, StepReport, TrainingOutcome } from './lib/process/train-loop';
+export type { ModelCardFacts } from './lib/process/model-folder';
+export type { TrainingJobSpec, TrainingMessage } from './lib/process/training-job';
+export const loadTrainingJob = () => import('./lib/process/training-job');

@@ -16,8 +16,8 @@ const ROLE_PLAY = 'stock_trading_bot';
 const ORIGINAL = 'Develop a trading bot for the stock market.';
 const SPECIFIED = 'Build a Python bot that trades AAPL on moving-average crossovers with a 2% stop-loss.';
 const USAGE = { promptTokens: 30, completionTokens: 10, totalTokens: 40 };
-const TRADER = { temperature: 0.7, max_tokens: 512 };
-const PROGRAMMER = { temperature: 0.2, top_p: 1, max_tokens: 1024 };
+const TRADER = { temperature: 0.7, max_tokens: 200 };
+const PROGRAMMER = { temperature: 0.2, top_p: 1, max_tokens: 256 };
 const SPECIFIER = { temperature: 1, max_tokens: 200 };
 
 /** The specifier, then numbered instructions and solutions (each answer with 40 tokens of usage). */
@@ -76,7 +76,7 @@ const entry = (fields: Partial<LogEntryRecord> & Pick<LogEntryRecord, 'id' | 'ki
   step: null,
   iteration: null,
   source: null,
-  provider: 'openai',
+  provider: 'local',
   model: 'scripted-model',
   parameters: null,
   finishReason: 'stop',
@@ -337,7 +337,7 @@ describe.each(ENGINES)('logs projection on %s', (engine) => {
           agent: 'stock_trader',
           role: 'user',
           source: 'regenerated',
-          parameters: { temperature: 1.2, max_tokens: 512 },
+          parameters: { temperature: 1.2, max_tokens: 200 },
           terminationReason: 'max_turns',
           createdAt: stepOf(run.driver, (e) => e.type === 'AlternativeRecorded'),
         }),

@@ -5,7 +5,7 @@
  * posting the text as it grows. Requests interleave token by token (each yields to the event loop
  * between tokens, which is also when a cancel arrives).
  */
-import { CHAT_END, encodeChat, generateTokens, initBackend, loadHfModel, type HfModel } from '@camel/ml';
+import type { HfModel } from '@camel/ml';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,22 @@ if (!port) throw new Error('generation-thread runs in a worker thread');
 const cacheSize: number = (workerData as { cacheSize?: number } | null)?.cacheSize ?? 2;
 const loaded = new Map<string, HfModel>();
 const cancelled = new Set<number>();
-const ready = initBackend();
+/**
+ * libs/ml, loaded lazily as everywhere in this project (model-files.ts). From the TypeScript sources
+ * the repository's loader resolves the alias on require (it leaves `import()` to Node); in a build
+ * the compiled `import()` is a relative require.
+ */
+async function loadMl(): Promise<typeof import('@camel/ml')> {
+  try {
+    return require('@camel/ml') as typeof import('@camel/ml');
+  } catch {
+    return import('@camel/ml');
+  }
+}
+const ml = loadMl().then(async (lib) => {
+  await lib.initBackend();
+  return lib;
+});
 
 const post = (message: ThreadMessage) => port.postMessage(message);
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -31,7 +46,7 @@ class RequestError extends Error {
   }
 }
 
-function load(folder: string, sha256: string): HfModel {
+function load(loadHfModel: (dir: string) => HfModel, folder: string, sha256: string): HfModel {
   const key = `${folder}\u0000${sha256}`;
   const hit = loaded.get(key);
   if (hit) {
@@ -52,8 +67,8 @@ function load(folder: string, sha256: string): HfModel {
 }
 
 async function generate(request: GenerateRequest): Promise<void> {
-  await ready;
-  const { model, tokenizer } = load(request.folder, request.sha256);
+  const { CHAT_END, encodeChat, generateTokens, loadHfModel } = await ml;
+  const { model, tokenizer } = load(loadHfModel, request.folder, request.sha256);
   const context = model.config.maxPositions;
   const maxTokens = Math.max(1, Math.min(request.maxTokens, Math.floor(context / 2)));
   // The prompt keeps its last tokens when it is longer than the context leaves room for.

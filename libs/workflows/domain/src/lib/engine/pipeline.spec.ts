@@ -28,7 +28,7 @@ describe('pipeline workflows', () => {
     expect(input(3)).toBe(`Task: ${TASK}\nReview of the previous attempt (empty on the first iteration): review 1: handle PT0S\n`);
     expect(input(5)).toBe(`Task: ${TASK}\nPlan: plan 2\nResult: result 2\n`);
     expect(calls[0].request.messages[0]).toEqual({ role: 'system', content: expect.stringContaining('Propose a concrete plan for the task.') });
-    expect(calls[2].request).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', parameters: { temperature: 0, max_tokens: 400 } });
+    expect(calls[2].request).toMatchObject({ provider: 'local', model: 'starter', parameters: { temperature: 0, max_tokens: 200 } });
     expect(driver.run).toMatchObject({ status: 'completed', terminationReason: 'task_done' });
     expect(calls[3].promptRef).toEqual({ kind: 'pipeline', bindings: { 'steps.review.output': 'turn-3' }, sha256: expect.any(String) });
   });

@@ -98,7 +98,7 @@ describe('CAMEL role-playing', () => {
     driver.drive(conversation());
     const user = driver.callsFor('turn')[0];
     expect(user.agent).toBe('stock_trader');
-    expect(user.request.parameters).toEqual({ temperature: 0.7, max_tokens: 512 });
+    expect(user.request.parameters).toEqual({ temperature: 0.7, max_tokens: 200 });
   });
 
   it('ends on a configured termination token in any turn', () => {
@@ -126,7 +126,7 @@ describe('CAMEL role-playing', () => {
   });
 
   it('keeps the system message and the last memory_window messages of the history', () => {
-    const config = configWith({}, (agents) => agents.replace('max_tokens: 512\n      stop: ["<CAMEL_TASK_DONE>"]\n    memory_window: 20', 'max_tokens: 512\n    memory_window: 2'));
+    const config = configWith({}, (agents) => agents.replace('max_tokens: 200\n      stop: ["<CAMEL_TASK_DONE>"]\n    memory_window: 20', 'max_tokens: 200\n    memory_window: 2'));
     const driver = new RunDriver().start(config, ROLE_PLAY, { maxTurns: 3 });
     driver.drive(conversation());
     const users = driver.callsFor('turn').filter((c) => c.place?.role === 'user');
@@ -268,7 +268,7 @@ describe('CAMEL role-playing', () => {
       driver.dispatch({ type: 'RegenerateTurn', runId: 'r1', alternativeId: 'alt-1', turnId: 'turn-2', model: 'gpt-4o', parameters: { temperature: 1 } });
       driver.drive(() => 'Solution: another way. Next request.');
       const [regenerated] = driver.callsFor('regenerate');
-      expect(regenerated.request).toMatchObject({ provider: 'openai', model: 'gpt-4o', parameters: { temperature: 1, top_p: 1, max_tokens: 1024 }, n: 1 });
+      expect(regenerated.request).toMatchObject({ provider: 'local', model: 'gpt-4o', parameters: { temperature: 1, top_p: 1, max_tokens: 256 }, n: 1 });
       expect(regenerated.request.messages).toEqual(original?.request.messages);
       expect(driver.run.alternatives).toMatchObject([{ alternativeId: 'alt-1', turnId: 'turn-2', source: 'regenerated', content: 'Solution: another way. Next request.', call: { model: 'gpt-4o' } }]);
       expect(driver.run.turns[1].content).toBe('Solution: did step 1. Next request.');

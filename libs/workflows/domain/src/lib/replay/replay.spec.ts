@@ -51,7 +51,7 @@ describe('replay', () => {
           'version: 1\nname: critiqued\ntype: role_playing\nassistant: python_programmer\nuser: stock_trader\ntask_prompt: Build a trading bot.\ntask_specify:\n  agent: task_specifier\n  word_limit: 30\ncritic: reviewer\nmax_turns: 4\n',
       },
       // A short memory window, so the history sent is a slice of the conversation.
-      (agents) => agents.replace('max_tokens: 1024\n    memory_window: 20', 'max_tokens: 1024\n    memory_window: 3'),
+      (agents) => agents.replace('max_tokens: 256\n    memory_window: 20', 'max_tokens: 256\n    memory_window: 3'),
     );
     const driver = new RunDriver().start(config, 'critiqued', { critic: { candidates: 2 } });
     driver.drive(rolePlay);

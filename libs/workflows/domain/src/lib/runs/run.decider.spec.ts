@@ -49,7 +49,7 @@ describe('run decider', () => {
           configVersion: 4,
           task: 'Develop a trading bot for the stock market.',
           overrides: { maxTurns: 5 },
-          plan: { type: 'role_playing', maxTurns: 5, assistant: { name: 'python_programmer', role: 'Python Programmer', model: 'gpt-4o-mini' } },
+          plan: { type: 'role_playing', maxTurns: 5, assistant: { name: 'python_programmer', role: 'Python Programmer', model: 'starter' } },
         },
       });
       expect(runDecider.evolve(runDecider.initialState, started).status).toBe('queued');
@@ -221,7 +221,7 @@ describe('run decider', () => {
       spec.given(history(2).events).when(regenerate({ model: 'gpt-4o', parameters: { temperature: 1.2 } })).then([
         {
           type: 'RegenerationRequested',
-          data: { runId: 'r1', alternativeId: 'a1', turnId: 'turn-1', provider: 'openai', model: 'gpt-4o', parameters: { temperature: 1.2, max_tokens: 512 } },
+          data: { runId: 'r1', alternativeId: 'a1', turnId: 'turn-1', provider: 'local', model: 'gpt-4o', parameters: { temperature: 1.2, max_tokens: 200 } },
         },
       ]));
 
