@@ -21,7 +21,7 @@ import { CLOCK, CommandExecutor, ID_GENERATOR, type IdGenerator } from '@camel/s
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { QueueItemRecord, QueueRecord } from './annotation.entities';
-import { AnnotationFacts, worksQueue, type Annotator } from './annotation-facts';
+import { AnnotationFacts, runIdOf, worksQueue, type Annotator } from './annotation-facts';
 import { AnnotationsReadModel } from './annotations.read-model';
 import { ItemSources } from './item-sources';
 import { JudgeSuggestions } from './judge-suggestions';
@@ -62,8 +62,16 @@ export class AddQueueItems extends Command<AddQueueItemsResult> {
     super();
   }
 }
+/** What next-item reserved: the item and its queue as read for the decision (the item's work is built from them). */
+export interface TakenItem {
+  readonly itemId: string;
+  readonly until: string;
+  readonly queue: QueueRecord;
+  readonly item: QueueItemRecord;
+}
+
 /** Reserves the next item for the annotator: the id and reservation end, or null when nothing is left. */
-export class TakeNextItem extends Command<{ itemId: string; until: string } | null> {
+export class TakeNextItem extends Command<TakenItem | null> {
   constructor(readonly projectId: string, readonly queueId: string, readonly annotator: Annotator) {
     super();
   }
@@ -119,7 +127,7 @@ function spread<T>(candidates: readonly T[], annotator: string): T[] {
  * Candidates fetched per round of next-item (a window wide enough that annotators asking at once
  * mostly start on different items), and rounds before a crowded queue answers "busy, ask again".
  */
-const CANDIDATES = 32;
+const CANDIDATES = 64;
 const ROUNDS = 16;
 
 @CommandHandler(DefineLabelSet)
@@ -339,11 +347,11 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ projectId, queueId, annotator }: TakeNextItem): Promise<{ itemId: string; until: string } | null> {
+  async execute({ projectId, queueId, annotator }: TakeNextItem): Promise<TakenItem | null> {
     await this.facts.writable(projectId);
     const queue = await this.facts.visibleQueue(projectId, queueId, annotator);
     if (!worksQueue(annotator, queue)) throw DomainError.forbidden('queue.not-assigned', 'you are not assigned to this queue');
-    const reserve = async (item: QueueItemRecord) => {
+    const reserve = async (item: QueueItemRecord): Promise<TakenItem> => {
       const outcome = await itemCommand(this.executor, itemFacts(queue, item), {
         type: 'ReserveItem',
         item: itemFacts(queue, item),
@@ -353,7 +361,7 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
       const event = outcome.events.find((e) => e.type === 'QueueItemReserved');
       // Items added before a restart (or whose judge call failed) get their suggestion lazily.
       if (queue.suggestions && outcome.state.suggestionId === null) this.suggestions.request(projectId, queueId, [item.id]);
-      return { itemId: item.id, until: event?.type === 'QueueItemReserved' ? event.data.until : '' };
+      return { itemId: item.id, until: event?.type === 'QueueItemReserved' ? event.data.until : '', queue, item };
     };
     const held = await this.reads.heldBy(queueId, annotator.id, this.clock.now());
     if (held) return reserve(held);
@@ -394,8 +402,9 @@ export class SubmitResponseHandler implements ICommandHandler<SubmitResponse> {
 
   async execute({ projectId, queueId, itemId, annotator, value, fromSuggestion }: SubmitResponse): Promise<SubmitResponseResult> {
     const { queue, item } = await this.facts.workableItem(projectId, queueId, itemId, annotator);
-    const entry = await this.facts.entry(projectId, item.entryId);
-    const [rules, suggestion] = await Promise.all([this.facts.rules(projectId, entry, queue, item), this.reads.suggestion(item.id)]);
+    // The item's entry was checked when it was added: read only what the value is checked against,
+    // and the suggestion only in a queue with a judge (the hot path of an annotator's round).
+    const [rules, suggestion] = await Promise.all([this.facts.rules(projectId, item.entryId, queue, item, value), queue.suggestions ? this.reads.suggestion(item.id) : Promise.resolve(null)]);
     const annotationId = this.newId();
     return this.submissions.submit({
       item: itemFacts(queue, item),
@@ -406,8 +415,8 @@ export class SubmitResponseHandler implements ICommandHandler<SubmitResponse> {
         type: 'SubmitAnnotation',
         annotationId,
         projectId,
-        entryId: entry.id,
-        runId: entry.runId,
+        entryId: item.entryId,
+        runId: runIdOf(item.entryId),
         queueId,
         itemId,
         annotator: annotator.id,

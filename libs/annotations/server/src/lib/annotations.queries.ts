@@ -54,7 +54,14 @@ export class ListQueueItems extends Query<QueueItemPage> {
   }
 }
 export class GetItemWork extends Query<QueueItemWork> {
-  constructor(readonly projectId: string, readonly viewer: Annotator, readonly queueId: string, readonly itemId: string) {
+  constructor(
+    readonly projectId: string,
+    readonly viewer: Annotator,
+    readonly queueId: string,
+    readonly itemId: string,
+    /** The queue and item as the caller just read them (next-item): not read again. Reservations are always read fresh. */
+    readonly known?: { readonly queue: QueueRecord; readonly item: QueueItemRecord },
+  ) {
     super();
   }
 }
@@ -162,16 +169,17 @@ export class GetItemWorkHandler implements IQueryHandler<GetItemWork> {
     private readonly queries: QueryBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-  async execute({ projectId, viewer, queueId, itemId }: GetItemWork): Promise<QueueItemWork> {
-    const queue = await this.facts.visibleQueue(projectId, queueId, viewer);
-    const item = await this.reads.item(queueId, itemId);
+  async execute({ projectId, viewer, queueId, itemId, known }: GetItemWork): Promise<QueueItemWork> {
+    const queue = known?.queue ?? (await this.facts.visibleQueue(projectId, queueId, viewer));
+    const item = known?.item ?? (await this.reads.item(queueId, itemId));
     if (!item) throw itemNotFound(itemId);
     const now = this.clock.now();
     const [[view], entry, alternative, suggestion, answers] = await Promise.all([
       this.reads.itemViews([item], now),
       this.queries.execute(new GetLogEntry(projectId, item.entryId)) as Promise<LogEntryDetail>,
       item.alternativeEntryId ? this.facts.entry(projectId, item.alternativeEntryId, 'alternativeEntryId') : Promise.resolve(null),
-      this.reads.suggestion(item.id),
+      // Suggestions are shown (and recorded with an answer) in a queue with a judge only.
+      queue.suggestions ? this.reads.suggestion(item.id) : Promise.resolve(null),
       this.reads.answersOf([item.id]),
     ]);
     const rows = answers.get(item.id) ?? [];

@@ -117,7 +117,7 @@ export class QueuesController {
   async next(@Param('id', project) projectId: string, @Param('queueId', queueParam) queueId: string, @CurrentPrincipal() principal: Principal): Promise<NextItemResult> {
     const annotator = annotatorOf(principal, projectId);
     const taken = await this.commands.execute(new TakeNextItem(projectId, queueId, annotator));
-    return { work: taken ? await this.queries.execute(new GetItemWork(projectId, annotator, queueId, taken.itemId)) : null };
+    return { work: taken ? await this.queries.execute(new GetItemWork(projectId, annotator, queueId, taken.itemId, taken)) : null };
   }
 
   @Get(':queueId/items/:itemId')
