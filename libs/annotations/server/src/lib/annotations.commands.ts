@@ -21,7 +21,7 @@ import { CLOCK, CommandExecutor, ID_GENERATOR, type IdGenerator } from '@camel/s
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { QueueItemRecord, QueueRecord } from './annotation.entities';
-import { AnnotationFacts, runIdOf, worksQueue, type Annotator } from './annotation-facts';
+import { AnnotationFacts, itemNotFound, queueNotFound, runIdOf, worksQueue, type Annotator } from './annotation-facts';
 import { AnnotationsReadModel } from './annotations.read-model';
 import { ItemSources } from './item-sources';
 import { JudgeSuggestions } from './judge-suggestions';
@@ -110,7 +110,22 @@ export const itemFacts = (queue: QueueRecord, item: QueueItemRecord): ItemFacts 
   itemId: item.id,
   entryId: item.entryId,
   responsesRequired: queue.responsesRequired,
+  queueClosed: queue.status !== 'open',
 });
+
+export type QueueLifecycleAction = 'CloseQueue' | 'ReopenQueue' | 'ArchiveQueue';
+/** Close (no more next-item), reopen, or archive (final) a queue. */
+export class ChangeQueueLifecycle extends Command<CommandAccepted> {
+  constructor(readonly projectId: string, readonly queueId: string, readonly annotator: Annotator, readonly action: QueueLifecycleAction) {
+    super();
+  }
+}
+/** Take an item nobody answered out of its queue. */
+export class RemoveQueueItem extends Command<CommandAccepted> {
+  constructor(readonly projectId: string, readonly queueId: string, readonly itemId: string, readonly annotator: Annotator) {
+    super();
+  }
+}
 
 /**
  * The candidates in an order of the annotator's own (a rotation by their id): annotators asking at
@@ -225,13 +240,21 @@ export class WithdrawAnnotationHandler implements ICommandHandler<WithdrawAnnota
     private readonly executor: CommandExecutor,
     private readonly reads: AnnotationsReadModel,
     private readonly facts: AnnotationFacts,
+    private readonly submissions: QueueSubmissions,
   ) {}
 
   async execute({ projectId, annotator, annotationId, reason }: WithdrawAnnotation): Promise<CommandAccepted> {
     await this.facts.writable(projectId);
     const row = await this.reads.annotation(projectId, annotationId);
     if (!row) throw DomainError.notFound('annotation.not-found', `annotation ${annotationId} does not exist`);
-    if (row.queueId) throw DomainError.conflict('annotation.in-queue', 'an answer in a queue is revised, not withdrawn (it counted towards the item)');
+    if (row.queueId && row.itemId) {
+      // A queue answer: the item takes it back (before it completes) in the same transaction.
+      if (row.annotator !== annotator.id) throw DomainError.forbidden('annotation.not-yours', 'only its annotator withdraws an answer');
+      const queue = await this.reads.queue(projectId, row.queueId);
+      const item = queue ? await this.reads.item(queue.id, row.itemId) : null;
+      if (!queue || !item) throw itemNotFound(row.itemId);
+      return this.submissions.withdraw({ item: itemFacts(queue, item), annotationId, annotator: annotator.id, reason });
+    }
     const outcome = await this.executor.execute(annotationDecider, {
       streamId: annotationStreamId(annotationId),
       streamType: ANNOTATION_STREAM_TYPE,
@@ -351,6 +374,7 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
     await this.facts.writable(projectId);
     const queue = await this.facts.visibleQueue(projectId, queueId, annotator);
     if (!worksQueue(annotator, queue)) throw DomainError.forbidden('queue.not-assigned', 'you are not assigned to this queue');
+    if (queue.status !== 'open') throw DomainError.conflict('queue.closed', `the queue is ${queue.status}: it hands out no items`);
     const reserve = async (item: QueueItemRecord): Promise<TakenItem> => {
       const outcome = await itemCommand(this.executor, itemFacts(queue, item), {
         type: 'ReserveItem',
@@ -484,7 +508,45 @@ export class AdjudicateItemHandler implements ICommandHandler<AdjudicateItem> {
   }
 }
 
+@CommandHandler(ChangeQueueLifecycle)
+export class ChangeQueueLifecycleHandler implements ICommandHandler<ChangeQueueLifecycle> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly reads: AnnotationsReadModel,
+    private readonly facts: AnnotationFacts,
+  ) {}
+
+  async execute({ projectId, queueId, annotator, action }: ChangeQueueLifecycle): Promise<CommandAccepted> {
+    await this.facts.writable(projectId);
+    if (!(await this.reads.queue(projectId, queueId))) throw queueNotFound(queueId);
+    const outcome = await this.executor.execute(queueDecider, {
+      streamId: annotationQueueStreamId(queueId),
+      streamType: ANNOTATION_QUEUE_STREAM_TYPE,
+      projectId,
+      command: { type: action, queueId, by: annotator.id },
+    });
+    return { id: queueId, version: outcome.version, position: outcome.position };
+  }
+}
+
+@CommandHandler(RemoveQueueItem)
+export class RemoveQueueItemHandler implements ICommandHandler<RemoveQueueItem> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly facts: AnnotationFacts,
+  ) {}
+
+  async execute({ projectId, queueId, itemId, annotator }: RemoveQueueItem): Promise<CommandAccepted> {
+    const { queue, item } = await this.facts.workableItem(projectId, queueId, itemId, annotator);
+    const target = itemFacts(queue, item);
+    const outcome = await itemCommand(this.executor, target, { type: 'RemoveItem', item: target, by: annotator.id });
+    return { id: itemId, version: outcome.version, position: outcome.position };
+  }
+}
+
 export const ANNOTATION_COMMAND_HANDLERS = [
+  ChangeQueueLifecycleHandler,
+  RemoveQueueItemHandler,
   DefineLabelSetHandler,
   SubmitAnnotationHandler,
   ReviseAnnotationHandler,

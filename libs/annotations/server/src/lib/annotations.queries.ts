@@ -23,6 +23,8 @@ import type { AnnotationRecord, QueueItemRecord, QueueRecord } from './annotatio
 import { AnnotationFacts, itemNotFound, seesQueue, type Annotator } from './annotation-facts';
 import { AnnotationsReadModel, toAnnotationView, toQueueView, type AnnotationFilter } from './annotations.read-model';
 
+/** The annotations read model's checkpoint (`x-read-position` of progress and agreement). */
+export class AnnotationsReadPosition extends Query<number> {}
 export class GetLabelSet extends Query<LabelSetView> {
   constructor(readonly projectId: string) {
     super();
@@ -95,6 +97,14 @@ async function blindFilter(reads: AnnotationsReadModel, projectId: string, viewe
   return { visible, withheld };
 }
 
+@QueryHandler(AnnotationsReadPosition)
+export class AnnotationsReadPositionHandler implements IQueryHandler<AnnotationsReadPosition> {
+  constructor(private readonly reads: AnnotationsReadModel) {}
+  execute(): Promise<number> {
+    return this.reads.position();
+  }
+}
+
 @QueryHandler(GetLabelSet)
 export class GetLabelSetHandler implements IQueryHandler<GetLabelSet> {
   constructor(private readonly reads: AnnotationsReadModel) {}
@@ -129,7 +139,8 @@ export class ListQueuesHandler implements IQueryHandler<ListQueues> {
   constructor(private readonly reads: AnnotationsReadModel) {}
   async execute({ projectId, viewer }: ListQueues): Promise<QueueList> {
     const position = await this.reads.position();
-    const queues = (await this.reads.queuesOf(projectId)).filter((q) => seesQueue(viewer, q));
+    // Archived queues leave the list (GET …/:queueId still answers them).
+    const queues = (await this.reads.queuesOf(projectId)).filter((q) => q.status !== 'archived' && seesQueue(viewer, q));
     return { queues: queues.map(toQueueView), position };
   }
 }
@@ -209,7 +220,7 @@ export class GetQueueProgressHandler implements IQueryHandler<GetQueueProgress> 
   async execute({ projectId, viewer, queueId }: GetQueueProgress): Promise<QueueProgress> {
     const queue = toQueueView(await this.facts.visibleQueue(projectId, queueId, viewer));
     const annotators = await this.reads.progress(queueId, this.clock.now());
-    const wanted = queue.counts.items * queue.responsesRequired;
+    const wanted = (queue.counts.items - queue.counts.removed) * queue.responsesRequired;
     return { queueId, counts: queue.counts, fraction: wanted === 0 ? 0 : queue.counts.responses / wanted, annotators };
   }
 }
@@ -238,6 +249,7 @@ export class GetAgreementHandler implements IQueryHandler<GetAgreement> {
 }
 
 export const ANNOTATION_QUERY_HANDLERS = [
+  AnnotationsReadPositionHandler,
   GetLabelSetHandler,
   ListAnnotationsHandler,
   GetAnnotationHandler,

@@ -67,6 +67,30 @@ export class AnnotationsClient {
     return this.call('PATCH', queuePath(projectId, queueId), body);
   }
 
+  /** No more next-item in the queue (answers are kept); `reopen` takes it back. */
+  closeQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.call('POST', `${queuePath(projectId, queueId)}/close`);
+  }
+
+  reopenQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.call('POST', `${queuePath(projectId, queueId)}/reopen`);
+  }
+
+  /** Archives the queue (final): it leaves the list; its answers and datasets stay. */
+  archiveQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.call('DELETE', queuePath(projectId, queueId));
+  }
+
+  /** Removes an item nobody answered. */
+  removeItem(projectId: string, queueId: string, itemId: string): Promise<CommandAccepted> {
+    return this.call('DELETE', itemPath(projectId, queueId, itemId));
+  }
+
+  /** Withdraws your annotation; in a queue, only before its item completes (the item is open to you again). */
+  withdrawAnnotation(projectId: string, annotationId: string, reason?: string): Promise<CommandAccepted> {
+    return this.call('POST', `${projectPath(projectId)}/annotations/${encode(annotationId)}/withdraw`, reason ? { reason } : {});
+  }
+
   addItems(projectId: string, queueId: string, body: AddQueueItemsRequest): Promise<AddQueueItemsResult> {
     return this.call('POST', `${queuePath(projectId, queueId)}/items`, body);
   }

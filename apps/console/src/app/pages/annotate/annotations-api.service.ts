@@ -46,6 +46,22 @@ export class AnnotationsApiService {
     return this.api.call(() => this.client.updateQueue(projectId, queueId, request));
   }
 
+  closeQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.api.call(() => this.client.closeQueue(projectId, queueId));
+  }
+
+  reopenQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.api.call(() => this.client.reopenQueue(projectId, queueId));
+  }
+
+  archiveQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.api.call(() => this.client.archiveQueue(projectId, queueId));
+  }
+
+  withdrawAnnotation(projectId: string, annotationId: string): Promise<CommandAccepted> {
+    return this.api.call(() => this.client.withdrawAnnotation(projectId, annotationId));
+  }
+
   addItems(projectId: string, queueId: string, request: AddQueueItemsRequest): Promise<AddQueueItemsResult> {
     return this.api.call(() => this.client.addItems(projectId, queueId, request));
   }

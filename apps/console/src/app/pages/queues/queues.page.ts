@@ -57,8 +57,19 @@ import { QueueProgressComponent } from './queue-progress.component';
       @for (queue of store.items(); track queue.id) {
         <section class="camel-card queue" data-testid="queue-row" [attr.data-queue-id]="queue.id" [attr.data-name]="queue.name" [attr.data-items]="queue.counts.items">
           <div class="queue-head">
-            <h2>{{ queue.name }}</h2>
-            <div class="actions">
+            <h2>{{ queue.name }}@if (queue.status === 'closed') {<span class="status" data-testid="queue-status"> · closed</span>}</h2>
+            <div class="actions" [attr.data-status]="queue.status">
+              @if (queue.status === 'open') {
+                <button mat-button type="button" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'close')" data-testid="queue-close">Close</button>
+              } @else {
+                <button mat-button type="button" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'reopen')" data-testid="queue-reopen">Reopen</button>
+              }
+              @if (archiving() === queue.id) {
+                <button mat-flat-button type="button" color="warn" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'archive')" data-testid="queue-archive-confirm">Archive for good</button>
+                <button mat-button type="button" (click)="archiving.set(null)">Keep</button>
+              } @else {
+                <button mat-button type="button" [disabled]="acting()" (click)="archiving.set(queue.id)" data-testid="queue-archive">Archive…</button>
+              }
               <a mat-button [routerLink]="['/annotate', queue.projectId, queue.id]" data-testid="queue-work">Annotate</a>
               <a mat-button [routerLink]="['/agreement', queue.projectId, queue.id]" data-testid="queue-agreement">Agreement</a>
               <a mat-button [routerLink]="['/datasets', queue.projectId]" [queryParams]="{ queue: queue.id }" data-testid="queue-dataset">Dataset…</a>
@@ -87,6 +98,10 @@ import { QueueProgressComponent } from './queue-progress.component';
     .queue-head h2 {
       margin: 0;
     }
+    .queue-head .status {
+      font-weight: normal;
+      opacity: 0.7;
+    }
   `,
 })
 export class QueuesPage {
@@ -109,6 +124,9 @@ export class QueuesPage {
   protected readonly manage = permissions.manageAnnotation;
   protected readonly noProject = signal(false);
   protected readonly creating = signal(false);
+  /** The queue whose archiving waits for a second click. */
+  protected readonly archiving = signal<string | null>(null);
+  protected readonly acting = signal(false);
   private readonly members = memberNames(this.api);
   protected readonly nameOf = (userId: string) => this.members.nameOf(userId);
   protected readonly seed = computed<QueueSeed>(() => ({
@@ -138,6 +156,21 @@ export class QueuesPage {
 
   protected assigneesLabel(assignees: { kind: 'role' } | { kind: 'users'; userIds: readonly string[] }): string {
     return assignees.kind === 'role' ? 'every annotator' : assignees.userIds.map((id) => this.nameOf(id)).join(', ') || 'nobody assigned';
+  }
+
+  /** Close, reopen or archive; the live list shows the change (its event reads the list again). */
+  protected async lifecycle(projectId: string, queueId: string, action: 'close' | 'reopen' | 'archive'): Promise<void> {
+    this.acting.set(true);
+    try {
+      if (action === 'close') await this.annotations.closeQueue(projectId, queueId);
+      else if (action === 'reopen') await this.annotations.reopenQueue(projectId, queueId);
+      else await this.annotations.archiveQueue(projectId, queueId);
+    } catch {
+      // shown by ApiService
+    } finally {
+      this.archiving.set(null);
+      this.acting.set(false);
+    }
   }
 
   protected created(): void {
