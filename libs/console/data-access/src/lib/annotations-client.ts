@@ -45,6 +45,12 @@ export class AnnotationsClient {
     return this.call('GET', `${projectPath(projectId)}/label-set`);
   }
 
+  /** The label set with the read position (`x-read-position`), to follow the project topic from. */
+  async getLabelSetAt(projectId: string): Promise<LabelSetView & { readonly position: number }> {
+    const { body, headers } = await this.client.exchange<LabelSetView>('GET', `${projectPath(projectId)}/label-set`);
+    return { ...body, position: readPosition(headers) };
+  }
+
   defineLabelSet(projectId: string, body: DefineLabelSetRequest): Promise<CommandAccepted> {
     return this.call('PUT', `${projectPath(projectId)}/label-set`, body);
   }
@@ -190,5 +196,17 @@ export function queueRowSource<T>(projectId: string, queueId: string, read: () =
       return { items: [row], position: row.position };
     },
     (event) => isQueueEvent(event, queueId),
+  );
+}
+
+/** A project's label set as a one-row live list: read again after each LabelSetDefined. */
+export function labelSetSource(projectId: string, read: () => Promise<LabelSetView & { readonly position: number }>): LiveListSource<LabelSetView, LiveListPage<LabelSetView>> {
+  return readAgainSource<LabelSetView>(
+    [{ kind: 'project', projectId }],
+    async () => {
+      const row = await read();
+      return { items: [{ projectId: row.projectId, labels: row.labels }], position: row.position };
+    },
+    (event) => event.type === 'LabelSetDefined',
   );
 }

@@ -7,6 +7,7 @@ import type {
   CommandAccepted,
   CreateQueueRequest,
   CreateQueueResult,
+  Label,
   LabelSetView,
   NextItemResult,
   QueueItemWork,
@@ -31,6 +32,15 @@ export class AnnotationsApiService {
 
   getLabelSet(projectId: string): Promise<LabelSetView> {
     return this.api.call(() => this.client.getLabelSet(projectId));
+  }
+
+  getLabelSetAt(projectId: string): Promise<LabelSetView & { readonly position: number }> {
+    return this.api.call(() => this.client.getLabelSetAt(projectId));
+  }
+
+  /** Not toasted: the editor shows the refused field in place. */
+  defineLabelSet(projectId: string, labels: readonly Label[]): Promise<CommandAccepted> {
+    return this.client.defineLabelSet(projectId, { labels });
   }
 
   listQueues(projectId: string): Promise<QueueList> {

@@ -12,6 +12,7 @@ import { ProjectPickerComponent } from '../../shared/project-picker.component';
 import { AnnotationsApiService } from '../annotate/annotations-api.service';
 import { memberNames } from '../annotate/member-names';
 import { CreateQueueFormComponent, type QueueSeed } from './create-queue-form.component';
+import { LabelSetEditorComponent } from './label-set-editor.component';
 import { QueueProgressComponent } from './queue-progress.component';
 
 /**
@@ -21,7 +22,7 @@ import { QueueProgressComponent } from './queue-progress.component';
  */
 @Component({
   selector: 'camel-queues-page',
-  imports: [RouterLink, MatButtonModule, MatProgressBarModule, ProjectPickerComponent, CreateQueueFormComponent, QueueProgressComponent],
+  imports: [RouterLink, MatButtonModule, MatProgressBarModule, ProjectPickerComponent, CreateQueueFormComponent, QueueProgressComponent, LabelSetEditorComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="page-head">
@@ -82,6 +83,9 @@ import { QueueProgressComponent } from './queue-progress.component';
           <camel-queue-progress [projectId]="queue.projectId" [queueId]="queue.id" [nameOf]="nameOf" />
         </section>
       }
+      <section class="camel-card labels">
+        <camel-label-set-editor [projectId]="projectId() ?? ''" />
+      </section>
     }
   `,
   styleUrl: '../../shared/project-page.scss',
