@@ -483,8 +483,11 @@ export interface AgreementStatistic {
   readonly value: number | null;
 }
 export interface FieldAgreement {
-  /** `rating` (interval), `preference` (nominal), `flags` (nominal over the sorted flag set). */
-  readonly field: 'rating' | 'preference' | 'flags';
+  /**
+   * `rating` (interval), `preference` (nominal), `flags` (nominal over the sorted flag set), and
+   * `tag:<label>` per label some answer gave (nominal yes/no: the answer has the tag or not).
+   */
+  readonly field: 'rating' | 'preference' | 'flags' | `tag:${string}`;
   /** Items with at least two answers for the field. */
   readonly units: number;
   readonly annotators: number;
