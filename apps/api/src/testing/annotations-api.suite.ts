@@ -18,41 +18,15 @@ import {
   type SubmitResponseResult,
 } from '@camel/contracts';
 import type { Engine } from '@camel/event-store/testing';
-import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
+import { reply, rolePlayWorkflowYaml, startOpenAiTestServer, TEST_AGENTS, testAgentsYaml, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
 import { startTestApi, type TestApi, type TestResponse } from './api-harness';
 import { pollUntil } from './poll-until';
 
 const KEY_ENV = 'ANNOTATIONS_SUITE_LLM_KEY';
 const PASSWORD = 'annotations-password-1';
 
-const agents = (baseUrl: string) => `version: 1
-providers:
-  - id: local
-    type: openai
-    base_url: ${baseUrl}
-    api_key_env: ${KEY_ENV}
-agents:
-  - name: programmer
-    role: Python Programmer
-    system_prompt: You write Python.
-    model: { provider: local, name: coder-1 }
-  - name: trader
-    role: Stock Trader
-    system_prompt: You trade stocks.
-    model: { provider: local, name: trader-1 }
-  - name: judge
-    role: Judge
-    system_prompt: You judge answers strictly.
-    model: { provider: local, name: judge-1, temperature: 0 }
-`;
-const ROLE_PLAY = `version: 1
-name: trading
-type: role_playing
-assistant: programmer
-user: trader
-task_prompt: Develop a trading bot for the stock market.
-max_turns: 6
-`;
+const agents = (baseUrl: string) => testAgentsYaml(baseUrl, KEY_ENV, [TEST_AGENTS.programmer, TEST_AGENTS.trader, TEST_AGENTS.judge]);
+const ROLE_PLAY = rolePlayWorkflowYaml({ maxTurns: 6 });
 
 interface Member {
   readonly id: string;
