@@ -454,5 +454,32 @@ describe('annotation in a real browser', () => {
     const answers = (await harness.rest<{ annotations: { itemId: string; value: unknown; fromSuggestion: string | null }[] }>('GET', `/api/projects/${projectId}/annotations?queueId=${queueId}`)).body.annotations;
     expect(answers.find((a) => a.itemId === shown)).toMatchObject({ value: { rating: 4, rationale: 'clear enough' }, fromSuggestion: work.suggestion.id });
   });
+
+  it('the Logs explorer hands its selected entries to a new queue on the Queues page', async () => {
+    const engineer = await createUser('selector', 'engineer');
+    const logs = await harness.openPage(`/logs/${projectId}`, engineer);
+    const boxes = logs.locator('[data-testid="log-row"] [data-testid="log-select"]');
+    await boxes.nth(2).waitFor();
+    const rows = logs.locator('[data-testid="log-row"]');
+    const picked = [await rows.nth(0).getAttribute('data-entry-id'), await rows.nth(2).getAttribute('data-entry-id')];
+    await boxes.nth(0).check();
+    await boxes.nth(2).check();
+    await logs.locator('[data-testid="log-queue"]', { hasText: 'Queue 2 selected' }).click();
+    await logs.waitForURL((url) => url.pathname === `/queues/${projectId}` && url.searchParams.has('entries'));
+    const form = logs.locator('[data-testid="queue-form"]');
+    await form.waitFor();
+    expect((await form.locator('[data-testid="queue-entries"]').inputValue()).split(/[\s,]+/).filter(Boolean)).toEqual(picked);
+    const name = `Selected ${unique()}`;
+    await form.locator('[data-testid="queue-name"]').fill(name);
+    await form.locator('[data-testid="queue-kind"]').click();
+    await logs.locator('mat-option', { hasText: 'Single answers' }).click();
+    await form.locator('[data-testid="queue-create"]').click();
+    // The queue shows up live, then its two items (added right after it was created).
+    const row = logs.locator(`[data-testid="queue-row"][data-name="${name}"][data-items="2"]`);
+    await row.waitFor({ timeout: 20_000 });
+    const queueId = (await row.getAttribute('data-queue-id')) ?? '';
+    const items = (await harness.rest<{ items: { entryId: string }[] }>('GET', `/api/projects/${projectId}/annotation-queues/${queueId}/items`)).body.items;
+    expect(items.map((i) => i.entryId)).toEqual(picked);
+  });
 });
 
