@@ -5,9 +5,8 @@ import { Router, RouterLink } from '@angular/router';
 import { permissions } from '@camel/contracts';
 import { queueListSource } from '@camel/console-data-access';
 import { ApiService } from '../../core/api.service';
-import { AuthService } from '../../core/auth.service';
 import { injectLiveList } from '../../core/live-list';
-import { openFirstProject } from '../../shared/first-project';
+import { injectProjectNavigation } from '../../shared/first-project';
 import { ProjectPickerComponent } from '../../shared/project-picker.component';
 import { AnnotationsApiService } from '../annotate/annotations-api.service';
 import { memberNames } from '../annotate/member-names';
@@ -111,7 +110,6 @@ import { QueueProgressComponent } from './queue-progress.component';
 export class QueuesPage {
   private readonly api = inject(ApiService);
   private readonly annotations = inject(AnnotationsApiService);
-  private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   protected readonly store = injectLiveList((projectId: string) => queueListSource(projectId, () => this.annotations.listQueues(projectId)), { clearOnLoad: true });
 
@@ -126,7 +124,8 @@ export class QueuesPage {
 
   protected readonly picker = viewChild(ProjectPickerComponent);
   protected readonly manage = permissions.manageAnnotation;
-  protected readonly noProject = signal(false);
+  private readonly navigation = injectProjectNavigation('queues', permissions.manageAnnotation);
+  protected readonly noProject = this.navigation.noProject;
   protected readonly creating = signal(false);
   /** The queue whose archiving waits for a second click. */
   protected readonly archiving = signal<string | null>(null);
@@ -148,7 +147,7 @@ export class QueuesPage {
       const handedOver = Object.values(this.seed()).some((value) => (Array.isArray(value) ? value.length > 0 : !!value));
       untracked(() => {
         if (!projectId) {
-          void this.openFirstProject();
+          void this.navigation.openFirst();
           return;
         }
         if (handedOver) this.creating.set(true);
@@ -185,7 +184,7 @@ export class QueuesPage {
   }
 
   protected open(projectId: string): void {
-    void this.router.navigate(['/queues', projectId]);
+    this.navigation.open(projectId);
   }
 
   protected reload(): void {
@@ -193,8 +192,4 @@ export class QueuesPage {
     if (projectId) void this.store.load(projectId);
   }
 
-  private async openFirstProject(): Promise<void> {
-    this.noProject.set(false);
-    if (!(await openFirstProject(this.api, this.auth, this.router, permissions.manageAnnotation, 'queues'))) this.noProject.set(true);
-  }
 }
