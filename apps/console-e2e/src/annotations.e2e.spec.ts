@@ -1,5 +1,5 @@
 import type { AgreementReport, CommandAccepted, CreateQueueResult, LogEntryView, NextItemResult, ProjectRole, QueueList, QueueProgress, RunView, UserCreatedResponse } from '@camel/contracts';
-import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
+import { reply, rolePlayWorkflowYaml, startOpenAiTestServer, TEST_AGENTS, testAgentsYaml, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -10,30 +10,8 @@ const KEY_ENV = 'E2E_LLM_KEY';
 const KEY = 'sk-e2e-annotations-secret';
 const REGENERATION_MODEL = 'coder-2';
 
-const agents = (baseUrl: string) => `version: 1
-providers:
-  - id: local
-    type: openai
-    base_url: ${baseUrl}
-    api_key_env: ${KEY_ENV}
-agents:
-  - name: programmer
-    role: Python Programmer
-    system_prompt: You write Python.
-    model: { provider: local, name: coder-1 }
-  - name: trader
-    role: Stock Trader
-    system_prompt: You trade stocks.
-    model: { provider: local, name: trader-1 }
-`;
-const WORKFLOW = `version: 1
-name: trading
-type: role_playing
-assistant: programmer
-user: trader
-task_prompt: Develop a trading bot for the stock market.
-max_turns: 2
-`;
+const agents = (baseUrl: string) => testAgentsYaml(baseUrl, KEY_ENV, [TEST_AGENTS.programmer, TEST_AGENTS.trader]);
+const WORKFLOW = rolePlayWorkflowYaml({ maxTurns: 2 });
 const RUNS = 3;
 /** Every assistant turn (2 per run) is regenerated once: one pairwise item each. */
 const ITEMS = RUNS * 2;
@@ -281,6 +259,28 @@ describe('annotation in a real browser', () => {
     }
     expect(parsed.some((line) => line['chosen'] === CORRECTION)).toBe(true);
     expect(parsed.filter((line) => String(line['chosen']).includes('pandas')).length).toBeGreaterThan(0);
+
+    // The same version in TRL's conversational format: the prompt is the history as messages, each side one assistant message.
+    const [conversational] = await Promise.all([admin.waitForEvent('download'), admin.click('[data-testid="dataset-download-conversational"]')]);
+    const talks = readFileSync(await conversational.path(), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { prompt: { role: string; content: string }[]; chosen: { role: string; content: string }[]; rejected: { role: string; content: string }[] });
+    expect(talks).toHaveLength(pairs);
+    for (const [index, talk] of talks.entries()) {
+      expect(Object.keys(talk)).toEqual(['prompt', 'chosen', 'rejected']);
+      expect(talk.prompt.length).toBeGreaterThan(0);
+      expect(talk.prompt.every((m) => typeof m.role === 'string' && typeof m.content === 'string')).toBe(true);
+      expect([talk.chosen.map((m) => m.role), talk.rejected.map((m) => m.role)]).toEqual([['assistant'], ['assistant']]);
+      expect([talk.chosen[0].content, talk.rejected[0].content]).toEqual([parsed[index]['chosen'], parsed[index]['rejected']]);
+    }
+    // And as CSV: a header, then one quoted record per pair (the answers hold commas and newlines).
+    const [csv] = await Promise.all([admin.waitForEvent('download'), admin.click('[data-testid="dataset-download-csv"]')]);
+    expect(csv.suggestedFilename()).toMatch(/\.csv$/);
+    const table = readFileSync(await csv.path(), 'utf8');
+    expect(table.startsWith('prompt,chosen,rejected\r\n')).toBe(true);
+    const field = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+    for (const line of parsed) expect(table).toContain(`,${field(String(line['chosen']))},${field(String(line['rejected']))}\r\n`);
   });
 
   it('reports agreement live and lets an engineer decide a disagreement; a viewer only reads it', async () => {
@@ -358,4 +358,128 @@ describe('annotation in a real browser', () => {
     await page.click('[data-testid="dataset-import-submit"]');
     await page.locator('[data-testid="dataset-row"][data-name="outside"][data-pairs="1"]').waitFor({ timeout: 20_000 });
   });
+
+  it('an engineer edits the label set and closes and reopens a queue; an annotator tags by keyboard, withdraws their last answer, and is told the queue closed', async () => {
+    const engineer = await createUser('labeller', 'engineer');
+    const cleo = await createUser('cleo', 'annotator');
+    const queue = await harness.rest<CreateQueueResult>(
+      'POST',
+      `/api/projects/${projectId}/annotation-queues`,
+      { name: `Tags ${unique()}`, kind: 'single', responsesRequired: 2, blind: false, source: { filter: { workflow: 'trading' } } },
+    );
+    expect(queue.status).toBe(201);
+    const queueId = queue.body.id;
+    const row = (page: Page) => page.locator(`[data-testid="queue-row"][data-queue-id="${queueId}"]`);
+
+    // The label set, edited on the Queues page: two labels added and saved.
+    const admin = await harness.openPage(`/queues/${projectId}`, engineer);
+    await waitForConnection(admin, 'connected');
+    const editor = admin.locator('[data-testid="label-set-editor"]');
+    for (const name of ['helpful', 'off-topic']) {
+      await editor.locator('[data-testid="label-add"]').click();
+      await editor.locator('[data-testid="label-name"]').last().fill(name);
+    }
+    await editor.locator('[data-testid="label-save"]').click();
+    await admin.waitForSelector('[data-testid="label-set-editor"][data-dirty="false"][data-count="2"]');
+    const labels = await harness.rest<{ labels: { name: string }[] }>('GET', `/api/projects/${projectId}/label-set`);
+    expect(labels.body.labels.map((l) => l.name)).toEqual(['helpful', 'off-topic']);
+
+    // The annotator tags with Shift+2, rates with 4, submits with Enter, then withdraws that answer.
+    const annotator = await harness.openPage(`/annotate/${projectId}/${queueId}`, cleo);
+    await annotator.waitForSelector('[data-testid="annotate-item"]');
+    const first = await itemId(annotator);
+    await annotator.locator('[data-testid="annotate-item"]').focus();
+    await annotator.keyboard.press('Shift+Digit2');
+    await annotator.keyboard.press('4');
+    await annotator.keyboard.press('Enter');
+    await nextShown(annotator, first);
+    const answered = await until(
+      'the tagged answer',
+      async () => (await harness.rest<{ annotations: { id: string; value: { tags?: string[]; rating?: number }; withdrawn: boolean }[] }>('GET', `/api/projects/${projectId}/annotations?queueId=${queueId}`)).body.annotations,
+      (list) => list.length === 1,
+    );
+    expect(answered[0].value).toEqual({ tags: ['off-topic'], rating: 4 });
+    await annotator.click('[data-testid="annotate-undo"]');
+    await annotator.waitForSelector('[data-testid="annotate-last"]:has-text("withdrawn")');
+    expect((await harness.rest<{ withdrawn: boolean }>('GET', `/api/projects/${projectId}/annotations/${answered[0].id}`)).body.withdrawn).toBe(true);
+
+    // Closing shows on the Queues page live; the annotator asking again is told it is closed; reopen.
+    await row(admin).locator('[data-testid="queue-close"]').click();
+    await admin.waitForSelector(`[data-testid="queue-row"][data-queue-id="${queueId}"] [data-status="closed"]`);
+    await annotator.reload();
+    await annotator.waitForSelector('[data-testid="annotate-closed"]');
+    await screenshot(annotator, 'annotate-queue-closed');
+    await row(admin).locator('[data-testid="queue-reopen"]').click();
+    await admin.waitForSelector(`[data-testid="queue-row"][data-queue-id="${queueId}"] [data-status="open"]`);
+    await annotator.reload();
+    await annotator.waitForSelector('[data-testid="annotate-item"]');
+  });
+
+  it('a judge agent (the local test server) pre-fills a suggestion; the annotator takes it with G and submits it', async () => {
+    const engineer = await createUser('judging', 'engineer');
+    const dee = await createUser('dee', 'annotator');
+    const latest = await harness.rest<{ version: number }>('GET', `/api/projects/${projectId}/configs`);
+    const files = { 'agents.yaml': testAgentsYaml(llm.url, KEY_ENV, [TEST_AGENTS.programmer, TEST_AGENTS.trader, TEST_AGENTS.judge]), 'workflows/trading.yaml': WORKFLOW };
+    expect((await harness.rest('POST', `/api/projects/${projectId}/configs`, { baseVersion: latest.body.version, files, message: 'a judge' })).status).toBe(201);
+    llm.respondWith((request) => (request.body.model === TEST_AGENTS.judge.model ? reply.text('{"rating": 4, "rationale": "clear enough"}') : reply.text('not a judge call')));
+    const queue = await harness.rest<CreateQueueResult>(
+      'POST',
+      `/api/projects/${projectId}/annotation-queues`,
+      { name: `Judged ${unique()}`, kind: 'single', blind: false, suggestions: { agent: 'judge' }, source: { filter: { workflow: 'trading', agent: 'programmer' } } },
+      (await harness.app.signIn(engineer.email, engineer.password)),
+    );
+    expect(queue.status).toBe(201);
+    const queueId = queue.body.id;
+    const items = (await harness.rest<{ items: { id: string }[] }>('GET', `/api/projects/${projectId}/annotation-queues/${queueId}/items?limit=200`)).body.items;
+    for (const { id } of items) {
+      await until(
+        'the judge’s suggestion',
+        async () => (await harness.rest<{ suggestion: { id: string } | null }>('GET', `/api/projects/${projectId}/annotation-queues/${queueId}/items/${id}`)).body,
+        (work) => work.suggestion !== null,
+      );
+    }
+
+    const annotator = await harness.openPage(`/annotate/${projectId}/${queueId}`, dee);
+    const suggestion = annotator.locator('[data-testid="annotate-suggestion"]');
+    await suggestion.waitFor();
+    expect(await suggestion.innerText()).toContain('clear enough');
+    const shown = await itemId(annotator);
+    await annotator.locator('[data-testid="annotate-item"]').focus();
+    await annotator.keyboard.press('g');
+    await annotator.locator('[data-testid="annotate-take-suggestion"]', { hasText: 'Taken' }).waitFor();
+    await screenshot(annotator, 'annotate-suggestion-taken');
+    await annotator.keyboard.press('Enter');
+    await nextShown(annotator, shown);
+    const work = (await harness.rest<{ suggestion: { id: string }; mine: null }>('GET', `/api/projects/${projectId}/annotation-queues/${queueId}/items/${shown}`)).body;
+    const answers = (await harness.rest<{ annotations: { itemId: string; value: unknown; fromSuggestion: string | null }[] }>('GET', `/api/projects/${projectId}/annotations?queueId=${queueId}`)).body.annotations;
+    expect(answers.find((a) => a.itemId === shown)).toMatchObject({ value: { rating: 4, rationale: 'clear enough' }, fromSuggestion: work.suggestion.id });
+  });
+
+  it('the Logs explorer hands its selected entries to a new queue on the Queues page', async () => {
+    const engineer = await createUser('selector', 'engineer');
+    const logs = await harness.openPage(`/logs/${projectId}`, engineer);
+    const boxes = logs.locator('[data-testid="log-row"] [data-testid="log-select"]');
+    await boxes.nth(2).waitFor();
+    const rows = logs.locator('[data-testid="log-row"]');
+    const picked = [await rows.nth(0).getAttribute('data-entry-id'), await rows.nth(2).getAttribute('data-entry-id')];
+    await boxes.nth(0).check();
+    await boxes.nth(2).check();
+    await logs.locator('[data-testid="log-queue"]', { hasText: 'Queue 2 selected' }).click();
+    await logs.waitForURL((url) => url.pathname === `/queues/${projectId}` && url.searchParams.has('entries'));
+    const form = logs.locator('[data-testid="queue-form"]');
+    await form.waitFor();
+    expect((await form.locator('[data-testid="queue-entries"]').inputValue()).split(/[\s,]+/).filter(Boolean)).toEqual(picked);
+    const name = `Selected ${unique()}`;
+    await form.locator('[data-testid="queue-name"]').fill(name);
+    await form.locator('[data-testid="queue-kind"]').click();
+    await logs.locator('mat-option', { hasText: 'Single answers' }).click();
+    await form.locator('[data-testid="queue-create"]').click();
+    // The queue shows up live, then its two items (added right after it was created).
+    const row = logs.locator(`[data-testid="queue-row"][data-name="${name}"][data-items="2"]`);
+    await row.waitFor({ timeout: 20_000 });
+    const queueId = (await row.getAttribute('data-queue-id')) ?? '';
+    const items = (await harness.rest<{ items: { entryId: string }[] }>('GET', `/api/projects/${projectId}/annotation-queues/${queueId}/items`)).body.items;
+    expect(items.map((i) => i.entryId)).toEqual(picked);
+  });
 });
+

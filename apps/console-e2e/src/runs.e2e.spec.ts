@@ -1,5 +1,5 @@
 import type { CommandAccepted, LogEntryView, ProjectRole, RunView, UserCreatedResponse } from '@camel/contracts';
-import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest, type TestReply } from '@camel/workflows/server/testing';
+import { reply, startOpenAiTestServer, TEST_AGENTS, testAgentsYaml, type OpenAiTestServer, type RecordedRequest, type TestReply } from '@camel/workflows/server/testing';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { screenshot } from './support/browser';
@@ -8,26 +8,7 @@ import { useConsoleHarness, waitForConnection, type Credentials } from './suppor
 const KEY_ENV = 'E2E_LLM_KEY';
 const KEY = 'sk-e2e-runs-secret';
 
-const agents = (baseUrl: string) => `version: 1
-providers:
-  - id: local
-    type: openai
-    base_url: ${baseUrl}
-    api_key_env: ${KEY_ENV}
-agents:
-  - name: programmer
-    role: Python Programmer
-    system_prompt: You write Python.
-    model: { provider: local, name: coder-1, temperature: 0.2 }
-  - name: trader
-    role: Stock Trader
-    system_prompt: You trade stocks.
-    model: { provider: local, name: trader-1 }
-  - name: reviewer
-    role: Code Reviewer
-    system_prompt: You review code.
-    model: { provider: local, name: review-1 }
-`;
+const agents = (baseUrl: string) => testAgentsYaml(baseUrl, KEY_ENV, [{ ...TEST_AGENTS.programmer, temperature: 0.2 }, TEST_AGENTS.trader, TEST_AGENTS.codeReviewer]);
 const WORKFLOW = `version: 1
 name: trading
 type: role_playing

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Child } from '../gateway/processes';
 import { byScale, formatInt, formatTable, log, machineInfo, parseFlags, pickNames, type BenchContext } from '../harness';
+import { random } from '../logs/corpus';
 import { percentile } from '../logs/queries';
 import type { ApiReply, ApiRequest } from './protocol';
 
@@ -22,6 +23,14 @@ interface Options {
   readonly annotators: number;
   /** Next + submit rounds measured, over all annotators. */
   readonly rounds: number;
+  /**
+   * Mean think time in ms between one annotator's rounds (exponentially distributed, seeded): 0 is
+   * the closed loop (everyone asks again at once, so p95 is mostly queueing); a few seconds is how
+   * people work (`--think=MS`).
+   */
+  readonly thinkMs: number;
+  /** A directory for a V8 CPU profile of the api during the measured rounds (`--cpu-prof=DIR`). */
+  readonly cpuProfileDir: string | null;
 }
 
 interface Samples {
@@ -84,7 +93,10 @@ export async function run(context: BenchContext): Promise<void> {
     items: number('items', byScale(flags, { full: 100_000, quick: 20_000, smoke: 400 })),
     annotators: number('annotators', byScale(flags, { full: 50, quick: 50, smoke: 5 })),
     rounds: number('rounds', byScale(flags, { full: 5_000, quick: 2_000, smoke: 60 })),
+    thinkMs: Number(flags.values.get('think') ?? 0),
+    cpuProfileDir: flags.values.get('cpu-prof') ?? null,
   };
+  if (!Number.isFinite(options.thinkMs) || options.thinkMs < 0) throw new Error('--think must be a number of milliseconds ≥ 0');
   if (options.rounds > options.items) throw new Error('--rounds must not exceed --items (one answer per item)');
   const engines = pickNames(flags.values.get('engines'), ENGINES, ENGINES, 'engine');
   const started = Date.now();
@@ -172,12 +184,14 @@ async function measureEngine(engine: Engine, location: Record<string, string | u
 
     const queuePath = `/api/projects/${projectId}/annotation-queues/${queue.id}`;
     // Warm-up, not measured: a round per annotator opens connections and warms the code paths.
-    const warmup = await rounds(annotators, annotators.length, queuePath, null);
+    const warmup = await rounds(annotators, annotators.length, queuePath, null, 0);
     const referencePath = `/api/projects/${projectId}`;
     log(`${engine}: ${formatInt(options.rounds)} rounds of next + submit from ${options.annotators} annotators`);
+    if (options.cpuProfileDir) await api.request({ type: 'profile-start' }, 'profiling');
     const measureStarted = performance.now();
-    const samples = await rounds(annotators, options.rounds, queuePath, referencePath);
+    const samples = await rounds(annotators, options.rounds, queuePath, referencePath, options.thinkMs);
     const measureSeconds = (performance.now() - measureStarted) / 1000;
+    if (options.cpuProfileDir) log(`${engine}: CPU profile ${(await api.request({ type: 'profile-stop', path: join(options.cpuProfileDir, `api-${engine}.cpuprofile`) }, 'profiled')).path}`);
 
     // Every submission counted once: the queue's progress says exactly how many items were answered.
     const expected = warmup.items.size + samples.items.size;
@@ -192,18 +206,29 @@ async function measureEngine(engine: Engine, location: Record<string, string | u
   }
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
  * `total` rounds from every annotator's loop at once: next (reserves an item), then submit a rating;
- * with a reference path, each loop also reads it once per round, timed apart.
+ * with a reference path, each loop also reads it once per round, timed apart. With a think time,
+ * each annotator pauses before every round (exponential with that mean, a seeded draw per annotator).
  */
-async function rounds(annotators: readonly Client[], total: number, queuePath: string, referencePath: string | null): Promise<{ samples: Samples; items: Set<string>; submitted: number }> {
+async function rounds(
+  annotators: readonly Client[],
+  total: number,
+  queuePath: string,
+  referencePath: string | null,
+  thinkMs: number,
+): Promise<{ samples: Samples; items: Set<string>; submitted: number }> {
   const samples: Samples = { next: [], submit: [], round: [], reference: [], falseEmpty: 0 };
   const items = new Set<string>();
   let started = 0;
   let submitted = 0;
   await Promise.all(
     annotators.map(async (client, index) => {
+      const draw = random(index + 1);
       for (;;) {
+        if (thinkMs > 0) await sleep(-thinkMs * Math.log(1 - draw()));
         if (started >= total) return;
         started += 1;
         if (referencePath) {
@@ -254,7 +279,8 @@ function report(results: readonly EngineResult[], options: Options, seconds: num
     .join('; ');
   const machine = machineInfo();
   return (
-    `annotation queue: ${options.annotators} annotators at once on one queue of ${formatInt(options.items)} items, ${formatInt(options.rounds)} rounds measured (ms; guidance: next + submit p95 < 30 ms;\n` +
+    `annotation queue: ${options.annotators} annotators at once on one queue of ${formatInt(options.items)} items, ${formatInt(options.rounds)} rounds measured, ` +
+    `${options.thinkMs > 0 ? `think time ${formatInt(options.thinkMs)} ms mean between rounds` : 'closed loop (no think time)'} (ms; guidance: next + submit p95 < 30 ms;\n` +
     `reference: GET /api/projects/:id by the same clients in the same run)\n` +
     formatTable(['engine', 'operation', 'count', 'p50', 'p95', 'p99', 'ref p50', 'ref p95', 'p95 / ref'], rows, [2, 3, 4, 5, 6, 7, 8]) +
     `\nwrong "nothing left for you" answers (asked again; the next-item sample is the answer that gave an item): ${empties}\n` +

@@ -11,6 +11,8 @@ import type { EventStore } from '@camel/event-store';
 import { EVENT_STORE, entityManagerFor } from '@camel/server';
 import { LogEntryRecord, LogRunRecord } from '@camel/workflows/server';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
@@ -62,6 +64,20 @@ async function main(): Promise<void> {
     return ids.slice(0, count);
   };
 
+  const session = new Session();
+  const profiler = {
+    async connect() {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    },
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
+
   const handle = async (message: ApiRequest): Promise<void> => {
     switch (message.type) {
       case 'seed': {
@@ -69,6 +85,12 @@ async function main(): Promise<void> {
         const entryIds = await seed(message.projectId, message.entries);
         return send({ type: 'seeded', entryIds, seconds: (Date.now() - started) / 1000 });
       }
+      case 'profile-start':
+        await profiler.connect();
+        return send({ type: 'profiling' });
+      case 'profile-stop':
+        writeFileSync(message.path, JSON.stringify(await profiler.stop()));
+        return send({ type: 'profiled', path: message.path });
       case 'stop':
         await app.close();
         process.exit(0);

@@ -1,7 +1,7 @@
 import { applyRunEvents, EMPTY_LIVE_RUN, liveRunFromEvents, type LiveRun } from '@camel/console-data-access';
 import { CAMEL_TASK_DONE, runStreamId, type LogEntryView, type RecordedEvent, type RunView } from '@camel/contracts';
 import { ENGINES, type Engine } from '@camel/event-store/testing';
-import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
+import { reply, startOpenAiTestServer, TEST_AGENTS, testAgentsYaml, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
 import type { TestApi } from '../testing/api-harness';
 import { deliveries } from '../testing/deliveries';
 import { pollUntil } from '../testing/poll-until';
@@ -16,30 +16,7 @@ import { pollUntil } from '../testing/poll-until';
  */
 
 const KEY_ENV = 'RUN_FOLD_LLM_KEY';
-const AGENTS = (baseUrl: string) => `version: 1
-providers:
-  - id: local
-    type: openai
-    base_url: ${baseUrl}
-    api_key_env: ${KEY_ENV}
-agents:
-  - name: programmer
-    role: Python Programmer
-    system_prompt: You write Python.
-    model: { provider: local, name: coder-1, temperature: 0.2 }
-  - name: trader
-    role: Stock Trader
-    system_prompt: You trade stocks.
-    model: { provider: local, name: trader-1 }
-  - name: specifier
-    role: Task Specifier
-    system_prompt: You make tasks specific.
-    model: { provider: local, name: spec-1 }
-  - name: reviewer
-    role: Code Reviewer
-    system_prompt: You review code.
-    model: { provider: local, name: review-1 }
-`;
+const AGENTS = (baseUrl: string) => testAgentsYaml(baseUrl, KEY_ENV, [{ ...TEST_AGENTS.programmer, temperature: 0.2 }, TEST_AGENTS.trader, TEST_AGENTS.specifier, TEST_AGENTS.codeReviewer]);
 const WORKFLOWS = {
   'workflows/trading.yaml': `version: 1
 name: trading

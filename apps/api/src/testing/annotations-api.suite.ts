@@ -18,41 +18,15 @@ import {
   type SubmitResponseResult,
 } from '@camel/contracts';
 import type { Engine } from '@camel/event-store/testing';
-import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
+import { reply, rolePlayWorkflowYaml, startOpenAiTestServer, TEST_AGENTS, testAgentsYaml, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
 import { startTestApi, type TestApi, type TestResponse } from './api-harness';
 import { pollUntil } from './poll-until';
 
 const KEY_ENV = 'ANNOTATIONS_SUITE_LLM_KEY';
 const PASSWORD = 'annotations-password-1';
 
-const agents = (baseUrl: string) => `version: 1
-providers:
-  - id: local
-    type: openai
-    base_url: ${baseUrl}
-    api_key_env: ${KEY_ENV}
-agents:
-  - name: programmer
-    role: Python Programmer
-    system_prompt: You write Python.
-    model: { provider: local, name: coder-1 }
-  - name: trader
-    role: Stock Trader
-    system_prompt: You trade stocks.
-    model: { provider: local, name: trader-1 }
-  - name: judge
-    role: Judge
-    system_prompt: You judge answers strictly.
-    model: { provider: local, name: judge-1, temperature: 0 }
-`;
-const ROLE_PLAY = `version: 1
-name: trading
-type: role_playing
-assistant: programmer
-user: trader
-task_prompt: Develop a trading bot for the stock market.
-max_turns: 6
-`;
+const agents = (baseUrl: string) => testAgentsYaml(baseUrl, KEY_ENV, [TEST_AGENTS.programmer, TEST_AGENTS.trader, TEST_AGENTS.judge]);
+const ROLE_PLAY = rolePlayWorkflowYaml({ maxTurns: 6 });
 
 interface Member {
   readonly id: string;
@@ -397,6 +371,63 @@ export function annotationsApiSuite(engine: Engine): void {
       expect(accepted.body).toMatchObject({ extra: false, completed: false });
       expect((await as(people.ann1, 'GET', `/annotations/${accepted.body.id}`)).body).toMatchObject({ fromSuggestion: work.suggestion?.id });
       await refusesWithField(() => as(people.ann2, 'POST', `/annotation-queues/${queueId}/items/${item.id}/responses`, { value: work.suggestion?.value, fromSuggestion: randomUUID() }), 400, 'fromSuggestion');
+    });
+
+    it('queue lifecycle: items nobody answered are removed, an own answer is withdrawn before completion, close stops next-item (answers kept), reopen, archive leaves the list', async () => {
+      const queueId = await createQueue({ name: 'Lifecycle', kind: 'single', responsesRequired: 2, blind: false, source: { entryIds: [entry('turn-1'), entry('turn-2'), entry('turn-3')] } });
+      const [first, second, third] = await itemsOf(queueId);
+      const path = `/annotation-queues/${queueId}`;
+      const answer = await respond(people.ann1, queueId, first.id, { rating: 3 });
+      expect(answer.status).toBe(201);
+
+      // Removal: an answered item stays, an unanswered one goes (managers only) and is never offered.
+      const kept = await as(people.eng, 'DELETE', `${path}/items/${first.id}`);
+      expect([kept.status, kept.body.code]).toEqual([409, 'queue-item.answered']);
+      expect((await as(people.ann2, 'DELETE', `${path}/items/${third.id}`)).status).toBe(403);
+      expect((await as(people.eng, 'DELETE', `${path}/items/${third.id}`)).status).toBe(200);
+      expect((await itemsOf(queueId)).map((i) => i.status)).toEqual(['open', 'open', 'removed']);
+
+      // Withdrawal: only its annotator, before the item completes; the item is theirs to answer again.
+      expect((await as(people.ann2, 'POST', `/annotations/${answer.body.id}/withdraw`, {})).status).toBe(403);
+      const withdrawn = await as(people.ann1, 'POST', `/annotations/${answer.body.id}/withdraw`, {});
+      expect(withdrawn.status).toBe(200);
+      const progress = await as(people.eng, 'GET', `${path}/progress`);
+      expect(Number(progress.headers.get('x-read-position'))).toBeGreaterThanOrEqual(withdrawn.body.position);
+      expect((progress.body as QueueProgress).counts).toMatchObject({ items: 3, removed: 1, responses: 0 });
+      expect((progress.body as QueueProgress).fraction).toBe(0);
+      expect([first.id, second.id]).toContain((await next(people.ann1, queueId))?.item.id);
+      const again = await respond(people.ann1, queueId, first.id, { rating: 4 });
+      expect(again.status).toBe(201);
+      expect((await respond(people.ann2, queueId, first.id, { rating: 4 })).body).toMatchObject({ completed: true });
+      const late = await as(people.ann1, 'POST', `/annotations/${again.body.id}/withdraw`, {});
+      expect([late.status, late.body.code]).toEqual([409, 'queue-item.completed']);
+      const agreement = await as(people.eng, 'GET', `${path}/agreement`);
+      expect(Number(agreement.headers.get('x-read-position'))).toBeGreaterThan(0);
+
+      // Close: no next item and no answer; the answers stay. Reopen: work goes on.
+      expect((await as(people.ann1, 'POST', `${path}/close`)).status).toBe(403);
+      expect((await as(people.eng, 'POST', `${path}/close`)).status).toBe(200);
+      const closedNext = await as(people.ann3, 'POST', `${path}/next`);
+      expect([closedNext.status, closedNext.body.code]).toEqual([409, 'queue.closed']);
+      const closedAnswer = await respond(people.ann3, queueId, second.id, { rating: 2 });
+      expect([closedAnswer.status, closedAnswer.body.code]).toEqual([409, 'queue.closed']);
+      const answers = ((await as(people.eng, 'GET', `/annotations?queueId=${queueId}`)).body as AnnotationList).annotations;
+      expect(answers.map((a) => a.withdrawn)).toEqual([true, false, false]);
+      expect(((await as(people.eng, 'GET', '/annotation-queues')).body as QueueList).queues.find((q) => q.id === queueId)?.status).toBe('closed');
+      expect((await as(people.eng, 'POST', `${path}/reopen`)).status).toBe(200);
+      expect((await next(people.ann3, queueId))?.item.id).toBe(second.id);
+
+      // Archive: final; the queue leaves the list, still answers by id, and hands out nothing.
+      expect((await as(people.eng, 'DELETE', path)).status).toBe(200);
+      expect(((await as(people.eng, 'GET', '/annotation-queues')).body as QueueList).queues.map((q) => q.id)).not.toContain(queueId);
+      expect((await as(people.eng, 'GET', path)).body).toMatchObject({ status: 'archived' });
+      const reopened = await as(people.eng, 'POST', `${path}/reopen`);
+      expect([reopened.status, reopened.body.code]).toEqual([409, 'queue.archived']);
+      expect((await as(people.ann3, 'POST', `${path}/next`)).status).toBe(409);
+      const before = await head();
+      expect((await as(people.eng, 'POST', `/annotation-queues/not-a-uuid/close`)).status).toBe(400);
+      expect((await as(people.eng, 'POST', `/annotation-queues/${randomUUID()}/close`)).status).toBe(404);
+      expect(await head()).toBe(before);
     });
 
     it('AI suggestions: an unusable judge reply is recorded as a failure, and next-item asks again later', async () => {

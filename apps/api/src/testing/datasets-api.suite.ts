@@ -4,7 +4,7 @@ import { adjudicateQueueItem, appendAnnotation, completeQueueItem, reviseAnnotat
 import type { Engine } from '@camel/event-store/testing';
 import type { ProjectionRunner } from '@camel/event-store';
 import { PROJECTION_RUNNER } from '@camel/server';
-import { reply, startOpenAiTestServer, type OpenAiTestServer } from '@camel/workflows/server/testing';
+import { reply, rolePlayWorkflowYaml, startOpenAiTestServer, TEST_AGENTS, testAgentsYaml, type OpenAiTestServer } from '@camel/workflows/server/testing';
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { startTestApi, type TestApi } from './api-harness';
@@ -12,30 +12,8 @@ import { pollUntil } from './poll-until';
 
 const KEY_ENV = 'DATASETS_SUITE_LLM_KEY';
 
-const agents = (baseUrl: string) => `version: 1
-providers:
-  - id: local
-    type: openai
-    base_url: ${baseUrl}
-    api_key_env: ${KEY_ENV}
-agents:
-  - name: programmer
-    role: Python Programmer
-    system_prompt: You write Python.
-    model: { provider: local, name: coder-1 }
-  - name: trader
-    role: Stock Trader
-    system_prompt: You trade stocks.
-    model: { provider: local, name: trader-1 }
-`;
-const ROLE_PLAY = `version: 1
-name: trading
-type: role_playing
-assistant: programmer
-user: trader
-task_prompt: Develop a trading bot for the stock market.
-max_turns: 4
-`;
+const agents = (baseUrl: string) => testAgentsYaml(baseUrl, KEY_ENV, [TEST_AGENTS.programmer, TEST_AGENTS.trader]);
+const ROLE_PLAY = rolePlayWorkflowYaml({ maxTurns: 4 });
 
 /** A file of both TRL formats, with text that needs CSV quoting; its content hash is pinned below (both engines, every run). */
 export const IMPORT_FILE = [

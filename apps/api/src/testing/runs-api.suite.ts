@@ -1,48 +1,21 @@
 import { io } from 'socket.io-client';
 import { CAMEL_TASK_DONE, LIVE_EVENTS_PATH, RunDeltaMessage, type RunDelta, type LogEntryDetail, type LogEntryView, type LogPage, type RunList, type RunView } from '@camel/contracts';
 import type { Engine } from '@camel/event-store/testing';
-import { reply, startOpenAiTestServer, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
+import { reply, rolePlayWorkflowYaml, startOpenAiTestServer, TEST_AGENTS, testAgentsYaml, type OpenAiTestServer, type RecordedRequest } from '@camel/workflows/server/testing';
 import { startTestApi, type TestApi } from './api-harness';
 import { pollUntil } from './poll-until';
 
 const KEY_ENV = 'RUNS_SUITE_LLM_KEY';
 
-const agents = (baseUrl: string) => `version: 1
-providers:
-  - id: local
-    type: openai
-    base_url: ${baseUrl}
-    api_key_env: ${KEY_ENV}
-agents:
-  - name: programmer
-    role: Python Programmer
-    system_prompt: You write Python.
-    model: { provider: local, name: coder-1, temperature: 0.2 }
-  - name: trader
-    role: Stock Trader
-    system_prompt: You trade stocks.
-    model: { provider: local, name: trader-1 }
-  - name: specifier
-    role: Task Specifier
-    system_prompt: You make tasks specific.
-    model: { provider: local, name: spec-1 }
-  - name: proposer
-    role: Proposer
-    system_prompt: Propose a plan.
-    model: { provider: local, name: plan-1 }
-  - name: reviewer
-    role: Reviewer
-    system_prompt: Review the plan.
-    model: { provider: local, name: review-1 }
-`;
-const ROLE_PLAY = `version: 1
-name: trading
-type: role_playing
-assistant: programmer
-user: trader
-task_prompt: Develop a trading bot for the stock market.
-max_turns: 5
-`;
+const agents = (baseUrl: string) =>
+  testAgentsYaml(baseUrl, KEY_ENV, [
+    { ...TEST_AGENTS.programmer, temperature: 0.2 },
+    TEST_AGENTS.trader,
+    TEST_AGENTS.specifier,
+    { name: 'proposer', role: 'Proposer', systemPrompt: 'Propose a plan.', model: 'plan-1' },
+    { name: 'reviewer', role: 'Reviewer', systemPrompt: 'Review the plan.', model: 'review-1' },
+  ]);
+const ROLE_PLAY = rolePlayWorkflowYaml({ maxTurns: 5 });
 const SPECIFIED = `version: 1
 name: specified
 type: role_playing

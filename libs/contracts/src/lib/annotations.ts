@@ -159,6 +159,13 @@ export interface QueueItemRef {
 /** Items appended to a queue (deduplicated against every earlier add; at most 1000 per event). */
 export type QueueItemsAdded = DomainEvent<'QueueItemsAdded', { readonly queueId: string; readonly projectId: string; readonly items: readonly QueueItemRef[] }>;
 
+/** The queue's lifecycle: `open` hands out items; `closed` hands out none (answers kept; reopen takes it back); `archived` is final and leaves the lists. */
+export const QUEUE_STATUSES = ['open', 'closed', 'archived'] as const;
+export type QueueStatus = (typeof QUEUE_STATUSES)[number];
+export type AnnotationQueueClosed = DomainEvent<'AnnotationQueueClosed', { readonly queueId: string; readonly projectId: string; readonly by: string }>;
+export type AnnotationQueueReopened = DomainEvent<'AnnotationQueueReopened', { readonly queueId: string; readonly projectId: string; readonly by: string }>;
+export type AnnotationQueueArchived = DomainEvent<'AnnotationQueueArchived', { readonly queueId: string; readonly projectId: string; readonly by: string }>;
+
 interface ItemEventBase {
   readonly queueId: string;
   readonly projectId: string;
@@ -176,8 +183,18 @@ export type QueueItemSuggested = DomainEvent<
   ItemEventBase & { readonly suggestionId: string; readonly entryId: string; readonly agent: string; readonly model: string | null; readonly value: AnnotationValue }
 >;
 export type QueueItemSuggestionFailed = DomainEvent<'QueueItemSuggestionFailed', ItemEventBase & { readonly agent: string; readonly error: string }>;
+/** An item nobody answered taken out of the queue (it is never offered again; its key stays taken). */
+export type QueueItemRemoved = DomainEvent<'QueueItemRemoved', ItemEventBase & { readonly by: string }>;
+/** An annotator took their answer back before the item completed (the annotation's stream records AnnotationWithdrawn with it). */
+export type QueueItemResponseWithdrawn = DomainEvent<'QueueItemResponseWithdrawn', ItemEventBase & { readonly annotationId: string; readonly annotator: string; readonly counted: boolean }>;
 
-export type AnnotationQueueEvent = AnnotationQueueCreated | AnnotationQueueUpdated | QueueItemsAdded;
+export type AnnotationQueueEvent =
+  | AnnotationQueueCreated
+  | AnnotationQueueUpdated
+  | QueueItemsAdded
+  | AnnotationQueueClosed
+  | AnnotationQueueReopened
+  | AnnotationQueueArchived;
 export type QueueItemEvent =
   | QueueItemReserved
   | QueueItemReleased
@@ -186,7 +203,9 @@ export type QueueItemEvent =
   | QueueItemCompleted
   | QueueItemAdjudicated
   | QueueItemSuggested
-  | QueueItemSuggestionFailed;
+  | QueueItemSuggestionFailed
+  | QueueItemRemoved
+  | QueueItemResponseWithdrawn;
 export const ANNOTATION_QUEUE_EVENT_TYPES: readonly string[] = [
   'AnnotationQueueCreated',
   'AnnotationQueueUpdated',
@@ -199,6 +218,11 @@ export const ANNOTATION_QUEUE_EVENT_TYPES: readonly string[] = [
   'QueueItemAdjudicated',
   'QueueItemSuggested',
   'QueueItemSuggestionFailed',
+  'AnnotationQueueClosed',
+  'AnnotationQueueReopened',
+  'AnnotationQueueArchived',
+  'QueueItemRemoved',
+  'QueueItemResponseWithdrawn',
 ];
 
 // ───────────────────────── REST shapes ─────────────────────────
@@ -216,10 +240,14 @@ export const ANNOTATION_QUEUE_EVENT_TYPES: readonly string[] = [
  *   GET  /api/projects/:id/annotation-queues                           → QueueList (annotators: the queues they are assigned to)
  *   GET  /api/projects/:id/annotation-queues/:queueId                  → QueueView
  *   PATCH /api/projects/:id/annotation-queues/:queueId  UpdateQueueRequest → 200 CommandAccepted
+ *   DELETE /api/projects/:id/annotation-queues/:queueId                → 200 CommandAccepted (archives: final, the queue leaves the list)
+ *   POST /api/projects/:id/annotation-queues/:queueId/close            → 200 CommandAccepted (no more next-item; answers kept)
+ *   POST /api/projects/:id/annotation-queues/:queueId/reopen           → 200 CommandAccepted
  *   POST /api/projects/:id/annotation-queues/:queueId/items  AddQueueItemsRequest → 200 AddQueueItemsResult
  *   GET  /api/projects/:id/annotation-queues/:queueId/items?status&limit&after → QueueItemPage
  *   POST /api/projects/:id/annotation-queues/:queueId/next             → 200 NextItemResult (reserves the item for you)
  *   GET  /api/projects/:id/annotation-queues/:queueId/items/:itemId    → QueueItemWork
+ *   DELETE /api/projects/:id/annotation-queues/:queueId/items/:itemId  → 200 CommandAccepted (an item nobody answered)
  *   POST /api/projects/:id/annotation-queues/:queueId/items/:itemId/responses  SubmitResponseRequest → 201 SubmitResponseResult
  *   POST /api/projects/:id/annotation-queues/:queueId/items/:itemId/skip       → 200 CommandAccepted
  *   POST /api/projects/:id/annotation-queues/:queueId/items/:itemId/release    → 200 CommandAccepted
@@ -343,12 +371,15 @@ export interface QueueCounts {
   readonly adjudicated: number;
   /** Counted responses over all items. */
   readonly responses: number;
+  /** Items taken out of the queue (counted in `items`, never offered). */
+  readonly removed: number;
 }
 export interface QueueView extends QueueSettings {
   readonly id: string;
   readonly projectId: string;
   readonly createdBy: string;
   readonly createdAt: string;
+  readonly status: QueueStatus;
   readonly counts: QueueCounts;
 }
 export interface QueueList {
@@ -356,7 +387,7 @@ export interface QueueList {
   readonly position: number;
 }
 
-export const QUEUE_ITEM_STATUSES = ['open', 'completed', 'adjudicated'] as const;
+export const QUEUE_ITEM_STATUSES = ['open', 'completed', 'adjudicated', 'removed'] as const;
 export type QueueItemStatus = (typeof QUEUE_ITEM_STATUSES)[number];
 
 export interface QueueItemView {
@@ -452,8 +483,11 @@ export interface AgreementStatistic {
   readonly value: number | null;
 }
 export interface FieldAgreement {
-  /** `rating` (interval), `preference` (nominal), `flags` (nominal over the sorted flag set). */
-  readonly field: 'rating' | 'preference' | 'flags';
+  /**
+   * `rating` (interval), `preference` (nominal), `flags` (nominal over the sorted flag set), and
+   * `tag:<label>` per label some answer gave (nominal yes/no: the answer has the tag or not).
+   */
+  readonly field: 'rating' | 'preference' | 'flags' | `tag:${string}`;
   /** Items with at least two answers for the field. */
   readonly units: number;
   readonly annotators: number;

@@ -10,13 +10,18 @@ export interface ReviewedItem {
 }
 
 type Field = FieldAgreement['field'];
-const FIELDS: readonly { field: Field; metric: Metric; read: (v: AnnotationValue) => string | number | undefined }[] = [
+interface FieldSpec {
+  readonly field: Field;
+  readonly metric: Metric;
+  readonly read: (v: AnnotationValue) => string | number | undefined;
+}
+const FIELDS: readonly FieldSpec[] = [
   { field: 'rating', metric: 'interval', read: (v) => v.rating },
   { field: 'preference', metric: 'nominal', read: (v) => v.preference?.choice },
   { field: 'flags', metric: 'nominal', read: (v) => (v.flags ? [...v.flags].sort().join(',') : undefined) },
 ];
 
-function fieldAgreement(items: readonly ReviewedItem[], spec: (typeof FIELDS)[number]): FieldAgreement | null {
+function fieldAgreement(items: readonly ReviewedItem[], spec: FieldSpec): FieldAgreement | null {
   const units = items.map((item) =>
     item.answers.flatMap((answer) => {
       const value = spec.read(answer.value);
@@ -42,11 +47,22 @@ function fieldAgreement(items: readonly ReviewedItem[], spec: (typeof FIELDS)[nu
   return { field: spec.field, units: values.filter((v) => v.length >= 2).length, annotators: annotators.length, statistics };
 }
 
-/** The agreement report of a queue's completed items: statistics per field and the items where answers differ. */
+/**
+ * One nominal yes/no field per label some answer gave (`tag:<name>`): every answer says yes (it has
+ * the tag) or no (it has not, also when it has no tags at all), so a tag's agreement is the
+ * annotators' agreement on "does this item deserve the tag".
+ */
+function tagFields(items: readonly ReviewedItem[]): FieldSpec[] {
+  const labels = [...new Set(items.flatMap((item) => item.answers.flatMap((a) => a.value.tags ?? [])))].sort();
+  return labels.map((label) => ({ field: `tag:${label}`, metric: 'nominal', read: (v: AnnotationValue) => ((v.tags ?? []).includes(label) ? 'yes' : 'no') }));
+}
+
+/** The agreement report of a queue's completed items: statistics per field (and per tag) and the items where answers differ. */
 export function agreementReport(queueId: string, items: readonly ReviewedItem[]) {
-  const fields = FIELDS.map((spec) => fieldAgreement(items, spec)).filter((f): f is FieldAgreement => f !== null);
+  const specs = [...FIELDS, ...tagFields(items)];
+  const fields = specs.map((spec) => fieldAgreement(items, spec)).filter((f): f is FieldAgreement => f !== null);
   const disagreements: Disagreement[] = items.flatMap((item) => {
-    const differing = FIELDS.filter((spec) => {
+    const differing = specs.filter((spec) => {
       const values = item.answers.map((a) => spec.read(a.value)).filter((v) => v !== undefined);
       return values.length >= 2 && new Set(values).size > 1;
     }).map((spec) => spec.field);

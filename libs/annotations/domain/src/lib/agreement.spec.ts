@@ -105,3 +105,43 @@ describe('agreement report', () => {
     });
   });
 });
+
+describe('agreement on tags: each label a yes/no per item', () => {
+  // Krippendorff (2011) example A as a tag: 1 = the answer has the tag `x`, 0 = it has not.
+  const rows = [
+    [0, 1, 0, 0, 0, 0, 0, 0, 1, 0],
+    [1, 1, 1, 0, 0, 1, 0, 0, 0, 0],
+  ];
+  const items = rows[0].map((_, unit) => ({
+    itemId: `i${unit}`,
+    entryId: `r:t${unit}`,
+    alternativeEntryId: null,
+    answers: rows.map((row, observer) => ({ annotationId: `a${unit}-${observer}`, annotator: `u${observer}`, value: row[unit] ? { rating: 3, tags: ['x'] } : { rating: 3 } })),
+    adjudication: null,
+  }));
+
+  it('alpha 0.095 (Krippendorff’s value), kappa (0.6 − 0.56) / 0.44, percent agreement 0.6; the disagreement list names the tag', () => {
+    const report = agreementReport('q', items);
+    const tag = report.fields.find((f) => f.field === 'tag:x');
+    expect(tag).toMatchObject({ units: 10, annotators: 2 });
+    const value = (metric: string) => tag?.statistics.find((s) => s.metric === metric)?.value;
+    expect(value('krippendorff_alpha_nominal')).toBeCloseTo(0.095, 3);
+    expect(value('cohens_kappa')).toBeCloseTo((0.6 - 0.56) / 0.44, 10);
+    expect(value('percent_agreement')).toBeCloseTo(0.6, 10);
+    expect(report.disagreements.map((d) => [d.itemId, d.fields])).toEqual([
+      ['i0', ['tag:x']],
+      ['i2', ['tag:x']],
+      ['i5', ['tag:x']],
+      ['i8', ['tag:x']],
+    ]);
+  });
+
+  it('one field per label some answer gave, in name order; no tags, no tag fields; everyone tagging alike gives null, not NaN', () => {
+    const tagged = (tags: string[][]) => [{ itemId: 'i', entryId: 'r:t', alternativeEntryId: null, answers: tags.map((t, n) => ({ annotationId: `a${n}`, annotator: `u${n}`, value: { tags: t } })), adjudication: null }];
+    expect(agreementReport('q', tagged([['b', 'a'], ['a']])).fields.map((f) => f.field)).toEqual(['tag:a', 'tag:b']);
+    expect(agreementReport('q', [{ ...tagged([])[0], answers: [{ annotationId: 'a', annotator: 'u', value: { rating: 2 } }] }]).fields.map((f) => f.field)).toEqual(['rating']);
+    const alike = agreementReport('q', [...tagged([['a'], ['a']]), ...tagged([['a'], ['a']]).map((i) => ({ ...i, itemId: 'j' }))]);
+    expect(alike.fields[0].statistics.find((s) => s.metric === 'krippendorff_alpha_nominal')?.value).toBeNull();
+  });
+});
+

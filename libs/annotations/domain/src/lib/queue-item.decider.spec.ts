@@ -94,3 +94,46 @@ describe('queue item: suggestion and adjudication', () => {
     spec().given([responded('u1'), completed('u1'), adjudicated]).when(adjudicate).thenThrows({ code: 'queue-item.adjudicated' });
   });
 });
+
+describe('queue item: removal and withdrawn answers', () => {
+  const removed: QueueItemEvent = { type: 'QueueItemRemoved', data: { ...base, by: 'e1' } };
+  const remove: QueueItemCommand = { type: 'RemoveItem', item: item(), by: 'e1' };
+  const withdraw = (annotator: string, n = 1): QueueItemCommand => ({ type: 'WithdrawResponse', item: item(n), annotator });
+  const withdrawn = (annotator: string, counted = true): QueueItemEvent => ({ type: 'QueueItemResponseWithdrawn', data: { ...base, annotationId: `a-${annotator}`, annotator, counted } });
+
+  it('an item nobody answered is removed once (also while reserved); an answered one stays', () => {
+    spec().given([]).when(remove).then([removed]);
+    spec().given([reserved('u1')]).when(remove).then([removed]);
+    spec().given([removed]).when(remove).then([]);
+    spec().given([reserved('u1'), responded('u1')]).when(remove).thenThrows({ kind: 'conflict', code: 'queue-item.answered' });
+  });
+
+  it('a removed item is neither reserved, skipped nor answered', () => {
+    spec().given([removed]).when(reserve('u1')).thenThrows({ kind: 'conflict', code: 'queue-item.removed' });
+    spec().given([removed]).when({ type: 'SkipItem', item: item(), annotator: 'u1' }).thenThrows({ code: 'queue-item.removed' });
+    spec().given([reserved('u1'), removed]).when(respond('u1')).thenThrows({ code: 'queue-item.removed' });
+  });
+
+  it('in a closed queue nothing is reserved or answered', () => {
+    const closed = { ...item(), queueClosed: true };
+    spec().given([]).when({ type: 'ReserveItem', item: closed, annotator: 'u1', reservationSeconds: 300 }).thenThrows({ kind: 'conflict', code: 'queue.closed' });
+    spec().given([reserved('u1')]).when({ type: 'RespondToItem', item: closed, annotator: 'u1', annotationId: 'a-u1' }).thenThrows({ code: 'queue.closed' });
+  });
+
+  it('an annotator withdraws their answer before the item completes, and may answer it again', () => {
+    spec().given([responded('u1')]).when(withdraw('u1', 2)).then([withdrawn('u1')]);
+    spec().given([responded('u1'), withdrawn('u1')]).when(respond('u1', 2)).then([responded('u1')]);
+    // The withdrawn answer no longer counts: the next two answers complete the item at N = 2.
+    spec().given([responded('u1'), withdrawn('u1'), responded('u2')]).when({ ...respond('u3', 2) }).then([
+      responded('u3'),
+      completed('u2', 'u3'),
+    ]);
+  });
+
+  it('a counted answer of a completed item is kept (revise it instead); an extra one may go; no answer: not found', () => {
+    spec().given([responded('u1'), completed('u1')]).when(withdraw('u1')).thenThrows({ kind: 'conflict', code: 'queue-item.completed' });
+    spec().given([responded('u1'), completed('u1'), responded('u2', false)]).when(withdraw('u2')).then([withdrawn('u2', false)]);
+    spec().given([responded('u1')]).when(withdraw('u2', 2)).thenThrows({ kind: 'not-found', code: 'queue-item.no-answer' });
+  });
+});
+

@@ -9,6 +9,8 @@ export interface ItemFacts {
   readonly itemId: string;
   readonly entryId: string;
   readonly responsesRequired: number;
+  /** The queue was closed or archived (read model): nothing is reserved or answered any more. */
+  readonly queueClosed?: boolean;
 }
 
 export type QueueItemCommand =
@@ -18,6 +20,10 @@ export type QueueItemCommand =
   | { readonly type: 'RespondToItem'; readonly item: ItemFacts; readonly annotator: string; readonly annotationId: string }
   | { readonly type: 'SuggestForItem'; readonly item: ItemFacts; readonly suggestionId: string; readonly agent: string; readonly model: string | null; readonly value: unknown; readonly rules: ValueRules }
   | { readonly type: 'RecordSuggestionFailure'; readonly item: ItemFacts; readonly agent: string; readonly error: string }
+  /** Take an item nobody answered out of the queue. */
+  | { readonly type: 'RemoveItem'; readonly item: ItemFacts; readonly by: string }
+  /** The annotator takes their answer back, before the item completes. */
+  | { readonly type: 'WithdrawResponse'; readonly item: ItemFacts; readonly annotator: string }
   | { readonly type: 'AdjudicateItem'; readonly item: ItemFacts; readonly decidedBy: string; readonly value: unknown; readonly note: string | null; readonly rules: ValueRules };
 
 export interface ItemResponse {
@@ -34,9 +40,16 @@ export interface QueueItemState {
   readonly adjudicated: boolean;
   readonly skippedBy: readonly string[];
   readonly suggestionId: string | null;
+  readonly removed: boolean;
 }
 
-const initialState: QueueItemState = { reservations: {}, responses: [], completed: false, adjudicated: false, skippedBy: [], suggestionId: null };
+const initialState: QueueItemState = { reservations: {}, responses: [], completed: false, adjudicated: false, skippedBy: [], suggestionId: null, removed: false };
+
+/** Reserving, skipping and answering need an item still in an open queue. */
+function workable(state: QueueItemState, item: ItemFacts): void {
+  if (state.removed) throw DomainError.conflict('queue-item.removed', 'the item was removed from the queue');
+  if (item.queueClosed) throw DomainError.conflict('queue.closed', 'the queue is closed');
+}
 
 const counted = (state: QueueItemState) => state.responses.filter((r) => r.counted);
 
@@ -66,6 +79,7 @@ export const queueItemDecider: Decider<QueueItemCommand, QueueItemEvent, QueueIt
     const base = { queueId, projectId, itemId };
     switch (command.type) {
       case 'ReserveItem': {
+        workable(state, command.item);
         if (state.completed) throw DomainError.conflict('queue-item.completed', 'the item is complete');
         if (state.responses.some((r) => r.annotator === command.annotator)) throw DomainError.conflict('queue-item.answered', 'you already answered this item');
         const others = liveReservations(state, now, command.annotator);
@@ -76,10 +90,12 @@ export const queueItemDecider: Decider<QueueItemCommand, QueueItemEvent, QueueIt
       case 'ReleaseItem':
         return state.reservations[command.annotator] === undefined ? [] : [{ type: 'QueueItemReleased', data: { ...base, annotator: command.annotator } }];
       case 'SkipItem':
+        workable(state, command.item);
         if (state.responses.some((r) => r.annotator === command.annotator)) throw DomainError.conflict('queue-item.answered', 'you already answered this item');
         if (state.skippedBy.includes(command.annotator)) return [];
         return [{ type: 'QueueItemSkipped', data: { ...base, annotator: command.annotator } }];
       case 'RespondToItem': {
+        workable(state, command.item);
         if (state.responses.some((r) => r.annotator === command.annotator)) {
           throw DomainError.conflict('queue-item.answered', 'you already answered this item: revise your annotation instead');
         }
@@ -100,6 +116,16 @@ export const queueItemDecider: Decider<QueueItemCommand, QueueItemEvent, QueueIt
       }
       case 'RecordSuggestionFailure':
         return state.suggestionId !== null ? [] : [{ type: 'QueueItemSuggestionFailed', data: { ...base, agent: command.agent, error: command.error.slice(0, 2000) } }];
+      case 'RemoveItem':
+        if (state.removed) return [];
+        if (state.responses.length > 0) throw DomainError.conflict('queue-item.answered', 'the item has answers: it stays in the queue (close the queue instead)');
+        return [{ type: 'QueueItemRemoved', data: { ...base, by: command.by } }];
+      case 'WithdrawResponse': {
+        const response = state.responses.find((r) => r.annotator === command.annotator);
+        if (!response) throw DomainError.notFound('queue-item.no-answer', 'you have no answer on this item');
+        if (state.completed && response.counted) throw DomainError.conflict('queue-item.completed', 'the item is complete and your answer counted: revise it instead');
+        return [{ type: 'QueueItemResponseWithdrawn', data: { ...base, annotationId: response.annotationId, annotator: command.annotator, counted: response.counted } }];
+      }
       case 'AdjudicateItem': {
         if (!state.completed) throw DomainError.conflict('queue-item.not-completed', 'only a completed item can be adjudicated');
         if (state.adjudicated) throw DomainError.conflict('queue-item.adjudicated', 'the item was already adjudicated (the decision is final)');
@@ -131,6 +157,10 @@ export const queueItemDecider: Decider<QueueItemCommand, QueueItemEvent, QueueIt
         return { ...state, suggestionId: event.data.suggestionId };
       case 'QueueItemSuggestionFailed':
         return state;
+      case 'QueueItemRemoved':
+        return { ...state, removed: true, reservations: {} };
+      case 'QueueItemResponseWithdrawn':
+        return { ...state, responses: state.responses.filter((r) => r.annotationId !== event.data.annotationId) };
     }
   },
 };

@@ -73,4 +73,33 @@ describe('queue decider', () => {
     expect(isAssigned({ assignees: { kind: 'users', userIds: ['u2'] } }, 'u1', 'annotator')).toBe(false);
     expect(isAssigned({ assignees: { kind: 'users', userIds: ['u2'] } }, 'u2', 'annotator')).toBe(true);
   });
+
+  describe('lifecycle', () => {
+    const data = { queueId: 'q', projectId: 'p', by: 'e1' };
+    const closed: AnnotationQueueEvent = { type: 'AnnotationQueueClosed', data };
+    const archived: AnnotationQueueEvent = { type: 'AnnotationQueueArchived', data };
+
+    it('closes an open queue once (closing again records nothing) and reopens it', () => {
+      spec.given([created]).when({ type: 'CloseQueue', queueId: 'q', by: 'e1' }).then([closed]);
+      spec.given([created, closed]).when({ type: 'CloseQueue', queueId: 'q', by: 'e1' }).then([]);
+      spec.given([created, closed]).when({ type: 'ReopenQueue', queueId: 'q', by: 'e1' }).then([{ type: 'AnnotationQueueReopened', data }]);
+      spec.given([created]).when({ type: 'ReopenQueue', queueId: 'q', by: 'e1' }).then([]);
+    });
+
+    it('a closed queue takes no items; a reopened one does', () => {
+      spec.given([created, closed]).when(add(ref(1))).thenThrows({ kind: 'conflict', code: 'queue.closed' });
+      spec.given([created, closed, { type: 'AnnotationQueueReopened', data }]).when(add(ref(1))).then([added(ref(1))]);
+    });
+
+    it('archiving is final: open or closed queues archive once; an archived one is neither changed, reopened nor given items', () => {
+      spec.given([created]).when({ type: 'ArchiveQueue', queueId: 'q', by: 'e1' }).then([archived]);
+      spec.given([created, closed]).when({ type: 'ArchiveQueue', queueId: 'q', by: 'e1' }).then([archived]);
+      spec.given([created, archived]).when({ type: 'ArchiveQueue', queueId: 'q', by: 'e1' }).then([]);
+      spec.given([created, archived]).when({ type: 'ReopenQueue', queueId: 'q', by: 'e1' }).thenThrows({ kind: 'conflict', code: 'queue.archived' });
+      spec.given([created, archived]).when({ type: 'CloseQueue', queueId: 'q', by: 'e1' }).thenThrows({ code: 'queue.archived' });
+      spec.given([created, archived]).when(add(ref(1))).thenThrows({ code: 'queue.archived' });
+      spec.given([created, archived]).when({ type: 'UpdateQueue', queueId: 'q', settings: { name: 'New' }, facts }).thenThrows({ code: 'queue.archived' });
+      spec.given([]).when({ type: 'ArchiveQueue', queueId: 'q', by: 'e1' }).thenThrows({ kind: 'not-found' });
+    });
+  });
 });

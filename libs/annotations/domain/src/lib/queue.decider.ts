@@ -11,6 +11,7 @@ import {
   type QueueItemRef,
   type QueueKind,
   type QueueSettings,
+  type QueueStatus,
   type QueueSuggestions,
   type RatingScale,
 } from '@camel/contracts';
@@ -47,7 +48,12 @@ export type QueueCommand =
   | { readonly type: 'CreateQueue'; readonly queueId: string; readonly projectId: string; readonly createdBy: string; readonly settings: QueueSettingsInput; readonly facts: QueueFacts }
   | { readonly type: 'UpdateQueue'; readonly queueId: string; readonly settings: QueueSettingsInput; readonly facts: QueueFacts }
   /** Candidates carry fresh item ids (injected); those already in the queue, or repeated, are dropped. */
-  | { readonly type: 'AddItems'; readonly queueId: string; readonly items: readonly QueueItemRef[] };
+  | { readonly type: 'AddItems'; readonly queueId: string; readonly items: readonly QueueItemRef[] }
+  /** No more next-item (answers are kept); reopen takes it back. */
+  | { readonly type: 'CloseQueue'; readonly queueId: string; readonly by: string }
+  | { readonly type: 'ReopenQueue'; readonly queueId: string; readonly by: string }
+  /** Final: the queue leaves the lists; its answers (and datasets made of them) stay. */
+  | { readonly type: 'ArchiveQueue'; readonly queueId: string; readonly by: string };
 
 export type QueueState =
   | { readonly status: 'none' }
@@ -56,6 +62,7 @@ export type QueueState =
       readonly queueId: string;
       readonly projectId: string;
       readonly settings: QueueSettings;
+      readonly lifecycle: QueueStatus;
       /** `entryId|alternativeEntryId` of every item: an item is never in a queue twice. */
       readonly keys: ReadonlySet<string>;
     };
@@ -142,6 +149,14 @@ function active(state: QueueState) {
   return state;
 }
 
+/** A queue that may still change (not archived); `open` also refuses a closed one. */
+function changeable(state: QueueState, open = false) {
+  const queue = active(state);
+  if (queue.lifecycle === 'archived') throw DomainError.conflict('queue.archived', 'the queue is archived');
+  if (open && queue.lifecycle === 'closed') throw DomainError.conflict('queue.closed', 'the queue is closed: reopen it first');
+  return queue;
+}
+
 /** May this member work the queue? Named users, or (role mode) every member holding the annotator role. */
 export function isAssigned(settings: Pick<QueueSettings, 'assignees'>, userId: string, role: ProjectRole | undefined): boolean {
   return settings.assignees.kind === 'role' ? role === 'annotator' : settings.assignees.userIds.includes(userId);
@@ -162,7 +177,7 @@ export const queueDecider: Decider<QueueCommand, AnnotationQueueEvent, QueueStat
         return [{ type: 'AnnotationQueueCreated', data: { queueId: command.queueId, projectId: command.projectId, createdBy: command.createdBy, ...settings } }];
       }
       case 'UpdateQueue': {
-        const queue = active(state);
+        const queue = changeable(state);
         const input = command.settings;
         const changes = {
           ...(input.name !== undefined ? { name: name(input.name) } : {}),
@@ -175,7 +190,7 @@ export const queueDecider: Decider<QueueCommand, AnnotationQueueEvent, QueueStat
         return [{ type: 'AnnotationQueueUpdated', data: { queueId: queue.queueId, projectId: queue.projectId, ...Object.fromEntries(changed) } }];
       }
       case 'AddItems': {
-        const queue = active(state);
+        const queue = changeable(state, true);
         const pairwise = queue.settings.kind === 'pairwise';
         const seen = new Set<string>();
         const fresh: QueueItemRef[] = [];
@@ -194,6 +209,18 @@ export const queueDecider: Decider<QueueCommand, AnnotationQueueEvent, QueueStat
         }
         return events;
       }
+      case 'CloseQueue': {
+        const queue = changeable(state);
+        return queue.lifecycle === 'closed' ? [] : [{ type: 'AnnotationQueueClosed', data: { queueId: queue.queueId, projectId: queue.projectId, by: command.by } }];
+      }
+      case 'ReopenQueue': {
+        const queue = changeable(state);
+        return queue.lifecycle === 'open' ? [] : [{ type: 'AnnotationQueueReopened', data: { queueId: queue.queueId, projectId: queue.projectId, by: command.by } }];
+      }
+      case 'ArchiveQueue': {
+        const queue = active(state);
+        return queue.lifecycle === 'archived' ? [] : [{ type: 'AnnotationQueueArchived', data: { queueId: queue.queueId, projectId: queue.projectId, by: command.by } }];
+      }
     }
   },
 
@@ -201,7 +228,7 @@ export const queueDecider: Decider<QueueCommand, AnnotationQueueEvent, QueueStat
     switch (event.type) {
       case 'AnnotationQueueCreated': {
         const { queueId, projectId, createdBy: _createdBy, ...settings } = event.data;
-        return { status: 'active', queueId, projectId, settings, keys: new Set() };
+        return { status: 'active', queueId, projectId, settings, lifecycle: 'open', keys: new Set() };
       }
       case 'AnnotationQueueUpdated': {
         if (state.status === 'none') return state;
@@ -214,6 +241,12 @@ export const queueDecider: Decider<QueueCommand, AnnotationQueueEvent, QueueStat
         for (const item of event.data.items) keys.add(itemKey(item));
         return { ...state, keys };
       }
+      case 'AnnotationQueueClosed':
+        return state.status === 'none' ? state : { ...state, lifecycle: 'closed' };
+      case 'AnnotationQueueReopened':
+        return state.status === 'none' ? state : { ...state, lifecycle: 'open' };
+      case 'AnnotationQueueArchived':
+        return state.status === 'none' ? state : { ...state, lifecycle: 'archived' };
     }
   },
 };

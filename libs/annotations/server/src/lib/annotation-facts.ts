@@ -23,6 +23,9 @@ export const annotatorOf = (principal: Principal, projectId: string): Annotator 
   manages: can(principal, permissions.manageAnnotation, projectId),
 });
 
+/** The run of a log entry id (`<runId>:<callId>`). */
+export const runIdOf = (entryId: string): string => entryId.slice(0, entryId.indexOf(':'));
+
 export const queueNotFound = (queueId: string) => DomainError.notFound('queue.not-found', `annotation queue ${queueId} does not exist`);
 export const itemNotFound = (itemId: string) => DomainError.notFound('queue-item.not-found', `queue item ${itemId} does not exist`);
 
@@ -64,8 +67,17 @@ export class AnnotationFacts {
     return [`${entry.runId}:${entry.turnId}`, ...alternatives.map((a) => a.id)].filter((id) => id !== entry.id);
   }
 
-  async rules(projectId: string, entry: LogEntryView, queue?: QueueRecord, item?: QueueItemRecord): Promise<ValueRules> {
-    const [labels, alternatives] = await Promise.all([this.annotations.labelSet(projectId), this.alternativesOf(entry)]);
+  /**
+   * What a value is checked against. Given the value, only what it uses is read: the label set when
+   * it has tags, the turn's alternatives when it has a preference (the rest is never consulted).
+   * `entry` may be an id of an entry known to exist (a queue item's): it is read only when needed.
+   */
+  async rules(projectId: string, entry: LogEntryView | string, queue?: QueueRecord, item?: QueueItemRecord, value?: unknown): Promise<ValueRules> {
+    const uses = (member: string) => value === undefined || (typeof value === 'object' && value !== null && (value as Record<string, unknown>)[member] != null);
+    const [labels, alternatives] = await Promise.all([
+      uses('tags') ? this.annotations.labelSet(projectId) : Promise.resolve([]),
+      uses('preference') ? this.alternativesOf(typeof entry === 'string' ? await this.entry(projectId, entry) : entry) : Promise.resolve([]),
+    ]);
     return {
       labels: labels.map((l) => l.name),
       ratingScale: queue?.ratingScale ?? DEFAULT_RATING_SCALE,

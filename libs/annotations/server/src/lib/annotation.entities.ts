@@ -1,4 +1,4 @@
-import type { AnnotationValue, Label, QueueItemStatus, QueueKind, QueueAssignees, QueueSuggestions, RatingScale } from '@camel/contracts';
+import type { AnnotationValue, Label, QueueItemStatus, QueueKind, QueueAssignees, QueueStatus, QueueSuggestions, RatingScale } from '@camel/contracts';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 const bigint = { transformer: { from: (v: string | number) => Number(v), to: (v: number) => v } };
@@ -60,6 +60,8 @@ export class QueueRecord {
   @Column('integer', { name: 'completed_count', default: 0 }) completedCount!: number;
   @Column('integer', { name: 'adjudicated_count', default: 0 }) adjudicatedCount!: number;
   @Column('integer', { name: 'response_count', default: 0 }) responseCount!: number;
+  @Column('integer', { name: 'removed_count', default: 0 }) removedCount!: number;
+  @Column('text', { default: 'open' }) status!: QueueStatus;
 }
 
 /** One item of a queue; `next` reads it by (queue, status, seq). */

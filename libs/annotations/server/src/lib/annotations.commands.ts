@@ -21,7 +21,7 @@ import { CLOCK, CommandExecutor, ID_GENERATOR, type IdGenerator } from '@camel/s
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { QueueItemRecord, QueueRecord } from './annotation.entities';
-import { AnnotationFacts, worksQueue, type Annotator } from './annotation-facts';
+import { AnnotationFacts, itemNotFound, queueNotFound, runIdOf, worksQueue, type Annotator } from './annotation-facts';
 import { AnnotationsReadModel } from './annotations.read-model';
 import { ItemSources } from './item-sources';
 import { JudgeSuggestions } from './judge-suggestions';
@@ -62,8 +62,16 @@ export class AddQueueItems extends Command<AddQueueItemsResult> {
     super();
   }
 }
+/** What next-item reserved: the item and its queue as read for the decision (the item's work is built from them). */
+export interface TakenItem {
+  readonly itemId: string;
+  readonly until: string;
+  readonly queue: QueueRecord;
+  readonly item: QueueItemRecord;
+}
+
 /** Reserves the next item for the annotator: the id and reservation end, or null when nothing is left. */
-export class TakeNextItem extends Command<{ itemId: string; until: string } | null> {
+export class TakeNextItem extends Command<TakenItem | null> {
   constructor(readonly projectId: string, readonly queueId: string, readonly annotator: Annotator) {
     super();
   }
@@ -102,7 +110,22 @@ export const itemFacts = (queue: QueueRecord, item: QueueItemRecord): ItemFacts 
   itemId: item.id,
   entryId: item.entryId,
   responsesRequired: queue.responsesRequired,
+  queueClosed: queue.status !== 'open',
 });
+
+export type QueueLifecycleAction = 'CloseQueue' | 'ReopenQueue' | 'ArchiveQueue';
+/** Close (no more next-item), reopen, or archive (final) a queue. */
+export class ChangeQueueLifecycle extends Command<CommandAccepted> {
+  constructor(readonly projectId: string, readonly queueId: string, readonly annotator: Annotator, readonly action: QueueLifecycleAction) {
+    super();
+  }
+}
+/** Take an item nobody answered out of its queue. */
+export class RemoveQueueItem extends Command<CommandAccepted> {
+  constructor(readonly projectId: string, readonly queueId: string, readonly itemId: string, readonly annotator: Annotator) {
+    super();
+  }
+}
 
 /**
  * The candidates in an order of the annotator's own (a rotation by their id): annotators asking at
@@ -119,7 +142,7 @@ function spread<T>(candidates: readonly T[], annotator: string): T[] {
  * Candidates fetched per round of next-item (a window wide enough that annotators asking at once
  * mostly start on different items), and rounds before a crowded queue answers "busy, ask again".
  */
-const CANDIDATES = 32;
+const CANDIDATES = 64;
 const ROUNDS = 16;
 
 @CommandHandler(DefineLabelSet)
@@ -217,13 +240,21 @@ export class WithdrawAnnotationHandler implements ICommandHandler<WithdrawAnnota
     private readonly executor: CommandExecutor,
     private readonly reads: AnnotationsReadModel,
     private readonly facts: AnnotationFacts,
+    private readonly submissions: QueueSubmissions,
   ) {}
 
   async execute({ projectId, annotator, annotationId, reason }: WithdrawAnnotation): Promise<CommandAccepted> {
     await this.facts.writable(projectId);
     const row = await this.reads.annotation(projectId, annotationId);
     if (!row) throw DomainError.notFound('annotation.not-found', `annotation ${annotationId} does not exist`);
-    if (row.queueId) throw DomainError.conflict('annotation.in-queue', 'an answer in a queue is revised, not withdrawn (it counted towards the item)');
+    if (row.queueId && row.itemId) {
+      // A queue answer: the item takes it back (before it completes) in the same transaction.
+      if (row.annotator !== annotator.id) throw DomainError.forbidden('annotation.not-yours', 'only its annotator withdraws an answer');
+      const queue = await this.reads.queue(projectId, row.queueId);
+      const item = queue ? await this.reads.item(queue.id, row.itemId) : null;
+      if (!queue || !item) throw itemNotFound(row.itemId);
+      return this.submissions.withdraw({ item: itemFacts(queue, item), annotationId, annotator: annotator.id, reason });
+    }
     const outcome = await this.executor.execute(annotationDecider, {
       streamId: annotationStreamId(annotationId),
       streamType: ANNOTATION_STREAM_TYPE,
@@ -339,11 +370,12 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ projectId, queueId, annotator }: TakeNextItem): Promise<{ itemId: string; until: string } | null> {
+  async execute({ projectId, queueId, annotator }: TakeNextItem): Promise<TakenItem | null> {
     await this.facts.writable(projectId);
     const queue = await this.facts.visibleQueue(projectId, queueId, annotator);
     if (!worksQueue(annotator, queue)) throw DomainError.forbidden('queue.not-assigned', 'you are not assigned to this queue');
-    const reserve = async (item: QueueItemRecord) => {
+    if (queue.status !== 'open') throw DomainError.conflict('queue.closed', `the queue is ${queue.status}: it hands out no items`);
+    const reserve = async (item: QueueItemRecord): Promise<TakenItem> => {
       const outcome = await itemCommand(this.executor, itemFacts(queue, item), {
         type: 'ReserveItem',
         item: itemFacts(queue, item),
@@ -353,7 +385,7 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
       const event = outcome.events.find((e) => e.type === 'QueueItemReserved');
       // Items added before a restart (or whose judge call failed) get their suggestion lazily.
       if (queue.suggestions && outcome.state.suggestionId === null) this.suggestions.request(projectId, queueId, [item.id]);
-      return { itemId: item.id, until: event?.type === 'QueueItemReserved' ? event.data.until : '' };
+      return { itemId: item.id, until: event?.type === 'QueueItemReserved' ? event.data.until : '', queue, item };
     };
     const held = await this.reads.heldBy(queueId, annotator.id, this.clock.now());
     if (held) return reserve(held);
@@ -394,8 +426,9 @@ export class SubmitResponseHandler implements ICommandHandler<SubmitResponse> {
 
   async execute({ projectId, queueId, itemId, annotator, value, fromSuggestion }: SubmitResponse): Promise<SubmitResponseResult> {
     const { queue, item } = await this.facts.workableItem(projectId, queueId, itemId, annotator);
-    const entry = await this.facts.entry(projectId, item.entryId);
-    const [rules, suggestion] = await Promise.all([this.facts.rules(projectId, entry, queue, item), this.reads.suggestion(item.id)]);
+    // The item's entry was checked when it was added: read only what the value is checked against,
+    // and the suggestion only in a queue with a judge (the hot path of an annotator's round).
+    const [rules, suggestion] = await Promise.all([this.facts.rules(projectId, item.entryId, queue, item, value), queue.suggestions ? this.reads.suggestion(item.id) : Promise.resolve(null)]);
     const annotationId = this.newId();
     return this.submissions.submit({
       item: itemFacts(queue, item),
@@ -406,8 +439,8 @@ export class SubmitResponseHandler implements ICommandHandler<SubmitResponse> {
         type: 'SubmitAnnotation',
         annotationId,
         projectId,
-        entryId: entry.id,
-        runId: entry.runId,
+        entryId: item.entryId,
+        runId: runIdOf(item.entryId),
         queueId,
         itemId,
         annotator: annotator.id,
@@ -475,7 +508,45 @@ export class AdjudicateItemHandler implements ICommandHandler<AdjudicateItem> {
   }
 }
 
+@CommandHandler(ChangeQueueLifecycle)
+export class ChangeQueueLifecycleHandler implements ICommandHandler<ChangeQueueLifecycle> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly reads: AnnotationsReadModel,
+    private readonly facts: AnnotationFacts,
+  ) {}
+
+  async execute({ projectId, queueId, annotator, action }: ChangeQueueLifecycle): Promise<CommandAccepted> {
+    await this.facts.writable(projectId);
+    if (!(await this.reads.queue(projectId, queueId))) throw queueNotFound(queueId);
+    const outcome = await this.executor.execute(queueDecider, {
+      streamId: annotationQueueStreamId(queueId),
+      streamType: ANNOTATION_QUEUE_STREAM_TYPE,
+      projectId,
+      command: { type: action, queueId, by: annotator.id },
+    });
+    return { id: queueId, version: outcome.version, position: outcome.position };
+  }
+}
+
+@CommandHandler(RemoveQueueItem)
+export class RemoveQueueItemHandler implements ICommandHandler<RemoveQueueItem> {
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly facts: AnnotationFacts,
+  ) {}
+
+  async execute({ projectId, queueId, itemId, annotator }: RemoveQueueItem): Promise<CommandAccepted> {
+    const { queue, item } = await this.facts.workableItem(projectId, queueId, itemId, annotator);
+    const target = itemFacts(queue, item);
+    const outcome = await itemCommand(this.executor, target, { type: 'RemoveItem', item: target, by: annotator.id });
+    return { id: itemId, version: outcome.version, position: outcome.position };
+  }
+}
+
 export const ANNOTATION_COMMAND_HANDLERS = [
+  ChangeQueueLifecycleHandler,
+  RemoveQueueItemHandler,
   DefineLabelSetHandler,
   SubmitAnnotationHandler,
   ReviseAnnotationHandler,

@@ -1,6 +1,6 @@
-import { permissions, type AnnotationDetail, type AnnotationList, type CommandAccepted, type LabelSetView } from '@camel/contracts';
+import { permissions, READ_POSITION_HEADER, type AnnotationDetail, type AnnotationList, type CommandAccepted, type LabelSetView } from '@camel/contracts';
 import { ApiErrorDto, CommandAcceptedDto, CurrentPrincipal, RequiresProject, uuidParam, type Principal } from '@camel/server';
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { annotatorOf } from './annotation-facts';
@@ -15,7 +15,7 @@ import {
   SubmitAnnotationDto,
   WithdrawAnnotationDto,
 } from './annotations.dto';
-import { GetAnnotation, GetLabelSet, ListAnnotations } from './annotations.queries';
+import { AnnotationsReadPosition, GetAnnotation, GetLabelSet, ListAnnotations } from './annotations.queries';
 
 const project = uuidParam('id');
 const annotation = uuidParam('annotationId');
@@ -34,8 +34,9 @@ export class AnnotationsController {
   @Get('label-set')
   @RequiresProject(permissions.readAnnotation)
   @ApiOperation({ summary: 'The project’s label set (the tags an annotation may carry)' })
-  @ApiOkResponse({ type: LabelSetViewDto })
-  labelSet(@Param('id', project) projectId: string): Promise<LabelSetView> {
+  @ApiOkResponse({ type: LabelSetViewDto, headers: { [READ_POSITION_HEADER]: { description: 'Checkpoint of the annotations read model', schema: { type: 'integer' } } } })
+  async labelSet(@Param('id', project) projectId: string, @Res({ passthrough: true }) response: { setHeader(name: string, value: string): void }): Promise<LabelSetView> {
+    response.setHeader(READ_POSITION_HEADER, String(await this.queries.execute(new AnnotationsReadPosition())));
     return this.queries.execute(new GetLabelSet(projectId));
   }
 

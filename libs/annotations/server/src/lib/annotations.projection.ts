@@ -25,7 +25,7 @@ type Event = AnnotationEvent | AnnotationQueueEvent | QueueItemEvent | LabelSetD
 
 const ROWS_PER_INSERT = 200;
 
-async function bump(manager: EntityManager, queueId: string, column: 'completedCount' | 'adjudicatedCount' | 'responseCount', by = 1) {
+async function bump(manager: EntityManager, queueId: string, column: 'completedCount' | 'adjudicatedCount' | 'responseCount' | 'removedCount', by = 1) {
   await manager.increment(QueueRecord, { id: queueId }, column, by);
 }
 
@@ -81,7 +81,10 @@ async function applyQueue(manager: EntityManager, event: AnnotationQueueEvent, r
   switch (event.type) {
     case 'AnnotationQueueCreated': {
       const { queueId, projectId, ...rest } = event.data;
-      await queues.upsert({ id: queueId, projectId, ...rest, createdAt: recorded.metadata.time, itemCount: 0, completedCount: 0, adjudicatedCount: 0, responseCount: 0 }, ['id']);
+      await queues.upsert(
+        { id: queueId, projectId, ...rest, createdAt: recorded.metadata.time, status: 'open', itemCount: 0, completedCount: 0, adjudicatedCount: 0, responseCount: 0, removedCount: 0 },
+        ['id'],
+      );
       return;
     }
     case 'AnnotationQueueUpdated': {
@@ -89,6 +92,15 @@ async function applyQueue(manager: EntityManager, event: AnnotationQueueEvent, r
       if (Object.keys(changes).length > 0) await queues.update(queueId, changes);
       return;
     }
+    case 'AnnotationQueueClosed':
+      await queues.update(event.data.queueId, { status: 'closed' });
+      return;
+    case 'AnnotationQueueReopened':
+      await queues.update(event.data.queueId, { status: 'open' });
+      return;
+    case 'AnnotationQueueArchived':
+      await queues.update(event.data.queueId, { status: 'archived' });
+      return;
     case 'QueueItemsAdded': {
       const queue = await queues.findOneByOrFail({ id: event.data.queueId });
       const rows = event.data.items.map((item, index) => ({
@@ -152,15 +164,26 @@ async function applyItem(manager: EntityManager, event: QueueItemEvent, recorded
       return;
     case 'QueueItemSuggestionFailed':
       return;
+    case 'QueueItemRemoved':
+      await reservations.delete({ itemId: d.itemId });
+      await items.update(d.itemId, { status: 'removed' });
+      await bump(manager, d.queueId, 'removedCount');
+      return;
+    case 'QueueItemResponseWithdrawn':
+      // The item is open to the annotator again: their mark goes, the counts step back.
+      await manager.getRepository(ItemMarkRecord).delete({ itemId: d.itemId, annotator: event.data.annotator });
+      await items.decrement({ id: d.itemId }, event.data.counted ? 'responses' : 'extraResponses', 1);
+      if (event.data.counted) await bump(manager, d.queueId, 'responseCount', -1);
+      return;
   }
 }
 
-const QUEUE_EVENTS = new Set(['AnnotationQueueCreated', 'AnnotationQueueUpdated', 'QueueItemsAdded']);
+const QUEUE_EVENTS = new Set(['AnnotationQueueCreated', 'AnnotationQueueUpdated', 'QueueItemsAdded', 'AnnotationQueueClosed', 'AnnotationQueueReopened', 'AnnotationQueueArchived']);
 
 /** The annotations context's read model: label sets, annotations with history, queues, items, reservations, marks, suggestions. */
 export const annotationsProjection: ReadModelProjection = {
   name: 'annotations',
-  version: 1,
+  version: 2,
   entities: ANNOTATION_ENTITIES,
   eventTypes: [...ANNOTATION_EVENT_TYPES, ...ANNOTATION_QUEUE_EVENT_TYPES, 'LabelSetDefined'],
 

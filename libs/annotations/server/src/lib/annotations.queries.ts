@@ -23,6 +23,8 @@ import type { AnnotationRecord, QueueItemRecord, QueueRecord } from './annotatio
 import { AnnotationFacts, itemNotFound, seesQueue, type Annotator } from './annotation-facts';
 import { AnnotationsReadModel, toAnnotationView, toQueueView, type AnnotationFilter } from './annotations.read-model';
 
+/** The annotations read model's checkpoint (`x-read-position` of progress and agreement). */
+export class AnnotationsReadPosition extends Query<number> {}
 export class GetLabelSet extends Query<LabelSetView> {
   constructor(readonly projectId: string) {
     super();
@@ -54,7 +56,14 @@ export class ListQueueItems extends Query<QueueItemPage> {
   }
 }
 export class GetItemWork extends Query<QueueItemWork> {
-  constructor(readonly projectId: string, readonly viewer: Annotator, readonly queueId: string, readonly itemId: string) {
+  constructor(
+    readonly projectId: string,
+    readonly viewer: Annotator,
+    readonly queueId: string,
+    readonly itemId: string,
+    /** The queue and item as the caller just read them (next-item): not read again. Reservations are always read fresh. */
+    readonly known?: { readonly queue: QueueRecord; readonly item: QueueItemRecord },
+  ) {
     super();
   }
 }
@@ -86,6 +95,14 @@ async function blindFilter(reads: AnnotationsReadModel, projectId: string, viewe
     else visible.push(row);
   }
   return { visible, withheld };
+}
+
+@QueryHandler(AnnotationsReadPosition)
+export class AnnotationsReadPositionHandler implements IQueryHandler<AnnotationsReadPosition> {
+  constructor(private readonly reads: AnnotationsReadModel) {}
+  execute(): Promise<number> {
+    return this.reads.position();
+  }
 }
 
 @QueryHandler(GetLabelSet)
@@ -122,7 +139,8 @@ export class ListQueuesHandler implements IQueryHandler<ListQueues> {
   constructor(private readonly reads: AnnotationsReadModel) {}
   async execute({ projectId, viewer }: ListQueues): Promise<QueueList> {
     const position = await this.reads.position();
-    const queues = (await this.reads.queuesOf(projectId)).filter((q) => seesQueue(viewer, q));
+    // Archived queues leave the list (GET …/:queueId still answers them).
+    const queues = (await this.reads.queuesOf(projectId)).filter((q) => q.status !== 'archived' && seesQueue(viewer, q));
     return { queues: queues.map(toQueueView), position };
   }
 }
@@ -162,16 +180,17 @@ export class GetItemWorkHandler implements IQueryHandler<GetItemWork> {
     private readonly queries: QueryBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-  async execute({ projectId, viewer, queueId, itemId }: GetItemWork): Promise<QueueItemWork> {
-    const queue = await this.facts.visibleQueue(projectId, queueId, viewer);
-    const item = await this.reads.item(queueId, itemId);
+  async execute({ projectId, viewer, queueId, itemId, known }: GetItemWork): Promise<QueueItemWork> {
+    const queue = known?.queue ?? (await this.facts.visibleQueue(projectId, queueId, viewer));
+    const item = known?.item ?? (await this.reads.item(queueId, itemId));
     if (!item) throw itemNotFound(itemId);
     const now = this.clock.now();
     const [[view], entry, alternative, suggestion, answers] = await Promise.all([
       this.reads.itemViews([item], now),
       this.queries.execute(new GetLogEntry(projectId, item.entryId)) as Promise<LogEntryDetail>,
       item.alternativeEntryId ? this.facts.entry(projectId, item.alternativeEntryId, 'alternativeEntryId') : Promise.resolve(null),
-      this.reads.suggestion(item.id),
+      // Suggestions are shown (and recorded with an answer) in a queue with a judge only.
+      queue.suggestions ? this.reads.suggestion(item.id) : Promise.resolve(null),
       this.reads.answersOf([item.id]),
     ]);
     const rows = answers.get(item.id) ?? [];
@@ -201,7 +220,7 @@ export class GetQueueProgressHandler implements IQueryHandler<GetQueueProgress> 
   async execute({ projectId, viewer, queueId }: GetQueueProgress): Promise<QueueProgress> {
     const queue = toQueueView(await this.facts.visibleQueue(projectId, queueId, viewer));
     const annotators = await this.reads.progress(queueId, this.clock.now());
-    const wanted = queue.counts.items * queue.responsesRequired;
+    const wanted = (queue.counts.items - queue.counts.removed) * queue.responsesRequired;
     return { queueId, counts: queue.counts, fraction: wanted === 0 ? 0 : queue.counts.responses / wanted, annotators };
   }
 }
@@ -230,6 +249,7 @@ export class GetAgreementHandler implements IQueryHandler<GetAgreement> {
 }
 
 export const ANNOTATION_QUERY_HANDLERS = [
+  AnnotationsReadPositionHandler,
   GetLabelSetHandler,
   ListAnnotationsHandler,
   GetAnnotationHandler,

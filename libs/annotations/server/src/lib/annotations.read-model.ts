@@ -57,7 +57,8 @@ export const toQueueView = (row: QueueRecord): QueueView => ({
   suggestions: row.suggestions,
   createdBy: row.createdBy,
   createdAt: row.createdAt,
-  counts: { items: row.itemCount, completed: row.completedCount, adjudicated: row.adjudicatedCount, responses: row.responseCount },
+  status: row.status,
+  counts: { items: row.itemCount, completed: row.completedCount, adjudicated: row.adjudicatedCount, responses: row.responseCount, removed: row.removedCount },
 });
 
 export interface AnnotationFilter {

@@ -96,12 +96,9 @@ export class ItemSources {
     return entries;
   }
 
-  /** The entries of the ids, in order; read one run at a time (an entry id is `<runId>:…`). */
+  /** The entries of the ids, in order (one read per 500 ids, by primary key). */
   private async existing(projectId: string, ids: readonly string[], field: (index: number) => string): Promise<LogEntryView[]> {
-    const byId = new Map<string, LogEntryView>();
-    for (const runId of new Set(ids.map((id) => id.split(':')[0]))) {
-      for (const entry of await this.logs.ofRun(projectId, runId)) byId.set(entry.id, entry);
-    }
+    const byId = new Map((await this.logs.byIds(projectId, ids)).map((entry) => [entry.id, entry]));
     return ids.map((id, index) => {
       const entry = byId.get(id);
       if (!entry) throw DomainError.validation('queue.source.unknown-entry', field(index), `${field(index)}: no log entry ${id} in this project`);
@@ -109,15 +106,12 @@ export class ItemSources {
     });
   }
 
-  /** Every entry of each turn (its answer and its alternatives), keyed `<runId>:<turnId>`, read once per run. */
+  /** Every entry of each turn (its answer and its alternatives), keyed `<runId>:<turnId>`, read for 500 runs at a time. */
   private async alternativesByTurn(projectId: string, entries: readonly LogEntryView[]): Promise<Map<string, string[]>> {
     const byTurn = new Map<string, string[]>();
-    for (const runId of new Set(entries.map((e) => e.runId))) {
-      for (const entry of await this.logs.ofRun(projectId, runId)) {
-        if (entry.turnId === null) continue;
-        const key = `${runId}:${entry.turnId}`;
-        byTurn.set(key, [...(byTurn.get(key) ?? []), entry.id]);
-      }
+    for (const entry of await this.logs.turnEntriesOf(projectId, entries.map((e) => e.runId))) {
+      const key = `${entry.runId}:${entry.turnId}`;
+      byTurn.set(key, [...(byTurn.get(key) ?? []), entry.id]);
     }
     return byTurn;
   }

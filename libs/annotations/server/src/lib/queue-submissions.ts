@@ -3,15 +3,18 @@ import {
   ANNOTATION_STREAM_TYPE,
   annotationQueueItemStreamId,
   annotationStreamId,
+  type CommandAccepted,
   type DomainEvent,
   type EventMetadata,
   type SubmitResponseResult,
 } from '@camel/contracts';
-import { annotationDecider, queueItemDecider, type AnnotationCommand, type ItemFacts } from '@camel/annotations';
+import { annotationDecider, queueItemDecider, type AnnotationCommand, type AnnotationState, type ItemFacts, type QueueItemState } from '@camel/annotations';
 import { ConcurrencyError, type EventStore, type NewEvent, type ProjectionRunner } from '@camel/event-store';
 import { foldStream, type Clock } from '@camel/kernel';
 import { APP_CONFIG, CLOCK, currentRequestContext, EVENT_STORE, ID_GENERATOR, PROJECTION_RUNNER, type AppConfig, type IdGenerator } from '@camel/server';
 import { Inject, Injectable } from '@nestjs/common';
+
+const expected = (history: readonly { streamVersion: number }[]) => (history.length === 0 ? ('no-stream' as const) : history[history.length - 1].streamVersion);
 
 /** Enough for every one of this many annotators answering one item at the same moment. */
 const MAX_ATTEMPTS = 25;
@@ -43,12 +46,7 @@ export class QueueSubmissions {
   ) {}
 
   async submit(submission: QueueSubmission): Promise<SubmitResponseResult> {
-    const itemStream = annotationQueueItemStreamId(submission.item.itemId);
-    for (let attempt = 1; ; attempt += 1) {
-      const history = await this.store.readStream(itemStream);
-      const state = foldStream(queueItemDecider, history);
-      const version = history.length === 0 ? 0 : history[history.length - 1].streamVersion;
-      const now = this.clock.now();
+    const result = await this.onItemAndAnnotation(submission.item, submission.annotationId, 'new', (state, annotation, now) => {
       const itemEvents = queueItemDecider.decide(
         { type: 'RespondToItem', item: submission.item, annotator: submission.annotator, annotationId: submission.annotationId },
         state,
@@ -57,22 +55,64 @@ export class QueueSubmissions {
       const counted = itemEvents.some((e) => e.type === 'QueueItemResponded' && e.data.counted);
       const completes = itemEvents.some((e) => e.type === 'QueueItemCompleted');
       const blind = submission.blindQueue && !state.completed && !completes;
-      const annotationEvents = annotationDecider.decide(submission.submit({ extra: !counted, blind }), annotationDecider.initialState, { now });
-      const metadata = this.metadata(submission.item.projectId, now);
+      const annotationEvents = annotationDecider.decide(submission.submit({ extra: !counted, blind }), annotation, { now });
+      return { itemEvents, annotationEvents, outcome: { extra: !counted, completed: completes } };
+    });
+    return { id: submission.annotationId, version: result.version, position: result.position, ...result.outcome };
+  }
+
+  /**
+   * The annotator takes their answer back before the item completes: QueueItemResponseWithdrawn on
+   * the item (its slot is free, the annotator may answer again) and AnnotationWithdrawn on the
+   * annotation, in one transaction, decided on both streams' fresh states.
+   */
+  async withdraw(withdrawal: { item: ItemFacts; annotationId: string; annotator: string; reason: string | null }): Promise<CommandAccepted> {
+    const result = await this.onItemAndAnnotation(withdrawal.item, withdrawal.annotationId, 'existing', (state, annotation, now) => {
+      const itemEvents = queueItemDecider.decide({ type: 'WithdrawResponse', item: withdrawal.item, annotator: withdrawal.annotator }, state, { now });
+      const annotationEvents = annotationDecider.decide({ type: 'WithdrawAnnotation', annotationId: withdrawal.annotationId, by: withdrawal.annotator, reason: withdrawal.reason }, annotation, { now });
+      return { itemEvents, annotationEvents, outcome: null };
+    });
+    return { id: withdrawal.annotationId, version: result.version, position: result.position };
+  }
+
+  /**
+   * Decides on the item's and the annotation's fresh states and appends both in one transaction, the
+   * annotation first (so QueueItemCompleted follows the answers it names); a concurrent change of
+   * either stream fails its append on the version and the whole decision is taken again.
+   */
+  private async onItemAndAnnotation<T>(
+    item: ItemFacts,
+    annotationId: string,
+    /** A new annotation's stream is not read: it is empty, and its append expects no stream. */
+    annotationStreamIs: 'new' | 'existing',
+    decide: (state: QueueItemState, annotation: AnnotationState, now: Date) => { itemEvents: readonly DomainEvent[]; annotationEvents: readonly DomainEvent[]; outcome: T },
+  ): Promise<{ version: number; position: number; outcome: T }> {
+    const itemStream = annotationQueueItemStreamId(item.itemId);
+    const annotationStream = annotationStreamId(annotationId);
+    for (let attempt = 1; ; attempt += 1) {
+      const [history, annotationHistory] = await Promise.all([
+        this.store.readStream(itemStream),
+        annotationStreamIs === 'new' ? Promise.resolve([]) : this.store.readStream(annotationStream),
+      ]);
+      const now = this.clock.now();
+      const { itemEvents, annotationEvents, outcome } = decide(foldStream(queueItemDecider, history), foldStream(annotationDecider, annotationHistory), now);
+      const metadata = this.metadata(item.projectId, now);
       try {
         const append = await this.store.db.transaction(async (tx) => {
-          await this.store.appendInTransaction(tx, annotationStreamId(submission.annotationId), this.toNew(annotationEvents, metadata), {
-            expectedVersion: 'no-stream',
-            streamType: ANNOTATION_STREAM_TYPE,
-          });
+          if (annotationEvents.length > 0) {
+            await this.store.appendInTransaction(tx, annotationStream, this.toNew(annotationEvents, metadata), {
+              expectedVersion: expected(annotationHistory),
+              streamType: ANNOTATION_STREAM_TYPE,
+            });
+          }
           return this.store.appendInTransaction(tx, itemStream, this.toNew(itemEvents, metadata), {
-            expectedVersion: version === 0 ? 'no-stream' : version,
+            expectedVersion: expected(history),
             streamType: ANNOTATION_QUEUE_ITEM_STREAM_TYPE,
           });
         });
         this.store.notifyCommitted();
         await this.projections.waitFor(append.lastPosition, { timeoutMs: this.config.projectionWaitMs });
-        return { id: submission.annotationId, version: append.nextExpectedVersion, position: append.lastPosition, extra: !counted, completed: completes };
+        return { version: append.nextExpectedVersion, position: append.lastPosition, outcome };
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
       }

@@ -1,5 +1,6 @@
 import {
   permissions,
+  READ_POSITION_HEADER,
   type AddQueueItemsResult,
   type AgreementReport,
   type CommandAccepted,
@@ -13,11 +14,23 @@ import {
   type SubmitResponseResult,
 } from '@camel/contracts';
 import { ApiErrorDto, CommandAcceptedDto, CurrentPrincipal, RequiresProject, uuidParam, type Principal } from '@camel/server';
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { annotatorOf } from './annotation-facts';
-import { AddQueueItems, AdjudicateItem, CreateQueue, ReleaseItem, SkipItem, SubmitResponse, TakeNextItem, UpdateQueue } from './annotations.commands';
+import {
+  AddQueueItems,
+  AdjudicateItem,
+  ChangeQueueLifecycle,
+  CreateQueue,
+  ReleaseItem,
+  RemoveQueueItem,
+  SkipItem,
+  SubmitResponse,
+  TakeNextItem,
+  UpdateQueue,
+  type QueueLifecycleAction,
+} from './annotations.commands';
 import {
   AddQueueItemsDto,
   AddQueueItemsResultDto,
@@ -36,8 +49,10 @@ import {
   SubmitResponseResultDto,
   UpdateQueueDto,
 } from './annotations.dto';
-import { GetAgreement, GetItemWork, GetQueue, GetQueueProgress, ListQueueItems, ListQueues } from './annotations.queries';
+import { AnnotationsReadPosition, GetAgreement, GetItemWork, GetQueue, GetQueueProgress, ListQueueItems, ListQueues } from './annotations.queries';
 
+type HeaderTarget = { setHeader(name: string, value: string): void };
+const READ_POSITION = { [READ_POSITION_HEADER]: { description: 'Checkpoint of the annotations read model: follow the project topic from it', schema: { type: 'integer' } } };
 const project = uuidParam('id');
 const queueParam = uuidParam('queueId');
 const itemParam = uuidParam('itemId');
@@ -86,6 +101,38 @@ export class QueuesController {
     return this.commands.execute(new UpdateQueue(projectId, queueId, body));
   }
 
+  @Delete(':queueId')
+  @RequiresProject(permissions.manageAnnotation)
+  @ApiOperation({ summary: 'Archive the queue (final): it leaves the list and hands out nothing; its answers and datasets stay' })
+  @ApiOkResponse({ type: CommandAcceptedDto })
+  archive(@Param('id', project) projectId: string, @Param('queueId', queueParam) queueId: string, @CurrentPrincipal() principal: Principal): Promise<CommandAccepted> {
+    return this.lifecycle(projectId, queueId, principal, 'ArchiveQueue');
+  }
+
+  @Post(':queueId/close')
+  @HttpCode(200)
+  @RequiresProject(permissions.manageAnnotation)
+  @ApiOperation({ summary: 'Close the queue: no more next-item or answers; the answers are kept (reopen takes it back)' })
+  @ApiOkResponse({ type: CommandAcceptedDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The queue is archived' })
+  close(@Param('id', project) projectId: string, @Param('queueId', queueParam) queueId: string, @CurrentPrincipal() principal: Principal): Promise<CommandAccepted> {
+    return this.lifecycle(projectId, queueId, principal, 'CloseQueue');
+  }
+
+  @Post(':queueId/reopen')
+  @HttpCode(200)
+  @RequiresProject(permissions.manageAnnotation)
+  @ApiOperation({ summary: 'Reopen a closed queue' })
+  @ApiOkResponse({ type: CommandAcceptedDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The queue is archived' })
+  reopen(@Param('id', project) projectId: string, @Param('queueId', queueParam) queueId: string, @CurrentPrincipal() principal: Principal): Promise<CommandAccepted> {
+    return this.lifecycle(projectId, queueId, principal, 'ReopenQueue');
+  }
+
+  private lifecycle(projectId: string, queueId: string, principal: Principal, action: QueueLifecycleAction): Promise<CommandAccepted> {
+    return this.commands.execute(new ChangeQueueLifecycle(projectId, queueId, annotatorOf(principal, projectId), action));
+  }
+
   @Post(':queueId/items')
   @HttpCode(200)
   @RequiresProject(permissions.manageAnnotation)
@@ -117,7 +164,7 @@ export class QueuesController {
   async next(@Param('id', project) projectId: string, @Param('queueId', queueParam) queueId: string, @CurrentPrincipal() principal: Principal): Promise<NextItemResult> {
     const annotator = annotatorOf(principal, projectId);
     const taken = await this.commands.execute(new TakeNextItem(projectId, queueId, annotator));
-    return { work: taken ? await this.queries.execute(new GetItemWork(projectId, annotator, queueId, taken.itemId)) : null };
+    return { work: taken ? await this.queries.execute(new GetItemWork(projectId, annotator, queueId, taken.itemId, taken)) : null };
   }
 
   @Get(':queueId/items/:itemId')
@@ -131,6 +178,20 @@ export class QueuesController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<QueueItemWork> {
     return this.queries.execute(new GetItemWork(projectId, annotatorOf(principal, projectId), queueId, itemId));
+  }
+
+  @Delete(':queueId/items/:itemId')
+  @RequiresProject(permissions.manageAnnotation)
+  @ApiOperation({ summary: 'Remove an item nobody answered (it is never offered again)' })
+  @ApiOkResponse({ type: CommandAcceptedDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The item has answers (close the queue instead)' })
+  removeItem(
+    @Param('id', project) projectId: string,
+    @Param('queueId', queueParam) queueId: string,
+    @Param('itemId', itemParam) itemId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CommandAccepted> {
+    return this.commands.execute(new RemoveQueueItem(projectId, queueId, itemId, annotatorOf(principal, projectId)));
   }
 
   @Post(':queueId/items/:itemId/responses')
@@ -196,16 +257,29 @@ export class QueuesController {
   @Get(':queueId/progress')
   @RequiresProject(permissions.readAnnotation)
   @ApiOperation({ summary: 'Progress of the queue and of each annotator' })
-  @ApiOkResponse({ type: QueueProgressDto })
-  progress(@Param('id', project) projectId: string, @Param('queueId', queueParam) queueId: string, @CurrentPrincipal() principal: Principal): Promise<QueueProgress> {
+  @ApiOkResponse({ type: QueueProgressDto, headers: READ_POSITION })
+  async progress(
+    @Param('id', project) projectId: string,
+    @Param('queueId', queueParam) queueId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: HeaderTarget,
+  ): Promise<QueueProgress> {
+    // The position first: the read reflects at least it, so the live topic is followed from there.
+    response.setHeader(READ_POSITION_HEADER, String(await this.queries.execute(new AnnotationsReadPosition())));
     return this.queries.execute(new GetQueueProgress(projectId, annotatorOf(principal, projectId), queueId));
   }
 
   @Get(':queueId/agreement')
   @RequiresProject(permissions.readAnnotation)
   @ApiOperation({ summary: 'Agreement over completed items (kappa, alpha, percent agreement per field) and the disagreement list' })
-  @ApiOkResponse({ type: AgreementReportDto })
-  agreement(@Param('id', project) projectId: string, @Param('queueId', queueParam) queueId: string, @CurrentPrincipal() principal: Principal): Promise<AgreementReport> {
+  @ApiOkResponse({ type: AgreementReportDto, headers: READ_POSITION })
+  async agreement(
+    @Param('id', project) projectId: string,
+    @Param('queueId', queueParam) queueId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: HeaderTarget,
+  ): Promise<AgreementReport> {
+    response.setHeader(READ_POSITION_HEADER, String(await this.queries.execute(new AnnotationsReadPosition())));
     return this.queries.execute(new GetAgreement(projectId, annotatorOf(principal, projectId), queueId));
   }
 }

@@ -45,6 +45,12 @@ export class AnnotationsClient {
     return this.call('GET', `${projectPath(projectId)}/label-set`);
   }
 
+  /** The label set with the read position (`x-read-position`), to follow the project topic from. */
+  async getLabelSetAt(projectId: string): Promise<LabelSetView & { readonly position: number }> {
+    const { body, headers } = await this.client.exchange<LabelSetView>('GET', `${projectPath(projectId)}/label-set`);
+    return { ...body, position: readPosition(headers) };
+  }
+
   defineLabelSet(projectId: string, body: DefineLabelSetRequest): Promise<CommandAccepted> {
     return this.call('PUT', `${projectPath(projectId)}/label-set`, body);
   }
@@ -65,6 +71,30 @@ export class AnnotationsClient {
 
   updateQueue(projectId: string, queueId: string, body: UpdateQueueRequest): Promise<CommandAccepted> {
     return this.call('PATCH', queuePath(projectId, queueId), body);
+  }
+
+  /** No more next-item in the queue (answers are kept); `reopen` takes it back. */
+  closeQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.call('POST', `${queuePath(projectId, queueId)}/close`);
+  }
+
+  reopenQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.call('POST', `${queuePath(projectId, queueId)}/reopen`);
+  }
+
+  /** Archives the queue (final): it leaves the list; its answers and datasets stay. */
+  archiveQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.call('DELETE', queuePath(projectId, queueId));
+  }
+
+  /** Removes an item nobody answered. */
+  removeItem(projectId: string, queueId: string, itemId: string): Promise<CommandAccepted> {
+    return this.call('DELETE', itemPath(projectId, queueId, itemId));
+  }
+
+  /** Withdraws your annotation; in a queue, only before its item completes (the item is open to you again). */
+  withdrawAnnotation(projectId: string, annotationId: string, reason?: string): Promise<CommandAccepted> {
+    return this.call('POST', `${projectPath(projectId)}/annotations/${encode(annotationId)}/withdraw`, reason ? { reason } : {});
   }
 
   addItems(projectId: string, queueId: string, body: AddQueueItemsRequest): Promise<AddQueueItemsResult> {
@@ -166,5 +196,17 @@ export function queueRowSource<T>(projectId: string, queueId: string, read: () =
       return { items: [row], position: row.position };
     },
     (event) => isQueueEvent(event, queueId),
+  );
+}
+
+/** A project's label set as a one-row live list: read again after each LabelSetDefined. */
+export function labelSetSource(projectId: string, read: () => Promise<LabelSetView & { readonly position: number }>): LiveListSource<LabelSetView, LiveListPage<LabelSetView>> {
+  return readAgainSource<LabelSetView>(
+    [{ kind: 'project', projectId }],
+    async () => {
+      const row = await read();
+      return { items: [{ projectId: row.projectId, labels: row.labels }], position: row.position };
+    },
+    (event) => event.type === 'LabelSetDefined',
   );
 }

@@ -7,7 +7,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { WebhookConfig } from './webhooks.config';
 import { webhooksProjection } from './webhooks.projection';
-import type { WebhooksReadModel } from './webhooks.read-model';
+import { activeAt, type WebhooksReadModel, type WebhookSubscription } from './webhooks.read-model';
 import type { AttemptResult, DueDelivery, NewDelivery, WebhookStore } from './webhook-store';
 
 const KIND_OF_TYPE = new Map<string, WebhookEventKind>(WEBHOOK_EVENT_KINDS.flatMap((kind) => WEBHOOK_EVENT_TYPES[kind].map((type) => [type, kind] as const)));
@@ -81,10 +81,13 @@ export class WebhookDispatcher {
     }
     const made: NewDelivery[] = [];
     const now = this.clock.now();
+    // One read of each project's webhooks per batch (not one per event).
+    const hooksOf = new Map<string, WebhookSubscription[]>();
     for (const event of relevant) {
       const kind = KIND_OF_TYPE.get(event.type) as WebhookEventKind;
       const projectId = event.metadata.projectId as string;
-      for (const hook of await this.registry.subscribedAt(projectId, kind, event.position)) {
+      if (!hooksOf.has(projectId)) hooksOf.set(projectId, await this.registry.subscribedDuring(projectId, relevant[0].position, last.position));
+      for (const hook of (hooksOf.get(projectId) ?? []).filter((h) => activeAt(h, kind, event.position))) {
         const id = deliveryIdFor(hook.id, event.id);
         const payload: WebhookPayload = {
           deliveryId: id,

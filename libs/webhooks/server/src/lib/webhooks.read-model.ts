@@ -15,6 +15,18 @@ const toView = (row: WebhookRecord): WebhookView => ({
   createdBy: row.createdBy,
 });
 
+export interface WebhookSubscription {
+  readonly id: string;
+  readonly url: string;
+  readonly events: readonly WebhookEventKind[];
+  readonly registeredPosition: number;
+  readonly removedPosition: number | null;
+}
+
+/** The webhook was active when the event at `position` was recorded, and wants `kind`. */
+export const activeAt = (hook: WebhookSubscription, kind: WebhookEventKind, position: number): boolean =>
+  hook.registeredPosition < position && (hook.removedPosition === null || hook.removedPosition > position) && hook.events.includes(kind);
+
 /** The only code that reads the `webhooks` table. */
 @Injectable()
 export class WebhooksReadModel {
@@ -29,15 +41,18 @@ export class WebhooksReadModel {
     return row ? toView(row) : null;
   }
 
-  /** The webhooks of the project that were active when the event at `position` was recorded and want `kind`. */
-  async subscribedAt(projectId: string, kind: WebhookEventKind, position: number): Promise<{ id: string; url: string }[]> {
+  /**
+   * The webhooks of the project registered before `upTo` and not removed before `from` (a batch of
+   * events from..upTo): one read per project and batch; `activeAt` picks each event's among them.
+   */
+  async subscribedDuring(projectId: string, from: number, upTo: number): Promise<WebhookSubscription[]> {
     const rows = await this.hooks
       .createQueryBuilder('w')
-      .where('w.projectId = :projectId AND w.registeredPosition < :position', { projectId, position })
-      .andWhere('(w.removedPosition IS NULL OR w.removedPosition > :position)', { position })
+      .where('w.projectId = :projectId AND w.registeredPosition < :upTo', { projectId, upTo })
+      .andWhere('(w.removedPosition IS NULL OR w.removedPosition > :from)', { from })
       .orderBy('w.registeredPosition', 'ASC')
       .getMany();
-    return rows.filter((row) => row.events.includes(kind)).map((row) => ({ id: row.id, url: row.url }));
+    return rows.map((row) => ({ id: row.id, url: row.url, events: row.events, registeredPosition: row.registeredPosition, removedPosition: row.removedPosition }));
   }
 
   async target(webhookId: string): Promise<{ url: string; active: boolean } | null> {

@@ -1,14 +1,13 @@
 import { DecimalPipe, PercentPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, untracked, viewChild } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { Router, RouterLink } from '@angular/router';
+import { RouterLink } from '@angular/router';
 import { permissions, type QueueView } from '@camel/contracts';
 import { queueListSource } from '@camel/console-data-access';
-import { ApiService } from '../../core/api.service';
 import { AuthService } from '../../core/auth.service';
 import { injectLiveList } from '../../core/live-list';
-import { openFirstProject } from '../../shared/first-project';
+import { injectProjectNavigation } from '../../shared/first-project';
 import { ProjectPickerComponent } from '../../shared/project-picker.component';
 import { AnnotationsApiService } from './annotations-api.service';
 
@@ -95,16 +94,15 @@ export function queueFraction(queue: QueueView): number {
   `,
 })
 export class AnnotateQueuesPage {
-  private readonly api = inject(ApiService);
   private readonly annotations = inject(AnnotationsApiService);
   private readonly auth = inject(AuthService);
-  private readonly router = inject(Router);
   protected readonly store = injectLiveList((projectId: string) => queueListSource(projectId, () => this.annotations.listQueues(projectId)), { clearOnLoad: true });
 
   readonly projectId = input<string>();
   protected readonly picker = viewChild(ProjectPickerComponent);
   protected readonly readAnnotation = permissions.readAnnotation;
-  protected readonly noProject = signal(false);
+  private readonly navigation = injectProjectNavigation('annotate', permissions.readAnnotation);
+  protected readonly noProject = this.navigation.noProject;
   protected readonly fraction = queueFraction;
   protected readonly canWrite = computed(() => !!this.projectId() && this.auth.canIn(permissions.writeAnnotation, this.projectId() ?? ''));
   protected readonly canManage = computed(() => !!this.projectId() && this.auth.canIn(permissions.manageAnnotation, this.projectId() ?? ''));
@@ -114,13 +112,13 @@ export class AnnotateQueuesPage {
       const projectId = this.projectId();
       untracked(() => {
         if (projectId) void this.store.load(projectId);
-        else void this.openFirstProject();
+        else void this.navigation.openFirst();
       });
     });
   }
 
   protected open(projectId: string): void {
-    void this.router.navigate(['/annotate', projectId]);
+    this.navigation.open(projectId);
   }
 
   protected reload(): void {
@@ -128,8 +126,4 @@ export class AnnotateQueuesPage {
     if (projectId) void this.store.load(projectId);
   }
 
-  private async openFirstProject(): Promise<void> {
-    this.noProject.set(false);
-    if (!(await openFirstProject(this.api, this.auth, this.router, permissions.readAnnotation, 'annotate'))) this.noProject.set(true);
-  }
 }

@@ -9,6 +9,7 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { RouterLink } from '@angular/router';
 import { CORRECTION_MAX_LENGTH, RATIONALE_MAX_LENGTH, type AnnotationFlag, type PreferenceChoice, type QueueItemWork, type QueueProgress } from '@camel/contracts';
 import {
+  ApiError,
   EMPTY_DRAFT,
   annotateKeyAction,
   annotateKeyHelp,
@@ -67,7 +68,9 @@ export class AnnotatePage {
   );
   protected readonly work = signal<QueueItemWork | null>(null);
   /** 'loading' until the first answer of next-item; 'done' when nothing is left for you. */
-  protected readonly phase = signal<'loading' | 'working' | 'done' | 'error'>('loading');
+  protected readonly phase = signal<'loading' | 'working' | 'done' | 'closed' | 'error'>('loading');
+  /** Your last answer while its item is still open: it may be taken back (withdrawn). */
+  protected readonly lastAnswer = signal<{ readonly annotationId: string } | null>(null);
   protected readonly busy = signal(false);
   protected readonly draft = signal<AnnotationDraft>(EMPTY_DRAFT);
   protected readonly missing = signal<string | null>(null);
@@ -259,6 +262,7 @@ export class AnnotatePage {
         ...(fromSuggestion ? { fromSuggestion } : {}),
       });
       this.submitted.update((n) => n + 1);
+      this.lastAnswer.set(answer.completed ? null : { annotationId: answer.id });
       this.lastResult.set(answer.extra ? 'Submitted (extra: the item already had its answers).' : answer.completed ? 'Submitted; the item is complete.' : 'Submitted.');
     } catch {
       // ApiService has shown the server's message; the draft stays for another try.
@@ -268,12 +272,30 @@ export class AnnotatePage {
     await this.next(true);
   }
 
+  /** Takes your last answer back (its item was not complete): the item may come to you again. */
+  protected async undoLast(): Promise<void> {
+    const last = this.lastAnswer();
+    if (!last || this.busy()) return;
+    this.busy.set(true);
+    try {
+      await this.annotations.withdrawAnnotation(this.projectId(), last.annotationId);
+      this.submitted.update((n) => Math.max(0, n - 1));
+      this.lastResult.set('Your last answer was withdrawn.');
+    } catch {
+      // shown by ApiService (e.g. the item completed meanwhile)
+    } finally {
+      this.lastAnswer.set(null);
+      this.busy.set(false);
+    }
+  }
+
   protected async skip(): Promise<void> {
     const work = this.work();
     if (!work || this.busy() || this.phase() !== 'working') return;
     this.busy.set(true);
     try {
       await this.annotations.skipItem(this.projectId(), this.queueId(), work.item.id);
+      this.lastAnswer.set(null);
       this.lastResult.set('Skipped.');
     } catch {
       // shown by ApiService
@@ -296,8 +318,8 @@ export class AnnotatePage {
       this.missing.set(null);
       this.phase.set(work ? 'working' : 'done');
       if (work) setTimeout(() => this.workArea()?.nativeElement.focus());
-    } catch {
-      this.phase.set('error');
+    } catch (error) {
+      this.phase.set(error instanceof ApiError && error.body.code === 'queue.closed' ? 'closed' : 'error');
     } finally {
       this.busy.set(false);
     }

@@ -7,6 +7,7 @@ import type {
   CommandAccepted,
   CreateQueueRequest,
   CreateQueueResult,
+  Label,
   LabelSetView,
   NextItemResult,
   QueueItemWork,
@@ -33,6 +34,15 @@ export class AnnotationsApiService {
     return this.api.call(() => this.client.getLabelSet(projectId));
   }
 
+  getLabelSetAt(projectId: string): Promise<LabelSetView & { readonly position: number }> {
+    return this.api.call(() => this.client.getLabelSetAt(projectId));
+  }
+
+  /** Not toasted: the editor shows the refused field in place. */
+  defineLabelSet(projectId: string, labels: readonly Label[]): Promise<CommandAccepted> {
+    return this.client.defineLabelSet(projectId, { labels });
+  }
+
   listQueues(projectId: string): Promise<QueueList> {
     return this.api.call(() => this.client.listQueues(projectId));
   }
@@ -44,6 +54,22 @@ export class AnnotationsApiService {
 
   updateQueue(projectId: string, queueId: string, request: UpdateQueueRequest): Promise<CommandAccepted> {
     return this.api.call(() => this.client.updateQueue(projectId, queueId, request));
+  }
+
+  closeQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.api.call(() => this.client.closeQueue(projectId, queueId));
+  }
+
+  reopenQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.api.call(() => this.client.reopenQueue(projectId, queueId));
+  }
+
+  archiveQueue(projectId: string, queueId: string): Promise<CommandAccepted> {
+    return this.api.call(() => this.client.archiveQueue(projectId, queueId));
+  }
+
+  withdrawAnnotation(projectId: string, annotationId: string): Promise<CommandAccepted> {
+    return this.api.call(() => this.client.withdrawAnnotation(projectId, annotationId));
   }
 
   addItems(projectId: string, queueId: string, request: AddQueueItemsRequest): Promise<AddQueueItemsResult> {

@@ -5,13 +5,13 @@ import { Router, RouterLink } from '@angular/router';
 import { permissions } from '@camel/contracts';
 import { queueListSource } from '@camel/console-data-access';
 import { ApiService } from '../../core/api.service';
-import { AuthService } from '../../core/auth.service';
 import { injectLiveList } from '../../core/live-list';
-import { openFirstProject } from '../../shared/first-project';
+import { injectProjectNavigation } from '../../shared/first-project';
 import { ProjectPickerComponent } from '../../shared/project-picker.component';
 import { AnnotationsApiService } from '../annotate/annotations-api.service';
 import { memberNames } from '../annotate/member-names';
 import { CreateQueueFormComponent, type QueueSeed } from './create-queue-form.component';
+import { LabelSetEditorComponent } from './label-set-editor.component';
 import { QueueProgressComponent } from './queue-progress.component';
 
 /**
@@ -21,7 +21,7 @@ import { QueueProgressComponent } from './queue-progress.component';
  */
 @Component({
   selector: 'camel-queues-page',
-  imports: [RouterLink, MatButtonModule, MatProgressBarModule, ProjectPickerComponent, CreateQueueFormComponent, QueueProgressComponent],
+  imports: [RouterLink, MatButtonModule, MatProgressBarModule, ProjectPickerComponent, CreateQueueFormComponent, QueueProgressComponent, LabelSetEditorComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="page-head">
@@ -57,8 +57,19 @@ import { QueueProgressComponent } from './queue-progress.component';
       @for (queue of store.items(); track queue.id) {
         <section class="camel-card queue" data-testid="queue-row" [attr.data-queue-id]="queue.id" [attr.data-name]="queue.name" [attr.data-items]="queue.counts.items">
           <div class="queue-head">
-            <h2>{{ queue.name }}</h2>
-            <div class="actions">
+            <h2>{{ queue.name }}@if (queue.status === 'closed') {<span class="status" data-testid="queue-status"> · closed</span>}</h2>
+            <div class="actions" [attr.data-status]="queue.status">
+              @if (queue.status === 'open') {
+                <button mat-button type="button" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'close')" data-testid="queue-close">Close</button>
+              } @else {
+                <button mat-button type="button" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'reopen')" data-testid="queue-reopen">Reopen</button>
+              }
+              @if (archiving() === queue.id) {
+                <button mat-flat-button type="button" color="warn" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'archive')" data-testid="queue-archive-confirm">Archive for good</button>
+                <button mat-button type="button" (click)="archiving.set(null)">Keep</button>
+              } @else {
+                <button mat-button type="button" [disabled]="acting()" (click)="archiving.set(queue.id)" data-testid="queue-archive">Archive…</button>
+              }
               <a mat-button [routerLink]="['/annotate', queue.projectId, queue.id]" data-testid="queue-work">Annotate</a>
               <a mat-button [routerLink]="['/agreement', queue.projectId, queue.id]" data-testid="queue-agreement">Agreement</a>
               <a mat-button [routerLink]="['/datasets', queue.projectId]" [queryParams]="{ queue: queue.id }" data-testid="queue-dataset">Dataset…</a>
@@ -71,6 +82,9 @@ import { QueueProgressComponent } from './queue-progress.component';
           <camel-queue-progress [projectId]="queue.projectId" [queueId]="queue.id" [nameOf]="nameOf" />
         </section>
       }
+      <section class="camel-card labels">
+        <camel-label-set-editor [projectId]="projectId() ?? ''" />
+      </section>
     }
   `,
   styleUrl: '../../shared/project-page.scss',
@@ -87,12 +101,15 @@ import { QueueProgressComponent } from './queue-progress.component';
     .queue-head h2 {
       margin: 0;
     }
+    .queue-head .status {
+      font-weight: normal;
+      opacity: 0.7;
+    }
   `,
 })
 export class QueuesPage {
   private readonly api = inject(ApiService);
   private readonly annotations = inject(AnnotationsApiService);
-  private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   protected readonly store = injectLiveList((projectId: string) => queueListSource(projectId, () => this.annotations.listQueues(projectId)), { clearOnLoad: true });
 
@@ -107,8 +124,12 @@ export class QueuesPage {
 
   protected readonly picker = viewChild(ProjectPickerComponent);
   protected readonly manage = permissions.manageAnnotation;
-  protected readonly noProject = signal(false);
+  private readonly navigation = injectProjectNavigation('queues', permissions.manageAnnotation);
+  protected readonly noProject = this.navigation.noProject;
   protected readonly creating = signal(false);
+  /** The queue whose archiving waits for a second click. */
+  protected readonly archiving = signal<string | null>(null);
+  protected readonly acting = signal(false);
   private readonly members = memberNames(this.api);
   protected readonly nameOf = (userId: string) => this.members.nameOf(userId);
   protected readonly seed = computed<QueueSeed>(() => ({
@@ -126,7 +147,7 @@ export class QueuesPage {
       const handedOver = Object.values(this.seed()).some((value) => (Array.isArray(value) ? value.length > 0 : !!value));
       untracked(() => {
         if (!projectId) {
-          void this.openFirstProject();
+          void this.navigation.openFirst();
           return;
         }
         if (handedOver) this.creating.set(true);
@@ -140,6 +161,21 @@ export class QueuesPage {
     return assignees.kind === 'role' ? 'every annotator' : assignees.userIds.map((id) => this.nameOf(id)).join(', ') || 'nobody assigned';
   }
 
+  /** Close, reopen or archive; the live list shows the change (its event reads the list again). */
+  protected async lifecycle(projectId: string, queueId: string, action: 'close' | 'reopen' | 'archive'): Promise<void> {
+    this.acting.set(true);
+    try {
+      if (action === 'close') await this.annotations.closeQueue(projectId, queueId);
+      else if (action === 'reopen') await this.annotations.reopenQueue(projectId, queueId);
+      else await this.annotations.archiveQueue(projectId, queueId);
+    } catch {
+      // shown by ApiService
+    } finally {
+      this.archiving.set(null);
+      this.acting.set(false);
+    }
+  }
+
   protected created(): void {
     this.creating.set(false);
     const projectId = this.projectId();
@@ -148,7 +184,7 @@ export class QueuesPage {
   }
 
   protected open(projectId: string): void {
-    void this.router.navigate(['/queues', projectId]);
+    this.navigation.open(projectId);
   }
 
   protected reload(): void {
@@ -156,8 +192,4 @@ export class QueuesPage {
     if (projectId) void this.store.load(projectId);
   }
 
-  private async openFirstProject(): Promise<void> {
-    this.noProject.set(false);
-    if (!(await openFirstProject(this.api, this.auth, this.router, permissions.manageAnnotation, 'queues'))) this.noProject.set(true);
-  }
 }

@@ -36,7 +36,15 @@ export interface RebuiltPrompt {
  */
 export function rebuildPrompt(events: readonly StoredRunEvent[], callId: string): RebuiltPrompt | null {
   const state = runStateAt(events);
-  if (!isRun(state)) return null;
+  return isRun(state) ? promptOfRun(state, callId) : null;
+}
+
+/**
+ * The same from a run's folded state (the runs read model keeps it): a recorded call's prompt only
+ * depends on what the run held when it was made, which a later state still holds. Null when the
+ * state has no such call (yet).
+ */
+export function promptOfRun(state: Run, callId: string): RebuiltPrompt | null {
   const found = recordedRef(state, callId);
   if (!found) return null;
   const messages = messagesOf(state, found.ref, found.place);

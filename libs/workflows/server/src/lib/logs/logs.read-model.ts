@@ -3,11 +3,14 @@ import { readProjectionPosition, type EventStore } from '@camel/event-store';
 import { EVENT_STORE } from '@camel/server';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThanOrEqual, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, Not, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { cursorFor, encodeCursor, orderOf } from './log-cursor';
 import { LogEntryRecord } from './log-entry.entity';
 import { whereKeyword } from './log-search';
 import { logsProjection } from './logs.projection';
+
+/** Ids per IN list: under SQLite's bound-parameter limit with room for the other conditions. */
+const IDS_PER_READ = 500;
 
 const toView = (row: LogEntryRecord): LogEntryView => ({
   id: row.id,
@@ -81,6 +84,24 @@ export class LogsReadModel {
       where: { projectId, runId, ...(upTo === undefined ? {} : { position: LessThanOrEqual(upTo) }) },
       order: { position: 'ASC', id: 'ASC' },
     });
+    return rows.map(toView);
+  }
+
+  /** The entries of these ids that belong to the project (any order; unknown ids are left out), read in a few IN lists by primary key. */
+  async byIds(projectId: string, ids: readonly string[]): Promise<LogEntryView[]> {
+    const unique = [...new Set(ids)];
+    const rows: LogEntryRecord[] = [];
+    for (let at = 0; at < unique.length; at += IDS_PER_READ) rows.push(...(await this.entries.findBy({ id: In(unique.slice(at, at + IDS_PER_READ)), projectId })));
+    return rows.map(toView);
+  }
+
+  /** The entries of these runs that belong to a turn (the turns and their alternatives), in the order recorded per run. */
+  async turnEntriesOf(projectId: string, runIds: readonly string[]): Promise<LogEntryView[]> {
+    const unique = [...new Set(runIds)];
+    const rows: LogEntryRecord[] = [];
+    for (let at = 0; at < unique.length; at += IDS_PER_READ) {
+      rows.push(...(await this.entries.find({ where: { runId: In(unique.slice(at, at + IDS_PER_READ)), projectId, turnId: Not(IsNull()) }, order: { position: 'ASC', id: 'ASC' } })));
+    }
     return rows.map(toView);
   }
 

@@ -1,7 +1,7 @@
 import { DomainError, runStreamId, type LogEntryDetail, type LogEntryView, type LogPage, type LogQuery, type RunList, type RunListQuery, type RunPreflight, type RunReplay, type RunView } from '@camel/contracts';
 import type { EventStore } from '@camel/event-store';
 import { EVENT_STORE } from '@camel/server';
-import { isRun, rebuildPrompt, resolveRunPlan, runStateAt } from '@camel/workflows';
+import { isRun, promptOfRun, rebuildPrompt, resolveRunPlan, runStateAt } from '@camel/workflows';
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { LogsReadModel } from '../logs/logs.read-model';
@@ -157,14 +157,19 @@ export class GetLogEntryHandler implements IQueryHandler<GetLogEntry> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly logs: LogsReadModel,
+    private readonly runs: RunsReadModel,
   ) {}
   async execute({ projectId, entryId }: GetLogEntry): Promise<LogEntryDetail> {
     const entry = await this.logs.get(projectId, entryId);
     if (!entry) throw DomainError.notFound('log.entry.not-found', `log entry ${entryId} does not exist`);
-    const events = await this.store.readStream(runStreamId(entry.runId));
     const callId = entryId.slice(entry.runId.length + 1);
-    const prompt = rebuildPrompt(events, callId);
-    const alternatives = entry.kind === 'turn' && entry.turnId ? await this.logs.alternativesOf(projectId, entry.runId, entry.turnId) : [];
+    const [state, alternatives] = await Promise.all([
+      this.runs.state(projectId, entry.runId),
+      entry.kind === 'turn' && entry.turnId ? this.logs.alternativesOf(projectId, entry.runId, entry.turnId) : Promise.resolve([]),
+    ]);
+    // The prompt from the runs read model's folded state (one row by its key); the run's stream
+    // only when that state does not hold the call yet (the runs projection behind the logs one).
+    const prompt = (state && promptOfRun(state, callId)) ?? rebuildPrompt(await this.store.readStream(runStreamId(entry.runId)), callId);
     return { ...entry, prompt: prompt?.messages ?? [], promptSha256: prompt?.recordedSha256 ?? '', alternatives };
   }
 }
