@@ -186,7 +186,8 @@ export function trainingApiSuite(engine: Engine): void {
     }, 180_000);
 
     it('lets one process train a run at a time: a second runner taking it over stops the first', async () => {
-      const id = await launch({ modelName: 'contended', hyperparameters: { ...small, epochs: 6, checkpointEvery: 3 } });
+      // Long enough that the first process cannot finish before the second takes over (under load it did at 6 epochs).
+      const id = await launch({ modelName: 'contended', hyperparameters: { ...small, epochs: 20, checkpointEvery: 3 } });
       await until('a checkpoint', id, (r) => (r.progress?.checkpointStep ?? 0) >= 3);
       const first = runner().trainingProcessId(id);
       // Another process's runner (as a worker given a stalled job would): it records attempt 2.
