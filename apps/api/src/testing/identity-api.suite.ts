@@ -565,6 +565,22 @@ export function identityApiSuite(engine: Engine): void {
   });
 
   describe('members and project access', () => {
+    it('adds 30 people to one project at once, each by e-mail right after creating them', async () => {
+      // Concurrent adds race on the project's stream (each retry re-decides on fresh state), and an
+      // add by e-mail just after the user's creation must find the user.
+      const emails = Array.from({ length: 30 }, (_, i) => `crowd-${i}-${userCount}@example.test`);
+      const answers = await Promise.all(
+        emails.map(async (email, i) => {
+          const created = await call('POST', '/api/users', { email, name: `crowd ${i}`, password: PASSWORD });
+          expect(created.status).toBe(201);
+          return call('POST', `/api/projects/${alpha}/members`, { email, role: 'annotator' });
+        }),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(emails.map(() => 201));
+      const members = (await call('GET', `/api/projects/${alpha}/members`)).body as { email: string }[];
+      for (const email of emails) expect(members.map((m) => m.email)).toContain(email);
+    }, 120_000);
+
     it('adds a member by email with a role, changes the role, and removes them', async () => {
       const user = await createUser('henry');
       const session = await signIn(user.email, user.password);

@@ -63,6 +63,12 @@ describe.each(ENGINES)('executeCommand on %s', (engine) => {
     expect(await store.readStream('counter-1')).toHaveLength(10);
   });
 
+  it('with the default attempts, 50 concurrent commands on one stream all succeed', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => executeCommand(store, counter, input(1))));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect((await store.readStream('counter-1')).map((e) => e.streamVersion)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
   it('surfaces the concurrency error once attempts are exhausted', async () => {
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => executeCommand(store, counter, input(1, 1000, 1))));
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');

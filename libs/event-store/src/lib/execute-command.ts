@@ -13,8 +13,10 @@ export interface ExecuteCommandInput<Command, Event = DomainEvent> {
   readonly clock: Clock;
   readonly newId: () => string;
   /**
-   * Attempts before a concurrency conflict is surfaced (default 6). Each failed attempt means another
-   * writer succeeded in between, so N concurrent commands on one stream all succeed within N attempts.
+   * Attempts before a concurrency conflict is surfaced (default 64). Each failed attempt means another
+   * writer succeeded in between, so N concurrent commands on one stream all succeed within N attempts:
+   * 50 people added to one project at once must all be added (with 6 attempts, some got a 409).
+   * From the third attempt on, a short random pause spreads the retries out.
    */
   readonly maxAttempts?: number;
   /**
@@ -41,7 +43,7 @@ export async function executeCommand<Command, Event extends DomainEvent, State>(
   decider: Decider<Command, Event, State>,
   input: ExecuteCommandInput<Command, Event>,
 ): Promise<ExecuteCommandResult<Event, State>> {
-  const maxAttempts = input.maxAttempts ?? 6;
+  const maxAttempts = input.maxAttempts ?? 64;
   for (let attempt = 1; ; attempt += 1) {
     const history = await store.readStream(input.streamId);
     const state = foldStream(decider as Decider<unknown, Event, State>, history);
@@ -66,6 +68,7 @@ export async function executeCommand<Command, Event extends DomainEvent, State>(
       return { events, state: newState, version: append.nextExpectedVersion, append };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= maxAttempts) throw error;
+      if (attempt >= 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
     }
   }
 }

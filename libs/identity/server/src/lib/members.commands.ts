@@ -1,8 +1,9 @@
 import { DomainError, PROJECT_STREAM_TYPE, projectStreamId, type AddMemberRequest, type CommandAccepted, type ProjectRole } from '@camel/contracts';
 import { userIdForEmail } from '@camel/identity';
 import { projectDecider, type ProjectCommand } from '@camel/projects';
-import { CommandExecutor } from '@camel/server';
-import { Injectable } from '@nestjs/common';
+import type { EventStore, ProjectionRunner } from '@camel/event-store';
+import { APP_CONFIG, CommandExecutor, EVENT_STORE, PROJECTION_RUNNER, type AppConfig } from '@camel/server';
+import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { IdentityReadModel } from './identity.read-model';
 import { accepted } from './user-stream';
@@ -60,6 +61,9 @@ export class AddMemberHandler implements ICommandHandler<AddMember> {
   constructor(
     private readonly project: ProjectStream,
     private readonly identity: IdentityReadModel,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute({ projectId, request }: AddMember): Promise<CommandAccepted> {
@@ -68,7 +72,13 @@ export class AddMemberHandler implements ICommandHandler<AddMember> {
     if (request.userId !== undefined) [field, userId] = ['userId', request.userId];
     else if (request.email !== undefined) [field, userId] = ['email', userIdForEmail(request.email)];
     else throw DomainError.validation('member.user.required', 'userId', 'userId or email is required');
-    const user = await this.identity.account(userId);
+    let user = await this.identity.account(userId);
+    if (!user) {
+      // A user created a moment ago may not be in the read model yet (its command answers once the
+      // projection catches up, bounded in time): wait for the log's head, then look again.
+      await this.projections.waitFor(await this.store.headPosition(), { names: ['identity'], timeoutMs: this.config.projectionWaitMs });
+      user = await this.identity.account(userId);
+    }
     if (!user) throw DomainError.validation('user.not-found', field, `no user with this ${field}; invite them first`);
     return this.project.execute({ type: 'AddMember', projectId, userId: user.id, role: request.role, userStatus: user.status });
   }
