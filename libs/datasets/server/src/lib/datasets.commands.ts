@@ -60,14 +60,17 @@ export class CreateDatasetSnapshotHandler implements ICommandHandler<CreateDatas
 
   /**
    * The snapshot is taken at the datasets read model's checkpoint, after waiting (bounded) for it to
-   * reach the log's head, so every answer recorded before the request counts. The event records that
-   * position; the projection materializes the same pairs from it.
+   * reach the log's head, so every answer recorded before the request counts (409 when it does not
+   * get there in time). The event records that position; the projection materializes the same pairs
+   * from it.
    */
   async execute({ projectId, request }: CreateDatasetSnapshot): Promise<DatasetAccepted> {
     const name = validDatasetName(request.name);
     const selection = validSelection(request.selection);
     const split = validSplit(request.split ?? DEFAULT_DATASET_SPLIT);
-    await this.projections.waitFor(await this.store.headPosition(), { names: [datasetsProjection.name], timeoutMs: this.config.projectionWaitMs });
+    const caughtUp = await this.projections.waitFor(await this.store.headPosition(), { names: [datasetsProjection.name], timeoutMs: this.config.projectionWaitMs });
+    // Never a snapshot that silently misses answers recorded before the request.
+    if (!caughtUp) throw DomainError.conflict('dataset.read-model-behind', 'the datasets read model is still catching up with the log: try again in a moment');
     const logPosition = await this.datasets.position();
     const materialized = await this.datasets.snapshot(projectId, selection, logPosition, split);
     return run(this.executor, {
