@@ -113,7 +113,7 @@ export function configsApiSuite(engine: Engine): void {
 
       const head = await api.store.headPosition();
       // The last agent's provider (agents[5]) names one that is not declared.
-      const broken = (bundle.body as string).replace(/provider: openai(?![^]*provider: openai)/, 'provider: nowhere');
+      const broken = (bundle.body as string).replace(/provider: local(?![^]*provider: local)/, 'provider: nowhere');
       const refused = await api.request('POST', `/api/projects/${other}/configs/import`, { baseVersion: 1, bundle: broken });
       expect(refused.status).toBe(400);
       expect(refused.body.problems).toEqual([expect.objectContaining({ file: 'agents.yaml', path: 'agents[5].model.provider', code: 'config.reference' })]);

@@ -35,6 +35,12 @@ const ml = loadMl().then(async (lib) => {
 });
 
 const post = (message: ThreadMessage) => port.postMessage(message);
+/**
+ * A byte-level model can emit any byte, NUL and other control characters included; they are not
+ * text (PostgreSQL's JSON refuses \u0000 in an event): only tab, line feed and carriage return stay.
+ */
+// eslint-disable-next-line no-control-regex
+const printable = (text: string) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 class RequestError extends Error {
@@ -87,7 +93,7 @@ async function generate(request: GenerateRequest): Promise<void> {
         break;
       }
       ids.push(next.value.id);
-      const { text, stopped } = visibleText(tokenizer.decode(ids, { skipSpecial: true }), request.stop);
+      const { text, stopped } = visibleText(printable(tokenizer.decode(ids, { skipSpecial: true })), request.stop);
       if (text.length > sent.length) {
         post({ type: 'delta', id: request.id, text: text.slice(sent.length) });
         sent = text;
@@ -101,7 +107,7 @@ async function generate(request: GenerateRequest): Promise<void> {
   } finally {
     tokens.return('stop');
   }
-  const final = visibleText(tokenizer.decode(ids, { skipSpecial: true }), request.stop).text.replace(/\uFFFD+$/, '');
+  const final = visibleText(printable(tokenizer.decode(ids, { skipSpecial: true })), request.stop).text.replace(/\uFFFD+$/, '');
   if (final.length > sent.length) post({ type: 'delta', id: request.id, text: final.slice(sent.length) });
   post({ type: 'done', id: request.id, text: final, finishReason, promptTokens: prompt.length, completionTokens: ids.length });
 }
