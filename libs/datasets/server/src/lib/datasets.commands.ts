@@ -2,6 +2,7 @@ import {
   DATASET_STREAM_TYPE,
   DEFAULT_DATASET_SPLIT,
   datasetStreamId,
+  DomainError,
   type CreateDatasetSnapshotRequest,
   type DatasetAccepted,
   type ImportDatasetRequest,
