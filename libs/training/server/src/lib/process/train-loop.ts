@@ -15,7 +15,7 @@ import {
   type TrainerOptions,
 } from '@camel/ml';
 import { batchesFrom, totalSteps as scheduleTotal } from '@camel/training';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A pair as a dataset version holds it (the job writes them as JSONL; the CLI reads a TRL-style file). */
@@ -141,6 +141,28 @@ function saveCheckpoint(trainer: Trainer, root: string, step: number): string {
   return dir;
 }
 
+/**
+ * Every step's report, one JSON line each, in the work folder: a resumed attempt reports again the
+ * steps up to its checkpoint, so none is lost when the previous attempt died after writing a
+ * checkpoint but before its parent recorded the steps before it (the parent skips steps it has).
+ */
+const STEPS_FILE = 'steps.jsonl';
+
+function recordedSteps(workDir: string, upTo: number): StepReport[] {
+  const file = join(workDir, STEPS_FILE);
+  if (!existsSync(file)) return [];
+  const reports: StepReport[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    try {
+      const report = JSON.parse(line) as StepReport;
+      if (report.step <= upTo) reports.push(report);
+    } catch {
+      // The last line of a process killed while writing it.
+    }
+  }
+  return reports;
+}
+
 function restoreCheckpoint(trainer: Trainer, dir: string): void {
   const weights = existsSync(join(dir, 'adapter_model.safetensors')) ? 'adapter_model.safetensors' : 'model.safetensors';
   trainer.restore({ weights: { name: weights, bytes: readFileSync(join(dir, weights)) }, optimizer: readFileSync(join(dir, 'optimizer.safetensors')), state: readFileSync(join(dir, 'state.json'), 'utf8') });
@@ -217,6 +239,12 @@ export async function train(setup: TrainingSetup, pairs: readonly TextPair[], ho
     if (last) restoreCheckpoint(trainer, last.dir);
     const from = trainer.completedSteps;
     hooks.onStart?.({ backend, totalSteps: total, resumedFromStep: from, architecture, examples: trainSet.length });
+    const reported = new Set<number>();
+    for (const report of recordedSteps(setup.workDir, from)) {
+      if (reported.has(report.step)) continue;
+      reported.add(report.step);
+      hooks.onStep?.(report);
+    }
 
     const asBatch = (indices: readonly number[]): PreferencePair[] | SftExample[] =>
       setup.method === 'sft' ? indices.map((i) => ({ prompt: trainSet[i].prompt, completion: trainSet[i].chosen })) : indices.map((i) => trainPairs[i]);
@@ -234,7 +262,7 @@ export async function train(setup: TrainingSetup, pairs: readonly TextPair[], ho
       recent.push(seconds);
       if (recent.length > 20) recent.shift();
       const perStep = recent.reduce((a, b) => a + b, 0) / recent.length;
-      hooks.onStep?.({
+      const report: StepReport = {
         step: result.step,
         epoch: batch.epoch,
         totalSteps: total,
@@ -242,7 +270,9 @@ export async function train(setup: TrainingSetup, pairs: readonly TextPair[], ho
         learningRate: result.learningRate,
         tokensPerSecond: seconds > 0 ? result.tokens / seconds : 0,
         etaSeconds: Math.round((total - result.step) * perStep),
-      });
+      };
+      appendFileSync(join(setup.workDir, STEPS_FILE), `${JSON.stringify(report)}\n`);
+      hooks.onStep?.(report);
       if (result.step % h.checkpointEvery === 0 || result.step === total) hooks.onCheckpoint?.(result.step, saveCheckpoint(trainer, checkpoints, result.step));
     }
     let evaluation: Metrics | null = null;
