@@ -1,5 +1,6 @@
 import { initBackend, LlamaModel, precomputeReferenceLogps, Rng, tf, Trainer, type BackendName, type LlamaConfig, type PreferencePair } from '@camel/ml';
 import { performance } from 'node:perf_hooks';
+import { forwardFlops, timeMatmuls } from './model-flops';
 import { byScale, formatInt, formatTable, log, machineInfo, parseFlags, type BenchContext } from '../harness';
 
 /**
@@ -46,26 +47,15 @@ interface Sizes {
 
 type Method = 'lora' | 'full';
 
-/** Multiply-adds × 2 of one forward over one sequence of `length` tokens. */
-function forwardFlops(c: LlamaConfig, length: number): number {
-  const d = c.hiddenSize;
-  const kv = (c.numKvHeads * d) / c.numHeads;
-  const linear = c.numLayers * (d * d * 2 + d * kv * 2 + 3 * d * c.intermediateSize) + d * c.vocabSize;
-  const attention = c.numLayers * 2 * length * d;
-  return 2 * length * (linear + attention);
-}
+/** The reference matmul's side. */
+const referenceSize = (flags: ReturnType<typeof parseFlags>): number => byScale(flags, { full: 512, quick: 512, smoke: 128 });
 
+/** The reference: the backend's n×n float32 matmul rate (FLOP/s), over `runs` products after one warm-up. */
 function matmulRate(n: number, runs: number): number {
   const a = tf.randomNormal([n, n]);
   const b = tf.randomNormal([n, n]);
-  tf.matMul(a, b).dispose();
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) {
-    const c = tf.matMul(a, b);
-    c.dataSync();
-    c.dispose();
-  }
-  const seconds = (performance.now() - start) / 1000;
+  timeMatmuls(a, b, 1);
+  const seconds = timeMatmuls(a, b, runs);
   tf.dispose([a, b]);
   return (runs * 2 * n ** 3) / seconds;
 }
@@ -102,7 +92,7 @@ function epoch(method: Method, sizes: Sizes, flags: ReturnType<typeof parseFlags
   const precomputeSeconds = (performance.now() - started) / 1000;
   const trainer = new Trainer(model, { objective: { kind: 'dpo', beta: 0.1, lossType: 'sigmoid' }, optimizer: { learningRate: method === 'lora' ? 1e-4 : 1e-5 }, pad: 0, microBatch: sizes.microBatch });
   // The reference rate, measured beside the epoch (before and after: the machine may be shared).
-  const before = matmulRate(byScale(flags, { full: 512, quick: 512, smoke: 128 }), byScale(flags, { full: 20, quick: 10, smoke: 3 }));
+  const before = matmulRate(referenceSize(flags), byScale(flags, { full: 20, quick: 10, smoke: 3 }));
   const losses: number[] = [];
   started = performance.now();
   let steps = 0;
@@ -113,7 +103,7 @@ function epoch(method: Method, sizes: Sizes, flags: ReturnType<typeof parseFlags
     log(`${method}: step ${steps}/${Math.ceil(pairs.length / sizes.batch)} loss ${result.metrics['loss'].toFixed(4)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
   const epochSeconds = (performance.now() - started) / 1000;
-  const after = matmulRate(byScale(flags, { full: 512, quick: 512, smoke: 128 }), byScale(flags, { full: 20, quick: 10, smoke: 3 }));
+  const after = matmulRate(referenceSize(flags), byScale(flags, { full: 20, quick: 10, smoke: 3 }));
   const reference = (before + after) / 2;
   let failed = false;
   if (!losses.every(Number.isFinite) || Math.abs(losses[0] - Math.LN2) > 1e-3) {
@@ -153,7 +143,7 @@ export async function run(context: BenchContext): Promise<void> {
   const sizes: Sizes = { ...base, pairs: number('pairs', base.pairs), batch: number('batch', base.batch), microBatch: number('micro-batch', base.microBatch), length: number('length', base.length) };
   const preferred = flags.values.get('backend') as BackendName | undefined;
   const backend = await initBackend(preferred);
-  const flopsPerSequence = forwardFlops(sizes.model, 2 * sizes.length);
+  const flopsPerSequence = forwardFlops(sizes.model, 2 * sizes.length, 2 * sizes.length);
   const rows: Row[] = [];
   let failed = false;
   let reference = 0;
@@ -173,7 +163,7 @@ export async function run(context: BenchContext): Promise<void> {
   else {
     const m = sizes.model;
     process.stdout.write(
-      `training/dpo-epoch: one sigmoid-DPO epoch, ${sizes.pairs} pairs of ${sizes.length} prompt + ${sizes.length} completion tokens, batch ${sizes.batch} (micro-batches of ${sizes.microBatch}); random Llama d${m.hiddenSize} × ${m.numLayers} layers, ${m.numHeads}/${m.numKvHeads} heads, vocab ${formatInt(m.vocabSize)}; backend ${backend}; reference: its ${byScale(flags, { full: 512, quick: 512, smoke: 128 })}² matmul rate in the same run, ${(reference / 1e9).toFixed(2)} GFLOP/s\n` +
+      `training/dpo-epoch: one sigmoid-DPO epoch, ${sizes.pairs} pairs of ${sizes.length} prompt + ${sizes.length} completion tokens, batch ${sizes.batch} (micro-batches of ${sizes.microBatch}); random Llama d${m.hiddenSize} × ${m.numLayers} layers, ${m.numHeads}/${m.numKvHeads} heads, vocab ${formatInt(m.vocabSize)}; backend ${backend}; reference: its ${referenceSize(flags)}² matmul rate in the same run, ${(reference / 1e9).toFixed(2)} GFLOP/s\n` +
         formatTable(
           ['method', 'trained parameters', 'reference precompute s', 'epoch s', 'steps', 'pairs/s', 'train tokens/s', 'train GFLOP/s', '/ matmul', 'loss first → last'],
           rows.map((r) => r.error ? [r.method, `could not run: ${r.error}`, '', '', '', '', '', '', '', ''] : [

@@ -1,5 +1,6 @@
 import { generate, initBackend, LlamaModel, Rng, tf, Trainer, type BackendName, type LlamaConfig, type SftExample } from '@camel/ml';
 import { performance } from 'node:perf_hooks';
+import { forwardFlops, timeMatmuls } from './model-flops';
 import { byScale, formatInt, formatTable, log, machineInfo, parseFlags, pickNames, type BenchContext } from '../harness';
 
 /**
@@ -36,32 +37,11 @@ const shape = (hiddenSize: number, layers: number, maxPositions: number): LlamaC
   tieEmbeddings: true,
 });
 
-/** Multiply-adds × 2 of one forward over `tokens` tokens of `length`-token sequences: every linear layer, the head, QKᵀ and AV. */
-function forwardFlops(c: LlamaConfig, tokens: number, length: number): number {
-  const d = c.hiddenSize;
-  const kv = (c.numKvHeads * d) / c.numHeads;
-  const linear = c.numLayers * (d * d * 2 + d * kv * 2 + 3 * d * c.intermediateSize) + d * c.vocabSize;
-  const attention = c.numLayers * 2 * length * d;
-  return 2 * tokens * (linear + attention);
-}
-
 const median = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((x, y) => x - y);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-
-/** Seconds for `runs` products of two n×n float32 matrices (read back, as a training step reads its loss). */
-function timeMatmuls(a: tf.Tensor, b: tf.Tensor, runs: number): number {
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) {
-    // Not inside tf.tidy: tidy walks a returned typed array element by element (slower than the product).
-    const c = tf.matMul(a, b);
-    c.dataSync();
-    c.dispose();
-  }
-  return (performance.now() - start) / 1000;
-}
 
 interface Row {
   readonly backend: string;
