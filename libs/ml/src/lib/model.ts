@@ -368,8 +368,13 @@ export class LlamaModel {
     return this.adapters.size > 0;
   }
 
+  /** x · w, skipping w's gradient when the base is frozen. */
+  private times(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+    return this.frozen ? linearFrozen(x, w) : linear(x, w);
+  }
+
   private proj(x: tf.Tensor, name: string): tf.Tensor {
-    const y = this.frozen ? linearFrozen(x, this.weight(name)) : linear(x, this.weight(name));
+    const y = this.times(x, this.weight(name));
     const adapter = this.adaptersEnabled ? this.adapters.get(name) : undefined;
     if (!adapter) return y;
     return tf.add(y, tf.mul(linear(linear(x, adapter.a), adapter.b), this.loraScale()));
@@ -439,10 +444,7 @@ export class LlamaModel {
 
   /** x [..., d] → logits [..., vocab]: lm_head, or the embedding table transposed when tied. */
   private head(x: tf.Tensor): tf.Tensor {
-    if (!this.config.tieEmbeddings) {
-      const w = this.weight('lm_head.weight');
-      return this.frozen ? linearFrozen(x, w) : linear(x, w);
-    }
+    if (!this.config.tieEmbeddings) return this.times(x, this.weight('lm_head.weight'));
     const table = this.weight('model.embed_tokens.weight');
     if (!this.frozen) return linear(x, tf.transpose(table));
     this.frozenHead ??= tf.keep(tf.transpose(table));

@@ -41,9 +41,14 @@ export const matmul = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradS
 
 /** x [..., in] · w [in, out] → [..., out]: flattened to one 2-D product. */
 export function linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
+  return overRows(x, w, (flat) => matmul(flat, w));
+}
+
+/** x [..., in] flattened to [rows, in], `product` of it with w [in, out], shaped back to [..., out]. */
+function overRows(x: tf.Tensor, w: tf.Tensor, product: (flat: tf.Tensor) => tf.Tensor): tf.Tensor {
   const shape = x.shape;
   const flat = tf.reshape(x, [-1, shape[shape.length - 1] as number]);
-  return tf.reshape(matmul(flat, w), [...shape.slice(0, -1), w.shape[1] as number]);
+  return tf.reshape(product(flat), [...shape.slice(0, -1), w.shape[1] as number]);
 }
 
 /**
@@ -52,8 +57,6 @@ export function linear(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
  * caller has it (a tied head's embedding table), saving the transpose in the backward.
  */
 export function linearFrozen(x: tf.Tensor, w: tf.Tensor, wT?: tf.Tensor): tf.Tensor {
-  const shape = x.shape;
-  const flat = tf.reshape(x, [-1, shape[shape.length - 1] as number]);
   const op = tf.customGrad(((a: tf.Tensor) => ({
     value: tf.matMul(a, w),
     // dx = dy · wᵀ. Without wᵀ at hand, as (w · dyᵀ)ᵀ: only activation-sized tensors are transposed
@@ -61,7 +64,7 @@ export function linearFrozen(x: tf.Tensor, w: tf.Tensor, wT?: tf.Tensor): tf.Ten
     // 135M model's backward).
     gradFunc: (dy: tf.Tensor) => [wT ? tf.matMul(dy, wT) : tf.transpose(tf.matMul(w, tf.transpose(dy)))],
   })) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor) => tf.Tensor;
-  return tf.reshape(op(flat), [...shape.slice(0, -1), w.shape[1] as number]);
+  return overRows(x, w, op);
 }
 
 /**
