@@ -224,6 +224,35 @@ export function modelsApiSuite(engine: Engine): void {
       expect(detail.usedBy).toEqual(expect.arrayContaining([expect.objectContaining({ runId, workflow: 'trading', agent: 'programmer' }), expect.objectContaining({ runId, agent: 'trader' })]));
     });
 
+    it('refuses a local agent whose model is not in the catalog before any event; the preflight names it', async () => {
+      const body = { workflow: 'trading', overrides: { agents: { trader: { model: 'nope' } } } };
+      const preflight = await api.request('POST', `${base()}/runs/preflight`, body);
+      expect(preflight.status).toBe(200);
+      expect(preflight.body).toMatchObject({ ok: false, problems: [{ code: 'unknown_model', agent: 'trader', provider: 'mine', field: 'overrides.agents.trader.model' }] });
+      const before = await head();
+      const refused = await api.request('POST', `${base()}/runs`, body);
+      expect([refused.status, refused.body.code, refused.body.fields]).toEqual([400, 'run.model.unknown', [expect.objectContaining({ field: 'overrides.agents.trader.model' })]]);
+      expect(await head()).toBe(before);
+      expect((await api.request('POST', `${base()}/runs/preflight`, { workflow: 'trading' })).body).toMatchObject({ ok: true, problems: [] });
+    });
+
+    it('resolves a model named by tag at run start and records its id: the calls ask for it after the tag moved', async () => {
+      const pinned = (await importModel({ name: 'pinned', path: 'second' })).body.id as string;
+      const other = (await importModel({ name: 'other', path: 'second' })).body.id as string;
+      expect((await api.request('POST', `${base()}/models/${pinned}/tags`, { tag: 'canary' })).status).toBe(200);
+      await until('the tag', async () => (await api.request('POST', `${base()}/runs/preflight`, { workflow: 'trading', overrides: { agents: { trader: { model: 'canary' } } } })).body.ok, (ok) => ok === true);
+      const started = await api.request('POST', `${base()}/runs`, { workflow: 'trading', overrides: { maxTurns: 1, agents: { trader: { model: 'canary' } } } });
+      expect(started.status).toBe(201);
+      const runId = started.body.id as string;
+      const [first] = await api.store.readStream(`run-${runId}`);
+      expect(first).toMatchObject({ type: 'RunStarted', data: { plan: { user: { name: 'trader', model: 'canary', modelId: pinned }, assistant: { name: 'programmer', model: 'tiny', modelId: 'tiny' } } } });
+      expect((await api.request('POST', `${base()}/models/${other}/tags`, { tag: 'canary' })).status).toBe(200);
+      const run = await until(`run ${runId}`, async () => (await api.request('GET', `${base()}/runs/${runId}`)).body as RunView, (view) => ['completed', 'failed'].includes(view.status));
+      expect([run.status, run.failure]).toEqual(['completed', null]);
+      const entries = (await api.request('GET', `${base()}/runs/${runId}/entries`)).body as { agent: string; model: string }[];
+      expect(entries.filter((e) => e.agent === 'trader').map((e) => e.model)).toEqual([pinned]);
+    });
+
     describe('serving with the official openai client', () => {
       const client = (apiKeyValue: string, options: { project?: string } = {}) => new OpenAI({ apiKey: apiKeyValue, baseURL: `${api.baseUrl}/v1`, maxRetries: 0, ...options });
 

@@ -33,10 +33,13 @@ export interface RunListQuery {
 
 /** What must be fixed before a run can start (e.g. "provider openai: OPENAI_API_KEY is not set"). */
 export interface RunPreflightProblem {
+  /** `unknown_agent`, `unknown_provider`, `unsupported_provider`, `not_configured`, `unknown_model` (a `type: local` agent's model is not in the project's catalog). */
   readonly code: string;
   readonly message: string;
   readonly agent?: string;
   readonly provider?: string;
+  /** The input to change, when one is named (e.g. `agents.helper.model.name`). */
+  readonly field?: string;
 }
 
 export interface RunPreflight {

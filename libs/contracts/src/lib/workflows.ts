@@ -69,7 +69,13 @@ export interface RunAgent {
   readonly kind: AgentKind;
   readonly systemPrompt: string;
   readonly provider: string;
+  /** As configured (or overridden): for `type: local`, a registry model's name, id or tag. */
   readonly model: string;
+  /**
+   * `type: local` agents: the registry model id `model` resolved to when the run started (a tag or
+   * name pinned), what every call of the run asks for; absent for other providers.
+   */
+  readonly modelId?: string;
   readonly parameters: ModelParameters;
   /** History messages kept in context (the system message is always kept); null: all. */
   readonly memoryWindow: number | null;

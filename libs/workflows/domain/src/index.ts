@@ -2,6 +2,7 @@ export * from './lib/llm/chat';
 export * from './lib/runs/run-state';
 export * from './lib/runs/run.decider';
 export * from './lib/runs/plan';
+export * from './lib/runs/local-models';
 export { parseChoice } from './lib/runs/answers';
 export * from './lib/engine/next-step';
 export { CAMEL_PROMPTS, fillTemplate, withPersona } from './lib/engine/camel-prompts';

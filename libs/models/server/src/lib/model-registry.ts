@@ -54,12 +54,20 @@ export class ModelRegistry implements ModelCatalog {
     return [...builtins.map((b) => b.view), ...own.map((m) => m.view)];
   }
 
-  /** By id (archived included), or by name among active models; built-ins by their folder name. */
+  /**
+   * By id (archived included), or by name among active models, or by tag (a tag names one model of
+   * the project); built-ins by their folder name. A name wins over a tag spelled the same.
+   */
   async find(projectId: string, idOrName: string): Promise<LocatedModel | null> {
     const builtin = (await this.builtinsWithSha()).find((b) => b.model.view.id === idOrName);
     if (builtin) return { view: builtin.model.view, folder: builtin.model.folder, weightsSha256: builtin.sha };
-    const own = (await this.models.get(projectId, idOrName)) ?? (await this.models.activeNamed(projectId, idOrName));
+    const own = (await this.models.get(projectId, idOrName)) ?? (await this.models.activeNamed(projectId, idOrName)) ?? (await this.tagged(projectId, idOrName));
     return own ? { view: own.view, folder: this.folderFor(own.path), weightsSha256: own.weightsSha256 } : null;
+  }
+
+  private async tagged(projectId: string, tag: string) {
+    const holder = await this.models.tagHolder(projectId, tag);
+    return holder ? this.models.get(projectId, holder) : null;
   }
 
   async resolve(projectId: string, idOrName: string): Promise<LocatedModel | null> {

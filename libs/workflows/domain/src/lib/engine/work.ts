@@ -47,7 +47,7 @@ export function agentTurn(
 }
 
 export function modelRequest(agent: RunAgent, messages: readonly ChatMessage[], n = 1): ChatRequest {
-  return { provider: agent.provider, model: agent.model, messages, parameters: agent.parameters, n };
+  return { provider: agent.provider, model: agent.modelId ?? agent.model, messages, parameters: agent.parameters, n };
 }
 
 export function overBudget(run: Run, maxTotalTokens: number | null): boolean {

@@ -2,7 +2,7 @@ import type { RunEvent } from '@camel/contracts';
 import { deciderSpec } from '@camel/kernel/testing';
 import { nextStep } from '../engine/next-step';
 import { ProviderError } from '../llm/chat';
-import { configSet } from '../testing/sample-config';
+import { configSet, STARTER } from '../testing/sample-config';
 import { RunDriver, chatResult } from '../testing/run-driver';
 import { runDecider } from './run.decider';
 
@@ -36,7 +36,7 @@ describe('run decider', () => {
   describe('StartRun', () => {
     it('pins the config version, the task and the resolved plan; the run is queued', () => {
       const [started] = runDecider.decide(
-        { type: 'StartRun', projectStatus: 'active', runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 4, config, overrides: { maxTurns: 5 } },
+        { type: 'StartRun', projectStatus: 'active', runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 4, config, overrides: { maxTurns: 5 }, localModels: STARTER },
         runDecider.initialState,
         { now },
       );
@@ -59,10 +59,10 @@ describe('run decider', () => {
       ['archived', { kind: 'conflict', code: 'project.archived' }],
       ['none', { kind: 'not-found', code: 'project.not-found' }],
     ] as const)('refuses a start in a project that is %s (a fact the handler loads)', (projectStatus, error) =>
-      spec.given([]).when({ type: 'StartRun', projectStatus, runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 1, config }).thenThrows(error));
+      spec.given([]).when({ type: 'StartRun', projectStatus, runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 1, config, localModels: STARTER }).thenThrows(error));
 
     it('refuses a second start of the same run', () =>
-      spec.given(history(0).events).when({ type: 'StartRun', projectStatus: 'active', runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 1, config }).thenThrows({ kind: 'conflict', code: 'run.exists' }));
+      spec.given(history(0).events).when({ type: 'StartRun', projectStatus: 'active', runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 1, config, localModels: STARTER }).thenThrows({ kind: 'conflict', code: 'run.exists' }));
 
     it.each([
       ['an unknown workflow', 'nope', undefined, 'workflow'],
@@ -79,8 +79,38 @@ describe('run decider', () => {
     ])('refuses %s with a 400 naming the field', (_label, workflow, overrides, field) =>
       spec
         .given([])
-        .when({ type: 'StartRun', projectStatus: 'active', runId: 'r1', projectId: 'p1', workflow, configVersion: 1, config, overrides })
+        .when({ type: 'StartRun', projectStatus: 'active', runId: 'r1', projectId: 'p1', workflow, configVersion: 1, config, overrides, localModels: STARTER })
         .thenThrows({ kind: 'validation', field }));
+
+    const start = (localModels: Readonly<Record<string, string | null>>, overrides?: unknown) =>
+      ({ type: 'StartRun', projectStatus: 'active', runId: 'r1', projectId: 'p1', workflow: ROLE_PLAY, configVersion: 1, config, overrides, localModels }) as const;
+
+    it('pins the model id a local agent\'s name or tag resolved to, and every call asks for that id', () => {
+      const [started] = runDecider.decide(start({ starter: 'model-7' }), runDecider.initialState, { now });
+      expect(started).toMatchObject({ type: 'RunStarted', data: { plan: { assistant: { model: 'starter', modelId: 'model-7' }, user: { model: 'starter', modelId: 'model-7' } } } });
+      const state = runDecider.evolve(runDecider.initialState, started);
+      const begun = runDecider.evolve(state, { type: 'RunBegan', data: { runId: 'r1' } } as RunEvent);
+      const action = nextStep(begun);
+      expect(action).toMatchObject({ type: 'call_model', call: { request: { provider: 'local', model: 'model-7' } } });
+    });
+
+    it('refuses a local agent whose model the project does not have, naming the agent\'s model, before any event', () => {
+      spec.given([]).when(start({ starter: null })).thenThrows({ kind: 'validation', code: 'run.model.unknown', field: 'agents.python_programmer.model.name' });
+      spec.given([]).when(start({})).thenThrows({ kind: 'validation', code: 'run.model.unknown' });
+    });
+
+    it('names the override when the run changed the agent\'s model', () =>
+      spec
+        .given([])
+        .when(start({ starter: 'starter', production: null }, { agents: { stock_trader: { model: 'production' } } }))
+        .thenThrows({ kind: 'validation', code: 'run.model.unknown', field: 'overrides.agents.stock_trader.model' }));
+
+    it('pins nothing for an agent on an OpenAI-compatible provider (its model is the endpoint\'s name)', () => {
+      const [started] = runDecider.decide(start({ starter: 'starter' }, { agents: { stock_trader: { provider: 'openai', model: 'gpt-4o-mini' } } }), runDecider.initialState, { now });
+      const plan = (started.data as { plan: { user: { modelId?: string; model: string } } }).plan;
+      expect(plan.user).toMatchObject({ model: 'gpt-4o-mini' });
+      expect(plan.user.modelId).toBeUndefined();
+    });
   });
 
   describe('the worker protocol', () => {

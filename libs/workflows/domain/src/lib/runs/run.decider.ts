@@ -14,6 +14,7 @@ import { SPECIFY_CALL_ID } from '../engine/role-play';
 import type { PlannedCall } from '../engine/work';
 import type { ChatResult } from '../llm/chat';
 import { answerEvents, chosenTurn } from './answers';
+import { pinLocalModels, type LocalModelResolution } from './local-models';
 import { resolveRunPlan } from './plan';
 import { evolveRun, initialRunState, isFinished, isRun, placeOf, regenerationCallId, turnById, type Run, type RunState } from './run-state';
 import { optional, validInteger, validParameters, validText } from './validate';
@@ -30,6 +31,8 @@ export type RunCommand =
       /** Where the project stands (loaded by the handler from the projects read model). */
       readonly projectStatus: 'active' | 'archived' | 'none';
       readonly overrides?: unknown;
+      /** What the project's model registry resolved the `type: local` agents' models to (loaded by the handler). */
+      readonly localModels: LocalModelResolution;
     }
   | { readonly type: 'BeginRun'; readonly runId: string }
   | { readonly type: 'RecordModelAnswer'; readonly runId: string; readonly callId: string; readonly answer: ChatResult }
@@ -132,7 +135,9 @@ function decide(command: RunCommand, state: RunState, { now }: DecideContext): R
     if (command.projectStatus === 'none') throw DomainError.notFound('project.not-found', `project ${command.projectId} does not exist`);
     if (command.projectStatus === 'archived') throw DomainError.conflict('project.archived', `project ${command.projectId} is archived and read-only`);
     if (isRun(state)) throw DomainError.conflict('run.exists', `run ${command.runId} already exists`);
-    const { task, overrides, plan } = resolveRunPlan(command.config, command.workflow, command.overrides);
+    const resolved = resolveRunPlan(command.config, command.workflow, command.overrides);
+    const { task, overrides } = resolved;
+    const plan = pinLocalModels(command.config, resolved.plan, overrides, command.localModels);
     const { runId, projectId, workflow, configVersion } = command;
     return [{ type: 'RunStarted', data: { runId, projectId, workflow, configVersion, task, overrides, plan } }];
   }

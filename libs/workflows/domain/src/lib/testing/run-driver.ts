@@ -4,6 +4,7 @@ import { ProviderError, type ChatResult } from '../llm/chat';
 import { nextStep, type RunAction } from '../engine/next-step';
 import type { PlannedCall } from '../engine/work';
 import { runDecider, type RunCommand } from '../runs/run.decider';
+import { STARTER } from './sample-config';
 import { initialRunState, type Run, type RunState } from '../runs/run-state';
 
 /** A scripted model: the answer's choices (one string per candidate), a full result, or a provider error. */
@@ -37,7 +38,7 @@ export class RunDriver {
   }
 
   start(config: ValidConfigSet, workflow: string, overrides?: unknown): this {
-    this.dispatch({ type: 'StartRun', projectStatus: 'active', runId: this.runId, projectId: 'p1', workflow, configVersion: 1, config, overrides });
+    this.dispatch({ type: 'StartRun', projectStatus: 'active', runId: this.runId, projectId: 'p1', workflow, configVersion: 1, config, overrides, localModels: STARTER });
     return this;
   }
 

@@ -26,3 +26,6 @@ export function configWith(workflows: Readonly<Record<string, string>>, agentsEd
   for (const [name, text] of Object.entries(workflows)) files[`workflows/${name}.yaml`] = text;
   return configSet(files);
 }
+
+/** The sample set's local models resolved as the built-in catalog resolves them (`starter` is a built-in: its id is its name). */
+export const STARTER: Readonly<Record<string, string | null>> = { starter: 'starter' };

@@ -1,8 +1,10 @@
+import type { RunOverrides, RunPlan } from '@camel/contracts';
 import type { ValidConfigSet, WorkflowFile } from '@camel/configs';
+import { unknownLocalModelMessage, unresolvedLocalModels, type LocalModelResolution } from '@camel/workflows';
 import { PROVIDER_TYPES } from '@camel/configs';
 import { missingKeyMessage } from './provider-errors';
 
-export type PreflightCode = 'unknown_agent' | 'unknown_provider' | 'unsupported_provider' | 'not_configured';
+export type PreflightCode = 'unknown_agent' | 'unknown_provider' | 'unsupported_provider' | 'not_configured' | 'unknown_model';
 
 /** One thing that would make a run fail before its first model call. */
 export interface PreflightProblem {
@@ -13,6 +15,8 @@ export interface PreflightProblem {
   readonly agent: string;
   /** e.g. "provider openai: OPENAI_API_KEY is not set". */
   readonly message: string;
+  /** The input to change (`unknown_model`: the agent's model in agents.yaml or the run's override). */
+  readonly field?: string;
 }
 
 /** The agents a workflow calls: its roles, critic and task specifier, or its pipeline's steps. */
@@ -59,4 +63,15 @@ export function preflight(configSet: ValidConfigSet, workflow: WorkflowFile, env
 
 function unique(names: readonly (string | undefined)[]): string[] {
   return [...new Set(names.filter((name): name is string => name !== undefined))];
+}
+
+/** The plan's `type: local` agents whose model the project's catalog does not have (what StartRun would refuse). */
+export function localModelProblems(configSet: ValidConfigSet, plan: RunPlan, overrides: RunOverrides, resolved: LocalModelResolution): PreflightProblem[] {
+  return unresolvedLocalModels(configSet, plan, overrides, resolved).map(({ agent, provider, model, field }) => ({
+    code: 'unknown_model' as const,
+    agent,
+    provider,
+    field,
+    message: unknownLocalModelMessage(agent, model),
+  }));
 }

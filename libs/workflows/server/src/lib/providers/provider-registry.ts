@@ -1,5 +1,6 @@
 import type { ProviderConfig, ValidConfigSet, WorkflowFile } from '@camel/configs';
-import { ProviderError, type ChatProvider } from '@camel/workflows';
+import { localModelReferences, ProviderError, type ChatProvider, type LocalModelResolution } from '@camel/workflows';
+import type { RunPlan } from '@camel/contracts';
 import { createProviderGuard, OpenAiChatProvider, type ProviderGuard } from './openai-chat-provider';
 import { preflight, type PreflightProblem } from './preflight';
 import { SILENT_LOGGER, type ProviderLogger } from './provider-logger';
@@ -23,6 +24,8 @@ export interface ProviderRegistryOptions {
  */
 export interface LocalModels {
   provider(providerId: string, projectId: string): ChatProvider;
+  /** The id of the project's model (built-ins included, archived not) a name, id or tag names; null when none. */
+  resolve(projectId: string, reference: string): Promise<string | null>;
 }
 
 /** Nest token of the LocalModels a process provides (optional: without it `type: local` is not configured). */
@@ -81,6 +84,17 @@ export class ProviderRegistry {
   /** Everything missing before `workflow` can start (empty when it can). */
   preflight(configSet: ValidConfigSet, workflow: WorkflowFile): PreflightProblem[] {
     return preflight(configSet, workflow, this.env);
+  }
+
+  /**
+   * What the plan's `type: local` agents' models resolve to in the project (a run pins it at start);
+   * every reference null when this process has no local models.
+   */
+  async localModels(configSet: ValidConfigSet, plan: RunPlan, projectId: string): Promise<LocalModelResolution> {
+    const references = localModelReferences(configSet, plan);
+    const local = this.options.local;
+    const ids = await Promise.all(references.map((reference) => (local ? local.resolve(projectId, reference) : null)));
+    return Object.fromEntries(references.map((reference, i) => [reference, ids[i]]));
   }
 
   /** Nest calls this at shutdown. */

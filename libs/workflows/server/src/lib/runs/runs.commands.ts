@@ -1,7 +1,8 @@
 import { DomainError, RUN_STREAM_TYPE, runStreamId, type CommandAccepted, type RunOverrides } from '@camel/contracts';
 import { ProjectsReadModel } from '@camel/projects/server';
 import { CommandExecutor, currentRequestContext, ID_GENERATOR, type IdGenerator } from '@camel/server';
-import { runDecider, type RunCommand } from '@camel/workflows';
+import { resolveRunPlan, runDecider, type RunCommand } from '@camel/workflows';
+import { ProviderRegistry } from '../providers';
 import { Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { RunConfigs } from './run-config';
@@ -88,14 +89,17 @@ export class StartRunHandler implements ICommandHandler<StartRun> {
     private readonly commands: RunCommands,
     private readonly configs: RunConfigs,
     private readonly projects: ProjectsReadModel,
+    private readonly providers: ProviderRegistry,
     @Inject(ID_GENERATOR) private readonly newId: IdGenerator,
   ) {}
 
   async execute({ projectId, workflow, configVersion, overrides }: StartRun): Promise<CommandAccepted> {
     const projectStatus = await this.projects.standing(projectId);
     const pinned = await this.configs.pinned(projectId, configVersion);
+    // The registry's answer for the local agents' models, pinned by the decider (which refuses one that does not resolve).
+    const localModels = await this.providers.localModels(pinned.config, resolveRunPlan(pinned.config, workflow, overrides).plan, projectId);
     const runId = this.newId();
-    return this.commands.run(projectId, { type: 'StartRun', runId, projectId, workflow, configVersion: pinned.version, config: pinned.config, projectStatus, overrides });
+    return this.commands.run(projectId, { type: 'StartRun', runId, projectId, workflow, configVersion: pinned.version, config: pinned.config, projectStatus, overrides, localModels });
   }
 }
 

@@ -5,7 +5,7 @@ import { isRun, promptOfRun, rebuildPrompt, resolveRunPlan, runStateAt } from '@
 import { Inject } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { LogsReadModel } from '../logs/logs.read-model';
-import { ProviderRegistry } from '../providers';
+import { localModelProblems, ProviderRegistry } from '../providers';
 import { RunConfigs } from './run-config';
 import { runView } from './run-view';
 import { runNotFound } from './runs.commands';
@@ -110,8 +110,9 @@ export class PreflightRunHandler implements IQueryHandler<PreflightRun> {
     const pinned = await this.configs.pinned(projectId, configVersion);
     const file = Object.values(pinned.config.workflows).find((w) => w.name === workflow);
     if (!file) throw DomainError.validation('run.workflow.unknown', 'workflow', `workflow ${workflow} is not in config version ${pinned.version}`);
-    resolveRunPlan(pinned.config, workflow, overrides); // overrides that do not fit are a 400 naming the key
-    const problems = this.registry.preflight(pinned.config, file);
+    const run = resolveRunPlan(pinned.config, workflow, overrides); // overrides that do not fit are a 400 naming the key
+    const resolved = await this.registry.localModels(pinned.config, run.plan, projectId);
+    const problems = [...this.registry.preflight(pinned.config, file), ...localModelProblems(pinned.config, run.plan, run.overrides, resolved)];
     return { ok: problems.length === 0, configVersion: pinned.version, problems };
   }
 }
