@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
 export const TRAIN_USAGE = `usage: npm run cli -- train --data <pairs.jsonl> --base <model folder> --method dpo|sft --out <folder>
-       [--lora-rank N [--lora-alpha A] [--lora-targets q_proj,v_proj]] [--epochs N] [--batch-size N]
+       [--lora-rank N [--lora-alpha A] [--lora-targets q_proj,v_proj]] [--epochs N] [--batch-size N] [--micro-batch N]
        [--learning-rate X] [--beta X] [--loss-type sigmoid|ipo|hinge|robust] [--max-length N]
        [--checkpoint-every N] [--seed N] [--test-ratio X] [--name <model name>]
 
@@ -20,6 +20,7 @@ with the same arguments resumes from the last one. Progress on stderr; exit 2 on
 const NUMBER_FLAGS: Record<string, string> = {
   '--epochs': 'epochs',
   '--batch-size': 'batchSize',
+  '--micro-batch': 'microBatch',
   '--learning-rate': 'learningRate',
   '--weight-decay': 'weightDecay',
   '--warmup-steps': 'warmupSteps',

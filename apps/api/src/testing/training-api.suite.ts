@@ -2,8 +2,8 @@ import { LIVE_EVENTS_PATH, MODEL_FILES, TRAINING_RUN_STREAM_TYPE, trainingRunStr
 import type { Engine } from '@camel/event-store/testing';
 import { readSafetensors, writeSafetensors } from '@camel/ml';
 import { DatasetsReadModel } from '@camel/datasets/server';
-import { MODEL_CATALOG } from '@camel/models/server';
-import { APP_CONFIG, CommandExecutor } from '@camel/server';
+import { MODEL_CATALOG, type ModelCatalog } from '@camel/models/server';
+import { APP_CONFIG, CommandExecutor, type AppConfig } from '@camel/server';
 import { trainingRunDecider, type TrainingRunCommand } from '@camel/training';
 import { MAX_TRAINING_ATTEMPTS, TrainingRunner } from '@camel/training/server';
 import { createHash, randomUUID } from 'node:crypto';
@@ -64,6 +64,28 @@ export function trainingApiSuite(engine: Engine): void {
       const answer = await api.request('POST', `${base()}/training-runs`, { datasetId, datasetVersion: 1, baseModel: 'tiny', method: 'dpo', hyperparameters: small, ...body });
       expect([answer.status, answer.body]).toEqual([201, expect.objectContaining({ id: expect.any(String), position: expect.any(Number) })]);
       return answer.body.id as string;
+    };
+    const workFolder = (runId: string) => join(api.app.get<AppConfig>(APP_CONFIG).training.dir, runId);
+    /** A run launched through the decider and never queued: the test drives it with a runner of its own. */
+    const launchUnqueued = async (modelName: string, options: { hyperparameters?: Record<string, unknown>; datasetContentHash?: string } = {}) => {
+      const runId = randomUUID();
+      const executor = api.app.get(CommandExecutor, { strict: false });
+      const decide = (command: TrainingRunCommand) => executor.execute(trainingRunDecider, { streamId: trainingRunStreamId(runId), streamType: TRAINING_RUN_STREAM_TYPE, projectId, command });
+      const version = (await api.request('GET', `${base()}/datasets/${datasetId}/versions/1`)).body as { contentHash: string };
+      const request = { modelName, datasetId, datasetVersion: 1, baseModel: 'tiny', method: 'dpo' as const, hyperparameters: options.hyperparameters ?? small };
+      await decide({ type: 'LaunchTrainingRun', runId, projectId, projectStatus: 'active', request, baseModelId: 'tiny', datasetContentHash: options.datasetContentHash ?? version.contentHash });
+      return { runId, decide };
+    };
+    /** Another runner over the api's store and registry (as another worker's would be), with its own settings or registry. */
+    const runnerWith = (options: { training?: Partial<AppConfig['training']>; catalog?: ModelCatalog } = {}) => {
+      const config = api.app.get<AppConfig>(APP_CONFIG);
+      return new TrainingRunner(
+        api.store,
+        { ...config, training: { ...config.training, ...options.training } },
+        options.catalog ?? api.app.get<ModelCatalog>(MODEL_CATALOG, { strict: false }),
+        api.app.get(CommandExecutor, { strict: false }),
+        api.app.get(DatasetsReadModel, { strict: false }),
+      );
     };
     const weightsOf = (modelId: string) => sha256(join(process.env['DATA_DIR'] ?? '', 'models', modelId, MODEL_FILES.weights));
 
@@ -137,6 +159,8 @@ export function trainingApiSuite(engine: Engine): void {
         expect(detail.history[0].metrics).toMatchObject({ loss: expect.closeTo(Math.LN2, 4), 'rewards/accuracies': expect.any(Number) });
         expect(detail.evaluation).toMatchObject({ 'eval/loss': expect.any(Number), 'eval/rewards/accuracies': expect.any(Number) });
 
+        // The work folder (pairs, checkpoints, steps.jsonl) is gone with the run ended (TRAINING_WORK_RETENTION=none).
+        expect(existsSync(workFolder(id))).toBe(false);
         const folder = join(process.env['DATA_DIR'] ?? '', 'models', done.modelId ?? '');
         expect(readdirSync(folder).sort()).toEqual([MODEL_FILES.card, MODEL_FILES.config, MODEL_FILES.metrics, MODEL_FILES.weights, MODEL_FILES.tokenizer, MODEL_FILES.trainingArgs].sort());
         const card = readFileSync(join(folder, MODEL_FILES.card), 'utf8');
@@ -191,7 +215,7 @@ export function trainingApiSuite(engine: Engine): void {
       await until('a checkpoint', id, (r) => (r.progress?.checkpointStep ?? 0) >= 3);
       const first = runner().trainingProcessId(id);
       // Another process's runner (as a worker given a stalled job would): it records attempt 2.
-      const second = new TrainingRunner(api.store, api.app.get(APP_CONFIG), api.app.get(MODEL_CATALOG, { strict: false }), api.app.get(CommandExecutor, { strict: false }), api.app.get(DatasetsReadModel, { strict: false }));
+      const second = runnerWith();
       const outcome = await second.run(id);
       expect(outcome).toBe('completed');
       const done = await until('the run', id, (r) => r.status === 'completed');
@@ -232,11 +256,7 @@ export function trainingApiSuite(engine: Engine): void {
 
     it('fails a run whose training process was lost too many times with worker_lost', async () => {
       // Recorded as five lost attempts would leave it (launched through the decider, never queued).
-      const runId = randomUUID();
-      const executor = api.app.get(CommandExecutor, { strict: false });
-      const decide = (command: TrainingRunCommand) => executor.execute(trainingRunDecider, { streamId: trainingRunStreamId(runId), streamType: TRAINING_RUN_STREAM_TYPE, projectId, command });
-      const version = (await api.request('GET', `${base()}/datasets/${datasetId}/versions/1`)).body as { contentHash: string };
-      await decide({ type: 'LaunchTrainingRun', runId, projectId, projectStatus: 'active', request: { modelName: 'lost', datasetId, datasetVersion: 1, baseModel: 'tiny', method: 'dpo' }, baseModelId: 'tiny', datasetContentHash: version.contentHash });
+      const { runId, decide } = await launchUnqueued('lost');
       const architecture = { family: 'llama' as const, parameters: 1, hiddenSize: 32, layers: 2, heads: 4, kvHeads: 2, vocabSize: 281, contextLength: 64 };
       for (let attempt = 1; attempt <= MAX_TRAINING_ATTEMPTS; attempt++) await decide({ type: 'StartTrainingAttempt', runId, attempt, worker: 'gone', backend: 'wasm', totalSteps: 12, resumedFromStep: 0, architecture });
       expect(await runner().run(runId)).toBe('failed');
@@ -270,6 +290,55 @@ export function trainingApiSuite(engine: Engine): void {
       const missing = await until('the failure', vanished, (r) => r.status === 'failed' || r.status === 'completed', 60_000);
       expect(missing.failure).toMatchObject({ code: 'base_model_missing', message: expect.stringContaining('does not load') });
     }, 120_000);
+
+    it('fails with out_of_memory when the training process passes its heap limit, keeps a failed run’s work folder when told, and the queue trains the next run', async () => {
+      const { runId } = await launchUnqueued('starved');
+      expect(await runnerWith({ training: { maxMemoryMb: 16, workRetention: 'failed' } }).run(runId)).toBe('failed');
+      const failed = await until('the failure', runId, (r) => r.status === 'failed');
+      expect(failed.failure).toMatchObject({ code: 'out_of_memory', message: expect.stringContaining('TRAINING_MAX_MEMORY_MB=16') });
+      expect(existsSync(join(workFolder(runId), 'pairs.jsonl'))).toBe(true);
+      const next = await launch({ modelName: 'after-oom', hyperparameters: { ...small, epochs: 1 } });
+      expect((await until('the next run', next, (r) => r.status === 'completed' || r.status === 'failed')).status).toBe('completed');
+    }, 90_000);
+
+    it('fails with dataset_missing when the dataset version’s pairs do not hash to the launch’s, removing the work folder', async () => {
+      const { runId } = await launchUnqueued('drifted', { datasetContentHash: '0'.repeat(64) });
+      expect(await runnerWith().run(runId)).toBe('failed');
+      const failed = await until('the failure', runId, (r) => r.status === 'failed');
+      expect(failed.failure).toMatchObject({ code: 'dataset_missing', message: expect.stringContaining(`does not hash to ${'0'.repeat(64)}`) });
+      expect(existsSync(workFolder(runId))).toBe(false);
+    }, 30_000);
+
+    it('completes a run whose process crashed between ModelRegistered and TrainingRunCompleted with one model (micro-batches of 2)', async () => {
+      const { runId } = await launchUnqueued('crashed', { hyperparameters: { ...small, epochs: 1, microBatch: 2 } });
+      const real = api.app.get<ModelCatalog>(MODEL_CATALOG, { strict: false });
+      // The registry records the model, then the process dies before the run's completion is appended.
+      const crashing: ModelCatalog = {
+        resolve: (p, m) => real.resolve(p, m),
+        nameTaken: (p, n) => real.nameTaken(p, n),
+        folderFor: (m) => real.folderFor(m),
+        registerTrained: async (input) => {
+          await real.registerTrained(input);
+          throw new Error('killed after ModelRegistered');
+        },
+      };
+      await expect(runnerWith({ catalog: crashing }).run(runId)).rejects.toThrow('killed after ModelRegistered');
+      const stream = async () => (await api.store.readStream(trainingRunStreamId(runId))).map((e) => e.type);
+      expect(await stream()).not.toContain('TrainingRunCompleted');
+      expect(existsSync(join(workFolder(runId), 'checkpoints'))).toBe(true);
+      // The retry (a redelivered job) resumes from the final checkpoint and registers the same model again: nothing new.
+      expect(await runner().run(runId)).toBe('completed');
+      const done = await until('the completion', runId, (r) => r.status === 'completed');
+      expect(done.attempts).toBe(2);
+      expect((await stream()).filter((t) => t === 'TrainingRunCompleted')).toHaveLength(1);
+      const registered = (await api.store.readStream(`model-${done.modelId}`)).filter((e) => e.type === 'ModelRegistered');
+      expect(registered).toHaveLength(1);
+      const models = ((await api.request('GET', `${base()}/models`)).body as { models: { lineage: { trainingRunId?: string } | null }[] }).models;
+      expect(models.filter((m) => m.lineage?.trainingRunId === runId)).toHaveLength(1);
+      const args = JSON.parse(readFileSync(join(process.env['DATA_DIR'] ?? '', 'models', done.modelId ?? '', MODEL_FILES.trainingArgs), 'utf8')) as Record<string, unknown>;
+      expect(args).toMatchObject({ batchSize: 4, microBatch: 2 });
+      expect(existsSync(workFolder(runId))).toBe(false);
+    }, 90_000);
 
     it('fails with dataset_empty when no pair is left after encoding (replies identical once cut to maxLength)', async () => {
       const same = Array.from({ length: 10 }, (_, i) => JSON.stringify({ prompt: `q${i}`, chosen: `The same long opening ${i} then yes`, rejected: `The same long opening ${i} then no` })).join('\n');

@@ -43,6 +43,13 @@ export interface TrainingHyperparameters {
   readonly epochs: number;
   /** 1–256 (pairs or examples per optimizer step). */
   readonly batchSize: number;
+  /**
+   * Gradient accumulation: pairs (or examples) per forward/backward pass, 0–batchSize; 0 = the whole
+   * batch in one pass. The update and the metrics are the whole batch's; memory follows the
+   * micro-batch (a 135M-parameter model's LoRA step fits one pair on wasm, not eight). Runs launched
+   * before it existed have none: the whole batch.
+   */
+  readonly microBatch: number;
   /** (0, 1]. */
   readonly learningRate: number;
   readonly weightDecay: number;
@@ -65,6 +72,7 @@ export interface TrainingHyperparameters {
 export const TRAINING_DEFAULTS: TrainingHyperparameters = {
   epochs: 1,
   batchSize: 8,
+  microBatch: 0,
   learningRate: 5e-4,
   weightDecay: 0,
   warmupSteps: 0,

@@ -18,6 +18,9 @@ describe('training launch form', () => {
       ['datasetVersion', 'hyperparameters.epochs', 'hyperparameters.labelSmoothing', 'hyperparameters.learningRate', 'lora.rank', 'lora.targets', 'modelName'].sort(),
     );
     expect(fieldMessage(problems, 'lora')).toBe(problems.get('lora.rank'));
+    // A micro-batch is 0 (the whole batch) up to the batch size.
+    const micro = (microBatch: number, batchSize = 8) => launchProblems({ ...valid, hyperparameters: { ...TRAINING_DEFAULTS, batchSize, microBatch } }).has('hyperparameters.microBatch');
+    expect([micro(0), micro(1), micro(8), micro(9), micro(-1), micro(1.5), micro(4, 2)]).toEqual([false, false, false, true, true, true, true]);
     // SFT has no DPO arguments to check.
     expect(launchProblems({ ...valid, method: 'sft', hyperparameters: { ...TRAINING_DEFAULTS, beta: 0 } }).size).toBe(0);
   });
@@ -33,7 +36,7 @@ describe('training launch form', () => {
     };
     const filled = applyPreset(valid, preset);
     expect(filled).toMatchObject({ modelName: 'support-dpo', loraEnabled: true, lora: preset.lora, presetId: 'lora-dpo', hyperparameters: { epochs: 3, beta: 0.2 } });
-    expect(launchRequest(filled)).toMatchObject({ method: 'dpo', lora: preset.lora, hyperparameters: { epochs: 3, beta: 0.2, lossType: 'sigmoid' } });
+    expect(launchRequest(filled)).toMatchObject({ method: 'dpo', lora: preset.lora, hyperparameters: { epochs: 3, beta: 0.2, lossType: 'sigmoid', microBatch: 0 } });
     const sft = launchRequest({ ...filled, method: 'sft', loraEnabled: false, seed: 7 });
     expect(sft.lora).toBeUndefined();
     expect(sft.seed).toBe(7);

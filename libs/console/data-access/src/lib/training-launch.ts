@@ -73,6 +73,7 @@ export function launchProblems(form: LaunchForm): ReadonlyMap<string, string> {
     ['baseModel', form.baseModel !== '', 'Pick a base model.'],
     ['hyperparameters.epochs', integerIn(h.epochs, 1, 100), 'A whole number from 1 to 100.'],
     ['hyperparameters.batchSize', integerIn(h.batchSize, 1, 256), 'A whole number from 1 to 256.'],
+    ['hyperparameters.microBatch', integerIn(h.microBatch, 0, Number.isInteger(h.batchSize) ? h.batchSize : 256), 'A whole number from 0 (the whole batch) to the batch size.'],
     ['hyperparameters.learningRate', h.learningRate > 0 && h.learningRate <= 1, 'Above 0, at most 1.'],
     ['hyperparameters.weightDecay', h.weightDecay >= 0 && h.weightDecay <= 1, 'From 0 to 1.'],
     ['hyperparameters.warmupSteps', integerIn(h.warmupSteps, 0, 1_000_000), 'A whole number from 0 to 1,000,000.'],

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     [{ RUN_SWEEP_MS: '1' }, 'RUN_SWEEP_MS'],
     [{ TRAINING_CONCURRENCY: '0' }, 'TRAINING_CONCURRENCY'],
     [{ TRAINING_MAX_MEMORY_MB: '64' }, 'TRAINING_MAX_MEMORY_MB'],
+    [{ TRAINING_WORK_RETENTION: 'forever' }, 'TRAINING_WORK_RETENTION'],
   ])('refuses %j naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -60,7 +61,8 @@ describe('loadConfig', () => {
   });
 
   it('runs one training process at a time by default, with a bounded heap, under DATA_DIR/training', () => {
-    expect(loadConfig({ DATA_DIR: '/srv/camel' }).training).toEqual({ concurrency: 1, maxMemoryMb: 4096, dir: '/srv/camel/training' });
+    expect(loadConfig({ DATA_DIR: '/srv/camel' }).training).toEqual({ concurrency: 1, maxMemoryMb: 4096, dir: '/srv/camel/training', workRetention: 'none' });
+    expect(loadConfig({ TRAINING_WORK_RETENTION: 'failed' }).training.workRetention).toBe('failed');
     expect(loadConfig({ TRAINING_CONCURRENCY: '2', TRAINING_MAX_MEMORY_MB: '512' }).training).toMatchObject({ concurrency: 2, maxMemoryMb: 512 });
   });
 });

@@ -5,6 +5,9 @@ import { delimiter, resolve } from 'node:path';
 
 const NODE_ENVS = ['development', 'production', 'test'] as const;
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+/** TRAINING_WORK_RETENTION: which ended training runs keep DATA_DIR/training/<runId>/ (the model itself is in MODELS_DIR either way). */
+export const TRAINING_WORK_RETENTIONS = ['none', 'failed', 'all'] as const;
+export type TrainingWorkRetention = (typeof TRAINING_WORK_RETENTIONS)[number];
 
 /** Every setting the processes read, validated once at start. */
 class EnvironmentVariables {
@@ -79,6 +82,10 @@ class EnvironmentVariables {
   @Min(128)
   @Max(1_048_576)
   TRAINING_MAX_MEMORY_MB?: number;
+
+  @IsOptional()
+  @IsIn(TRAINING_WORK_RETENTIONS)
+  TRAINING_WORK_RETENTION?: TrainingWorkRetention;
 
   @IsOptional()
   @IsIn(LOG_LEVELS)
@@ -224,6 +231,8 @@ export interface AppConfig {
     readonly maxMemoryMb: number;
     /** Work folders of training runs (pairs, checkpoints): DATA_DIR/training/<runId>/. */
     readonly dir: string;
+    /** Which ended runs keep their work folder: `none` (default: removed once the run is completed, failed or cancelled), `failed`, `all`. */
+    readonly workRetention: TrainingWorkRetention;
   };
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** How long a command waits for projections before answering (read-your-writes). */
@@ -300,6 +309,7 @@ const INTEGER_KEYS = [
   'RUN_SWEEP_MS',
   'TRAINING_CONCURRENCY',
   'TRAINING_MAX_MEMORY_MB',
+  'TRAINING_WORK_RETENTION',
   'LOCAL_MODEL_CACHE',
 ] as const;
 
@@ -354,6 +364,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       concurrency: vars.TRAINING_CONCURRENCY ?? 1,
       maxMemoryMb: vars.TRAINING_MAX_MEMORY_MB ?? 4096,
       dir: resolve(dataDir, 'training'),
+      workRetention: vars.TRAINING_WORK_RETENTION ?? 'none',
     },
     logLevel: vars.LOG_LEVEL ?? 'log',
     projectionWaitMs: vars.PROJECTION_WAIT_MS ?? 5000,

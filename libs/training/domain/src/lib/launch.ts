@@ -53,9 +53,11 @@ export function validHyperparameters(raw: unknown): TrainingHyperparameters {
   const f = (name: keyof TrainingHyperparameters) => `hyperparameters.${name}`;
   if (!DPO_LOSS_TYPES.includes(h.lossType as never)) throw invalid(f('lossType'), `must be one of ${DPO_LOSS_TYPES.join(', ')}`);
   if (typeof h.precomputeReference !== 'boolean') throw invalid(f('precomputeReference'), 'must be true or false');
+  const batchSize = integer(h.batchSize, f('batchSize'), 1, 256);
   return {
     epochs: integer(h.epochs, f('epochs'), 1, 100),
-    batchSize: integer(h.batchSize, f('batchSize'), 1, 256),
+    batchSize,
+    microBatch: integer(h.microBatch, f('microBatch'), 0, batchSize),
     learningRate: number(h.learningRate, f('learningRate'), (v) => v > 0 && v <= 1, 'in (0, 1]'),
     weightDecay: number(h.weightDecay, f('weightDecay'), (v) => v >= 0 && v <= 1, 'in [0, 1]'),
     warmupSteps: integer(h.warmupSteps, f('warmupSteps'), 0, 1_000_000),

@@ -5,7 +5,7 @@ export const TRAINING_PRESETS: readonly TrainingPreset[] = [
   {
     id: 'dpo-lora-quick',
     label: 'DPO LoRA quick',
-    description: 'LoRA rank 8 on the attention projections, one epoch, sigmoid DPO at β 0.1 with precomputed reference log-probs: minutes on a CPU for a few hundred pairs.',
+    description: 'LoRA rank 8 on the attention projections, one epoch, sigmoid DPO at β 0.1 with precomputed reference log-probs: minutes on a CPU for a few hundred pairs. For a base of 100M+ parameters set micro-batch 1 (gradient accumulation): the update stays the batch’s, the memory one pair’s.',
     method: 'dpo',
     lora: { rank: 8, alpha: 16, targets: ['q_proj', 'v_proj'] },
     hyperparameters: { ...TRAINING_DEFAULTS, epochs: 1, batchSize: 8, learningRate: 5e-4, checkpointEvery: 20 },

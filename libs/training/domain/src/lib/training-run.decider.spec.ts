@@ -46,8 +46,8 @@ describe('training run decider', () => {
   it('keeps given hyperparameters, LoRA (alpha defaulting to 2 × rank) and the seed', () =>
     spec
       .given([])
-      .when(launch({ request: { ...request, lora: { rank: 4, targets: ['q_proj'] } as never, hyperparameters: { epochs: 3, lossType: 'robust', labelSmoothing: 0.1 }, seed: 7 } }))
-      .then([{ ...launched, data: { ...launched.data, lora: { rank: 4, alpha: 8, targets: ['q_proj'] }, hyperparameters: { ...TRAINING_DEFAULTS, epochs: 3, lossType: 'robust', labelSmoothing: 0.1 }, seed: 7 } }]));
+      .when(launch({ request: { ...request, lora: { rank: 4, targets: ['q_proj'] } as never, hyperparameters: { epochs: 3, microBatch: 2, lossType: 'robust', labelSmoothing: 0.1 }, seed: 7 } }))
+      .then([{ ...launched, data: { ...launched.data, lora: { rank: 4, alpha: 8, targets: ['q_proj'] }, hyperparameters: { ...TRAINING_DEFAULTS, epochs: 3, microBatch: 2, lossType: 'robust', labelSmoothing: 0.1 }, seed: 7 } }]));
 
   it.each([
     [{ hyperparameters: { learningRate: 0 } }, 'hyperparameters.learningRate'],
@@ -55,6 +55,9 @@ describe('training run decider', () => {
     [{ hyperparameters: { epochs: 0 } }, 'hyperparameters.epochs'],
     [{ hyperparameters: { epochs: 1.5 } }, 'hyperparameters.epochs'],
     [{ hyperparameters: { batchSize: 257 } }, 'hyperparameters.batchSize'],
+    [{ hyperparameters: { batchSize: 4, microBatch: 5 } }, 'hyperparameters.microBatch'],
+    [{ hyperparameters: { microBatch: -1 } }, 'hyperparameters.microBatch'],
+    [{ hyperparameters: { microBatch: 1.5 } }, 'hyperparameters.microBatch'],
     [{ hyperparameters: { maxLength: 7 } }, 'hyperparameters.maxLength'],
     [{ hyperparameters: { checkpointEvery: 0 } }, 'hyperparameters.checkpointEvery'],
     [{ hyperparameters: { lossType: 'kto' } }, 'hyperparameters.lossType'],

@@ -38,6 +38,10 @@ const d = TRAINING_DEFAULTS;
 export class TrainingHyperparametersDto implements Partial<TrainingHyperparameters> {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: d.epochs }) @IsOptional() @IsInt() epochs?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 256, default: d.batchSize }) @IsOptional() @IsInt() batchSize?: number;
+  @ApiPropertyOptional({ minimum: 0, default: d.microBatch, description: 'Gradient accumulation: pairs per forward/backward pass, at most batchSize; 0 = the whole batch at once' })
+  @IsOptional()
+  @IsInt()
+  microBatch?: number;
   @ApiPropertyOptional({ minimum: 0, maximum: 1, description: '(0, 1]', default: d.learningRate }) @IsOptional() @IsNumber() learningRate?: number;
   @ApiPropertyOptional({ minimum: 0, maximum: 1, default: d.weightDecay }) @IsOptional() @IsNumber() weightDecay?: number;
   @ApiPropertyOptional({ minimum: 0, default: d.warmupSteps }) @IsOptional() @IsInt() warmupSteps?: number;

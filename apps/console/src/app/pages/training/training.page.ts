@@ -52,6 +52,7 @@ interface NumberField {
 const COMMON_FIELDS: readonly NumberField[] = [
   { key: 'epochs', label: 'Epochs', testId: 'training-epochs', min: 1, max: 100 },
   { key: 'batchSize', label: 'Batch size', testId: 'training-batch-size', min: 1, max: 256 },
+  { key: 'microBatch', label: 'Micro-batch', testId: 'training-micro-batch', min: 0, max: 256, hint: 'Pairs per pass (gradient accumulation); 0 = the whole batch' },
   { key: 'learningRate', label: 'Learning rate', testId: 'training-learning-rate', min: 0, max: 1, step: 'any' },
   { key: 'maxLength', label: 'Max length', testId: 'training-max-length', min: 8, max: 4096, suffix: 'tokens' },
   { key: 'checkpointEvery', label: 'Checkpoint every', testId: 'training-checkpoint-every', min: 1, suffix: 'steps' },

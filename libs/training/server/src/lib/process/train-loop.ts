@@ -226,6 +226,8 @@ export async function train(setup: TrainingSetup, pairs: readonly TextPair[], ho
     schedule: { warmupSteps: h.warmupSteps, kind: 'linear', totalSteps: total },
     pad,
     reference,
+    // Runs launched before microBatch existed have none: the whole batch in one pass, as 0 says.
+    microBatch: h.microBatch > 0 ? h.microBatch : undefined,
   });
   const dispose = () => {
     trainer.dispose();

@@ -9,7 +9,7 @@ import { isFinal, modelIdFor, trainingRunDecider, type TrainingRunCommand, type 
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { TrainingJobSpec, TrainingMessage } from '../process/training-job';
@@ -86,9 +86,30 @@ export class TrainingRunner implements OnApplicationShutdown {
     return outcome.events.length;
   }
 
-  /** Drives the run until it is final (or another process holds its attempt). */
+  /** Drives the run until it is final (or another process holds its attempt); then cleans its work folder. */
   async run(runId: string): Promise<TrainingJobOutcome> {
     if (this.children.has(runId)) return 'skipped';
+    const outcome = await this.drive(runId);
+    if (outcome !== 'skipped') this.cleanWorkFolder(runId, outcome);
+    return outcome;
+  }
+
+  /**
+   * An ended run's work folder (pairs, job, checkpoints, steps.jsonl) is removed unless
+   * TRAINING_WORK_RETENTION keeps it (`failed`: failed runs' only, `all`); the model is in MODELS_DIR.
+   * A run that is not final (a retry will resume from its checkpoints) keeps it.
+   */
+  private cleanWorkFolder(runId: string, outcome: Exclude<TrainingJobOutcome, 'skipped'>): void {
+    const retention = this.config.training.workRetention;
+    if (retention === 'all' || (retention === 'failed' && outcome === 'failed')) return;
+    try {
+      rmSync(join(this.config.training.dir, runId), { recursive: true, force: true });
+    } catch (error) {
+      this.logger.warn(`training run ${runId}: its work folder could not be removed: ${(error as Error).message}`);
+    }
+  }
+
+  private async drive(runId: string): Promise<TrainingJobOutcome> {
     for (;;) {
       const { state, launched } = await this.load(runId);
       if (!launched || isFinal(state.status)) return 'skipped';
