@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { serveConsole } from './console-static';
 import { SampleConfigs } from '@camel/configs/server';
 import { FirstOwner } from '@camel/identity/server';
+import { OpenAiExceptionFilter } from '@camel/models/server';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -33,7 +34,8 @@ export async function createApiApp(options: { logger?: false } = {}): Promise<IN
     ],
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ApiExceptionFilter(app.get(SecurityRefusals)));
+  // `/v1` answers OpenAI's error shape, also for what is refused before routing (body, unknown route).
+  app.useGlobalFilters(new ApiExceptionFilter(app.get(SecurityRefusals), [{ prefix: '/v1', filter: new OpenAiExceptionFilter() }]));
   app.enableShutdownHooks();
   if (config.auth.trustProxy) app.set('trust proxy', trustProxySetting(config.auth.trustProxy));
   app.disable('x-powered-by');

@@ -300,6 +300,26 @@ export function modelsApiSuite(engine: Engine): void {
         await expect(openai.chat.completions.create({ model: 'tiny', messages: [{ role: 'user', content: 'hi' }], temperature: 3 })).rejects.toMatchObject({ status: 400, param: 'temperature' });
         await expect(openai.chat.completions.create({ model: 'tiny', messages: [] })).rejects.toMatchObject({ status: 400, param: 'messages' });
       });
+
+      it('answers what is refused before routing in OpenAI’s error shape: a bad content type, malformed JSON, an unknown route', async () => {
+        const post = (headers: Record<string, string>, body: string) => fetch(`${api.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, ...headers }, body });
+        const answers = [
+          await post({ 'content-type': 'text/plain' }, '{"model":"tiny"}'),
+          await post({ 'content-type': 'application/json' }, '{"model": "tiny", "messages": ['),
+          await post({ 'content-type': 'application/json; charset=latin1' }, '{}'),
+          await fetch(`${api.baseUrl}/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: '{}' }),
+        ];
+        const bodies = await Promise.all(answers.map(async (answer) => [answer.status, await answer.json()]));
+        expect(bodies).toEqual([
+          [415, { error: { message: expect.stringContaining('application/json'), type: 'invalid_request_error', param: 'content-type', code: 'request.unsupported-media-type' } }],
+          [400, { error: { message: expect.stringContaining('not valid JSON'), type: 'invalid_request_error', param: null, code: 'request.malformed-json' } }],
+          [415, { error: { message: expect.stringContaining('UTF-8'), type: 'invalid_request_error', param: 'content-type', code: 'request.unsupported-charset' } }],
+          [404, { error: { message: expect.stringContaining('/v1/embeddings'), type: 'invalid_request_error', param: null, code: null } }],
+        ]);
+        // The rest of the api keeps its own shape.
+        const rest = await fetch(`${api.baseUrl}/api/projects`, { method: 'POST', headers: { authorization: `Bearer ${api.ownerToken}`, 'content-type': 'text/plain' }, body: 'x' });
+        expect([rest.status, (await rest.json()).code]).toEqual([415, 'request.unsupported-media-type']);
+      });
     });
   });
 }

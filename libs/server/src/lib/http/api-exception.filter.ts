@@ -60,11 +60,23 @@ interface HttpResponse {
 interface HttpRequest {
   method?: string;
   path?: string;
+  originalUrl?: string;
   ip?: string;
 }
 
 /** Refusals that show probing or brute forcing when counted: logged as one structured line each. */
 const SECURITY_STATUSES = new Set([401, 403, 429]);
+
+/**
+ * A part of the URL space that answers errors in a shape of its own (the OpenAI-compatible `/v1`):
+ * its filter also answers what is refused there before routing (a body the parser refuses, an
+ * unknown route), which the controller's own filter never sees.
+ */
+export interface PathExceptionFilter {
+  /** e.g. `/v1`: the path itself and everything below it. */
+  readonly prefix: string;
+  readonly filter: ExceptionFilter;
+}
 
 /** Every error answer has one shape (ApiErrorBody) and carries the request id for support. */
 @Catch()
@@ -73,9 +85,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private readonly security = new Logger('Security');
 
   /** `refusals` counts the security log's lines (GET /api/metrics/security). */
-  constructor(private readonly refusals?: SecurityRefusals) {}
+  constructor(
+    private readonly refusals?: SecurityRefusals,
+    private readonly byPath: readonly PathExceptionFilter[] = [],
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // The full path: a middleware's request has its `path` relative to where the middleware is mounted.
+    const request = host.switchToHttp().getRequest<HttpRequest>();
+    const path = (request?.originalUrl ?? request?.path ?? '').split('?')[0];
+    const own = this.byPath.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`));
+    if (own) return own.filter.catch(exception, host);
     const http = host.switchToHttp();
     const response = http.getResponse<HttpResponse>();
     const body = this.toBody(exception);
