@@ -318,7 +318,7 @@ export function modelsApiSuite(engine: Engine): void {
         ]);
         // The rest of the api keeps its own shape.
         const rest = await fetch(`${api.baseUrl}/api/projects`, { method: 'POST', headers: { authorization: `Bearer ${api.ownerToken}`, 'content-type': 'text/plain' }, body: 'x' });
-        expect([rest.status, (await rest.json()).code]).toEqual([415, 'request.unsupported-media-type']);
+        expect([rest.status, ((await rest.json()) as { code: string }).code]).toEqual([415, 'request.unsupported-media-type']);
       });
     });
   });
