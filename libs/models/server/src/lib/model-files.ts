@@ -3,6 +3,7 @@ import type { BpeTokenizer, LlamaConfig } from '@camel/ml';
 import { createHash } from 'node:crypto';
 import { closeSync, copyFileSync, createReadStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { loadMl } from './load-ml';
 
 /**
  * The files of the model registry (docs/training.md "Model files"): reading a model folder's
@@ -10,11 +11,6 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
  * weights' sha256. Plain functions over folders; the registry wires them to its settings.
  */
 
-/**
- * libs/ml loads TensorFlow.js when imported: loaded on first use, so a process that never reads a
- * model folder (the CLI) does not pay for it.
- */
-const loadMl = () => import('@camel/ml');
 
 const NO_LINEAGE = { baseModelId: null, trainingRunId: null, datasetId: null, datasetVersion: null, method: null, lora: null } as const;
 

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { loadMl } from '../load-ml';
 import { visibleText, type GenerateRequest, type HostMessage, type ThreadMessage } from './generation-protocol';
 
 const port = parentPort;
@@ -17,18 +18,7 @@ if (!port) throw new Error('generation-thread runs in a worker thread');
 const cacheSize: number = (workerData as { cacheSize?: number } | null)?.cacheSize ?? 2;
 const loaded = new Map<string, HfModel>();
 const cancelled = new Set<number>();
-/**
- * libs/ml, loaded lazily as everywhere in this project (model-files.ts). From the TypeScript sources
- * the repository's loader resolves the alias on require (it leaves `import()` to Node); in a build
- * the compiled `import()` is a relative require.
- */
-async function loadMl(): Promise<typeof import('@camel/ml')> {
-  try {
-    return require('@camel/ml') as typeof import('@camel/ml');
-  } catch {
-    return import('@camel/ml');
-  }
-}
+/** libs/ml, loaded lazily as everywhere in this project (load-ml.ts). */
 const ml = loadMl().then(async (lib) => {
   await lib.initBackend();
   return lib;
