@@ -9,9 +9,10 @@ import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { map } from 'rxjs';
 import { AuthService } from './core/auth.service';
-import { ChangePasswordDialogComponent, type ChangePasswordDialogData } from './layout/change-password-dialog.component';
+import type { ChangePasswordDialogComponent } from './layout/change-password-dialog.component';
 import { ConnectionStatusComponent } from './layout/connection-status.component';
 import { NAV_ITEMS } from './layout/nav-items';
+import { openChangePasswordDialog } from './layout/open-change-password-dialog';
 import { UserMenuComponent } from './layout/user-menu.component';
 
 /**
@@ -181,7 +182,8 @@ export class AppComponent {
   );
 
   private readonly dialog = inject(MatDialog);
-  private passwordDialog: MatDialogRef<ChangePasswordDialogComponent> | undefined;
+  /** Pending while the dialog's code loads. */
+  private passwordDialog: Promise<MatDialogRef<ChangePasswordDialogComponent>> | undefined;
 
   constructor() {
     // A generated password (the first owner's) is changed before anything else: a dialog that
@@ -190,16 +192,18 @@ export class AppComponent {
       const required = this.auth.signedIn() && this.auth.me()?.passwordChangeRequired === true;
       untracked(() => {
         if (!required) {
-          this.passwordDialog?.close();
+          void this.passwordDialog?.then((dialog) => dialog.close());
           return;
         }
         if (this.passwordDialog) return;
-        const data: ChangePasswordDialogData = { required: true };
-        this.passwordDialog = this.dialog.open(ChangePasswordDialogComponent, { data, disableClose: true });
-        this.passwordDialog.afterClosed().subscribe(() => {
-          this.passwordDialog = undefined;
-          void this.auth.reloadMe();
-        });
+        const opened = openChangePasswordDialog(this.dialog, { data: { required: true }, disableClose: true });
+        this.passwordDialog = opened;
+        void opened.then((dialog) =>
+          dialog.afterClosed().subscribe(() => {
+            if (this.passwordDialog === opened) this.passwordDialog = undefined;
+            void this.auth.reloadMe();
+          }),
+        );
       });
     });
   }

@@ -3,7 +3,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatMenuModule } from '@angular/material/menu';
 import { AuthService } from '../core/auth.service';
-import { ChangePasswordDialogComponent } from './change-password-dialog.component';
+import { openChangePasswordDialog } from './open-change-password-dialog';
 
 /** The toolbar's account menu: who is signed in, password, sign-out. */
 @Component({
@@ -76,7 +76,7 @@ export class UserMenuComponent {
   });
 
   protected changePassword(): void {
-    this.dialog.open(ChangePasswordDialogComponent);
+    void openChangePasswordDialog(this.dialog);
   }
 
   protected signOut(): void {
