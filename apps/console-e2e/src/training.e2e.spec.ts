@@ -1,4 +1,4 @@
-import type { CommandAccepted, DatasetAccepted, ModelList, TrainingRunList, UserCreatedResponse } from '@camel/contracts';
+import type { CommandAccepted, DatasetAccepted, ModelList, TrainingRunDetail, TrainingRunList, UserCreatedResponse } from '@camel/contracts';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,6 +154,11 @@ describe('training and the model registry in a real browser', () => {
     // Enough steps for several progress reports (two a second at most).
     await page.fill('[data-testid="training-epochs"]', '10');
     await page.fill('[data-testid="training-batch-size"]', '1');
+    // A micro-batch larger than the batch is named under its field before anything is sent.
+    await page.fill('[data-testid="training-micro-batch"]', '2');
+    await page.click('[data-testid="training-launch"]');
+    await page.waitForSelector('[data-testid="training-error"][data-field="hyperparameters.microBatch"]');
+    await page.fill('[data-testid="training-micro-batch"]', '1');
     await page.fill('[data-testid="training-checkpoint-every"]', '40');
     // The tiny model's context.
     await page.fill('[data-testid="training-max-length"]', '64');
@@ -168,6 +173,7 @@ describe('training and the model registry in a real browser', () => {
 
     await page.waitForURL(new RegExp(`/training/${projectId}/[0-9a-f-]{36}$`));
     const runId = page.url().split('/').pop() ?? '';
+    expect((await harness.rest<TrainingRunDetail>('GET', `/api/projects/${projectId}/training-runs/${runId}`)).body.run.hyperparameters).toMatchObject({ batchSize: 1, microBatch: 1 });
     // The loss chart grows while the run goes: several different point counts before it ends.
     const seen = new Set<number>();
     await until(
