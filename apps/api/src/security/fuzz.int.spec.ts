@@ -147,9 +147,9 @@ describe('fuzzing every command route (SQLite)', () => {
         expect({ what, status: response.status < 500 }).toEqual({ what, status: true });
         if (response.status >= 400) {
           const error = JSON.parse(text) as { statusCode: number; code?: unknown; error?: { message?: unknown; type?: unknown } };
-          if (path.startsWith('/v1/') && typeof error.error === 'object') {
-            // OpenAI-compatible serving answers in OpenAI's error shape (refusals before routing, e.g. a bad content type, in the platform's).
-            expect({ what, message: typeof error.error.message, type: typeof error.error.type }).toEqual({ what, message: 'string', type: 'string' });
+          if (path.startsWith('/v1/')) {
+            // OpenAI-compatible serving answers in OpenAI's error shape, refusals before routing (a bad content type, malformed JSON) included.
+            expect({ what, message: typeof error.error?.message, type: typeof error.error?.type }).toEqual({ what, message: 'string', type: 'string' });
           } else {
             expect({ what, statusCode: error.statusCode, code: typeof error.code }).toEqual({ what, statusCode: response.status, code: 'string' });
           }

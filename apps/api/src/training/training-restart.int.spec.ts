@@ -1,7 +1,7 @@
 import { MODEL_FILES, type TrainingRunDetail, type TrainingRunView } from '@camel/contracts';
 import { ApiProcess } from '@camel/server/testing';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pollUntil } from '../testing/poll-until';
@@ -79,7 +79,7 @@ describe('training on the embedded default (processes)', () => {
     writeFileSync(data, preferenceFile(20));
     const out = join(dataDir, 'cli-model');
     const cli = (...args: string[]) => spawnSync(process.execPath, [join(dist, 'apps/api/src/cli.js'), 'train', ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
-    const trained = cli('--data', data, '--base', join(builtins, 'tiny'), '--method', 'dpo', '--lora-rank', '4', '--epochs', '2', '--batch-size', '4', '--test-ratio', '0.3', '--out', out);
+    const trained = cli('--data', data, '--base', join(builtins, 'tiny'), '--method', 'dpo', '--lora-rank', '4', '--epochs', '2', '--batch-size', '4', '--micro-batch', '2', '--test-ratio', '0.3', '--out', out);
     expect(trained.status).toBe(0);
     expect(trained.stdout.trim()).toBe(out);
     expect(trained.stderr).toMatch(/backend (wasm|cpu|tensorflow); [\d,]+ parameters; \d+ steps/);
@@ -88,9 +88,12 @@ describe('training on the embedded default (processes)', () => {
     expect(readdirSync(out).sort()).toEqual(
       [MODEL_FILES.adapter, MODEL_FILES.adapterConfig, MODEL_FILES.card, MODEL_FILES.config, MODEL_FILES.metrics, MODEL_FILES.weights, MODEL_FILES.tokenizer, MODEL_FILES.trainingArgs].sort(),
     );
+    expect(JSON.parse(readFileSync(join(out, MODEL_FILES.trainingArgs), 'utf8'))).toMatchObject({ batchSize: 4, microBatch: 2 });
     const bad = cli('--data', data, '--base', join(builtins, 'tiny'), '--method', 'dpo', '--learning-rate', '3', '--out', out);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('hyperparameters.learningRate');
+    const micro = cli('--data', data, '--base', join(builtins, 'tiny'), '--method', 'dpo', '--batch-size', '4', '--micro-batch', '5', '--out', out);
+    expect([micro.status, micro.stderr.includes('hyperparameters.microBatch')]).toEqual([2, true]);
     const missing = cli('--data', data, '--base', join(dataDir, 'nowhere'), '--method', 'sft', '--out', join(dataDir, 'x'));
     expect(missing.status).toBe(3);
     expect(missing.stderr).toContain('base_model_missing');
