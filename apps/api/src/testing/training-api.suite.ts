@@ -3,9 +3,10 @@ import type { Engine } from '@camel/event-store/testing';
 import { readSafetensors, writeSafetensors } from '@camel/ml';
 import { DatasetsReadModel } from '@camel/datasets/server';
 import { MODEL_CATALOG, type ModelCatalog } from '@camel/models/server';
-import { APP_CONFIG, CommandExecutor, type AppConfig } from '@camel/server';
+import { APP_CONFIG, CommandExecutor, PROJECTION_RUNNER, type AppConfig } from '@camel/server';
+import type { ProjectionRunner } from '@camel/event-store';
 import { trainingRunDecider, type TrainingRunCommand } from '@camel/training';
-import { MAX_TRAINING_ATTEMPTS, TrainingRunner } from '@camel/training/server';
+import { InProcessTrainingQueue, MAX_TRAINING_ATTEMPTS, TrainingRunner, TrainingRunsReadModel } from '@camel/training/server';
 import { createHash, randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -291,12 +292,22 @@ export function trainingApiSuite(engine: Engine): void {
       expect(missing.failure).toMatchObject({ code: 'base_model_missing', message: expect.stringContaining('does not load') });
     }, 120_000);
 
-    it('fails with out_of_memory when the training process passes its heap limit, keeps a failed run’s work folder when told, and the queue trains the next run', async () => {
-      const { runId } = await launchUnqueued('starved');
-      expect(await runnerWith({ training: { maxMemoryMb: 16, workRetention: 'failed' } }).run(runId)).toBe('failed');
-      const failed = await until('the failure', runId, (r) => r.status === 'failed');
-      expect(failed.failure).toMatchObject({ code: 'out_of_memory', message: expect.stringContaining('TRAINING_MAX_MEMORY_MB=16') });
-      expect(existsSync(join(workFolder(runId), 'pairs.jsonl'))).toBe(true);
+    it('fails with out_of_memory when the training process passes its heap limit, the queue moving on to the next run; a failed run’s work folder kept when told', async () => {
+      // A queue of its own (concurrency 1) whose runner's training processes get a 16 MB heap.
+      const starved = runnerWith({ training: { maxMemoryMb: 16, workRetention: 'failed' } });
+      const queue = new InProcessTrainingQueue(starved, api.app.get(TrainingRunsReadModel, { strict: false }), api.store, api.app.get<ProjectionRunner>(PROJECTION_RUNNER), api.app.get<AppConfig>(APP_CONFIG), false);
+      const first = (await launchUnqueued('starved-1')).runId;
+      const second = (await launchUnqueued('starved-2')).runId;
+      await queue.enqueue(first);
+      await queue.enqueue(second);
+      await queue.drain();
+      for (const runId of [first, second]) {
+        const failed = await until('the failure', runId, (r) => r.status === 'failed');
+        expect(failed.failure).toMatchObject({ code: 'out_of_memory', message: expect.stringContaining('TRAINING_MAX_MEMORY_MB=16') });
+        expect(existsSync(join(workFolder(runId), 'pairs.jsonl'))).toBe(true);
+      }
+      await queue.onApplicationShutdown();
+      // The api's own queue (4096 MB) trains the next run.
       const next = await launch({ modelName: 'after-oom', hyperparameters: { ...small, epochs: 1 } });
       expect((await until('the next run', next, (r) => r.status === 'completed' || r.status === 'failed')).status).toBe('completed');
     }, 90_000);
