@@ -3,8 +3,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Paths that belong to the api, never to the console's client-side router. */
-const API_PATHS = /^\/(api|socket\.io|health)(\/|$)/;
+/**
+ * Path prefixes that belong to the api, never to the console's client-side router: REST, the live
+ * gateway, health and the OpenAI-compatible serving routes. apps/console/nginx.conf proxies the same
+ * prefixes (a test compares them).
+ */
+export const API_PREFIXES = ['api', 'socket.io', 'health', 'v1'] as const;
+const API_PATHS = new RegExp(`^/(${API_PREFIXES.map((prefix) => prefix.replace('.', '\\.')).join('|')})(/|$)`);
 
 /**
  * Embedded default: the api also serves the built console, so one URL gives everything. Hashed

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { API_PREFIXES } from '../console-static';
 import { startTestApi, type TestApi } from '../testing/api-harness';
 
 /** Issue 12, item 6: the api and the console it serves answer with helmet's headers and the console's CSP. */
@@ -69,5 +70,24 @@ describe('security headers (SQLite)', () => {
       headers.delete('cache-control');
       expect({ location, headers: Object.fromEntries([...headers].sort()) }).toEqual({ location, headers: Object.fromEntries([...sent].sort()) });
     }
+  });
+
+  // curl, Python's requests and most SDK tools send `Accept: */*`, which also accepts HTML.
+  it.each([
+    ['/v1/models', 401, 'invalid_api_key'],
+    ['/v1/no-such-route', 404, null],
+    ['/api/no-such-route', 404, 'route.not-found'],
+  ])('GET %s with Accept */* is answered by the api, never with the console page', async (path, status, code) => {
+    const response = await fetch(`${api.baseUrl}${path}`, { headers: { accept: '*/*' } });
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.status).toBe(status);
+    const body = (await response.json()) as { code?: string; error?: { code: string | null } };
+    expect(path.startsWith('/v1') ? body.error?.code : body.code).toBe(code);
+  });
+
+  it('apps/console/nginx.conf proxies every path prefix the api keeps from the console', () => {
+    const conf = readFileSync(resolve(__dirname, '../../../console/nginx.conf'), 'utf8');
+    const proxied = [...conf.matchAll(/^\s*location\s+\/([\w.]+)\/\s*\{([\s\S]*?)^\s*\}/gm)].filter((m) => m[2].includes('proxy_pass')).map((m) => m[1]);
+    expect([...proxied].sort()).toEqual([...API_PREFIXES].sort());
   });
 });
