@@ -1,4 +1,4 @@
-import { LIVE_EVENTS_PATH, RunDeltaMessage, type ModelDetail, type ModelList, type RecordedEvent, type RunDelta, type RunView } from '@camel/contracts';
+import { LIVE_EVENTS_PATH, RunDeltaMessage, type ModelDetail, type LogPage, type ModelList, type RecordedEvent, type RunDelta, type RunView } from '@camel/contracts';
 import { LiveEventsClient } from '@camel/console-data-access';
 import type { Engine } from '@camel/event-store/testing';
 import { MODEL_CATALOG, type ModelCatalog } from '@camel/models/server';
@@ -251,6 +251,12 @@ export function modelsApiSuite(engine: Engine): void {
       expect([run.status, run.failure]).toEqual(['completed', null]);
       const entries = (await api.request('GET', `${base()}/runs/${runId}/entries`)).body as { agent: string; model: string }[];
       expect(entries.filter((e) => e.agent === 'trader').map((e) => e.model)).toEqual([pinned]);
+      // The logs filter (and so queues built from it) finds the entries by the model's name as well as by its id.
+      const byModel = async (model: string) => ((await api.request('GET', `${base()}/logs?model=${model}&runId=${runId}`)).body as LogPage).entries.map((e) => e.agent);
+      expect(await until('the logs read model', () => byModel(pinned), (agents) => agents.length > 0)).toEqual(['trader']);
+      expect(await byModel('pinned')).toEqual(['trader']);
+      expect(await byModel('tiny')).toEqual(['programmer']);
+      expect(await byModel('nope')).toEqual([]);
     });
 
     describe('serving with the official openai client', () => {

@@ -1,11 +1,12 @@
 import { LOG_PAGE_MAX, type LogEntryView, type LogPage, type LogQuery } from '@camel/contracts';
 import { readProjectionPosition, type EventStore } from '@camel/event-store';
 import { EVENT_STORE } from '@camel/server';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThanOrEqual, Not, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { cursorFor, encodeCursor, orderOf } from './log-cursor';
 import { LogEntryRecord } from './log-entry.entity';
+import { LOCAL_MODELS, type LocalModels } from '../providers/provider-registry';
 import { whereKeyword } from './log-search';
 import { logsProjection } from './logs.projection';
 
@@ -44,6 +45,7 @@ export class LogsReadModel {
   constructor(
     @InjectRepository(LogEntryRecord) private readonly entries: Repository<LogEntryRecord>,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(LOCAL_MODELS) private readonly localModels?: LocalModels,
   ) {}
 
   position(): Promise<number> {
@@ -54,7 +56,7 @@ export class LogsReadModel {
     const limit = Math.min(query.limit ?? 50, LOG_PAGE_MAX);
     const order = orderOf(query);
     const qb = this.entries.createQueryBuilder('e').where('e.projectId = :projectId', { projectId });
-    const position = this.filter(qb, query);
+    const position = this.filter(qb, query, await this.modelsNamed(projectId, query.model));
     const key = order.column === 'position' ? position : order.column === 'createdAt' ? 'e.createdAt' : `COALESCE(e.${order.column}, -1)`;
     const dir = order.descending ? 'DESC' : 'ASC';
     if (query.after) {
@@ -131,12 +133,24 @@ export class LogsReadModel {
     return rows.map((r) => ({ runId: r.runId, workflow: r.workflow, agent: r.agent, startedAt: String(r.startedAt) }));
   }
 
+  /**
+   * What a `model` filter matches: the name as given and, for a local model, the id it names in the
+   * project (by name, id or tag). Entries record the model that answered: a local model's id (a
+   * trained model's name is not unique over time, its id is), a remote provider's model name.
+   */
+  private async modelsNamed(projectId: string, model: string | undefined): Promise<string[] | undefined> {
+    if (model === undefined) return undefined;
+    const id = this.localModels ? await this.localModels.resolve(projectId, model) : null;
+    return id && id !== model ? [model, id] : [model];
+  }
+
   /** Adds the query's filters; returns the expression to order and page by position with (see whereKeyword). */
-  private filter(qb: SelectQueryBuilder<LogEntryRecord>, query: LogQuery): string {
-    const equal = { workflow: query.workflow, runId: query.runId, agent: query.agent, role: query.role, model: query.model, terminationReason: query.reason };
+  private filter(qb: SelectQueryBuilder<LogEntryRecord>, query: LogQuery, models: string[] | undefined): string {
+    const equal = { workflow: query.workflow, runId: query.runId, agent: query.agent, role: query.role, terminationReason: query.reason };
     for (const [column, value] of Object.entries(equal)) {
       if (value !== undefined) qb.andWhere(`e.${column} = :${column}`, { [column]: value });
     }
+    if (models) qb.andWhere('e.model IN (:...models)', { models });
     if (query.annotated !== undefined) qb.andWhere('e.annotated = :annotated', { annotated: query.annotated });
     if (query.from) qb.andWhere('e.createdAt >= :from', { from: new Date(query.from).toISOString() });
     if (query.to) qb.andWhere('e.createdAt < :to', { to: new Date(query.to).toISOString() });
