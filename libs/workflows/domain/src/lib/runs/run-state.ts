@@ -133,7 +133,7 @@ export function evolveRun(state: RunState, event: RunEvent): RunState {
     case 'RunPaused':
       return { ...state, status: 'paused', stepping: false };
     case 'RunResumed':
-      return { ...state, status: 'running' };
+      return { ...state, status: 'running', stepping: false };
     case 'StepRequested':
       return { ...state, status: 'running', stepping: true };
     case 'RunRetried':

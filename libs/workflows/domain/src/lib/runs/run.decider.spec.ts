@@ -184,6 +184,16 @@ describe('run decider', () => {
       expect([turn.type, pause]).toEqual(['TurnRecorded', { type: 'RunPaused', data: { runId: 'r1', reason: 'step' } }]);
     });
 
+    it('a resume during a step ends the step: the run goes on instead of pausing after the turn', () => {
+      const { events } = history(1);
+      const stepped: RunEvent = { type: 'StepRequested', data: { runId: 'r1' } };
+      const resumed: RunEvent = { type: 'RunResumed', data: { runId: 'r1' } };
+      spec.given([...events, paused, stepped]).when({ type: 'ResumeRun', runId: 'r1' }).then([resumed]);
+      spec.given([...events, paused, stepped, resumed]).when({ type: 'ResumeRun', runId: 'r1' }).then([]);
+      const decided = runDecider.decide(answer('turn-2', 'Solution: x. Next request.'), [...events, paused, stepped, resumed].reduce(runDecider.evolve, runDecider.initialState), { now });
+      expect(decided.map((e) => e.type)).toEqual(['TurnRecorded']);
+    });
+
     it('cancels any unfinished run once; a completed run cannot be cancelled', () => {
       const { events } = history(1);
       const cancelled: RunEvent = { type: 'RunCancelled', data: { runId: 'r1', reason: 'cancelled' } };

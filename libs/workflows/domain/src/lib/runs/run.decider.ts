@@ -208,6 +208,8 @@ function decide(command: RunCommand, state: RunState, { now }: DecideContext): R
       }
       return [{ type: 'RunPaused', data: { runId, reason: 'requested' } }];
     case 'ResumeRun':
+      // A resume while a step is under way ends the step: the run goes on after its turn.
+      if (run.status === 'running' && run.stepping) return [{ type: 'RunResumed', data: { runId } }];
       if (run.status === 'running') return [];
       if (run.status !== 'paused') throw DomainError.conflict('run.not-paused', `run ${runId} is ${run.status}: only a paused run can be resumed`);
       return settle(run, [{ type: 'RunResumed', data: { runId } }], now);
