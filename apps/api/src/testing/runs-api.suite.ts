@@ -305,14 +305,14 @@ export function runsApiSuite(engine: Engine): void {
         [{ workflow: 'nope' }, 'workflow'],
         [{ workflow: 'trading', overrides: { maxTurns: 0 } }, 'overrides.maxTurns'],
         [{ workflow: 'trading', overrides: { agents: { programmer: { parameters: { temperature: 9 } } } } }, 'overrides.agents.programmer.parameters.temperature'],
-        [{ workflow: 'trading', configVersion: 99 }, undefined],
+        [{ workflow: 'trading', configVersion: 99 }, 'configVersion'],
         [{ workflow: 7 }, 'workflow'],
       ] as const;
       for (const [body, field] of bad) {
         const refused = await api.request('POST', `${base()}/runs`, body);
         expect(refused.status).toBeGreaterThanOrEqual(400);
         expect(refused.status).toBeLessThan(500);
-        if (field) expect(refused.body.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+        expect(refused.body.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
       }
       expect((await api.request('GET', `${base()}/runs`)).body.position).toBe(head);
       delete process.env[KEY_ENV];

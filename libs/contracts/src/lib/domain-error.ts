@@ -27,8 +27,9 @@ export class DomainError extends Error {
     return new DomainError('validation', code, message, field);
   }
 
-  static notFound(code: string, message: string): DomainError {
-    return new DomainError('not-found', code, message);
+  /** `field`: the request member that names what does not exist, when there is one. */
+  static notFound(code: string, message: string, field?: string): DomainError {
+    return new DomainError('not-found', code, message, field);
   }
 
   static conflict(code: string, message: string, field?: string): DomainError {

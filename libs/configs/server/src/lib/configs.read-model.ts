@@ -27,9 +27,10 @@ export class ConfigsReadModel {
     return rows.map(toView);
   }
 
-  async version(projectId: string, version: number): Promise<ConfigSetView> {
+  /** `field`: the request member the version came from (a run's `configVersion`), named in a 404. */
+  async version(projectId: string, version: number, field?: string): Promise<ConfigSetView> {
     const row = await this.versions.findOneBy({ projectId, version });
-    if (!row) throw DomainError.notFound('config.version.not-found', `version ${version} does not exist`);
+    if (!row) throw DomainError.notFound('config.version.not-found', `version ${version} does not exist`, field);
     return toSetView(row);
   }
 

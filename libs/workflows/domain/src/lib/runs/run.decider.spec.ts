@@ -241,6 +241,8 @@ describe('run decider', () => {
     ])('refuses %s', (_label, command, error) => spec.given(history(0, human).events).when(command).thenThrows(error));
 
     it('refuses a human turn no one awaits', () => spec.given(history(0).events).when(submit('hi')).thenThrows({ kind: 'conflict', code: 'run.input.not-awaited' }));
+    it('names no field when the API asks for a person while nothing is awaited (the turn id is not in the request)', () =>
+      spec.given(history(0).events).when(submit('hi', 'stock_trader', '')).thenThrows({ kind: 'conflict', code: 'run.input.not-awaited', field: undefined, message: 'run r1 is running: it awaits no turn from a person' }));
 
     it('refuses pausing while a person is awaited', () =>
       spec.given(history(0, human).events).when({ type: 'PauseRun', runId: 'r1' }).thenThrows({ kind: 'conflict', code: 'run.not-running' }));

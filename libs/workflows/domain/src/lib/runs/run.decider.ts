@@ -117,7 +117,10 @@ function awaited(run: Run, turnId: string, input: 'turn' | 'choice', now: Date):
   if (isFinished(run)) throw finished(run);
   const awaiting = run.awaiting;
   if (run.status !== 'awaiting_input' || !awaiting || awaiting.turnId !== turnId || awaiting.input !== input) {
-    throw DomainError.conflict('run.input.not-awaited', `run ${run.runId} awaits no ${input === 'turn' ? 'turn' : 'choice'} ${turnId}`, 'turnId');
+    const what = input === 'turn' ? 'turn' : 'choice';
+    // No turn id: the API asked on behalf of a person while the run awaited nothing of them.
+    if (!turnId) throw DomainError.conflict('run.input.not-awaited', `run ${run.runId} is ${run.status}: it awaits no ${what} from a person`);
+    throw DomainError.conflict('run.input.not-awaited', `run ${run.runId} awaits no ${what} ${turnId}`, 'turnId');
   }
   if (awaiting.deadline !== null && now.getTime() > Date.parse(awaiting.deadline)) {
     throw DomainError.conflict('run.input.expired', `the input for ${turnId} was due at ${awaiting.deadline}`, 'turnId');

@@ -14,7 +14,7 @@ export class RunConfigs {
   constructor(private readonly configs: ConfigsReadModel) {}
 
   async pinned(projectId: string, version?: number): Promise<PinnedConfig> {
-    const set = version === undefined ? await this.configs.latest(projectId) : await this.configs.version(projectId, version);
+    const set = version === undefined ? await this.configs.latest(projectId) : await this.configs.version(projectId, version, 'configVersion');
     if (set.version === 0) throw DomainError.conflict('run.config.none', 'the project has no saved config yet: write agents and a workflow first', 'configVersion');
     const valid = validateConfigSet(set.files);
     if (!valid.ok) throw DomainError.conflict('run.config.invalid', `config version ${set.version} does not validate any more`, 'configVersion');
