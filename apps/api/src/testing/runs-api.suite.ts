@@ -247,10 +247,13 @@ export function runsApiSuite(engine: Engine): void {
       const runId = await start('trading');
       await runUntil(runId, (view) => view.status === 'completed');
       const before = llm.requests.length;
-      llm.enqueue(reply.text('Solution: second opinion. Next request.'));
+      llm.enqueue(reply.text('Solution: second opinion. Next request.', { latencyMs: 3000 }));
       const regenerated = await api.request('POST', `${base()}/runs/${runId}/turns/turn-2/regenerate`, { model: 'coder-2', parameters: { temperature: 0.9 } });
       expect(regenerated.status).toBe(201);
+      // The run says a regeneration is under way (the alternative is not in the logs yet), then that none is.
+      await runUntil(runId, (view) => view.regenerationsPending === 1);
       const alternative = await until('the alternative', () => entries(runId), (list) => list.some((e) => e.kind === 'alternative'));
+      expect((await runUntil(runId, (view) => view.regenerationsPending === 0)).status).toBe('completed');
       expect(alternative.find((e) => e.kind === 'alternative')).toMatchObject({ turnId: 'turn-2', source: 'regenerated', model: 'coder-2', content: 'Solution: second opinion. Next request.' });
       const [request] = llm.requests.slice(before);
       const original = (await api.request('GET', `${base()}/logs/${encodeURIComponent(`${runId}:turn-2`)}`)).body as LogEntryDetail;

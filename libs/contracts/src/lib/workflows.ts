@@ -382,6 +382,8 @@ export interface RunView {
   readonly turns: number;
   readonly tokensUsed: number;
   readonly awaiting: RunAwaiting | null;
+  /** Regenerations asked for whose alternative is not recorded yet (each ends as an alternative or a failure). */
+  readonly regenerationsPending: number;
   readonly failure: { readonly callId: string; readonly errorKind: ProviderErrorKind; readonly message: string; readonly retryable: boolean } | null;
   readonly version: number;
   readonly createdAt: string;

@@ -45,6 +45,7 @@ describe('applyRunEvents', () => {
           turns: 0,
           tokensUsed: 0,
           awaiting: null,
+          regenerationsPending: 0,
           failure: null,
           version: 1,
           createdAt: s.time(1),
@@ -210,8 +211,9 @@ describe('applyRunEvents', () => {
         data: { runId: RUN, alternativeId: 'alt-1', turnId: 'turn-2', source: 'regenerated', content: 'Solution: another.', finishReason: 'stop', call: call(80, 'qwen'), candidate: null },
       }),
     ];
+    expect(applyRunEvents(read, regen.slice(0, 1), RUN).state.run).toMatchObject({ regenerationsPending: 1 });
     const { state } = applyRunEvents(read, regen, RUN);
-    expect(state.run).toMatchObject({ tokensUsed: 200, turns: 2, version: 6 });
+    expect(state.run).toMatchObject({ tokensUsed: 200, turns: 2, version: 6, regenerationsPending: 0 });
     expect([...alternativesByTurn(state.entries)].map(([turnId, alternatives]) => [turnId, alternatives.map((a) => a.id)])).toEqual([['turn-2', [`${RUN}:alt-1`]]]);
     expect(state.entries.at(-1)).toMatchObject({
       id: `${RUN}:alt-1`,

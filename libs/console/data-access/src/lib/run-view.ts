@@ -46,6 +46,7 @@ export function evolveRunView(view: RunView | null, event: RecordedRunEvent): Ru
       turns: 0,
       tokensUsed: 0,
       awaiting: null,
+      regenerationsPending: 0,
       failure: null,
       version: event.streamVersion,
       createdAt: time,
@@ -78,10 +79,12 @@ export function evolveRunView(view: RunView | null, event: RecordedRunEvent): Ru
       });
     }
     case 'RegenerationRequested':
+      return next({ regenerationsPending: view.regenerationsPending + 1 });
     case 'AlternativeRecorded':
-      return next({});
+      // A critic's candidates are alternatives too; only a regenerated one answers a request.
+      return next(event.data.source === 'regenerated' ? { regenerationsPending: Math.max(0, view.regenerationsPending - 1) } : {});
     case 'TurnFailed': {
-      if (event.data.purpose === 'regenerate') return next({});
+      if (event.data.purpose === 'regenerate') return next({ regenerationsPending: Math.max(0, view.regenerationsPending - 1) });
       const { callId, errorKind, message, retryable } = event.data;
       return next({ status: 'failed', failure: { callId, errorKind, message, retryable }, terminationReason: 'error' });
     }

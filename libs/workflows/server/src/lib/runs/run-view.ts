@@ -24,6 +24,7 @@ export function runView(run: Run, meta: RunMeta): RunView {
     turns: run.turns.length,
     tokensUsed: run.tokensUsed,
     awaiting: awaiting ? awaitingView(run, awaiting) : null,
+    regenerationsPending: run.regenerations.length,
     failure: run.failure
       ? { callId: run.failure.callId, errorKind: run.failure.errorKind, message: run.failure.message, retryable: run.failure.retryable }
       : null,

@@ -10,7 +10,8 @@ const asRunEvent = (recorded: RecordedEvent) => ({ type: recorded.type, data: re
 /** One row per run: its folded state and its view (status, task, turns, tokens, what it awaits). */
 export const runsProjection: ReadModelProjection = {
   name: 'runs',
-  version: 2,
+  // 3: views carry regenerationsPending.
+  version: 3,
   entities: [RunRecord],
   eventTypes: RUN_EVENT_TYPES,
 
