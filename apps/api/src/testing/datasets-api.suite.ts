@@ -294,5 +294,40 @@ export function datasetsApiSuite(engine: Engine): void {
       expect((await api.request('GET', `${base()}/datasets/${randomUUID()}/versions/1/export?format=xml`)).status).toBe(400);
       expect(await head()).toBe(before);
     });
+
+    // A table lock on one of the datasets tables (reads allowed, writes wait) keeps that one read model
+    // behind the log. Not a row lock: a transaction holding one has a transaction id, and no event
+    // after it is final until it ends (the store's head would stay behind as well). SQLite locks the
+    // whole database, appends included.
+    if (engine === 'postgres') {
+      it('answers 409 dataset.read-model-behind while the datasets read model is held behind the log, appending nothing; once it catches up the same request takes the answer', async () => {
+        let release!: () => void;
+        const held = new Promise<void>((done) => (release = done));
+        let locked!: () => void;
+        const isLocked = new Promise<void>((done) => (locked = done));
+        const holder = api.store.db.transaction(async (tx) => {
+          await tx.exec('LOCK TABLE dataset_annotations IN EXCLUSIVE MODE');
+          locked();
+          await held;
+        });
+        const body = { name: 'held-back', selection: { kind: 'filter', filter: { runId: r1.runId } }, split: { testRatio: 0, seed: 1 } };
+        const late = 'Solution: written while the read model was held. Next request.';
+        try {
+          await isLocked;
+          await appendAnnotation(api.store, { projectId, entryId: r1.turn, value: { correction: late } });
+          const before = await head();
+          const behind = await snapshot(body);
+          expect([behind.status, behind.body.code]).toEqual([409, 'dataset.read-model-behind']);
+          expect(await head()).toBe(before);
+          expect((await api.request('GET', `${base()}/datasets`)).body.datasets.map((d: { name: string }) => d.name)).not.toContain('held-back');
+        } finally {
+          release();
+          await holder;
+        }
+        const made = await created(body);
+        const preview = (await api.request('GET', `${base()}/datasets/${made.id}/versions/1/preview?limit=100`)).body as DatasetPreview;
+        expect(preview.pairs.map((p) => p.chosen)).toContain(late);
+      });
+    }
   });
 }
