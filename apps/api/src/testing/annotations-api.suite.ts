@@ -156,6 +156,16 @@ export function annotationsApiSuite(engine: Engine): void {
       await refusesWithField(() => as(people.eng, 'POST', '/annotation-queues', { name: 'Q', kind: 'single', assignees: { kind: 'users', userIds: [randomUUID()] } }), 400, 'assignees.userIds.0');
       await refusesWithField(() => as(people.eng, 'POST', '/annotation-queues', { name: 'Q', kind: 'single', source: { entryIds: [entry('turn-1'), 'missing'] } }), 400, 'source.entryIds.1');
       await refusesWithField(() => as(people.eng, 'POST', '/annotation-queues', { name: 'Q', kind: 'pairwise', suggestions: { agent: 'nobody' } }), 400, 'suggestions.agent');
+      // The logs filter of a source is the explorer's, each member checked (the one filter snapshots use too).
+      for (const [filter, field] of [
+        [{ role: 'boss' }, 'source.filter.role'],
+        [{ reason: 'bored' }, 'source.filter.reason'],
+        [{ from: 'yesterday' }, 'source.filter.from'],
+        [{ annotated: 'yes' }, 'source.filter.annotated'],
+        [{ colour: 'red' }, 'source.filter.colour'],
+      ] as const) {
+        await refusesWithField(() => as(people.eng, 'POST', '/annotation-queues', { name: 'Q', kind: 'single', source: { filter } }), 400, field);
+      }
     });
 
     it('creates a pairwise queue from a logs filter; an item is never in the queue twice', async () => {
