@@ -26,6 +26,7 @@ const SHOWN = 50;
     } @else if (items().length === 0) {
       <p class="camel-muted" data-testid="queue-items-empty">No open item.</p>
     } @else {
+      <h3 class="title">Open items</h3>
       <table class="camel-grid">
         <caption class="camel-visually-hidden">Open items</caption>
         <thead><tr><th scope="col">#</th><th scope="col">Entry</th><th scope="col">Answers</th><th scope="col">Held by</th><th scope="col"><span class="camel-visually-hidden">Actions</span></th></tr></thead>
@@ -56,6 +57,10 @@ const SHOWN = 50;
     }
   `,
   styles: `
+    .title {
+      margin: 16px 0 4px;
+      font-size: 14px;
+    }
     .entry {
       font-family: monospace;
       font-size: 12px;
