@@ -359,6 +359,36 @@ describe('annotation in a real browser', () => {
     await page.locator('[data-testid="dataset-row"][data-name="outside"][data-pairs="1"]').waitFor({ timeout: 20_000 });
   });
 
+  it('an engineer snapshots by keywords on the Datasets page: words no answered entry has are refused in place, matching ones make the version', async () => {
+    const engineer = await createUser('keywords', 'engineer');
+    const runs = (await harness.rest<{ runs: RunView[] }>('GET', `/api/projects/${projectId}/runs`)).body.runs;
+    const runId = runs[0].id;
+    const entries = (await harness.rest<LogEntryView[]>('GET', `/api/projects/${projectId}/runs/${runId}/entries`)).body;
+    const turn = entries.find((e) => e.kind === 'turn' && e.role === 'assistant');
+    expect(turn?.content).toContain('csv module');
+    const correction = 'Solution: a corrected answer for the keyword snapshot. Next request.';
+    expect((await harness.rest('POST', `/api/projects/${projectId}/annotations`, { entryId: turn?.id, value: { correction } })).status).toBe(201);
+
+    const page = await harness.openPage(`/datasets/${projectId}`, engineer);
+    await page.click('[data-testid="dataset-new"]');
+    await page.locator('[data-testid="dataset-form"]').waitFor();
+    const name = `by-keywords-${unique()}`;
+    await page.fill('[data-testid="dataset-name"]', name);
+    await page.fill('[data-testid="dataset-test-percent"]', '0');
+    await page.fill('[data-testid="dataset-filter-run"]', runId);
+    await page.fill('[data-testid="dataset-filter-q"]', 'zebra');
+    await page.click('[data-testid="dataset-create"]');
+    await page.locator('[data-testid="dataset-filter-error"]').waitFor();
+    expect(await page.locator(`[data-testid="dataset-row"][data-name="${name}"]`).count()).toBe(0);
+    await page.fill('[data-testid="dataset-filter-q"]', '"csv module"');
+    await page.click('[data-testid="dataset-create"]');
+    await page.locator(`[data-testid="dataset-row"][data-name="${name}"]`).waitFor();
+    const list = (await harness.rest<{ datasets: { name: string; latest: { selection: unknown; counts: { pairs: number } } }[] }>('GET', `/api/projects/${projectId}/datasets`)).body.datasets;
+    const made = list.find((d) => d.name === name);
+    expect(made?.latest.selection).toEqual({ kind: 'filter', filter: { runId, q: '"csv module"' } });
+    expect(made?.latest.counts.pairs).toBeGreaterThanOrEqual(1);
+  });
+
   it('an engineer edits the label set and closes and reopens a queue; an annotator tags by keyboard, withdraws their last answer, and is told the queue closed', async () => {
     const engineer = await createUser('labeller', 'engineer');
     const cleo = await createUser('cleo', 'annotator');

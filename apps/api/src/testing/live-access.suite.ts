@@ -338,24 +338,26 @@ export function liveAccessSuite(engine: Engine): void {
   });
 
   it('a project topic carries webhook events to webhook managers only (as REST does), and an import’s pair chunks to nobody: its DatasetImported announces it', async () => {
+    // A project of its own: the other tests compare what A's subscribers get with every event of A.
+    const projectC = await createProject('Project C');
     const connections = new Map<ProjectRole, Connection>();
     for (const role of PROJECT_ROLES) {
-      const user = await member(`hooks-${role}`, { [projectA]: role });
+      const user = await member(`hooks-${role}`, { [projectC]: role });
       const connection = await connect(user.token);
-      await connection.follow('a', { kind: 'project', projectId: projectA }, await api.store.headPosition());
+      await connection.follow('a', { kind: 'project', projectId: projectC }, await api.store.headPosition());
       connections.set(role, connection);
     }
     const owner = await connect(api.ownerToken);
-    await owner.follow('a', { kind: 'project', projectId: projectA }, await api.store.headPosition());
+    await owner.follow('a', { kind: 'project', projectId: projectC }, await api.store.headPosition());
     // A receiver on a reserved name, for a kind nothing here records: no delivery is ever attempted.
-    const hook = await api.request('POST', `/api/projects/${projectA}/webhooks`, { url: 'https://hooks.example.test/camel', events: ['queue.item.completed'] });
+    const hook = await api.request('POST', `/api/projects/${projectC}/webhooks`, { url: 'https://hooks.example.test/camel', events: ['queue.item.completed'] });
     expect(hook.status).toBe(201);
-    const imported = await api.request('POST', `/api/projects/${projectA}/datasets/import`, {
+    const imported = await api.request('POST', `/api/projects/${projectC}/datasets/import`, {
       name: `live-${randomUUID().slice(0, 8)}`,
       content: JSON.stringify({ prompt: 'p', chosen: 'a', rejected: 'b' }),
     });
     expect(imported.status).toBe(201);
-    const marker = await rename(projectA);
+    const marker = await rename(projectC);
     for (const connection of [...connections.values(), owner]) await waitFor(() => connection.has('a', marker), 'the marker');
     const types = (connection: Connection) => connection.events('a').map((e) => e.type);
     for (const [role, connection] of connections) {
