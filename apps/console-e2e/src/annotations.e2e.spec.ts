@@ -359,6 +359,36 @@ describe('annotation in a real browser', () => {
     await page.locator('[data-testid="dataset-row"][data-name="outside"][data-pairs="1"]').waitFor({ timeout: 20_000 });
   });
 
+  it('an engineer snapshots by keywords on the Datasets page: words no answered entry has are refused in place, matching ones make the version', async () => {
+    const engineer = await createUser('keywords', 'engineer');
+    const runs = (await harness.rest<{ runs: RunView[] }>('GET', `/api/projects/${projectId}/runs`)).body.runs;
+    const runId = runs[0].id;
+    const entries = (await harness.rest<LogEntryView[]>('GET', `/api/projects/${projectId}/runs/${runId}/entries`)).body;
+    const turn = entries.find((e) => e.kind === 'turn' && e.role === 'assistant');
+    expect(turn?.content).toContain('csv module');
+    const correction = 'Solution: a corrected answer for the keyword snapshot. Next request.';
+    expect((await harness.rest('POST', `/api/projects/${projectId}/annotations`, { entryId: turn?.id, value: { correction } })).status).toBe(201);
+
+    const page = await harness.openPage(`/datasets/${projectId}`, engineer);
+    await page.click('[data-testid="dataset-new"]');
+    await page.locator('[data-testid="dataset-form"]').waitFor();
+    const name = `by-keywords-${unique()}`;
+    await page.fill('[data-testid="dataset-name"]', name);
+    await page.fill('[data-testid="dataset-test-percent"]', '0');
+    await page.fill('[data-testid="dataset-filter-run"]', runId);
+    await page.fill('[data-testid="dataset-filter-q"]', 'zebra');
+    await page.click('[data-testid="dataset-create"]');
+    await page.locator('[data-testid="dataset-filter-error"]').waitFor();
+    expect(await page.locator(`[data-testid="dataset-row"][data-name="${name}"]`).count()).toBe(0);
+    await page.fill('[data-testid="dataset-filter-q"]', '"csv module"');
+    await page.click('[data-testid="dataset-create"]');
+    await page.locator(`[data-testid="dataset-row"][data-name="${name}"]`).waitFor();
+    const list = (await harness.rest<{ datasets: { name: string; latest: { selection: unknown; counts: { pairs: number } } }[] }>('GET', `/api/projects/${projectId}/datasets`)).body.datasets;
+    const made = list.find((d) => d.name === name);
+    expect(made?.latest.selection).toEqual({ kind: 'filter', filter: { runId, q: '"csv module"' } });
+    expect(made?.latest.counts.pairs).toBeGreaterThanOrEqual(1);
+  });
+
   it('an engineer edits the label set and closes and reopens a queue; an annotator tags by keyboard, withdraws their last answer, and is told the queue closed', async () => {
     const engineer = await createUser('labeller', 'engineer');
     const cleo = await createUser('cleo', 'annotator');
@@ -413,6 +443,61 @@ describe('annotation in a real browser', () => {
     await admin.waitForSelector(`[data-testid="queue-row"][data-queue-id="${queueId}"] [data-status="open"]`);
     await annotator.reload();
     await annotator.waitForSelector('[data-testid="annotate-item"]');
+  });
+
+  it('an engineer removes a single unanswered item and finds archived queues on the Queues page, live', async () => {
+    const engineer = await createUser('curator', 'engineer');
+    const dana = await createUser('dana', 'annotator');
+    const queue = await harness.rest<CreateQueueResult>('POST', `/api/projects/${projectId}/annotation-queues`, {
+      name: `Trim ${unique()}`,
+      kind: 'single',
+      responsesRequired: 2,
+      blind: false,
+      assignees: { kind: 'users', userIds: [dana.id] },
+      source: { filter: { workflow: 'trading', role: 'assistant' } },
+    });
+    expect(queue.status).toBe(201);
+    const queueId = queue.body.id;
+    const admin = await harness.openPage(`/queues/${projectId}`, engineer);
+    await waitForConnection(admin, 'connected');
+    const row = admin.locator(`[data-testid="queue-row"][data-queue-id="${queueId}"]`);
+    await row.locator('[data-testid="queue-items-toggle"]').click();
+    const items = row.locator('[data-testid="queue-items"]');
+    await admin.waitForSelector(`[data-testid="queue-items"][data-queue-id="${queueId}"][data-count="${queue.body.added}"]`);
+
+    // Dana answers one item (through the api, another session): its Remove button goes, live.
+    const annotator = await harness.app.signIn(dana.email, dana.password);
+    const work = (await harness.rest<NextItemResult>('POST', `/api/projects/${projectId}/annotation-queues/${queueId}/next`, undefined, annotator)).body.work;
+    expect(work).not.toBeNull();
+    const answered = work?.item.id as string;
+    expect((await harness.rest('POST', `/api/projects/${projectId}/annotation-queues/${queueId}/items/${answered}/responses`, { value: { rating: 3 } }, annotator)).status).toBe(201);
+    await admin.waitForSelector(`[data-testid="queue-item"][data-item-id="${answered}"][data-responses="1"]`);
+    expect(await items.locator(`[data-testid="queue-item"][data-item-id="${answered}"] [data-testid="queue-item-remove"]`).count()).toBe(0);
+
+    // Remove one unanswered item: two clicks, the row goes live, the api says removed.
+    const victim = (await items.locator('[data-testid="queue-item"][data-responses="0"]').first().getAttribute('data-item-id')) ?? '';
+    const victimRow = items.locator(`[data-testid="queue-item"][data-item-id="${victim}"]`);
+    await victimRow.locator('[data-testid="queue-item-remove"]').click();
+    await victimRow.locator('[data-testid="queue-item-remove-confirm"]').click();
+    await admin.waitForSelector(`[data-testid="queue-items"][data-queue-id="${queueId}"][data-count="${queue.body.added - 1}"]`);
+    const removed = await harness.rest<{ items: { id: string }[] }>('GET', `/api/projects/${projectId}/annotation-queues/${queueId}/items?status=removed`);
+    expect(removed.body.items.map((i) => i.id)).toEqual([victim]);
+    await screenshot(admin, 'queues-items-removed');
+
+    // Archive it; the archived list shows it read-only, and another queue archived elsewhere appears without a reload.
+    await row.locator('[data-testid="queue-archive"]').click();
+    await row.locator('[data-testid="queue-archive-confirm"]').click();
+    await admin.waitForSelector(`[data-testid="queue-row"][data-queue-id="${queueId}"]`, { state: 'detached' });
+    await admin.locator('[data-testid="queues-archived-toggle"]').click();
+    await admin.waitForSelector(`[data-testid="queue-row"][data-queue-id="${queueId}"] [data-status="archived"]`);
+    expect(await row.locator('[data-testid="queue-close"], [data-testid="queue-reopen"], [data-testid="queue-archive"], [data-testid="queue-work"]').count()).toBe(0);
+    const other = await harness.rest<CreateQueueResult>('POST', `/api/projects/${projectId}/annotation-queues`, { name: `Old ${unique()}`, kind: 'single' });
+    expect((await harness.rest('DELETE', `/api/projects/${projectId}/annotation-queues/${other.body.id}`)).status).toBe(200);
+    await admin.waitForSelector(`[data-testid="queue-row"][data-queue-id="${other.body.id}"] [data-status="archived"]`);
+    await screenshot(admin, 'queues-archived');
+    await admin.locator('[data-testid="queues-archived-toggle"]').click();
+    await admin.waitForSelector('[data-testid="queue-new"]');
+    expect(await admin.locator(`[data-testid="queue-row"][data-queue-id="${other.body.id}"]`).count()).toBe(0);
   });
 
   it('a judge agent (the local test server) pre-fills a suggestion; the annotator takes it with G and submits it', async () => {

@@ -55,13 +55,24 @@ const EXPIRY_REASON: Record<string, AuthExpiredMessage['reason']> = {
 };
 
 /**
+ * Never live: an import's chunks of up to 1000 pairs each (every client of the project would get
+ * them whole); the `DatasetImported` that closes the import announces the version, whose pairs are
+ * read over REST.
+ */
+const NOT_LIVE: ReadonlySet<string> = new Set(['DatasetPairsImported']);
+
+/**
  * Events without a project (users, sessions) are visible to owners only. Blind mode: an annotation
- * recorded while its item was open in a blind queue reaches only its annotator and managers.
+ * recorded while its item was open in a blind queue reaches only its annotator and managers. A
+ * project's webhook events (their receivers' URLs) reach only who may see them over REST
+ * (`webhook:manage`).
  */
 export function mayReceive(principal: Principal, event: RecordedEvent): boolean {
+  if (NOT_LIVE.has(event.type)) return false;
   if (isOwner(principal)) return true;
   const projectId = event.metadata.projectId;
   if (projectId === undefined || !can(principal, permissions.subscribeEvents, projectId)) return false;
+  if (event.type.startsWith('Webhook') && !can(principal, permissions.manageWebhooks, projectId)) return false;
   return !liveEventWithheld(event, { id: principal.actor.id, manages: can(principal, permissions.manageAnnotation, projectId) });
 }
 

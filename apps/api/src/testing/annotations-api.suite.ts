@@ -156,6 +156,16 @@ export function annotationsApiSuite(engine: Engine): void {
       await refusesWithField(() => as(people.eng, 'POST', '/annotation-queues', { name: 'Q', kind: 'single', assignees: { kind: 'users', userIds: [randomUUID()] } }), 400, 'assignees.userIds.0');
       await refusesWithField(() => as(people.eng, 'POST', '/annotation-queues', { name: 'Q', kind: 'single', source: { entryIds: [entry('turn-1'), 'missing'] } }), 400, 'source.entryIds.1');
       await refusesWithField(() => as(people.eng, 'POST', '/annotation-queues', { name: 'Q', kind: 'pairwise', suggestions: { agent: 'nobody' } }), 400, 'suggestions.agent');
+      // The logs filter of a source is the explorer's, each member checked (the one filter snapshots use too).
+      for (const [filter, field] of [
+        [{ role: 'boss' }, 'source.filter.role'],
+        [{ reason: 'bored' }, 'source.filter.reason'],
+        [{ from: 'yesterday' }, 'source.filter.from'],
+        [{ annotated: 'yes' }, 'source.filter.annotated'],
+        [{ colour: 'red' }, 'source.filter.colour'],
+      ] as const) {
+        await refusesWithField(() => as(people.eng, 'POST', '/annotation-queues', { name: 'Q', kind: 'single', source: { filter } }), 400, field);
+      }
     });
 
     it('creates a pairwise queue from a logs filter; an item is never in the queue twice', async () => {
@@ -428,6 +438,49 @@ export function annotationsApiSuite(engine: Engine): void {
       expect((await as(people.eng, 'POST', `/annotation-queues/not-a-uuid/close`)).status).toBe(400);
       expect((await as(people.eng, 'POST', `/annotation-queues/${randomUUID()}/close`)).status).toBe(404);
       expect(await head()).toBe(before);
+    });
+
+    it('closing races a reservation: the holder’s answer is kept within the reservation, anyone else is refused 409 queue.closed; archived, nobody; archived queues are listed on asking', async () => {
+      const queueId = await createQueue({ name: 'Close race', kind: 'single', responsesRequired: 2, blind: false, source: { entryIds: [entry('turn-1'), entry('turn-2')] } });
+      const path = `/annotation-queues/${queueId}`;
+      const held = await next(people.ann1, queueId);
+      expect(held).not.toBeNull();
+      const itemId = held?.item.id as string;
+      expect((await as(people.eng, 'POST', `${path}/close`)).status).toBe(200);
+
+      // No reservation: refused, nothing appended.
+      let before = await head();
+      const stranger = await respond(people.ann2, queueId, itemId, { rating: 2 });
+      expect([stranger.status, stranger.body.code]).toEqual([409, 'queue.closed']);
+      expect(await head()).toBe(before);
+      // The work in hand when the queue closed is kept; then the closed queue hands out nothing more.
+      const kept = await respond(people.ann1, queueId, itemId, { rating: 5 });
+      expect(kept.status).toBe(201);
+      expect(((await as(people.eng, 'GET', `/annotations?queueId=${queueId}`)).body as AnnotationList).annotations.map((a) => [a.annotator, a.value])).toEqual([[people.ann1.id, { rating: 5 }]]);
+      const closedNext = await as(people.ann1, 'POST', `${path}/next`);
+      expect([closedNext.status, closedNext.body.code]).toEqual([409, 'queue.closed']);
+
+      // Archived: final, even for a reservation that still runs.
+      expect((await as(people.eng, 'POST', `${path}/reopen`)).status).toBe(200);
+      const second = await next(people.ann2, queueId);
+      expect(second).not.toBeNull();
+      expect((await as(people.eng, 'DELETE', path)).status).toBe(200);
+      before = await head();
+      const late = await respond(people.ann2, queueId, second?.item.id as string, { rating: 1 });
+      expect([late.status, late.body.code]).toEqual([409, 'queue.closed']);
+      expect(await head()).toBe(before);
+
+      // The archived queue leaves the default list and is listed with ?status=archived; items carry the read position.
+      const ids = async (query: string) => ((await as(people.eng, 'GET', `/annotation-queues${query}`)).body as QueueList).queues.map((q) => q.id);
+      expect(await ids('')).not.toContain(queueId);
+      expect(await ids('?status=closed')).not.toContain(queueId);
+      expect(await ids('?status=archived')).toContain(queueId);
+      expect(await ids('?status=open')).not.toContain(queueId);
+      const bad = await as(people.eng, 'GET', '/annotation-queues?status=gone');
+      expect([bad.status, bad.body.fields?.[0]?.field]).toEqual([400, 'status']);
+      const items = await as(people.eng, 'GET', `${path}/items?status=open`);
+      expect(items.status).toBe(200);
+      expect(Number(items.headers.get('x-read-position'))).toBeGreaterThanOrEqual(kept.body.position);
     });
 
     it('AI suggestions: an unusable judge reply is recorded as a failure, and next-item asks again later', async () => {

@@ -134,6 +134,25 @@ export function datasetsApiSuite(engine: Engine): void {
       expect(preview.pairs).toEqual([expect.objectContaining({ index: 0, split: 'train', source: 'pairwise', entryId: r1.turn, annotationIds: [a1.annotationId, a2.annotationId].sort() })]);
     });
 
+    it('selects by the logs filter’s full text, termination reason and annotated as well (as of the snapshot’s position)', async () => {
+      const reason = ((await api.request('GET', `${base()}/runs/${r1.runId}`)).body as RunView).terminationReason;
+      expect(reason).not.toBeNull();
+      const other = reason === 'max_turns' ? 'task_done' : 'max_turns';
+      const by = (filter: object) => snapshot({ name: `by-${randomUUID()}`, selection: { kind: 'filter', filter: { runId: r1.runId, ...filter } }, split: { testRatio: 0, seed: 1 } });
+      // The annotated entry (the turn, not its alternative) says "Solution: use pandas. Next request."
+      for (const filter of [{ q: 'PANDAS next', reason, annotated: true }, { q: '"use pandas" or nothing' }, { q: '-numpy' }]) {
+        const hit = await by(filter);
+        expect([hit.status, hit.body.code]).toEqual([201, undefined]);
+        expect((await version(hit.body)).contentHash).toBe(PAIRWISE_HASH);
+      }
+      const before = await head();
+      for (const filter of [{ q: 'numpy' }, { q: 'pandas -next' }, { q: '"pandas use"' }, { reason: other }, { annotated: false }]) {
+        const miss = await by(filter);
+        expect([miss.status, miss.body.code, miss.body.fields?.[0]?.field]).toEqual([400, 'dataset.empty', 'selection.filter']);
+      }
+      expect(await head()).toBe(before);
+    });
+
     it('counts ties without pairs and takes a revised correction at its latest value', async () => {
       await appendAnnotation(api.store, { projectId, entryId: r2.turn, value: { preference: { alternativeEntryId: r2.alternative, choice: 'equal' } } });
       await appendAnnotation(api.store, { projectId, entryId: r2.turn, value: { preference: { alternativeEntryId: r2.alternative, choice: 'both_bad' } } });
@@ -279,6 +298,10 @@ export function datasetsApiSuite(engine: Engine): void {
         [{ name: '', selection: { kind: 'filter', filter: {} } }, 'name'],
         [{ name: 'x', selection: { kind: 'filter', filter: { colour: 'red' } } }, 'selection.filter.colour'],
         [{ name: 'x', selection: { kind: 'filter', filter: { from: 'yesterday' } } }, 'selection.filter.from'],
+        [{ name: 'x', selection: { kind: 'filter', filter: { role: 'boss' } } }, 'selection.filter.role'],
+        [{ name: 'x', selection: { kind: 'filter', filter: { reason: 'bored' } } }, 'selection.filter.reason'],
+        [{ name: 'x', selection: { kind: 'filter', filter: { annotated: 'yes' } } }, 'selection.filter.annotated'],
+        [{ name: 'x', selection: { kind: 'filter', filter: { q: ' ' } } }, 'selection.filter.q'],
         [{ name: 'x', selection: { kind: 'everything' } }, 'selection.kind'],
         [{ name: 'x', selection: { kind: 'filter', filter: {} }, split: { testRatio: 1, seed: 1 } }, 'split.testRatio'],
         [{ name: 'x', selection: { kind: 'filter', filter: {} }, split: { testRatio: 0.1, seed: 1.5 } }, 'split.seed'],
@@ -294,5 +317,40 @@ export function datasetsApiSuite(engine: Engine): void {
       expect((await api.request('GET', `${base()}/datasets/${randomUUID()}/versions/1/export?format=xml`)).status).toBe(400);
       expect(await head()).toBe(before);
     });
+
+    // A table lock on one of the datasets tables (reads allowed, writes wait) keeps that one read model
+    // behind the log. Not a row lock: a transaction holding one has a transaction id, and no event
+    // after it is final until it ends (the store's head would stay behind as well). SQLite locks the
+    // whole database, appends included.
+    if (engine === 'postgres') {
+      it('answers 409 dataset.read-model-behind while the datasets read model is held behind the log, appending nothing; once it catches up the same request takes the answer', async () => {
+        let release!: () => void;
+        const held = new Promise<void>((done) => (release = done));
+        let locked!: () => void;
+        const isLocked = new Promise<void>((done) => (locked = done));
+        const holder = api.store.db.transaction(async (tx) => {
+          await tx.exec('LOCK TABLE dataset_annotations IN EXCLUSIVE MODE');
+          locked();
+          await held;
+        });
+        const body = { name: 'held-back', selection: { kind: 'filter', filter: { runId: r1.runId } }, split: { testRatio: 0, seed: 1 } };
+        const late = 'Solution: written while the read model was held. Next request.';
+        try {
+          await isLocked;
+          await appendAnnotation(api.store, { projectId, entryId: r1.turn, value: { correction: late } });
+          const before = await head();
+          const behind = await snapshot(body);
+          expect([behind.status, behind.body.code]).toEqual([409, 'dataset.read-model-behind']);
+          expect(await head()).toBe(before);
+          expect((await api.request('GET', `${base()}/datasets`)).body.datasets.map((d: { name: string }) => d.name)).not.toContain('held-back');
+        } finally {
+          release();
+          await holder;
+        }
+        const made = await created(body);
+        const preview = (await api.request('GET', `${base()}/datasets/${made.id}/versions/1/preview?limit=100`)).body as DatasetPreview;
+        expect(preview.pairs.map((p) => p.chosen)).toContain(late);
+      });
+    }
   });
 }

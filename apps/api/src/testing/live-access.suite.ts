@@ -337,6 +337,40 @@ export function liveAccessSuite(engine: Engine): void {
     }
   });
 
+  it('a project topic carries webhook events to webhook managers only (as REST does), and an import’s pair chunks to nobody: its DatasetImported announces it', async () => {
+    // A project of its own: the other tests compare what A's subscribers get with every event of A.
+    const projectC = await createProject('Project C');
+    const connections = new Map<ProjectRole, Connection>();
+    for (const role of PROJECT_ROLES) {
+      const user = await member(`hooks-${role}`, { [projectC]: role });
+      const connection = await connect(user.token);
+      await connection.follow('a', { kind: 'project', projectId: projectC }, await api.store.headPosition());
+      connections.set(role, connection);
+    }
+    const owner = await connect(api.ownerToken);
+    await owner.follow('a', { kind: 'project', projectId: projectC }, await api.store.headPosition());
+    // A receiver on a reserved name, for a kind nothing here records: no delivery is ever attempted.
+    const hook = await api.request('POST', `/api/projects/${projectC}/webhooks`, { url: 'https://hooks.example.test/camel', events: ['queue.item.completed'] });
+    expect(hook.status).toBe(201);
+    const imported = await api.request('POST', `/api/projects/${projectC}/datasets/import`, {
+      name: `live-${randomUUID().slice(0, 8)}`,
+      content: JSON.stringify({ prompt: 'p', chosen: 'a', rejected: 'b' }),
+    });
+    expect(imported.status).toBe(201);
+    const marker = await rename(projectC);
+    for (const connection of [...connections.values(), owner]) await waitFor(() => connection.has('a', marker), 'the marker');
+    const types = (connection: Connection) => connection.events('a').map((e) => e.type);
+    for (const [role, connection] of connections) {
+      expect([role, types(connection).includes('WebhookRegistered')]).toEqual([role, hasPermission(role, permissions.manageWebhooks)]);
+      expect([role, types(connection).includes('DatasetImported'), types(connection).includes('DatasetPairsImported')]).toEqual([role, true, false]);
+    }
+    expect(types(owner)).toEqual(expect.arrayContaining(['WebhookRegistered', 'DatasetImported']));
+    expect(types(owner)).not.toContain('DatasetPairsImported');
+    // The log has them all; the gateway only chooses who gets them live.
+    const logged = (await api.store.readAll({ after: hook.body.position - 1, limit: 100 })).map((e) => e.type);
+    expect(logged).toEqual(expect.arrayContaining(['WebhookRegistered', 'DatasetPairsImported', 'DatasetImported']));
+  });
+
   // ---- per-event filtering of stream and type topics -------------------------------------------
 
   it("type and stream topics are filtered per event: a member of A gets A's only, never B's nor User*/Session*; the owner gets all", async () => {

@@ -1,5 +1,5 @@
 import type { DomainEvent } from './event-envelope';
-import type { LogQuery } from './runs-api';
+import type { LogFilter } from './runs-api';
 import type { LogEntryDetail, LogEntryView } from './workflows';
 
 /**
@@ -323,7 +323,7 @@ export interface AnnotationList {
 
 /** Where a new queue's (or an add's) items come from: a logs filter, or entry ids. */
 export type QueueItemSource =
-  | { readonly filter: Omit<LogQuery, 'after' | 'limit' | 'sort'> }
+  | { readonly filter: LogFilter }
   | { readonly entryIds: readonly string[] }
   /** Pairwise: explicit entry + alternative pairs. */
   | { readonly pairs: readonly { readonly entryId: string; readonly alternativeEntryId: string }[] };

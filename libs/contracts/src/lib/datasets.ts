@@ -1,5 +1,6 @@
 import type { DomainEvent } from './event-envelope';
-import type { ChatMessage, TurnRole } from './workflows';
+import type { LogFilter } from './runs-api';
+import type { ChatMessage } from './workflows';
 
 /**
  * Versioned preference datasets (docs/api.md "Datasets", docs/architecture.md "Datasets"):
@@ -37,20 +38,12 @@ export const DATASET_IMPORT_MAX_BYTES = 64 * 1024 * 1024;
 export const DATASET_IMPORT_CHUNK = 1000;
 
 /**
- * The logs filter a snapshot selects by: the log entries' attributes (the explorer's `LogQuery`
- * without full text, sort and paging — a snapshot must be reproducible from the log alone).
+ * The logs filter a snapshot selects by: the explorer's filters (`LogFilter`), matched against the
+ * log as of the snapshot's position (`reason` is the run's termination reason then; `q` matches
+ * words and quoted phrases case-insensitively, the same on both engines), so a snapshot is
+ * reproducible from the log alone.
  */
-export interface DatasetLogFilter {
-  readonly workflow?: string;
-  readonly runId?: string;
-  readonly agent?: string;
-  readonly role?: TurnRole;
-  readonly model?: string;
-  /** ISO-8601, inclusive. */
-  readonly from?: string;
-  /** ISO-8601, exclusive. */
-  readonly to?: string;
-}
+export type DatasetLogFilter = LogFilter;
 
 export type DatasetSelection =
   | { readonly kind: 'filter'; readonly filter: DatasetLogFilter }

@@ -70,6 +70,15 @@ export interface LogQuery {
   readonly after?: string;
 }
 
+/**
+ * The filters of a logs query without sort and paging: what selects a queue's items and a dataset
+ * snapshot's answers (one filter, validated by `validLogFilter` of `@camel/workflows`).
+ */
+export type LogFilter = Omit<LogQuery, 'sort' | 'limit' | 'after'>;
+export const LOG_FILTER_FIELDS = ['workflow', 'runId', 'agent', 'role', 'model', 'from', 'to', 'reason', 'annotated', 'q'] as const satisfies readonly (keyof LogFilter)[];
+/** Longest value of a text filter (names, ids, the full-text query). */
+export const LOG_FILTER_TEXT_MAX = 500;
+
 export interface LogPage {
   readonly entries: readonly LogEntryView[];
   /** Cursor of the next page, null on the last one. */

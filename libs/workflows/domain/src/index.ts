@@ -10,3 +10,4 @@ export { promptHash, messagesOf, PromptRebuildError } from './lib/engine/prompts
 export { SPECIFY_CALL_ID, criticCallId } from './lib/engine/role-play';
 export type { PlannedCall, Work, EngineFinish } from './lib/engine/work';
 export * from './lib/replay/replay';
+export * from './lib/logs/log-filter';

@@ -114,10 +114,19 @@ describe('queue item: removal and withdrawn answers', () => {
     spec().given([reserved('u1'), removed]).when(respond('u1')).thenThrows({ code: 'queue-item.removed' });
   });
 
-  it('in a closed queue nothing is reserved or answered', () => {
+  it('in a closed queue nothing is reserved or skipped, and only work in hand is answered: a reservation made before the close, while it runs', () => {
     const closed = { ...item(), queueClosed: true };
+    const answer = (annotator: string): QueueItemCommand => ({ type: 'RespondToItem', item: closed, annotator, annotationId: `a-${annotator}` });
     spec().given([]).when({ type: 'ReserveItem', item: closed, annotator: 'u1', reservationSeconds: 300 }).thenThrows({ kind: 'conflict', code: 'queue.closed' });
-    spec().given([reserved('u1')]).when({ type: 'RespondToItem', item: closed, annotator: 'u1', annotationId: 'a-u1' }).thenThrows({ code: 'queue.closed' });
+    spec().given([reserved('u1')]).when({ type: 'SkipItem', item: closed, annotator: 'u1' }).thenThrows({ code: 'queue.closed' });
+    // The holder's answer is kept (and completes the item at N as usual).
+    spec(at(299)).given([reserved('u1')]).when(answer('u1')).then([responded('u1'), completed('u1')]);
+    // Past its end, or without one, or the reservation released: refused.
+    spec(at(300)).given([reserved('u1')]).when(answer('u1')).thenThrows({ kind: 'conflict', code: 'queue.closed' });
+    spec().given([reserved('u1')]).when(answer('u2')).thenThrows({ kind: 'conflict', code: 'queue.closed' });
+    spec().given([reserved('u1'), { type: 'QueueItemReleased', data: { ...base, annotator: 'u1' } }]).when(answer('u1')).thenThrows({ code: 'queue.closed' });
+    // An archived queue takes nothing, reservation or not.
+    spec().given([reserved('u1')]).when({ ...answer('u1'), item: { ...closed, queueArchived: true } }).thenThrows({ kind: 'conflict', code: 'queue.closed' });
   });
 
   it('an annotator withdraws their answer before the item completes, and may answer it again', () => {

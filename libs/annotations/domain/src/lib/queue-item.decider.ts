@@ -9,8 +9,13 @@ export interface ItemFacts {
   readonly itemId: string;
   readonly entryId: string;
   readonly responsesRequired: number;
-  /** The queue was closed or archived (read model): nothing is reserved or answered any more. */
+  /**
+   * The queue was closed or archived (read model): nothing is reserved, skipped or answered any
+   * more — except an answer of a closed (not archived) queue's item by an annotator whose
+   * reservation still runs: work in hand when the queue closed is kept.
+   */
   readonly queueClosed?: boolean;
+  readonly queueArchived?: boolean;
 }
 
 export type QueueItemCommand =
@@ -45,10 +50,14 @@ export interface QueueItemState {
 
 const initialState: QueueItemState = { reservations: {}, responses: [], completed: false, adjudicated: false, skippedBy: [], suggestionId: null, removed: false };
 
-/** Reserving, skipping and answering need an item still in an open queue. */
-function workable(state: QueueItemState, item: ItemFacts): void {
+/**
+ * Reserving, skipping and answering need an item still in an open queue; `inHand` (answering with
+ * a reservation that still runs) is enough in a closed one, never in an archived one.
+ */
+function workable(state: QueueItemState, item: ItemFacts, inHand = false): void {
   if (state.removed) throw DomainError.conflict('queue-item.removed', 'the item was removed from the queue');
-  if (item.queueClosed) throw DomainError.conflict('queue.closed', 'the queue is closed');
+  if (item.queueArchived) throw DomainError.conflict('queue.closed', 'the queue is archived');
+  if (item.queueClosed && !inHand) throw DomainError.conflict('queue.closed', 'the queue is closed (an answer is taken only within a reservation made before it closed)');
 }
 
 const counted = (state: QueueItemState) => state.responses.filter((r) => r.counted);
@@ -95,7 +104,8 @@ export const queueItemDecider: Decider<QueueItemCommand, QueueItemEvent, QueueIt
         if (state.skippedBy.includes(command.annotator)) return [];
         return [{ type: 'QueueItemSkipped', data: { ...base, annotator: command.annotator } }];
       case 'RespondToItem': {
-        workable(state, command.item);
+        const until = state.reservations[command.annotator];
+        workable(state, command.item, until !== undefined && Date.parse(until) > now.getTime());
         if (state.responses.some((r) => r.annotator === command.annotator)) {
           throw DomainError.conflict('queue-item.answered', 'you already answered this item: revise your annotation instead');
         }

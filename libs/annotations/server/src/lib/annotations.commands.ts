@@ -111,6 +111,7 @@ export const itemFacts = (queue: QueueRecord, item: QueueItemRecord): ItemFacts 
   entryId: item.entryId,
   responsesRequired: queue.responsesRequired,
   queueClosed: queue.status !== 'open',
+  queueArchived: queue.status === 'archived',
 });
 
 export type QueueLifecycleAction = 'CloseQueue' | 'ReopenQueue' | 'ArchiveQueue';

@@ -3,6 +3,7 @@ import {
   QUEUE_ITEM_PAGE_MAX,
   QUEUE_ITEM_STATUSES,
   QUEUE_KINDS,
+  QUEUE_STATUSES,
   type AddQueueItemsRequest,
   type AdjudicateRequest,
   type AnnotationValue,
@@ -12,6 +13,7 @@ import {
   type QueueAssignees,
   type QueueItemSource,
   type QueueItemStatus,
+  type QueueStatus,
   type QueueKind,
   type QueueSuggestions,
   type RatingScale,
@@ -95,6 +97,13 @@ export class UpdateQueueDto implements UpdateQueueRequest {
 
 export class AddQueueItemsDto implements AddQueueItemsRequest {
   @ApiProperty(SOURCE_DOC) @IsObject() source!: QueueItemSource;
+}
+
+export class QueueListQueryDto {
+  @ApiPropertyOptional({ enum: QUEUE_STATUSES, description: 'Only the queues of this status; absent: the open and closed ones (archived queues are listed only when asked for)' })
+  @IsOptional()
+  @IsIn(QUEUE_STATUSES)
+  status?: QueueStatus;
 }
 
 export class QueueItemsQueryDto {

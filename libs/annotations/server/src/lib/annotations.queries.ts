@@ -11,6 +11,7 @@ import {
   type QueueItemWork,
   type QueueList,
   type QueueProgress,
+  type QueueStatus,
   type QueueView,
 } from '@camel/contracts';
 import { agreementReport, withheldFrom } from '@camel/annotations';
@@ -41,7 +42,8 @@ export class GetAnnotation extends Query<AnnotationDetail> {
   }
 }
 export class ListQueues extends Query<QueueList> {
-  constructor(readonly projectId: string, readonly viewer: Annotator) {
+  /** `status` absent: the queues in use (open and closed); `archived` lists the archived ones. */
+  constructor(readonly projectId: string, readonly viewer: Annotator, readonly status?: QueueStatus) {
     super();
   }
 }
@@ -137,10 +139,11 @@ export class GetAnnotationHandler implements IQueryHandler<GetAnnotation> {
 @QueryHandler(ListQueues)
 export class ListQueuesHandler implements IQueryHandler<ListQueues> {
   constructor(private readonly reads: AnnotationsReadModel) {}
-  async execute({ projectId, viewer }: ListQueues): Promise<QueueList> {
+  async execute({ projectId, viewer, status }: ListQueues): Promise<QueueList> {
     const position = await this.reads.position();
-    // Archived queues leave the list (GET …/:queueId still answers them).
-    const queues = (await this.reads.queuesOf(projectId)).filter((q) => q.status !== 'archived' && seesQueue(viewer, q));
+    // Archived queues leave the default list (`?status=archived` lists them; GET …/:queueId answers them).
+    const wanted = (queueStatus: QueueStatus) => (status ? queueStatus === status : queueStatus !== 'archived');
+    const queues = (await this.reads.queuesOf(projectId)).filter((q) => wanted(q.status) && seesQueue(viewer, q));
     return { queues: queues.map(toQueueView), position };
   }
 }

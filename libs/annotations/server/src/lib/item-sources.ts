@@ -1,11 +1,10 @@
 import { DomainError, LOG_PAGE_MAX, QUEUE_ITEMS_PER_ADD_MAX, type LogEntryView, type QueueItemRef, type QueueItemSource, type QueueKind } from '@camel/contracts';
 import { ID_GENERATOR, type IdGenerator } from '@camel/server';
+import { validLogFilter } from '@camel/workflows';
 import { LogsReadModel } from '@camel/workflows/server';
 import { Inject, Injectable } from '@nestjs/common';
 
 type Candidate = Omit<QueueItemRef, 'itemId'>;
-
-const FILTER_STRINGS = ['workflow', 'runId', 'agent', 'role', 'model', 'from', 'to', 'reason', 'q'] as const;
 
 const badSource = (field: string, message: string) => DomainError.validation('queue.source.invalid', field, message);
 
@@ -16,14 +15,7 @@ function validSource(raw: unknown): QueueItemSource {
   if (keys.length !== 1 || !['filter', 'entryIds', 'pairs'].includes(keys[0])) throw badSource('source', 'source must have exactly one of filter, entryIds, pairs');
   const [key] = keys;
   const value = source[key];
-  if (key === 'filter') {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badSource('source.filter', 'source.filter must be an object of logs filters');
-    for (const [name, member] of Object.entries(value)) {
-      const ok = name === 'annotated' ? typeof member === 'boolean' : (FILTER_STRINGS as readonly string[]).includes(name) && typeof member === 'string' && member.length <= 500;
-      if (!ok) throw badSource(`source.filter.${name}`, `source.filter.${name} is not a logs filter (${FILTER_STRINGS.join(', ')}, annotated)`);
-    }
-    return { filter: value };
-  }
+  if (key === 'filter') return { filter: validLogFilter(value, 'source.filter', 'queue.source.invalid') };
   if (!Array.isArray(value)) throw badSource(`source.${key}`, `source.${key} must be a list`);
   if (key === 'entryIds') {
     value.forEach((id, index) => {

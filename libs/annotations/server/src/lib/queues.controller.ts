@@ -41,6 +41,7 @@ import {
   NextItemResultDto,
   QueueItemPageDto,
   QueueItemsQueryDto,
+  QueueListQueryDto,
   QueueItemWorkDto,
   QueueListDto,
   QueueProgressDto,
@@ -79,10 +80,10 @@ export class QueuesController {
 
   @Get()
   @RequiresProject(permissions.readAnnotation)
-  @ApiOperation({ summary: 'The project’s queues (annotators: those they are assigned to)' })
+  @ApiOperation({ summary: 'The project’s queues (annotators: those they are assigned to); the archived ones with ?status=archived' })
   @ApiOkResponse({ type: QueueListDto })
-  list(@Param('id', project) projectId: string, @CurrentPrincipal() principal: Principal): Promise<QueueList> {
-    return this.queries.execute(new ListQueues(projectId, annotatorOf(principal, projectId)));
+  list(@Param('id', project) projectId: string, @Query() query: QueueListQueryDto, @CurrentPrincipal() principal: Principal): Promise<QueueList> {
+    return this.queries.execute(new ListQueues(projectId, annotatorOf(principal, projectId), query.status));
   }
 
   @Get(':queueId')
@@ -145,13 +146,15 @@ export class QueuesController {
   @Get(':queueId/items')
   @RequiresProject(permissions.readAnnotation)
   @ApiOperation({ summary: 'The queue’s items in order, by status' })
-  @ApiOkResponse({ type: QueueItemPageDto })
-  items(
+  @ApiOkResponse({ type: QueueItemPageDto, headers: READ_POSITION })
+  async items(
     @Param('id', project) projectId: string,
     @Param('queueId', queueParam) queueId: string,
     @Query() query: QueueItemsQueryDto,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: HeaderTarget,
   ): Promise<QueueItemPage> {
+    response.setHeader(READ_POSITION_HEADER, String(await this.queries.execute(new AnnotationsReadPosition())));
     return this.queries.execute(new ListQueueItems(projectId, annotatorOf(principal, projectId), queueId, query.status, query.limit ?? 50, query.after));
   }
 

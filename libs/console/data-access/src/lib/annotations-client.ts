@@ -15,6 +15,7 @@ import type {
   QueueItemWork,
   QueueList,
   QueueProgress,
+  QueueStatus,
   QueueView,
   RecordedEvent,
   SubmitResponseRequest,
@@ -55,9 +56,9 @@ export class AnnotationsClient {
     return this.call('PUT', `${projectPath(projectId)}/label-set`, body);
   }
 
-  /** The queues you may see (annotators: those they are assigned to), with the read position. */
-  async listQueues(projectId: string): Promise<QueueList> {
-    const { body, headers } = await this.client.exchange<QueueList>('GET', queuesPath(projectId));
+  /** The queues you may see (annotators: those they are assigned to), with the read position; `archived`: the archived ones instead. */
+  async listQueues(projectId: string, status?: QueueStatus): Promise<QueueList> {
+    const { body, headers } = await this.client.exchange<QueueList>('GET', `${queuesPath(projectId)}${queryString({ status })}`);
     return { queues: body.queues, position: Math.max(body.position ?? 0, readPosition(headers)) };
   }
 
@@ -101,8 +102,10 @@ export class AnnotationsClient {
     return this.call('POST', `${queuePath(projectId, queueId)}/items`, body);
   }
 
-  listItems(projectId: string, queueId: string, query: { status?: QueueItemStatus; limit?: number; after?: string } = {}): Promise<QueueItemPage> {
-    return this.call('GET', `${queuePath(projectId, queueId)}/items${queryString({ ...query })}`);
+  /** A page of the queue's items, with the read position (`x-read-position`), to follow the project topic from. */
+  async listItems(projectId: string, queueId: string, query: { status?: QueueItemStatus; limit?: number; after?: string } = {}): Promise<QueueItemPage & { readonly position: number }> {
+    const { body, headers } = await this.client.exchange<QueueItemPage>('GET', `${queuePath(projectId, queueId)}/items${queryString({ ...query })}`);
+    return { ...body, position: readPosition(headers) };
   }
 
   /**

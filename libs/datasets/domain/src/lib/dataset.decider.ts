@@ -3,14 +3,13 @@ import {
   DATASET_NAME_MAX,
   DomainError,
   type DatasetEvent,
-  type DatasetLogFilter,
   type DatasetSelection,
   type DatasetSplitSpec,
   type DatasetVersionHeader,
   type ProjectStatus,
-  type TurnRole,
 } from '@camel/contracts';
 import { formatUuid, type Decider } from '@camel/kernel';
+import { validLogFilter } from '@camel/workflows';
 import { createHash } from 'node:crypto';
 import type { Materialized } from './pairs';
 
@@ -47,10 +46,7 @@ export function validSplit(raw: DatasetSplitSpec): DatasetSplitSpec {
   return { testRatio: raw.testRatio, seed: raw.seed };
 }
 
-const TURN_ROLES: readonly TurnRole[] = ['user', 'assistant', 'step'];
-const FILTER_KEYS: readonly (keyof DatasetLogFilter)[] = ['workflow', 'runId', 'agent', 'role', 'model', 'from', 'to'];
-
-/** A selection with only known fields, dates that parse, a role that exists. */
+/** A selection with only known fields; a filter is the logs filter (`validLogFilter`). */
 export function validSelection(raw: DatasetSelection): DatasetSelection {
   if (typeof raw !== 'object' || raw === null) throw DomainError.validation('dataset.selection.required', 'selection', 'selection must be an object');
   const allowed = raw.kind === 'queue' ? ['kind', 'queueId'] : ['kind', 'filter'];
@@ -61,24 +57,7 @@ export function validSelection(raw: DatasetSelection): DatasetSelection {
     return { kind: 'queue', queueId: raw.queueId };
   }
   if (raw.kind !== 'filter') throw DomainError.validation('dataset.selection.kind', 'selection.kind', 'selection.kind must be filter or queue');
-  if (typeof raw.filter !== 'object' || raw.filter === null || Array.isArray(raw.filter)) {
-    throw DomainError.validation('dataset.selection.filter', 'selection.filter', 'selection.filter must be an object');
-  }
-  const unknownFilter = Object.keys(raw.filter).find((key) => !FILTER_KEYS.includes(key as keyof DatasetLogFilter));
-  if (unknownFilter) throw DomainError.validation('validation', `selection.filter.${unknownFilter}`, `property selection.filter.${unknownFilter} should not exist`);
-  const filter: Record<string, string> = {};
-  for (const key of FILTER_KEYS) {
-    const value = raw.filter[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'string' || value === '') throw DomainError.validation('dataset.selection.filter', `selection.filter.${key}`, `selection.filter.${key} must be a non-empty string`);
-    if ((key === 'from' || key === 'to') && Number.isNaN(Date.parse(value))) {
-      throw DomainError.validation('dataset.selection.filter', `selection.filter.${key}`, `selection.filter.${key} must be an ISO-8601 time`);
-    }
-    if (key === 'role' && !TURN_ROLES.includes(value as never)) {
-      throw DomainError.validation('dataset.selection.filter', 'selection.filter.role', `selection.filter.role must be one of ${TURN_ROLES.join(', ')}`);
-    }
-    filter[key] = value;
-  }
+  const filter = validLogFilter(raw.filter, 'selection.filter', 'dataset.selection.filter');
   return { kind: 'filter', filter };
 }
 

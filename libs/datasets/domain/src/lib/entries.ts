@@ -1,5 +1,5 @@
-import type { ChatMessage, DatasetLogFilter, RecordedEvent, TurnRole } from '@camel/contracts';
-import { isRun, rebuildPrompt, runStateAt, turnById } from '@camel/workflows';
+import type { ChatMessage, DatasetLogFilter, RecordedEvent, TerminationReason, TurnRole } from '@camel/contracts';
+import { isRun, matchesSearch, rebuildPrompt, runStateAt, turnById } from '@camel/workflows';
 
 /** What a pair needs to know about one log entry: its text, the exact prompt of its call, what a filter matches on. */
 export interface EntryFacts {
@@ -10,6 +10,8 @@ export interface EntryFacts {
   readonly agent: string;
   readonly role: TurnRole;
   readonly model: string | null;
+  /** The run's termination reason as of the events read (null while it runs). */
+  readonly reason: TerminationReason | null;
   /** Time of the event that recorded the entry (ISO-8601). */
   readonly createdAt: string;
   readonly content: string;
@@ -21,8 +23,8 @@ const callIdOf = (entryId: string, runId: string): string | null => (entryId.sta
 /**
  * The facts of the wanted entries of one run, from the run's stream alone (turns and alternatives;
  * the task specification is not a reply and makes no pair). Entries the stream does not have are
- * left out. A turn's content and prompt never change once recorded, so this is the same whenever
- * it is computed.
+ * left out. A turn's content and prompt never change once recorded; the run's termination reason
+ * does, so the caller passes the events up to the position it selects at.
  */
 export function entryFactsOfRun(events: readonly RecordedEvent[], wanted: ReadonlySet<string>): Map<string, EntryFacts> {
   const facts = new Map<string, EntryFacts>();
@@ -51,6 +53,7 @@ export function entryFactsOfRun(events: readonly RecordedEvent[], wanted: Readon
       agent: turn.agent,
       role: turn.role,
       model: call ? call.answeredBy || call.model || null : null,
+      reason: state.terminationReason,
       createdAt: recordedAt.get(callId) ?? '',
       content: alternative ? alternative.content : turn.content,
       prompt: prompt.messages,
@@ -59,13 +62,20 @@ export function entryFactsOfRun(events: readonly RecordedEvent[], wanted: Readon
   return facts;
 }
 
-/** Whether an entry matches a snapshot's logs filter (the explorer's semantics for these fields). */
+/**
+ * Whether an entry of a counted answer matches a snapshot's logs filter (the explorer's semantics;
+ * every such entry is annotated, so `annotated: false` matches none; `q` is matched in memory by
+ * `matchesSearch`, the same on every engine).
+ */
 export function matchesFilter(entry: EntryFacts, filter: DatasetLogFilter): boolean {
   if (filter.workflow !== undefined && entry.workflow !== filter.workflow) return false;
   if (filter.runId !== undefined && entry.runId !== filter.runId) return false;
   if (filter.agent !== undefined && entry.agent !== filter.agent) return false;
   if (filter.role !== undefined && entry.role !== filter.role) return false;
   if (filter.model !== undefined && entry.model !== filter.model) return false;
+  if (filter.reason !== undefined && entry.reason !== filter.reason) return false;
+  if (filter.annotated === false) return false;
+  if (filter.q !== undefined && !matchesSearch(entry.content, filter.q.trim())) return false;
   const at = Date.parse(entry.createdAt);
   if (filter.from !== undefined && !(at >= Date.parse(filter.from))) return false;
   if (filter.to !== undefined && !(at < Date.parse(filter.to))) return false;

@@ -14,6 +14,7 @@ const entry = (entryId: string, content: string, runId = 'r1'): EntryFacts => ({
   agent: 'programmer',
   role: 'assistant',
   model: 'm',
+  reason: null,
   createdAt: '2026-01-01T00:00:00.000Z',
   content,
   prompt,

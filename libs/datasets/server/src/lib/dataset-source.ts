@@ -7,16 +7,16 @@ const runIdOf = (entryId: string): string => entryId.slice(0, entryId.indexOf(':
 const json = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 
 /**
- * A run's events, read in the caller's transaction (the projector's, or a plain read for the
- * handler). Pairs need the exact prompt of a call, which only the run's stream has; the turns a
- * pair uses are recorded before any annotation of them, so the result does not depend on when it
- * is read.
+ * A run's events up to log position `at`, read in the caller's transaction (the projector's, or a
+ * plain read for the handler). Pairs need the exact prompt of a call, which only the run's stream
+ * has (the turns a pair uses are recorded before any annotation of them); a filter on the run's
+ * termination reason needs the run as of `at`. So the result does not depend on when it is read.
  */
-async function runEvents(manager: EntityManager, runId: string): Promise<RecordedEvent[]> {
+async function runEvents(manager: EntityManager, runId: string, at: number): Promise<RecordedEvent[]> {
   const pg = manager.connection.options.type === 'postgres';
   const rows: { position: string | number; event_type: string; data: unknown; metadata: unknown; stream_version: number }[] = await manager.query(
-    `SELECT position, event_type, data, metadata, stream_version FROM events WHERE stream_id = ${pg ? '$1' : '?'} ORDER BY stream_version`,
-    [runStreamId(runId)],
+    `SELECT position, event_type, data, metadata, stream_version FROM events WHERE stream_id = ${pg ? '$1' : '?'} AND position <= ${pg ? '$2' : '?'} ORDER BY stream_version`,
+    [runStreamId(runId), at],
   );
   return rows.map(
     (row) =>
@@ -88,8 +88,8 @@ async function countedAnswers(manager: EntityManager, projectId: string, selecti
   return answers;
 }
 
-/** The facts of every entry the answers name (the annotated entry and the alternative it is compared with), run by run. */
-async function entriesOf(manager: EntityManager, answers: readonly CountedAnswer[]): Promise<Map<string, EntryFacts>> {
+/** The facts of every entry the answers name (the annotated entry and the alternative it is compared with) as of `at`, run by run. */
+async function entriesOf(manager: EntityManager, answers: readonly CountedAnswer[], at: number): Promise<Map<string, EntryFacts>> {
   const byRun = new Map<string, Set<string>>();
   const want = (entryId: string) => {
     const runId = runIdOf(entryId);
@@ -101,7 +101,7 @@ async function entriesOf(manager: EntityManager, answers: readonly CountedAnswer
   }
   const facts = new Map<string, EntryFacts>();
   for (const [runId, wanted] of byRun) {
-    for (const [id, entry] of entryFactsOfRun(await runEvents(manager, runId), wanted)) facts.set(id, entry);
+    for (const [id, entry] of entryFactsOfRun(await runEvents(manager, runId, at), wanted)) facts.set(id, entry);
   }
   return facts;
 }
@@ -113,7 +113,7 @@ async function entriesOf(manager: EntityManager, answers: readonly CountedAnswer
  */
 export async function snapshotAt(manager: EntityManager, projectId: string, selection: DatasetSelection, at: number, split: DatasetSplitSpec): Promise<Materialized> {
   const answers = await countedAnswers(manager, projectId, selection, at);
-  const entries = await entriesOf(manager, answers);
+  const entries = await entriesOf(manager, answers, at);
   const selected = selection.kind === 'filter' ? answers.filter((a) => {
     const entry = entries.get(a.entryId);
     return entry !== undefined && matchesFilter(entry, selection.filter);

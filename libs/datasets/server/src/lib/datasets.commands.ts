@@ -25,6 +25,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { datasetsProjection } from './datasets.projection';
 import { DatasetsReadModel } from './datasets.read-model';
+import { snapshotHandoff } from './snapshot-handoff';
 
 export class CreateDatasetSnapshot extends Command<DatasetAccepted> {
   constructor(readonly projectId: string, readonly request: CreateDatasetSnapshotRequest) {
@@ -62,8 +63,8 @@ export class CreateDatasetSnapshotHandler implements ICommandHandler<CreateDatas
   /**
    * The snapshot is taken at the datasets read model's checkpoint, after waiting (bounded) for it to
    * reach the log's head, so every answer recorded before the request counts (409 when it does not
-   * get there in time). The event records that position; the projection materializes the same pairs
-   * from it.
+   * get there in time). The event records that position; the projection writes the pairs computed
+   * here (handed over in this process) or, rebuilding, materializes the same pairs from it.
    */
   async execute({ projectId, request }: CreateDatasetSnapshot): Promise<DatasetAccepted> {
     const name = validDatasetName(request.name);
@@ -73,19 +74,17 @@ export class CreateDatasetSnapshotHandler implements ICommandHandler<CreateDatas
     // Never a snapshot that silently misses answers recorded before the request.
     if (!caughtUp) throw DomainError.conflict('dataset.read-model-behind', 'the datasets read model is still catching up with the log: try again in a moment');
     const logPosition = await this.datasets.position();
+    const datasetId = datasetIdFor(projectId, name);
     const materialized = await this.datasets.snapshot(projectId, selection, logPosition, split);
-    return run(this.executor, {
-      type: 'CreateSnapshot',
-      datasetId: datasetIdFor(projectId, name),
-      projectId,
-      name,
-      description: request.description,
-      selection,
-      split,
-      logPosition,
-      projectStatus: await this.projects.standing(projectId),
-      materialized,
-    });
+    const projectStatus = await this.projects.standing(projectId);
+    // The projection writes these same pairs instead of reading the runs' streams again.
+    const key = { datasetId, selection, logPosition, split };
+    snapshotHandoff.offer(key, materialized);
+    try {
+      return await run(this.executor, { type: 'CreateSnapshot', datasetId, projectId, name, description: request.description, selection, split, logPosition, projectStatus, materialized });
+    } finally {
+      snapshotHandoff.withdraw(key, materialized);
+    }
   }
 }
 

@@ -52,7 +52,7 @@ class DatasetVersionFieldsDto {
 
 export class CreateDatasetSnapshotDto extends DatasetVersionFieldsDto implements CreateDatasetSnapshotRequest {
   @ApiProperty({
-    description: '`{ kind: "filter", filter: { workflow?, runId?, agent?, role?, model?, from?, to? } }` or `{ kind: "queue", queueId }`',
+    description: '`{ kind: "filter", filter: { workflow?, runId?, agent?, role?, model?, from?, to?, reason?, annotated?, q? } }` (the logs filters) or `{ kind: "queue", queueId }`',
     example: { kind: 'filter', filter: { workflow: 'trading' } },
   })
   @IsObject()

@@ -12,6 +12,7 @@ import type { ReadModelProjection } from '@camel/server';
 import { Logger } from '@nestjs/common';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { snapshotAt } from './dataset-source';
+import { snapshotHandoff } from './snapshot-handoff';
 import { DATASET_ENTITIES, DatasetAnnotationRecord, DatasetAnnotationValueRecord, DatasetQueueItemRecord, DatasetVersionRecord } from './dataset.entities';
 
 type Handled = AnnotationEvent | QueueItemCompleted | QueueItemAdjudicated | DatasetEvent;
@@ -46,8 +47,10 @@ async function insertPairs(manager: EntityManager, datasetId: string, version: n
 /**
  * The datasets read model: the annotation facts a snapshot selects from (every value with its
  * position, queue completions and adjudications), the versions, and their pairs. A snapshot's pairs
- * are materialized here from the events up to its log position (the same function the command
- * handler used to record its hash and counts); an import's pairs come in its own events.
+ * are the ones its command handler materialized to record their hash and counts (handed over in
+ * this process, so the runs' streams are read once), or, rebuilding or on another replica,
+ * materialized here from the events up to its log position by the same function; an import's pairs
+ * come in its own events.
  */
 export const datasetsProjection: ReadModelProjection = {
   name: 'datasets',
@@ -113,7 +116,8 @@ export const datasetsProjection: ReadModelProjection = {
         const d = event.data;
         const snapshot = event.type === 'DatasetSnapshotCreated' ? event.data : null;
         if (snapshot) {
-          const made = await snapshotAt(manager, d.projectId, snapshot.selection, snapshot.logPosition, d.split);
+          const key = { datasetId: d.datasetId, selection: snapshot.selection, logPosition: snapshot.logPosition, split: d.split };
+          const made = snapshotHandoff.take(key, d.contentHash) ?? (await snapshotAt(manager, d.projectId, snapshot.selection, snapshot.logPosition, d.split));
           if (made.contentHash !== d.contentHash) {
             logger.error(`dataset ${d.datasetId} v${d.version}: materialized hash ${made.contentHash} differs from the recorded ${d.contentHash}`);
           }

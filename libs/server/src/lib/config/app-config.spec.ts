@@ -36,6 +36,10 @@ describe('loadConfig', () => {
     [{ TRAINING_CONCURRENCY: '0' }, 'TRAINING_CONCURRENCY'],
     [{ TRAINING_MAX_MEMORY_MB: '64' }, 'TRAINING_MAX_MEMORY_MB'],
     [{ TRAINING_WORK_RETENTION: 'forever' }, 'TRAINING_WORK_RETENTION'],
+    [{ WEBHOOK_ALLOW_PRIVATE: 'yes' }, 'WEBHOOK_ALLOW_PRIVATE'],
+    [{ WEBHOOK_TIMEOUT_MS: '5' }, 'WEBHOOK_TIMEOUT_MS'],
+    [{ WEBHOOK_MAX_ATTEMPTS: '0' }, 'WEBHOOK_MAX_ATTEMPTS'],
+    [{ WEBHOOK_POLL_MS: 'soon' }, 'WEBHOOK_POLL_MS'],
   ])('refuses %j naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -58,6 +62,14 @@ describe('loadConfig', () => {
     expect(loadConfig({}).queue).toEqual({ prefix: 'camel', concurrency: 100, lockMs: 30_000, stalledIntervalMs: 30_000, sweepMs: 60_000 });
     const config = loadConfig({ QUEUE_PREFIX: 'staging', RUN_WORKER_CONCURRENCY: '200', RUN_LOCK_MS: '5000', RUN_STALLED_INTERVAL_MS: '2000', RUN_SWEEP_MS: '10000' });
     expect(config.queue).toEqual({ prefix: 'staging', concurrency: 200, lockMs: 5000, stalledIntervalMs: 2000, sweepMs: 10_000 });
+  });
+
+  it('delivers webhooks to public addresses only by default, with bounded retries, and honours the WEBHOOK_* settings', () => {
+    expect(loadConfig({}).webhooks).toEqual({ allowPrivate: false, timeoutMs: 10_000, retryBaseMs: 10_000, retryMaxMs: 3_600_000, maxAttempts: 10, pollMs: 1000 });
+    const config = loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_RETRY_BASE_MS: '50', WEBHOOK_RETRY_MAX_MS: '400', WEBHOOK_MAX_ATTEMPTS: '3', WEBHOOK_POLL_MS: '20' });
+    expect(config.webhooks).toEqual({ allowPrivate: true, timeoutMs: 500, retryBaseMs: 50, retryMaxMs: 400, maxAttempts: 3, pollMs: 20 });
+    // Every bad variable at once, with the others.
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '1', PORT: 'x' })).toThrow(/WEBHOOK_TIMEOUT_MS[\s\S]*PORT|PORT[\s\S]*WEBHOOK_TIMEOUT_MS/);
   });
 
   it('runs one training process at a time by default, with a bounded heap, under DATA_DIR/training', () => {

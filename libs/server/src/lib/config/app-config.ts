@@ -110,6 +110,40 @@ class EnvironmentVariables {
   LIVE_BUFFER_LIMIT?: number;
 
   @IsOptional()
+  @IsIn(['true', 'false', '1', '0'], { message: 'WEBHOOK_ALLOW_PRIVATE must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  WEBHOOK_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(86_400_000)
+  WEBHOOK_RETRY_BASE_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(604_800_000)
+  WEBHOOK_RETRY_MAX_MS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_MAX_ATTEMPTS?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_POLL_MS?: number;
+
+  @IsOptional()
   @IsString()
   CONSOLE_DIR?: string;
 
@@ -244,6 +278,20 @@ export interface AppConfig {
    * client is told to resync from its position.
    */
   readonly liveBufferLimit: number;
+  /** Webhook delivery (docs/operations.md "Webhooks"). */
+  readonly webhooks: {
+    /** Receivers on loopback/private/link-local addresses (refused by default: SSRF). */
+    readonly allowPrivate: boolean;
+    /** Per attempt: no answer within it is a failed attempt. */
+    readonly timeoutMs: number;
+    /** Delay before the 2nd attempt, doubled each time up to `retryMaxMs`. */
+    readonly retryBaseMs: number;
+    readonly retryMaxMs: number;
+    /** Attempts per delivery, the first included. */
+    readonly maxAttempts: number;
+    /** How often due deliveries are looked for (a new delivery is sent at once). */
+    readonly pollMs: number;
+  };
   /** Built console served by the api, when set (embedded default); absent = api only. */
   readonly consoleDir?: string;
   /** Sample configs imported into a default project at the first start of the embedded default. */
@@ -311,6 +359,11 @@ const INTEGER_KEYS = [
   'TRAINING_MAX_MEMORY_MB',
   'TRAINING_WORK_RETENTION',
   'LOCAL_MODEL_CACHE',
+  'WEBHOOK_TIMEOUT_MS',
+  'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_RETRY_MAX_MS',
+  'WEBHOOK_MAX_ATTEMPTS',
+  'WEBHOOK_POLL_MS',
 ] as const;
 
 const SECRET_KEYS = new Set(['JWT_SECRET', 'ADMIN_PASSWORD', 'LOG_SIGNING_KEY', 'LOG_SIGNING_KEY_PREVIOUS']);
@@ -370,6 +423,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     projectionWaitMs: vars.PROJECTION_WAIT_MS ?? 5000,
     readyMaxProjectionLag: vars.READY_MAX_PROJECTION_LAG ?? 1000,
     liveBufferLimit: vars.LIVE_BUFFER_LIMIT ?? 10_000,
+    webhooks: {
+      allowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === 'true' || vars.WEBHOOK_ALLOW_PRIVATE === '1',
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000,
+      retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS ?? 10_000,
+      retryMaxMs: vars.WEBHOOK_RETRY_MAX_MS ?? 3_600_000,
+      maxAttempts: vars.WEBHOOK_MAX_ATTEMPTS ?? 10,
+      pollMs: vars.WEBHOOK_POLL_MS ?? 1000,
+    },
     consoleDir: vars.CONSOLE_DIR ? resolve(vars.CONSOLE_DIR) : undefined,
     configsDir: resolve(vars.CONFIGS_DIR ?? 'configs'),
     models: {

@@ -1,14 +1,14 @@
 import type { EventStore, ProjectionRunner } from '@camel/event-store';
 import type { Clock } from '@camel/kernel';
 import { ProjectsModule } from '@camel/projects/server';
-import { CLOCK, CommandExecutor, EVENT_STORE, PROJECTION_RUNNER } from '@camel/server';
+import { APP_CONFIG, CLOCK, CommandExecutor, EVENT_STORE, PROJECTION_RUNNER } from '@camel/server';
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookRecord } from './webhook.entity';
 import { WebhookStore } from './webhook-store';
 import { WEBHOOK_COMMAND_HANDLERS } from './webhooks.commands';
-import { WEBHOOK_CONFIG, webhookConfigFromEnv, type WebhookConfig } from './webhooks.config';
+import { WEBHOOK_CONFIG, webhookConfigOf, type WebhookConfig } from './webhooks.config';
 import { WebhooksController } from './webhooks.controller';
 import { WEBHOOK_QUERY_HANDLERS } from './webhooks.queries';
 import { WebhooksReadModel } from './webhooks.read-model';
@@ -27,7 +27,7 @@ export class WebhooksModule implements OnApplicationBootstrap, OnApplicationShut
         CommandExecutor,
         WebhooksReadModel,
         { provide: DELIVER, useValue: options.deliver },
-        { provide: WEBHOOK_CONFIG, useFactory: () => webhookConfigFromEnv() },
+        { provide: WEBHOOK_CONFIG, inject: [APP_CONFIG], useFactory: webhookConfigOf },
         {
           provide: WebhookStore,
           inject: [EVENT_STORE],

@@ -10,9 +10,12 @@ import type {
   Label,
   LabelSetView,
   NextItemResult,
+  QueueItemPage,
+  QueueItemStatus,
   QueueItemWork,
   QueueList,
   QueueProgress,
+  QueueStatus,
   SubmitResponseRequest,
   SubmitResponseResult,
   UpdateQueueRequest,
@@ -43,8 +46,8 @@ export class AnnotationsApiService {
     return this.client.defineLabelSet(projectId, { labels });
   }
 
-  listQueues(projectId: string): Promise<QueueList> {
-    return this.api.call(() => this.client.listQueues(projectId));
+  listQueues(projectId: string, status?: QueueStatus): Promise<QueueList> {
+    return this.api.call(() => this.client.listQueues(projectId, status));
   }
 
   /** Not toasted: the form shows the refused fields in place. */
@@ -70,6 +73,14 @@ export class AnnotationsApiService {
 
   withdrawAnnotation(projectId: string, annotationId: string): Promise<CommandAccepted> {
     return this.api.call(() => this.client.withdrawAnnotation(projectId, annotationId));
+  }
+
+  listItems(projectId: string, queueId: string, query: { status?: QueueItemStatus; limit?: number; after?: string }): Promise<QueueItemPage & { readonly position: number }> {
+    return this.api.call(() => this.client.listItems(projectId, queueId, query));
+  }
+
+  removeItem(projectId: string, queueId: string, itemId: string): Promise<CommandAccepted> {
+    return this.api.call(() => this.client.removeItem(projectId, queueId, itemId));
   }
 
   addItems(projectId: string, queueId: string, request: AddQueueItemsRequest): Promise<AddQueueItemsResult> {

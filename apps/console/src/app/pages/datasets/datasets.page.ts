@@ -9,11 +9,13 @@ import { Router } from '@angular/router';
 import {
   DATASET_IMPORT_MAX_BYTES,
   DEFAULT_DATASET_SPLIT,
+  TERMINATION_REASONS,
   permissions,
   type CreateDatasetSnapshotRequest,
   type DatasetImportProblem,
   type DatasetLogFilter,
   type QueueView,
+  type TerminationReason,
 } from '@camel/contracts';
 import { ApiError, datasetListSource, importProblemsOf } from '@camel/console-data-access';
 import { ApiService } from '../../core/api.service';
@@ -35,6 +37,10 @@ interface SnapshotForm {
   runId: string;
   agent: string;
   model: string;
+  /** Full text over the annotated entries (the explorer's words, "phrases", or, -word). */
+  q: string;
+  /** How the run ended ('' = any). */
+  reason: TerminationReason | '';
   testPercent: number;
   seed: number;
 }
@@ -42,7 +48,14 @@ interface SnapshotForm {
 const text = (value: string) => value.trim() || undefined;
 
 export function snapshotRequest(form: SnapshotForm): CreateDatasetSnapshotRequest {
-  const filter: DatasetLogFilter = { workflow: text(form.workflow), runId: text(form.runId), agent: text(form.agent), model: text(form.model) };
+  const filter: DatasetLogFilter = {
+    workflow: text(form.workflow),
+    runId: text(form.runId),
+    agent: text(form.agent),
+    model: text(form.model),
+    reason: form.reason || undefined,
+    q: text(form.q),
+  };
   return {
     name: form.name.trim(),
     ...(form.description.trim() ? { description: form.description.trim() } : {}),
@@ -80,6 +93,7 @@ export class DatasetsPage {
   protected readonly picker = viewChild(ProjectPickerComponent);
   protected readonly readDataset = permissions.readDataset;
   protected readonly importMax = DATASET_IMPORT_MAX_BYTES;
+  protected readonly reasons = TERMINATION_REASONS;
   protected readonly noProject = signal(false);
   protected readonly mode = signal<'none' | 'snapshot' | 'import'>('none');
   protected readonly openDataset = signal<string | null>(null);
@@ -95,6 +109,8 @@ export class DatasetsPage {
     runId: '',
     agent: '',
     model: '',
+    q: '',
+    reason: '',
     testPercent: DEFAULT_DATASET_SPLIT.testRatio * 100,
     seed: DEFAULT_DATASET_SPLIT.seed,
   });

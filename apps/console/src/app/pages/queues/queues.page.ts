@@ -12,23 +12,28 @@ import { AnnotationsApiService } from '../annotate/annotations-api.service';
 import { memberNames } from '../annotate/member-names';
 import { CreateQueueFormComponent, type QueueSeed } from './create-queue-form.component';
 import { LabelSetEditorComponent } from './label-set-editor.component';
+import { QueueItemsComponent } from './queue-items.component';
 import { QueueProgressComponent } from './queue-progress.component';
 
 /**
- * Queues admin (engineers, admins): every queue of the project, live, with its settings and its
- * progress per queue and per person; a new queue from a logs filter or a selection (the Logs
+ * Queues admin (engineers, admins): every queue of the project, live, with its settings, its
+ * progress per queue and per person and its open items (an unanswered one can be removed); the
+ * archived queues on a toggle (read-only); a new queue from a logs filter or a selection (the Logs
  * explorer opens this page with them as query parameters).
  */
 @Component({
   selector: 'camel-queues-page',
-  imports: [RouterLink, MatButtonModule, MatProgressBarModule, ProjectPickerComponent, CreateQueueFormComponent, QueueProgressComponent, LabelSetEditorComponent],
+  imports: [RouterLink, MatButtonModule, MatProgressBarModule, ProjectPickerComponent, CreateQueueFormComponent, QueueProgressComponent, QueueItemsComponent, LabelSetEditorComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="page-head">
       <h1>Queues{{ picker()?.selectedName() ? ' of ' + picker()?.selectedName() : '' }}</h1>
       <div class="head-actions">
         <camel-project-picker [selected]="projectId() ?? ''" [requires]="manage" testId="queues-project-picker" (picked)="open($event)" />
-        @if (projectId() && !creating()) {
+        @if (projectId()) {
+          <button mat-button type="button" (click)="toggleArchived()" [attr.aria-pressed]="archived()" data-testid="queues-archived-toggle">{{ archived() ? 'Queues in use' : 'Archived queues' }}</button>
+        }
+        @if (projectId() && !creating() && !archived()) {
           <button mat-flat-button type="button" (click)="creating.set(true)" data-testid="queue-new">New queue</button>
         }
       </div>
@@ -52,25 +57,33 @@ import { QueueProgressComponent } from './queue-progress.component';
         <p class="load-error" role="alert">Live updates stopped. <button mat-button type="button" (click)="reload()">Reload</button></p>
       }
       @if (store.state() === 'ready' && store.items().length === 0 && !creating()) {
-        <section class="camel-card" data-testid="queues-empty"><p>No queue yet. Create one from a logs filter, or select entries in the Logs explorer.</p></section>
+        <section class="camel-card" data-testid="queues-empty">
+          <p>{{ archived() ? 'No archived queue.' : 'No queue yet. Create one from a logs filter, or select entries in the Logs explorer.' }}</p>
+        </section>
       }
       @for (queue of store.items(); track queue.id) {
         <section class="camel-card queue" data-testid="queue-row" [attr.data-queue-id]="queue.id" [attr.data-name]="queue.name" [attr.data-items]="queue.counts.items">
           <div class="queue-head">
-            <h2>{{ queue.name }}@if (queue.status === 'closed') {<span class="status" data-testid="queue-status"> · closed</span>}</h2>
+            <h2>{{ queue.name }}@if (queue.status !== 'open') {<span class="status" data-testid="queue-status"> · {{ queue.status }}</span>}</h2>
             <div class="actions" [attr.data-status]="queue.status">
-              @if (queue.status === 'open') {
-                <button mat-button type="button" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'close')" data-testid="queue-close">Close</button>
-              } @else {
-                <button mat-button type="button" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'reopen')" data-testid="queue-reopen">Reopen</button>
+              <button mat-button type="button" (click)="toggleItems(queue.id)" [attr.aria-expanded]="showingItems().has(queue.id)" data-testid="queue-items-toggle">
+                {{ showingItems().has(queue.id) ? 'Hide items' : 'Items' }}
+              </button>
+              <!-- An archived queue is final: read-only. -->
+              @if (queue.status !== 'archived') {
+                @if (queue.status === 'open') {
+                  <button mat-button type="button" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'close')" data-testid="queue-close">Close</button>
+                } @else {
+                  <button mat-button type="button" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'reopen')" data-testid="queue-reopen">Reopen</button>
+                }
+                @if (archiving() === queue.id) {
+                  <button mat-flat-button type="button" color="warn" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'archive')" data-testid="queue-archive-confirm">Archive for good</button>
+                  <button mat-button type="button" (click)="archiving.set(null)">Keep</button>
+                } @else {
+                  <button mat-button type="button" [disabled]="acting()" (click)="archiving.set(queue.id)" data-testid="queue-archive">Archive…</button>
+                }
+                <a mat-button [routerLink]="['/annotate', queue.projectId, queue.id]" data-testid="queue-work">Annotate</a>
               }
-              @if (archiving() === queue.id) {
-                <button mat-flat-button type="button" color="warn" [disabled]="acting()" (click)="lifecycle(queue.projectId, queue.id, 'archive')" data-testid="queue-archive-confirm">Archive for good</button>
-                <button mat-button type="button" (click)="archiving.set(null)">Keep</button>
-              } @else {
-                <button mat-button type="button" [disabled]="acting()" (click)="archiving.set(queue.id)" data-testid="queue-archive">Archive…</button>
-              }
-              <a mat-button [routerLink]="['/annotate', queue.projectId, queue.id]" data-testid="queue-work">Annotate</a>
               <a mat-button [routerLink]="['/agreement', queue.projectId, queue.id]" data-testid="queue-agreement">Agreement</a>
               <a mat-button [routerLink]="['/datasets', queue.projectId]" [queryParams]="{ queue: queue.id }" data-testid="queue-dataset">Dataset…</a>
             </div>
@@ -80,11 +93,16 @@ import { QueueProgressComponent } from './queue-progress.component';
             · {{ queue.blind ? 'blind' : 'answers visible' }} · {{ assigneesLabel(queue.assignees) }}{{ queue.suggestions ? ' · judge ' + queue.suggestions.agent : '' }}
           </p>
           <camel-queue-progress [projectId]="queue.projectId" [queueId]="queue.id" [nameOf]="nameOf" />
+          @if (showingItems().has(queue.id)) {
+            <camel-queue-items [projectId]="queue.projectId" [queueId]="queue.id" [readOnly]="queue.status === 'archived'" [nameOf]="nameOf" />
+          }
         </section>
       }
-      <section class="camel-card labels">
-        <camel-label-set-editor [projectId]="projectId() ?? ''" />
-      </section>
+      @if (!archived()) {
+        <section class="camel-card labels">
+          <camel-label-set-editor [projectId]="projectId() ?? ''" />
+        </section>
+      }
     }
   `,
   styleUrl: '../../shared/project-page.scss',
@@ -111,7 +129,14 @@ export class QueuesPage {
   private readonly api = inject(ApiService);
   private readonly annotations = inject(AnnotationsApiService);
   private readonly router = inject(Router);
-  protected readonly store = injectLiveList((projectId: string) => queueListSource(projectId, () => this.annotations.listQueues(projectId)), { clearOnLoad: true });
+  protected readonly store = injectLiveList(
+    (projectId: string, archived: boolean) => queueListSource(projectId, () => this.annotations.listQueues(projectId, archived ? 'archived' : undefined)),
+    { clearOnLoad: true },
+  );
+  /** The archived queues instead of those in use (read-only). */
+  protected readonly archived = signal(false);
+  /** The queues whose open items are shown. */
+  protected readonly showingItems = signal<ReadonlySet<string>>(new Set());
 
   readonly projectId = input<string>();
   /** Query parameters from the Logs explorer: its filter, or the selected entries (comma-separated). */
@@ -151,7 +176,7 @@ export class QueuesPage {
           return;
         }
         if (handedOver) this.creating.set(true);
-        void this.store.load(projectId);
+        void this.store.load(projectId, this.archived());
         this.members.load(projectId);
       });
     });
@@ -189,7 +214,21 @@ export class QueuesPage {
 
   protected reload(): void {
     const projectId = this.projectId();
-    if (projectId) void this.store.load(projectId);
+    if (projectId) void this.store.load(projectId, this.archived());
+  }
+
+  protected toggleArchived(): void {
+    this.archived.update((shown) => !shown);
+    this.creating.set(false);
+    this.reload();
+  }
+
+  protected toggleItems(queueId: string): void {
+    this.showingItems.update((shown) => {
+      const next = new Set(shown);
+      if (!next.delete(queueId)) next.add(queueId);
+      return next;
+    });
   }
 
 }

@@ -1,3 +1,4 @@
+import { parseSearch, type SearchGroup } from '@camel/workflows';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { LogEntryRecord } from './log-entry.entity';
 
@@ -35,33 +36,6 @@ export async function createLogSearch(manager: EntityManager): Promise<void> {
   await manager.query(`CREATE TRIGGER IF NOT EXISTS log_entries_fts_update AFTER UPDATE OF content, position ON log_entries BEGIN
     INSERT INTO ${LOG_FTS_TABLE}(${LOG_FTS_TABLE}, rowid, content) VALUES ('delete', old.position, old.content);
     INSERT INTO ${LOG_FTS_TABLE}(rowid, content) VALUES (new.position, new.content); END`);
-}
-
-interface SearchGroup {
-  readonly include: string[];
-  readonly exclude: string[];
-}
-
-/**
- * The query language people type (PostgreSQL's websearch: words all required, "quoted phrases",
- * `or` between alternatives, `-word` to exclude) as groups of terms; FTS5's own syntax is not for
- * users (a stray quote or `*` is an error there).
- */
-export function parseSearch(q: string): SearchGroup[] {
-  const groups: SearchGroup[] = [{ include: [], exclude: [] }];
-  for (const match of q.matchAll(/(-?)"([^"]*)"|(\S+)/g)) {
-    const negated = match[1] === '-' || (match[3]?.startsWith('-') ?? false);
-    const raw = match[2] ?? match[3]?.replace(/^-/, '') ?? '';
-    if (match[3] !== undefined && match[3].toLowerCase() === 'or') {
-      groups.push({ include: [], exclude: [] });
-      continue;
-    }
-    const term = raw.replace(/"/g, '').trim();
-    if (term === '') continue;
-    const group = groups[groups.length - 1];
-    (negated ? group.exclude : group.include).push(term);
-  }
-  return groups.filter((g) => g.include.length > 0 || g.exclude.length > 0);
 }
 
 const quoted = (term: string) => `"${term}"`;
