@@ -33,6 +33,24 @@ interface StoredRow extends Row {
   recorded_at: string | Date;
 }
 
+/** `finalPositions` of an engine where every committed position is final. */
+export const EVERY_POSITION = '1 = 1';
+
+/** What reads select: a stored row without the keyed hash, `recorded_at` as ISO text. */
+interface RecordedRow extends Row {
+  position: number;
+  stream_id: string;
+  stream_type: string;
+  stream_version: number;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data_text: string;
+  metadata_text: string;
+  hash: string;
+  recorded_at: string;
+}
+
 /**
  * What both SQL adapters share: reads, subscriptions and verify over the same `events` table. An
  * adapter supplies its append, how to select the columns as text, and the bound below which
@@ -59,6 +77,11 @@ export abstract class SqlEventStore implements EventStore {
 
   /** Column list selecting data, metadata and event id as text, under the StoredRow names. */
   protected abstract readonly storedColumns: string;
+  /**
+   * What reads return (`RecordedRow`): the stored columns but the keyed hash, and `recorded_at` as
+   * ISO text made by the engine (no Date parse and format per row).
+   */
+  protected abstract readonly recordedColumns: string;
   /** SQL condition true for positions no open transaction can still fill. */
   protected abstract readonly finalPositions: string;
 
@@ -77,8 +100,8 @@ export abstract class SqlEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const rows = await this.db.query<StoredRow>(
-      `SELECT ${this.storedColumns} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+    const rows = await this.db.query<RecordedRow>(
+      `SELECT ${this.recordedColumns} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
       [streamId, options.fromVersion ?? 1],
     );
     return rows.map(toRecorded);
@@ -91,11 +114,15 @@ export abstract class SqlEventStore implements EventStore {
    * per page. The bound only ever cuts a page's tail, so the result is the same.
    */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    const rows = await this.db.query<StoredRow>(
-      `SELECT ${this.storedColumns} FROM (${this.pageAfter('*')}) page WHERE ${this.finalPositions} ORDER BY position`,
-      [options.after, options.limit],
-    );
+    const rows = await this.db.query<RecordedRow>(this.readAllSql, [options.after, options.limit]);
     return rows.map(toRecorded);
+  }
+
+  /** Where every committed position is final (SQLite), the page is the bare key range. */
+  private get readAllSql(): string {
+    return this.finalPositions === EVERY_POSITION
+      ? `SELECT ${this.recordedColumns} FROM events WHERE position > $1 ORDER BY position LIMIT $2`
+      : `SELECT ${this.recordedColumns} FROM (${this.pageAfter('*')}) page WHERE ${this.finalPositions} ORDER BY position`;
   }
 
   async headPosition(): Promise<number> {
@@ -166,9 +193,9 @@ export abstract class SqlEventStore implements EventStore {
 /** The earlier of two positions, either of which may be unknown. */
 const earliest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
 
-function toRecorded(row: StoredRow): RecordedEvent {
+function toRecorded(row: RecordedRow): RecordedEvent {
   return {
-    position: Number(row.position),
+    position: row.position,
     streamId: row.stream_id,
     streamType: row.stream_type,
     streamVersion: row.stream_version,
@@ -178,6 +205,6 @@ function toRecorded(row: StoredRow): RecordedEvent {
     data: JSON.parse(row.data_text) as unknown,
     metadata: JSON.parse(row.metadata_text) as RecordedEvent['metadata'],
     hash: row.hash,
-    recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : row.recorded_at,
+    recordedAt: row.recorded_at,
   };
 }

@@ -30,6 +30,10 @@ export class PostgresEventStore extends SqlEventStore {
   readonly engine = 'postgres' as const;
   protected readonly storedColumns = `position, stream_id, stream_type, stream_version, event_id::text AS event_id,
     event_type, schema_version, data::text AS data_text, metadata::text AS metadata_text, hash, mac, recorded_at`;
+  /** `recorded_at` to the millisecond in UTC, as `Date.toISOString()` writes it. */
+  protected readonly recordedColumns = `position, stream_id, stream_type, stream_version, event_id::text AS event_id,
+    event_type, schema_version, data::text AS data_text, metadata::text AS metadata_text, hash,
+    to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at`;
   /** Below this bound every transaction has ended: nothing can still appear there. */
   protected readonly finalPositions = 'position < (SELECT es_final_bound())';
   private readonly notifications = new NotifyCoalescer(() =>

@@ -5,7 +5,7 @@ import { computeEventHash } from '../hash';
 import type { SqlExecutor } from '../sql/database';
 import { migrate } from '../sql/migrator';
 import type { SqliteDatabase } from '../sql/sqlite-database';
-import { SqlEventStore } from '../sql-event-store';
+import { EVERY_POSITION, SqlEventStore } from '../sql-event-store';
 import type { AppendOptions, AppendResult, ExpectedVersion, NewEvent, ReadStreamOptions } from '../types';
 import { SQLITE_EVENT_STORE_MIGRATIONS } from './migrations';
 
@@ -50,8 +50,10 @@ export class SqliteEventStore extends SqlEventStore {
   readonly engine = 'sqlite' as const;
   protected readonly storedColumns = `position, stream_id, stream_type, stream_version, event_id, event_type,
     schema_version, data AS data_text, metadata AS metadata_text, hash, mac, recorded_at`;
+  protected readonly recordedColumns = `position, stream_id, stream_type, stream_version, event_id, event_type,
+    schema_version, data AS data_text, metadata AS metadata_text, hash, recorded_at`;
   /** One writer at a time: positions are handed out in commit order, every committed one is final. */
-  protected readonly finalPositions = '1 = 1';
+  protected readonly finalPositions = EVERY_POSITION;
 
   /**
    * Stream heads for the one-statement append. Only a hint: the append's guard checks it against the
