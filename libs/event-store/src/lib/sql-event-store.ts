@@ -17,8 +17,8 @@ import { computeEventMac } from './hash';
 import { verifyChains, verifyPages } from './verify';
 import { WakeHub } from './wake';
 
-/** An `events` row with data and metadata as stored text (as verify hashes them). */
-interface StoredRow extends Row {
+/** An `events` row with data and metadata as stored text. */
+interface EventRow<RecordedAt> extends Row {
   position: number;
   stream_id: string;
   stream_type: string;
@@ -29,27 +29,19 @@ interface StoredRow extends Row {
   data_text: string;
   metadata_text: string;
   hash: string;
+  recorded_at: RecordedAt;
+}
+
+/** What reads select (`recordedColumns`): `recorded_at` as ISO text, no keyed hash. */
+type RecordedRow = EventRow<string>;
+
+/** What verify hashes (`storedColumns`), with the keyed hash. */
+interface StoredRow extends EventRow<string | Date> {
   mac: string | null;
-  recorded_at: string | Date;
 }
 
 /** `finalPositions` of an engine where every committed position is final. */
 export const EVERY_POSITION = '1 = 1';
-
-/** What reads select: a stored row without the keyed hash, `recorded_at` as ISO text. */
-interface RecordedRow extends Row {
-  position: number;
-  stream_id: string;
-  stream_type: string;
-  stream_version: number;
-  event_id: string;
-  event_type: string;
-  schema_version: number;
-  data_text: string;
-  metadata_text: string;
-  hash: string;
-  recorded_at: string;
-}
 
 /**
  * What both SQL adapters share: reads, subscriptions and verify over the same `events` table. An
