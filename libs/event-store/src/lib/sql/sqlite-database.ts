@@ -97,6 +97,11 @@ class SqliteExecutor implements SqlExecutor {
  */
 export interface WriteJob<T> {
   attempt?(executor: SqlExecutor): Promise<T | undefined>;
+  /**
+   * Whether a write alone may run its attempt as an autocommit statement (default true). False for
+   * large statements: a multi-row INSERT measured faster inside BEGIN … COMMIT than on its own.
+   */
+  readonly autocommit?: boolean;
   run(tx: SqlExecutor): Promise<T>;
 }
 
@@ -166,7 +171,8 @@ export class SqliteDatabase extends SqliteExecutor implements Database {
    * else with it; the group's attempts are sent at once and queue on the connection); `run`, when the
    * attempt answers undefined, runs after them under a savepoint of its own, rolled back alone if it
    * throws. A write alone in its group runs its attempt as an autocommit statement
-   * (no BEGIN/COMMIT: one statement, like a bare INSERT) and only `run` in a transaction. A group's
+   * (no BEGIN/COMMIT: one statement, like a bare INSERT; `autocommit: false` puts it in a transaction
+   * too) and only `run` in a transaction. A group's
    * writes are answered once their commit is done; if the commit fails (or the process dies first),
    * none of the group's writes is kept and each gets the error.
    */
@@ -189,8 +195,13 @@ export class SqliteDatabase extends SqliteExecutor implements Database {
 
   private async runAlone({ job, resolve, reject }: QueuedWrite): Promise<void> {
     try {
-      const attempted = job.attempt ? await job.attempt(this.writer) : undefined;
-      resolve(attempted !== undefined ? attempted : await this.inTransaction((tx) => job.run(tx)));
+      if (job.attempt && job.autocommit !== false) {
+        const attempted = await job.attempt(this.writer);
+        resolve(attempted !== undefined ? attempted : await this.inTransaction((tx) => job.run(tx)));
+        return;
+      }
+      // A missed attempt wrote nothing (one statement), so `run` follows it in the same transaction.
+      resolve(await this.inTransaction(async (tx) => (job.attempt ? await job.attempt(tx) : undefined) ?? (await job.run(tx))));
     } catch (error) {
       reject(error);
     }

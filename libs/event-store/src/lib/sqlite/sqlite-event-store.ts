@@ -82,6 +82,7 @@ export class SqliteEventStore extends SqlEventStore {
     if (requiredVersion(input.expectedVersion) !== 0 && !this.heads.has(input.streamId)) await this.readHead(input.streamId);
     const result = await this.db.write({
       attempt: (executor) => this.appendAtKnownHead(executor, input),
+      autocommit: input.events.length === 1,
       run: (tx) => this.appendChecked(tx, input),
     });
     if (!result.duplicate) this.wakes.wake();
