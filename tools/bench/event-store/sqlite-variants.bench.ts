@@ -432,7 +432,7 @@ export async function run(context: BenchContext): Promise<void> {
   );
   const singleTable = formatTable(
     ['one event per autocommit INSERT, sequential', 'events/s', '% of bare table'],
-    singleResults.map((r) => [r.single, formatInt(r.timing.perSecond), `${Math.floor((100 * r.timing.perSecond) / singleResults[0].timing.perSecond)} %`]),
+    singleResults.map((r) => [r.single, formatInt(r.timing.perSecond), `${Math.floor((100 * r.timing.perSecond) / singleResults[0].timing.perSecond + 1e-9)} %`]),
     [1, 2],
   );
   process.stdout.write(
