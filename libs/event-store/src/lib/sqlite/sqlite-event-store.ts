@@ -126,7 +126,6 @@ export class SqliteEventStore extends SqlEventStore {
   private async appendAtKnownHead(executor: SqlExecutor, input: NormalizedAppend): Promise<AppendResult | undefined> {
     const required = requiredVersion(input.expectedVersion);
     const head = required === 0 ? NO_STREAM : this.heads.get(input.streamId);
-    // A remembered empty stream is only right for 'any' or 'no-stream' (guarded by version 1's unique key).
     if (!head || (required !== null && required !== head.version) || input.events.length > INSERT_CHUNK) return undefined;
     const { rows, hash } = this.rowsAfter(input, head);
     // Version 0 needs no guard: the stream's version 1 taken is a unique-key hit.
