@@ -325,12 +325,61 @@ async function insertOnly(file: string, schema: (typeof SCHEMAS)[number], sizes:
   }
 }
 
+const INSERT_COLUMNS = 'stream_id, stream_type, stream_version, event_id, event_type, schema_version, data, metadata, hash';
+
+/**
+ * One event per commit, no BEGIN/COMMIT (an autocommit statement, as the adapter's one-statement
+ * append and the ceiling run it), prepared once: what the table itself costs a single append.
+ */
+const SINGLES: readonly { key: string; ddl: string; sql: string; params: (i: number, event: NewEvent) => Params }[] = [
+  {
+    key: 'bare table (id, data): the ceiling',
+    ddl: 'id INTEGER PRIMARY KEY, data TEXT',
+    sql: 'INSERT INTO events (data) VALUES (?)',
+    params: (_, event) => [JSON.stringify({ streamId: 'task-1', id: event.id, type: event.type, data: event.data, metadata: event.metadata })],
+  },
+  {
+    key: 'shipped events table, INSERT … RETURNING',
+    ddl: `position INTEGER PRIMARY KEY AUTOINCREMENT, ${EVENT_COLUMNS}, ${UNIQUE_ID}, ${UNIQUE_VERSION}`,
+    sql: `INSERT INTO events (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING position`,
+    params: (i, event) => ['task-1', 'task', i + 1, event.id, event.type, 1, JSON.stringify(event.data), JSON.stringify(event.metadata), `h${i}`],
+  },
+  {
+    key: 'shipped events table, guarded (the adapter’s statement)',
+    ddl: `position INTEGER PRIMARY KEY AUTOINCREMENT, ${EVENT_COLUMNS}, ${UNIQUE_ID}, ${UNIQUE_VERSION}`,
+    sql: `INSERT INTO events (${INSERT_COLUMNS}) SELECT * FROM (VALUES (?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12))
+           WHERE ?2 = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = ?1 AND stream_version = ?2 AND hash = ?3) RETURNING position`,
+    params: (i, event) => ['task-1', i, `h${i - 1}`, 'task-1', 'task', i + 1, event.id, event.type, 1, JSON.stringify(event.data), JSON.stringify(event.metadata), `h${i}`],
+  },
+  {
+    key: 'events table without AUTOINCREMENT',
+    ddl: `position INTEGER PRIMARY KEY, ${EVENT_COLUMNS}, ${UNIQUE_ID}, ${UNIQUE_VERSION}`,
+    sql: `INSERT INTO events (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING position`,
+    params: (i, event) => ['task-1', 'task', i + 1, event.id, event.type, 1, JSON.stringify(event.data), JSON.stringify(event.metadata), `h${i}`],
+  },
+];
+
+async function singleInserts(file: string, single: (typeof SINGLES)[number], sizes: Sizes): Promise<Timing> {
+  const connection = await Connection.open(file, true);
+  try {
+    await connection.all(`CREATE TABLE events (${single.ddl})`);
+    const events = Array.from({ length: sizes.sequential }, (_, i) => benchEvent(i));
+    return await timed(async () => {
+      for (const [i, event] of events.entries()) await connection.all(single.sql, single.params(i, event));
+      return events.length;
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
 export async function run(context: BenchContext): Promise<void> {
   const flags = parseFlags(context.args);
   const sizes = byScale(flags, SIZES);
   const dir = mkdtempSync(join(tmpdir(), 'camel-bench-sqlite-variants-'));
   const results: { variant: string; row: string; timing: Timing }[] = [];
   const schemaResults: { schema: string; timing: Timing }[] = [];
+  const singleResults: { single: string; timing: Timing }[] = [];
   let files = 0;
   try {
     for (const row of ROWS) {
@@ -355,11 +404,17 @@ export async function run(context: BenchContext): Promise<void> {
       schemaResults.push({ schema: schema.key, timing });
       log(`  insert only, ${schema.key}: ${formatInt(timing.perSecond)}/s`);
     }
+    for (const single of SINGLES) {
+      files += 1;
+      const timing = await singleInserts(join(dir, `v${files}.sqlite`), single, sizes);
+      singleResults.push({ single: single.key, timing });
+      log(`  single inserts, ${single.key}: ${formatInt(timing.perSecond)}/s`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ sizes, variants: VARIANTS, results, schemaResults }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ sizes, variants: VARIANTS, results, schemaResults, singleResults }, null, 2)}\n`);
     return;
   }
   const table = formatTable(
@@ -375,7 +430,12 @@ export async function run(context: BenchContext): Promise<void> {
     schemaResults.map((r) => [r.schema, formatInt(r.timing.perSecond)]),
     [1],
   );
+  const singleTable = formatTable(
+    ['one event per autocommit INSERT, sequential', 'events/s', '% of bare table'],
+    singleResults.map((r) => [r.single, formatInt(r.timing.perSecond), `${Math.floor((100 * r.timing.perSecond) / singleResults[0].timing.perSecond + 1e-9)} %`]),
+    [1, 2],
+  );
   process.stdout.write(
-    `SQLite append variants\n\n${table}\n\n${VARIANTS.map((v) => `${v.key}: ${v.description}`).join('\n')}\n\n${schemaTable}\n`,
+    `SQLite append variants\n\n${table}\n\n${VARIANTS.map((v) => `${v.key}: ${v.description}`).join('\n')}\n\n${schemaTable}\n\n${singleTable}\n`,
   );
 }

@@ -17,8 +17,8 @@ import { computeEventMac } from './hash';
 import { verifyChains, verifyPages } from './verify';
 import { WakeHub } from './wake';
 
-/** An `events` row with data and metadata as stored text (as verify hashes them). */
-interface StoredRow extends Row {
+/** An `events` row with data and metadata as stored text. */
+interface EventRow<RecordedAt> extends Row {
   position: number;
   stream_id: string;
   stream_type: string;
@@ -29,9 +29,19 @@ interface StoredRow extends Row {
   data_text: string;
   metadata_text: string;
   hash: string;
-  mac: string | null;
-  recorded_at: string | Date;
+  recorded_at: RecordedAt;
 }
+
+/** What reads select (`recordedColumns`): `recorded_at` as ISO text, no keyed hash. */
+type RecordedRow = EventRow<string>;
+
+/** What verify hashes (`storedColumns`), with the keyed hash. */
+interface StoredRow extends EventRow<string | Date> {
+  mac: string | null;
+}
+
+/** `finalPositions` of an engine where every committed position is final. */
+export const EVERY_POSITION = '1 = 1';
 
 /**
  * What both SQL adapters share: reads, subscriptions and verify over the same `events` table. An
@@ -59,6 +69,11 @@ export abstract class SqlEventStore implements EventStore {
 
   /** Column list selecting data, metadata and event id as text, under the StoredRow names. */
   protected abstract readonly storedColumns: string;
+  /**
+   * What reads return (`RecordedRow`): the stored columns but the keyed hash, and `recorded_at` as
+   * ISO text made by the engine (no Date parse and format per row).
+   */
+  protected abstract readonly recordedColumns: string;
   /** SQL condition true for positions no open transaction can still fill. */
   protected abstract readonly finalPositions: string;
 
@@ -77,8 +92,8 @@ export abstract class SqlEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const rows = await this.db.query<StoredRow>(
-      `SELECT ${this.storedColumns} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+    const rows = await this.db.query<RecordedRow>(
+      `SELECT ${this.recordedColumns} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
       [streamId, options.fromVersion ?? 1],
     );
     return rows.map(toRecorded);
@@ -91,11 +106,15 @@ export abstract class SqlEventStore implements EventStore {
    * per page. The bound only ever cuts a page's tail, so the result is the same.
    */
   async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    const rows = await this.db.query<StoredRow>(
-      `SELECT ${this.storedColumns} FROM (${this.pageAfter('*')}) page WHERE ${this.finalPositions} ORDER BY position`,
-      [options.after, options.limit],
-    );
+    const rows = await this.db.query<RecordedRow>(this.readAllSql, [options.after, options.limit]);
     return rows.map(toRecorded);
+  }
+
+  /** Where every committed position is final (SQLite), the page is the bare key range. */
+  private get readAllSql(): string {
+    return this.finalPositions === EVERY_POSITION
+      ? `SELECT ${this.recordedColumns} FROM events WHERE position > $1 ORDER BY position LIMIT $2`
+      : `SELECT ${this.recordedColumns} FROM (${this.pageAfter('*')}) page WHERE ${this.finalPositions} ORDER BY position`;
   }
 
   async headPosition(): Promise<number> {
@@ -166,9 +185,9 @@ export abstract class SqlEventStore implements EventStore {
 /** The earlier of two positions, either of which may be unknown. */
 const earliest = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
 
-function toRecorded(row: StoredRow): RecordedEvent {
+function toRecorded(row: RecordedRow): RecordedEvent {
   return {
-    position: Number(row.position),
+    position: row.position,
     streamId: row.stream_id,
     streamType: row.stream_type,
     streamVersion: row.stream_version,
@@ -178,6 +197,6 @@ function toRecorded(row: StoredRow): RecordedEvent {
     data: JSON.parse(row.data_text) as unknown,
     metadata: JSON.parse(row.metadata_text) as RecordedEvent['metadata'],
     hash: row.hash,
-    recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : row.recorded_at,
+    recordedAt: row.recorded_at,
   };
 }

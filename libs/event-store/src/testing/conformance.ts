@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@camel/contracts';
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, IdempotencyConflictError, InvalidAppendError } from '../lib/errors';
 import type { EventStore, NewEvent, Subscription } from '../lib/types';
+import { startCrashAppender } from './crash-appender';
 import { makeEvent } from './fixtures';
 import { createTestStoreLocation, type Engine, type TestStoreLocation } from './test-stores';
 
@@ -190,6 +191,77 @@ export function eventStoreConformance(harness: ConformanceHarness): void {
       expect(events.map((e) => e.streamVersion)).toEqual(Array.from({ length: 64 }, (_, i) => i + 1));
       expectStrictlyIncreasing(events.map((e) => e.position));
       expect((await store.verify({ streamId: 'hot-1' })).ok).toBe(true);
+    });
+  });
+
+  describe('concurrent appends committed together', () => {
+    it('answers each append of a group on its own: one failing leaves the others committed', async () => {
+      await store.append('grp-taken', [makeEvent()], { expectedVersion: 'no-stream' });
+      const repeated = makeEvent('Repeated');
+      await store.append('grp-other', [repeated], { expectedVersion: 'no-stream' });
+      // Issued together, so on SQLite they queue behind one another and share a commit.
+      const attempts = await Promise.allSettled([
+        ...Array.from({ length: 6 }, (_, i) => store.append(`grp-${i}`, [makeEvent('E', { i }), makeEvent('F', { i })], { expectedVersion: 'no-stream' })),
+        store.append('grp-taken', [makeEvent('Stale')], { expectedVersion: 'no-stream' }),
+        store.append('grp-taken', [makeEvent('Next')], { expectedVersion: 1 }),
+        store.append('grp-other', [makeEvent('Late')], { expectedVersion: 0 }),
+        store.append('grp-new', [repeated], { expectedVersion: 'any' }),
+        ...Array.from({ length: 6 }, (_, i) => store.append(`grp-${i + 6}`, [makeEvent('E', { i })], { expectedVersion: 'any' })),
+      ]);
+      const reasons = attempts.map((a) => (a.status === 'rejected' ? (a.reason as Error).constructor : 'ok'));
+      expect(reasons).toEqual([
+        ...Array.from({ length: 6 }, () => 'ok'),
+        ConcurrencyError,
+        'ok',
+        ConcurrencyError,
+        IdempotencyConflictError,
+        ...Array.from({ length: 6 }, () => 'ok'),
+      ]);
+      for (let i = 0; i < 12; i += 1) {
+        expect((await store.readStream(`grp-${i}`)).map((e) => e.streamVersion)).toEqual(i < 6 ? [1, 2] : [1]);
+      }
+      expect((await store.readStream('grp-taken')).map((e) => e.type)).toEqual(['Something', 'Next']);
+      expect(await store.readStream('grp-new')).toEqual([]);
+      const all = await store.readAll({ after: 0, limit: 100 });
+      expect(all).toHaveLength(3 + 12 + 6);
+      expectStrictlyIncreasing(all.map((e) => e.position));
+      expect((await store.verify()).ok).toBe(true);
+    });
+
+    it('appends after the head another process wrote (a stream head this process remembered is only a hint)', async () => {
+      const other = await location.open({ eventKey: CONFORMANCE_EVENT_KEY });
+      await store.append('shared-1', [makeEvent('Mine')], { expectedVersion: 'no-stream' });
+      await store.append('shared-2', [makeEvent('Mine')], { expectedVersion: 'no-stream' });
+      await other.append('shared-1', [makeEvent('Theirs')], { expectedVersion: 1 });
+      await other.append('shared-2', [makeEvent('Theirs')], { expectedVersion: 'any' });
+      await expect(store.append('shared-1', [makeEvent('Stale')], { expectedVersion: 1 })).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(store.append('shared-1', [makeEvent('Mine')], { expectedVersion: 2 })).resolves.toMatchObject({ nextExpectedVersion: 3 });
+      await expect(store.append('shared-2', [makeEvent('Mine')], { expectedVersion: 'any' })).resolves.toMatchObject({ nextExpectedVersion: 3 });
+      for (const stream of ['shared-1', 'shared-2']) {
+        expect((await store.readStream(stream)).map((e) => e.type)).toEqual(['Mine', 'Theirs', 'Mine']);
+      }
+      expect((await store.verify()).ok).toBe(true);
+    });
+
+    it('keeps nothing of appends a crash cut short and everything it acknowledged', async () => {
+      const appender = startCrashAppender(harness.engine, location.location, CONFORMANCE_EVENT_KEY);
+      const acknowledged = await appender.untilAcknowledged(40);
+      await appender.kill();
+      const reopened = await location.open({ eventKey: CONFORMANCE_EVENT_KEY });
+      const events = await reopened.readAll({ after: 0, limit: 100_000 });
+      const stored = new Set(events.map((e) => e.id));
+      for (const id of appender.acknowledged()) expect(stored.has(id)).toBe(true);
+      expect(acknowledged).toBeGreaterThanOrEqual(40);
+      // Every append was 3 events of one stream: all of them are there, or none.
+      const perAppend = new Map<string, number>();
+      for (const event of events) {
+        const append = (event.data as { append: string }).append;
+        perAppend.set(append, (perAppend.get(append) ?? 0) + 1);
+      }
+      expect([...perAppend.values()].filter((n) => n !== 3)).toEqual([]);
+      expect((await reopened.verify()).ok).toBe(true);
+      await expect(reopened.append('crash-0', [makeEvent('After')], { expectedVersion: 'any' })).resolves.toMatchObject({ duplicate: false });
+      expect((await reopened.verify()).ok).toBe(true);
     });
   });
 
