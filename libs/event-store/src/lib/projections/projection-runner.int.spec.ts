@@ -231,23 +231,43 @@ describe.each(ENGINES)('ProjectionRunner on %s', (engine) => {
     return last;
   };
 
-  it('opens no transaction for batches without an event it handles; the checkpoint follows later', async () => {
+  it('opens no transaction for batches without an event it handles; the checkpoint follows at stop', async () => {
     const counted = countedTransactions(store);
-    const r = new ProjectionRunner(counted.store, [counter()], { pollIntervalMs: 100, log: () => undefined, checkpointDelayMs: 50 });
-    runners.push(r);
+    const r = new ProjectionRunner(counted.store, [counter()], { pollIntervalMs: 100, log: () => undefined, checkpointDelayMs: 600_000 });
     await r.start();
     counted.state.transactions = 0;
+    const before = await checkpointOf(store);
     const last = await ignored(store, 5);
     expect(await r.waitFor(last)).toBe(true);
     expect((await r.status())[0]).toMatchObject({ position: last, lag: 0 });
-    // The checkpoint row catches up on its own, in one write.
-    while ((await checkpointOf(store)) < last) await sleep(10);
-    expect(counted.state.transactions).toBe(1);
+    expect(counted.state.transactions).toBe(0);
+    expect(await checkpointOf(store)).toBe(before);
     // A batch it handles writes its rows and the checkpoint as before.
     const handled = (await store.append('c-0', [makeEvent('Counted')], { expectedVersion: 'any' })).lastPosition;
     expect(await r.waitFor(handled)).toBe(true);
+    expect(counted.state.transactions).toBe(1);
     expect(await checkpointOf(store)).toBe(handled);
     expect(await counts(store)).toEqual({ 'c-0': 1 });
+    // Skipped again, then stopped: the row follows in one write.
+    const end = await ignored(store, 3);
+    expect(await r.waitFor(end)).toBe(true);
+    await r.stop();
+    expect(counted.state.transactions).toBe(2);
+    expect(await checkpointOf(store)).toBe(end);
+  });
+
+  it('writes the checkpoint of skipped batches on its own after checkpointDelayMs', async () => {
+    const r = new ProjectionRunner(store, [counter()], { pollIntervalMs: 100, log: () => undefined, checkpointDelayMs: 20 });
+    runners.push(r);
+    await r.start();
+    let last = 0;
+    for (let i = 0; i < 4; i += 1) {
+      last = await ignored(store, 2);
+      await sleep(15);
+    }
+    expect(await r.waitFor(last)).toBe(true);
+    while ((await checkpointOf(store)) < last) await sleep(10);
+    expect(await checkpointOf(store)).toBe(last);
   });
 
   it('resumes exactly after a crash that left the checkpoint behind the skipped events', async () => {

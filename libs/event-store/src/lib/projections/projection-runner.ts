@@ -287,7 +287,9 @@ export class ProjectionRunner {
         new Date().toISOString(),
       ]);
     });
-    entry.position = entry.persisted = Math.max(entry.position, last);
+    // Skipped batches may have moved the position further meanwhile: the row is at `last`.
+    entry.persisted = last;
+    entry.position = Math.max(entry.position, last);
     if (entry.checkpointTimer && entry.persisted === entry.position) {
       clearTimeout(entry.checkpointTimer);
       entry.checkpointTimer = null;
