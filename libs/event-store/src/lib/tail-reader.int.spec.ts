@@ -39,7 +39,14 @@ function follower(store: EventStore, handle: (events: RecordedEvent[]) => Promis
   return { received, until, subscription };
 }
 
+/**
+ * Statement counts are checked on SQLite, where the only wake-ups are the local appends'. On
+ * PostgreSQL the process's own NOTIFY wakes it once more after each commit and that read finds
+ * nothing, which looks like a commit held back behind an open transaction (the test cluster's other
+ * databases hold some), so the subscribers back off and read again: correct, but not countable.
+ */
 describe.each(ENGINES)('the shared tail read on %s', (engine) => {
+  const countable = engine === 'sqlite';
   let location: TestStoreLocation;
   let store: EventStore;
   const subscriptions: Subscription[] = [];
@@ -67,9 +74,8 @@ describe.each(ENGINES)('the shared tail read on %s', (engine) => {
     counted.state.reads = 0;
     await store.append('s-1', [makeEvent('Second')], { expectedVersion: 'any' });
     await Promise.all(followers.map((f) => f.until(2)));
-    // One read for the wake-up (PostgreSQL's own NOTIFY may wake a second, shared one); 8 without sharing, 16 with the read after each delivery.
-    expect(counted.state.reads).toBeGreaterThanOrEqual(1);
-    expect(counted.state.reads).toBeLessThanOrEqual(2);
+    // One read for the wake-up: 8 without sharing, 16 with the read after each delivery.
+    if (countable) expect(counted.state.reads).toBe(1);
     for (const f of followers) expect(f.received.map((e) => e.type)).toEqual(['First', 'Second']);
   });
 
@@ -79,9 +85,10 @@ describe.each(ENGINES)('the shared tail read on %s', (engine) => {
     await store.append('s-1', [makeEvent('One')], { expectedVersion: 'any' });
     await only.until(1);
     const afterDelivery = counted.state.reads;
+    expect(afterDelivery).toBeGreaterThanOrEqual(1);
     await sleep(300);
-    // PostgreSQL: the NOTIFY of the append may still come and wake one read; SQLite has no other wake-up.
-    expect(counted.state.reads - afterDelivery).toBeLessThanOrEqual(engine === 'postgres' ? 1 : 0);
+    if (countable) expect(counted.state.reads).toBe(afterDelivery);
+    expect(only.received.map((e) => e.type)).toEqual(['One']);
   });
 
   it('lets a slow subscriber lag without holding back the others, and it loses nothing', async () => {
