@@ -31,6 +31,8 @@ interface Options {
   readonly thinkMs: number;
   /** A directory for a V8 CPU profile of the api during the measured rounds (`--cpu-prof=DIR`). */
   readonly cpuProfileDir: string | null;
+  /** Count the api's SQL statements during the measured rounds, by kind (`--count-statements`). */
+  readonly countStatements: boolean;
 }
 
 interface Samples {
@@ -50,6 +52,8 @@ interface EngineResult {
   readonly seedSeconds: number;
   readonly queueSeconds: number;
   readonly measureSeconds: number;
+  /** Statements during the measured rounds by kind (with `--count-statements`). */
+  readonly statements: Readonly<Record<string, number>> | null;
 }
 
 class Client {
@@ -95,6 +99,7 @@ export async function run(context: BenchContext): Promise<void> {
     rounds: number('rounds', byScale(flags, { full: 5_000, quick: 2_000, smoke: 60 })),
     thinkMs: Number(flags.values.get('think') ?? 0),
     cpuProfileDir: flags.values.get('cpu-prof') ?? null,
+    countStatements: flags.values.get('count-statements') === 'true',
   };
   if (!Number.isFinite(options.thinkMs) || options.thinkMs < 0) throw new Error('--think must be a number of milliseconds ≥ 0');
   if (options.rounds > options.items) throw new Error('--rounds must not exceed --items (one answer per item)');
@@ -117,6 +122,7 @@ export async function run(context: BenchContext): Promise<void> {
     const summary = results.map((r) => ({
       engine: r.engine,
       falseEmpty: r.samples.falseEmpty,
+      ...(r.statements ? { statementsPerRound: perRound(r.statements, r.samples.round.length) } : {}),
       ...Object.fromEntries((['next', 'submit', 'round', 'reference'] as const).map((k) => [k, summarize(r.samples[k])])),
     }));
     process.stdout.write(`${JSON.stringify({ machine: machineInfo(), options, seconds, results: summary })}\n`);
@@ -141,6 +147,7 @@ async function measureEngine(engine: Engine, location: Record<string, string | u
     CONFIGS_DIR: join(dir, 'no-sample-configs'),
     LOGIN_RATE_LIMIT: '100000',
     LOGIN_RATE_LIMIT_IP: '100000',
+    ...(options.countStatements ? { BENCH_COUNT_STATEMENTS: '1' } : {}),
   };
   if (engine === 'sqlite') delete env['DATABASE_URL'];
   delete env['REDIS_URL'];
@@ -188,9 +195,11 @@ async function measureEngine(engine: Engine, location: Record<string, string | u
     const referencePath = `/api/projects/${projectId}`;
     log(`${engine}: ${formatInt(options.rounds)} rounds of next + submit from ${options.annotators} annotators`);
     if (options.cpuProfileDir) await api.request({ type: 'profile-start' }, 'profiling');
+    if (options.countStatements) await api.request({ type: 'count-start' }, 'counting');
     const measureStarted = performance.now();
     const samples = await rounds(annotators, options.rounds, queuePath, referencePath, options.thinkMs);
     const measureSeconds = (performance.now() - measureStarted) / 1000;
+    const statements = options.countStatements ? (await api.request({ type: 'count-stop' }, 'counted')).statements : null;
     if (options.cpuProfileDir) log(`${engine}: CPU profile ${(await api.request({ type: 'profile-stop', path: join(options.cpuProfileDir, `api-${engine}.cpuprofile`) }, 'profiled')).path}`);
 
     // Every submission counted once: the queue's progress says exactly how many items were answered.
@@ -200,7 +209,7 @@ async function measureEngine(engine: Engine, location: Record<string, string | u
     if (progress.counts.completed !== expected || progress.counts.responses !== expected) {
       throw new Error(`${engine}: progress says ${progress.counts.completed} completed / ${progress.counts.responses} responses, ${expected} were submitted`);
     }
-    return { engine, samples: samples.samples, seedSeconds: seeded.seconds, queueSeconds, measureSeconds };
+    return { engine, samples: samples.samples, seedSeconds: seeded.seconds, queueSeconds, measureSeconds, statements };
   } finally {
     await api.stop({ type: 'stop' });
   }
@@ -261,6 +270,24 @@ async function rounds(
   return { samples, items, submitted };
 }
 
+/** Statements per measured round (next + submit + the reference read), by kind, most first, and the total. */
+function perRound(statements: Readonly<Record<string, number>>, roundCount: number): Record<string, number> {
+  const entries = Object.entries(statements).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  const round = (n: number) => Math.round((n / roundCount) * 100) / 100;
+  return { total: round(total), ...Object.fromEntries(entries.map(([kind, n]) => [kind, round(n)])) };
+}
+
+/** Rows `kind | engine…` of statements per round, the total first. */
+function statementTable(results: readonly EngineResult[]): string {
+  const counted = results.filter((r) => r.statements);
+  if (counted.length === 0) return '';
+  const tables = counted.map((r) => perRound(r.statements ?? {}, r.samples.round.length));
+  const kinds = [...new Set(tables.flatMap((t) => Object.keys(t)))];
+  const rows = kinds.map((kind) => [kind, ...tables.map((t) => (t[kind] ?? 0).toFixed(2))]);
+  return `\nSQL statements per round (next + submit + reference read), counted at the drivers:\n${formatTable(['statement', ...counted.map((r) => r.engine)], rows, counted.map((_, i) => i + 1))}\n`;
+}
+
 const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
 const summarize = (values: readonly number[]) => ({ count: values.length, p50: percentile(values, 0.5), p95: percentile(values, 0.95), p99: percentile(values, 0.99) });
 
@@ -285,6 +312,7 @@ function report(results: readonly EngineResult[], options: Options, seconds: num
     formatTable(['engine', 'operation', 'count', 'p50', 'p95', 'p99', 'ref p50', 'ref p95', 'p95 / ref'], rows, [2, 3, 4, 5, 6, 7, 8]) +
     `\nwrong "nothing left for you" answers (asked again; the next-item sample is the answer that gave an item): ${empties}\n` +
     `setup: ${setup}; whole run ${seconds.toFixed(0)} s\n` +
-    `machine: ${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}, ${machine.platform}\n`
+    `machine: ${machine.nproc} CPUs (${machine.cpu}), Node ${machine.node}, ${machine.platform}\n` +
+    statementTable(results)
   );
 }

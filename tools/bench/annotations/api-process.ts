@@ -19,6 +19,7 @@ import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { BulkRows, type EntryRow } from '../logs/bulk-rows';
 import { corpusEvents } from '../logs/corpus';
 import type { ApiReply, ApiRequest } from './protocol';
+import { installStatementCounter, startCounting, stopCounting } from './statement-count';
 
 /** 25 columns a row stays under SQLite's bound-parameter limit. */
 const ROWS_PER_INSERT = 500;
@@ -28,6 +29,7 @@ const send = (message: ApiReply): void => {
 };
 
 async function main(): Promise<void> {
+  if (process.env['BENCH_COUNT_STATEMENTS'] === '1') installStatementCounter();
   const app = await createApiApp();
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
@@ -91,6 +93,11 @@ async function main(): Promise<void> {
       case 'profile-stop':
         writeFileSync(message.path, JSON.stringify(await profiler.stop()));
         return send({ type: 'profiled', path: message.path });
+      case 'count-start':
+        startCounting();
+        return send({ type: 'counting' });
+      case 'count-stop':
+        return send({ type: 'counted', statements: stopCounting() });
       case 'stop':
         await app.close();
         process.exit(0);

@@ -46,7 +46,7 @@ export async function startTestApi(engine: Engine): Promise<TestApi> {
     process.env['DATA_DIR'] = dir;
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
-  process.env['PROJECTION_WAIT_MS'] = '10000';
+  process.env['PROJECTION_WAIT_MS'] ??= '10000';
   process.env['ADMIN_EMAIL'] = TEST_OWNER.email;
   process.env['ADMIN_PASSWORD'] = TEST_OWNER.password;
   process.env['JWT_SECRET'] ??= TEST_JWT_SECRET;

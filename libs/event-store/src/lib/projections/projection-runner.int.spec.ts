@@ -213,6 +213,93 @@ describe.each(ENGINES)('ProjectionRunner on %s', (engine) => {
     expect(await r.waitFor(Number.MAX_SAFE_INTEGER, { timeoutMs: 50 })).toBe(false);
   });
 
+  /** The store with the transactions opened on its database counted. */
+  const countedTransactions = (s: EventStore) => {
+    const db: EventStore['db'] = Object.create(s.db);
+    const state = { transactions: 0 };
+    db.transaction = (work) => {
+      state.transactions += 1;
+      return s.db.transaction(work);
+    };
+    const counted: EventStore = Object.create(s, { db: { value: db } });
+    return { store: counted, state };
+  };
+  const checkpointOf = async (s: EventStore) => Number((await s.db.query<{ position: number }>(`SELECT position FROM projection_checkpoints WHERE name = 'counter'`))[0].position);
+  const ignored = async (s: EventStore, n: number) => {
+    let last = 0;
+    for (let i = 0; i < n; i += 1) last = (await s.append('other', [makeEvent('Ignored')], { expectedVersion: 'any' })).lastPosition;
+    return last;
+  };
+
+  it('opens no transaction for batches without an event it handles; the checkpoint follows at stop', async () => {
+    const counted = countedTransactions(store);
+    const r = new ProjectionRunner(counted.store, [counter()], { pollIntervalMs: 100, log: () => undefined, checkpointDelayMs: 600_000 });
+    await r.start();
+    counted.state.transactions = 0;
+    const before = await checkpointOf(store);
+    const last = await ignored(store, 5);
+    expect(await r.waitFor(last)).toBe(true);
+    expect((await r.status())[0]).toMatchObject({ position: last, lag: 0 });
+    expect(counted.state.transactions).toBe(0);
+    expect(await checkpointOf(store)).toBe(before);
+    // A batch it handles writes its rows and the checkpoint as before.
+    const handled = (await store.append('c-0', [makeEvent('Counted')], { expectedVersion: 'any' })).lastPosition;
+    expect(await r.waitFor(handled)).toBe(true);
+    expect(counted.state.transactions).toBe(1);
+    expect(await checkpointOf(store)).toBe(handled);
+    expect(await counts(store)).toEqual({ 'c-0': 1 });
+    // Skipped again, then stopped: the row follows in one write.
+    const end = await ignored(store, 3);
+    expect(await r.waitFor(end)).toBe(true);
+    await r.stop();
+    expect(counted.state.transactions).toBe(2);
+    expect(await checkpointOf(store)).toBe(end);
+  });
+
+  it('writes the checkpoint of skipped batches on its own after checkpointDelayMs', async () => {
+    const r = new ProjectionRunner(store, [counter()], { pollIntervalMs: 100, log: () => undefined, checkpointDelayMs: 20 });
+    runners.push(r);
+    await r.start();
+    let last = 0;
+    for (let i = 0; i < 4; i += 1) {
+      last = await ignored(store, 2);
+      await sleep(15);
+    }
+    expect(await r.waitFor(last)).toBe(true);
+    while ((await checkpointOf(store)) < last) await sleep(10);
+    expect(await checkpointOf(store)).toBe(last);
+  });
+
+  it('resumes exactly after a crash that left the checkpoint behind the skipped events', async () => {
+    await appendMany(store, 2, 2);
+    // A process whose every later database call fails: it dies with its checkpoint not written.
+    let dead = false;
+    const gone = () => Promise.reject(new Error('the process died'));
+    const db: EventStore['db'] = Object.create(store.db);
+    db.transaction = (work) => (dead ? gone() : store.db.transaction(work));
+    db.query = (sql, params) => (dead ? gone() : store.db.query(sql, params));
+    const dying: EventStore = Object.create(store, { db: { value: db } });
+    dying.readAll = (options) => (dead ? gone() : store.readAll(options));
+    const crashed = new ProjectionRunner(dying, [counter()], { pollIntervalMs: 100, retryDelayMs: 20, log: () => undefined, checkpointDelayMs: 600_000 });
+    runners.push(crashed);
+    await crashed.start();
+    expect(await crashed.waitFor(await store.headPosition())).toBe(true);
+    const before = await checkpointOf(store);
+    const last = await ignored(store, 4);
+    expect(await crashed.waitFor(last)).toBe(true);
+    expect(await checkpointOf(store)).toBe(before); // not written yet: the "process" dies now
+    dead = true;
+    // Another process resumes from the row: it replays the skipped events, which change nothing.
+    const other = await location.open();
+    const resumed = runner(counter(), other);
+    await resumed.start();
+    const more = await appendMany(store, 2, 1);
+    expect(await resumed.waitFor(more, { timeoutMs: 10_000 })).toBe(true);
+    expect(await counts(other)).toEqual(expected(2, 3));
+    expect(await checkpointOf(store)).toBe(more);
+    expect(await counts(store)).toEqual(expected(2, 3));
+  });
+
   if (engine === 'postgres') {
     it('recovers when its database connection is killed mid-transaction', async () => {
       await appendMany(store, 1, 6);

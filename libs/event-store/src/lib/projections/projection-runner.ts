@@ -13,6 +13,11 @@ export interface ProjectionRunnerOptions {
   readonly retryDelayMs?: number;
   readonly maxRetryDelayMs?: number;
   readonly log?: (message: string, error?: unknown) => void;
+  /**
+   * A batch with no event the projection handles moves its position in memory only; the checkpoint
+   * row follows at the next batch it handles, or this long after (ms), or when the runner stops.
+   */
+  readonly checkpointDelayMs?: number;
 }
 
 export interface RebuildProgress {
@@ -31,7 +36,13 @@ interface Entry {
   readonly projection: Projection;
   readonly relevant: ReadonlySet<string> | null;
   state: ProjectionState;
+  /** Applied up to here (batches without a handled event included). */
   position: number;
+  /** The checkpoint row as this runner last wrote or read it (≤ position). */
+  persisted: number;
+  /** Batches and checkpoint writes of this projection, one at a time. */
+  chain: Promise<void>;
+  checkpointTimer: NodeJS.Timeout | null;
   subscription: Subscription | null;
   retryTimer: NodeJS.Timeout | null;
   failures: number;
@@ -75,6 +86,9 @@ export class ProjectionRunner {
         relevant: projection.eventTypes ? new Set(projection.eventTypes) : null,
         state: 'stopped',
         position: 0,
+        persisted: 0,
+        chain: Promise.resolve(),
+        checkpointTimer: null,
         subscription: null,
         retryTimer: null,
         failures: 0,
@@ -100,7 +114,7 @@ export class ProjectionRunner {
           await projection.createSchema(tx);
         }
       });
-      entry.position = await this.readCheckpoint(projection.name);
+      entry.position = entry.persisted = await this.readCheckpoint(projection.name);
     }
   }
 
@@ -150,8 +164,8 @@ export class ProjectionRunner {
           name: entry.projection.name,
           version: entry.projection.version,
           state: entry.state,
-          position,
-          lag: await this.store.countAfter(position, this.options.lagCap ?? 10_000),
+          position: Math.max(position, entry.position),
+          lag: await this.store.countAfter(Math.max(position, entry.position), this.options.lagCap ?? 10_000),
           ...(entry.lastError ? { lastError: entry.lastError } : {}),
         };
       }),
@@ -169,7 +183,7 @@ export class ProjectionRunner {
         await this.lockCheckpoint(tx, name);
         await this.reset(tx, entry.projection);
       });
-      entry.position = 0;
+      entry.position = entry.persisted = 0;
       const total = await this.store.countAfter(0, Number.MAX_SAFE_INTEGER);
       let done = 0;
       onProgress?.({ done, total });
@@ -180,6 +194,7 @@ export class ProjectionRunner {
         done += batch.length;
         onProgress?.({ done, total: Math.max(total, done) });
       }
+      await this.writeCheckpoint(entry);
       return { done, total: Math.max(total, done) };
     } finally {
       entry.state = 'stopped';
@@ -206,6 +221,7 @@ export class ProjectionRunner {
     const subscription = entry.subscription;
     entry.subscription = null;
     await subscription?.stop();
+    await this.writeCheckpoint(entry).catch((error: unknown) => this.log(`projection ${entry.projection.name}: checkpoint not written at stop`, error));
     entry.state = 'stopped';
   }
 
@@ -225,31 +241,91 @@ export class ProjectionRunner {
       if (!this.running) return;
       this.readCheckpoint(entry.projection.name)
         .then((position) => {
-          entry.position = position;
+          entry.position = entry.persisted = position;
+          // Another runner may have moved the checkpoint past what someone waits for.
+          this.resolveWaiters();
           if (this.running && !entry.subscription && entry.state !== 'rebuilding') this.run(entry);
         })
         .catch((e: unknown) => void this.onFailure(entry, e));
     }, delay);
   }
 
-  private async applyBatch(entry: Entry, batch: readonly RecordedEvent[]): Promise<void> {
-    const { projection } = entry;
+  /**
+   * One batch: its handled events and the checkpoint in one transaction, checked against the row
+   * this runner left. A batch without a handled event opens no transaction: the position moves in
+   * memory and the row follows later (`writeCheckpoint`); a crash before that replays those events,
+   * which change nothing, so resume stays exact.
+   */
+  private applyBatch(entry: Entry, batch: readonly RecordedEvent[]): Promise<void> {
     const last = batch[batch.length - 1].position;
+    const handled = entry.relevant ? batch.filter((event) => entry.relevant?.has(event.type)) : batch;
+    if (handled.length === 0) {
+      entry.position = last;
+      this.scheduleCheckpoint(entry);
+      this.applied(entry);
+      return Promise.resolve();
+    }
+    return this.serially(entry, async () => {
+      await this.commitBatch(entry, handled, last);
+      this.applied(entry);
+    });
+  }
+
+  /** Applies `events` and moves the checkpoint row from `entry.persisted` to `last`, or refuses if another runner moved it. */
+  private async commitBatch(entry: Entry, events: readonly RecordedEvent[], last: number): Promise<void> {
+    const { projection } = entry;
     await this.store.db.transaction(async (tx) => {
       const row = await this.lockCheckpoint(tx, projection.name);
-      if (!row || Number(row.position) !== entry.position || row.version !== projection.version) {
-        throw new CheckpointMovedError(projection.name, entry.position, row ? Number(row.position) : undefined);
+      if (!row || Number(row.position) !== entry.persisted || row.version !== projection.version) {
+        throw new CheckpointMovedError(projection.name, entry.persisted, row ? Number(row.position) : undefined);
       }
-      for (const event of batch) {
-        if (!entry.relevant || entry.relevant.has(event.type)) await projection.apply(tx, event);
-      }
+      if (projection.applyBatch && events.length > 0) await projection.applyBatch(tx, events);
+      else for (const event of events) await projection.apply(tx, event);
       await tx.query('UPDATE projection_checkpoints SET position = $2, updated_at = $3 WHERE name = $1', [
         projection.name,
         last,
         new Date().toISOString(),
       ]);
     });
-    entry.position = last;
+    // Skipped batches may have moved the position further meanwhile: the row is at `last`.
+    entry.persisted = last;
+    entry.position = Math.max(entry.position, last);
+    if (entry.checkpointTimer && entry.persisted === entry.position) {
+      clearTimeout(entry.checkpointTimer);
+      entry.checkpointTimer = null;
+    }
+  }
+
+  /** Writes the in-memory position to the checkpoint row if it is ahead (nothing if another runner moved the row: its next batch finds out). */
+  private writeCheckpoint(entry: Entry): Promise<void> {
+    if (entry.checkpointTimer) clearTimeout(entry.checkpointTimer);
+    entry.checkpointTimer = null;
+    return this.serially(entry, async () => {
+      if (entry.position <= entry.persisted) return;
+      try {
+        await this.commitBatch(entry, [], entry.position);
+      } catch (error) {
+        if (!(error instanceof CheckpointMovedError)) throw error;
+      }
+    });
+  }
+
+  private scheduleCheckpoint(entry: Entry): void {
+    if (entry.checkpointTimer) return;
+    entry.checkpointTimer = setTimeout(() => {
+      entry.checkpointTimer = null;
+      this.writeCheckpoint(entry).catch((error: unknown) => this.log(`projection ${entry.projection.name}: checkpoint not written`, error));
+    }, this.options.checkpointDelayMs ?? 1000);
+    entry.checkpointTimer.unref?.();
+  }
+
+  private serially(entry: Entry, work: () => Promise<void>): Promise<void> {
+    const run = entry.chain.then(work);
+    entry.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private applied(entry: Entry): void {
     if (entry.failures > 0) {
       entry.failures = 0;
       entry.lastError = undefined;

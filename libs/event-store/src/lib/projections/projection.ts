@@ -15,6 +15,8 @@ export interface Projection {
   readonly eventTypes?: readonly string[];
   createSchema(tx: SqlExecutor): Promise<void>;
   apply(tx: SqlExecutor, event: RecordedEvent): Promise<void>;
+  /** When set, the runner hands it a batch's handled events at once (e.g. one multi-row insert) instead of calling `apply` per event. */
+  applyBatch?(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
 }
 
 export type { ProjectionState, ProjectionStatus } from '@camel/contracts';

@@ -46,13 +46,11 @@ export class Authenticator {
    */
   async sessionPrincipal(userId: string, sessionId: string, exp: number): Promise<Principal> {
     const claims = { sub: userId, sid: sessionId, exp };
-    const [user, session, roles] = await Promise.all([
-      this.identity.account(claims.sub),
-      this.identity.session(claims.sid),
-      this.identity.rolesOf(claims.sub),
-    ]);
+    // One read: session, user and memberships together.
+    const standing = await this.identity.sessionStanding(claims.sub, claims.sid);
     const ended = () => DomainError.unauthorized('auth.session-invalid', 'the session has ended; sign in again');
-    if (!user || !session || session.userId !== user.id) throw ended();
+    if (!standing) throw ended();
+    const { account: user, session, roles } = standing;
     // Said before the session's end: a disable also ends the sessions, but the reason to tell is the account.
     if (user.status !== 'active') throw DomainError.unauthorized('auth.user-disabled', 'the account is disabled');
     if (session.status !== 'active' || sessionPredatesReset(user, session)) throw ended();

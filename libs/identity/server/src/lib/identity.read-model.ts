@@ -25,6 +25,27 @@ const toUserView = (row: UserRecord): UserView => ({
 
 const ACCOUNT = { id: true, email: true, name: true, globalRole: true, status: true, sessionsValidAfter: true, passwordChangeRequired: true, keptSessionId: true } as const;
 
+/** A session with its user and the user's roles, as authentication reads them (`sessionStanding`). */
+export interface SessionStanding {
+  readonly account: Account;
+  readonly session: SessionFacts;
+  readonly roles: Map<string, ProjectRole>;
+}
+
+interface StandingRow {
+  sessionStatus: SessionFacts['status'];
+  startedAt: string;
+  email: string;
+  name: string;
+  globalRole: Account['globalRole'];
+  status: Account['status'];
+  sessionsValidAfter: string | null;
+  passwordChangeRequired: number | string | null;
+  keptSessionId: string | null;
+  projectId: string | null;
+  role: ProjectRole | null;
+}
+
 /**
  * A session started before the user's last password reset, password change or disable no longer
  * authenticates (access and refresh tokens alike), except the session that changed the password.
@@ -61,6 +82,47 @@ export class IdentityReadModel {
 
   session(sessionId: string): Promise<SessionFacts | null> {
     return this.sessionRows.findOne({ where: { id: sessionId }, select: { id: true, userId: true, status: true, startedAt: true } });
+  }
+
+  /**
+   * What authenticating a session needs, in one statement: the session, its user (only if the session
+   * is that user's) and the user's memberships, a row per membership (one with no project when there is
+   * none). Null when the session or the user does not exist, or the session is another user's.
+   */
+  async sessionStanding(userId: string, sessionId: string): Promise<SessionStanding | null> {
+    const rows = await this.sessionRows
+      .createQueryBuilder('s')
+      .innerJoin(UserRecord, 'u', 'u.id = s.userId')
+      .leftJoin(ProjectMemberRecord, 'm', 'm.userId = u.id')
+      .select('s.status', 'sessionStatus')
+      .addSelect('s.startedAt', 'startedAt')
+      .addSelect('u.email', 'email')
+      .addSelect('u.name', 'name')
+      .addSelect('u.globalRole', 'globalRole')
+      .addSelect('u.status', 'status')
+      .addSelect('u.sessionsValidAfter', 'sessionsValidAfter')
+      .addSelect('u.passwordChangeRequired', 'passwordChangeRequired')
+      .addSelect('u.keptSessionId', 'keptSessionId')
+      .addSelect('m.projectId', 'projectId')
+      .addSelect('m.role', 'role')
+      .where('s.id = :sessionId AND s.userId = :userId', { sessionId, userId })
+      .getRawMany<StandingRow>();
+    const first = rows[0];
+    if (!first) return null;
+    return {
+      account: {
+        id: userId,
+        email: first.email,
+        name: first.name,
+        globalRole: first.globalRole ?? null,
+        status: first.status,
+        sessionsValidAfter: first.sessionsValidAfter ?? null,
+        passwordChangeRequired: Number(first.passwordChangeRequired) === 1,
+        keptSessionId: first.keptSessionId ?? null,
+      },
+      session: { id: sessionId, userId, status: first.sessionStatus, startedAt: first.startedAt },
+      roles: new Map(rows.flatMap((row) => (row.projectId && row.role ? [[row.projectId, row.role] as const] : []))),
+    };
   }
 
   async rolesOf(userId: string): Promise<Map<string, ProjectRole>> {

@@ -1,5 +1,5 @@
 import { DomainError, SESSION_STREAM_TYPE, sessionStreamId, type DomainEvent, type TokenResponse, type UserStatus } from '@camel/contracts';
-import type { EventStore, SqlExecutor } from '@camel/event-store';
+import type { EventStore, ProjectionRunner, SqlExecutor } from '@camel/event-store';
 import {
   refreshTokenDecider,
   refreshTokenOfSession,
@@ -10,7 +10,7 @@ import {
   type SessionUserFacts,
 } from '@camel/identity';
 import { foldStream, type Clock } from '@camel/kernel';
-import { APP_CONFIG, type AppConfig, CLOCK, CommandExecutor, EVENT_STORE, ID_GENERATOR, type IdGenerator, setRequestActor } from '@camel/server';
+import { APP_CONFIG, type AppConfig, CLOCK, CommandExecutor, EVENT_STORE, ID_GENERATOR, type IdGenerator, PROJECTION_RUNNER, setRequestActor } from '@camel/server';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Authenticator } from './authenticator';
 import { CredentialStore, type RefreshTokenRow } from './credentials';
@@ -18,6 +18,8 @@ import { TokenService } from './token.service';
 
 /** Rotations of one token that may lose the compare-and-set before the refresh gives up (each loss is another request's win). */
 const MAX_ROTATION_ATTEMPTS = 6;
+/** A new session's token is handed out only once the identity read model has the session: waited for at least this long. */
+const MIN_SESSION_WAIT_MS = 30_000;
 
 /**
  * Runs session commands and hands out the tokens of a session: sign-in, invite acceptance, refresh.
@@ -29,6 +31,7 @@ const MAX_ROTATION_ATTEMPTS = 6;
 export class SessionTokens {
   /** REFRESH_REUSE_GRACE: a token presented again this soon after its rotation gets the same successor. */
   readonly reuseGraceMs: number;
+  private readonly sessionWaitMs: number;
 
   private readonly logger = new Logger('Identity');
 
@@ -41,8 +44,10 @@ export class SessionTokens {
     private readonly tokens: TokenService,
     private readonly authenticator: Authenticator,
     private readonly credentials: CredentialStore,
+    @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner,
   ) {
     this.reuseGraceMs = config.auth.refreshReuseGraceSeconds * 1000;
+    this.sessionWaitMs = Math.max(config.projectionWaitMs, MIN_SESSION_WAIT_MS);
   }
 
   /** A new session for the user (who becomes the request's actor), and its first tokens. */
@@ -50,17 +55,25 @@ export class SessionTokens {
     setRequestActor({ type: 'user', id: userId });
     const sessionId = this.newId();
     const expiresAt = this.refreshExpiry();
-    await this.execute({ type: 'StartSession', sessionId, userId, expiresAt, userStatus });
+    // The token authenticates through the identity read model: it must have the session first. The
+    // command's own bounded wait is for every projection; under a burst of sign-ins (scrypt filling the
+    // thread pool the SQLite driver shares) it ran out before identity had the session, and a
+    // successful sign-in answered 401 auth.session-invalid. So: wait for identity alone, longer.
+    const { position } = await this.execute({ type: 'StartSession', sessionId, userId, expiresAt, userStatus }, { awaitProjections: false });
+    if (!(await this.projections.waitFor(position, { names: ['identity'], timeoutMs: this.sessionWaitMs }))) {
+      throw DomainError.conflict('auth.read-model-behind', 'the session was started but the identity read model is still catching up: sign in again in a moment');
+    }
     return this.issue(userId, sessionId, 0, expiresAt);
   }
 
   /** A session command; its refresh token is issued or revoked in the transaction of the event that says so. */
-  execute(command: SessionCommand) {
+  execute(command: SessionCommand, options: { readonly awaitProjections?: boolean } = {}) {
     return this.executor.execute(sessionDecider, {
       streamId: sessionStreamId(command.sessionId),
       streamType: SESSION_STREAM_TYPE,
       command,
       inTransaction: (tx, events) => this.keepRefreshToken(tx, events),
+      ...options,
     });
   }
 

@@ -22,6 +22,8 @@ export interface ReadModelProjection {
   readonly extraTables?: readonly string[];
   createExtras?(manager: EntityManager): Promise<void>;
   apply(manager: EntityManager, event: RecordedEvent): Promise<void>;
+  /** A batch's handled events at once, instead of `apply` per event (see the event store's `Projection.applyBatch`). */
+  applyBatch?(manager: EntityManager, events: readonly RecordedEvent[]): Promise<void>;
 }
 
 /** The event store's Projection for a read model, bound to the process's DataSource. */
@@ -43,6 +45,9 @@ export function bindReadModelProjection(projection: ReadModelProjection, dataSou
       await projection.createExtras?.(manager);
     },
     apply: (tx, event) => projection.apply(entityManagerFor(dataSource, tx), event),
+    ...(projection.applyBatch
+      ? { applyBatch: (tx: Parameters<Projection['apply']>[0], events: readonly RecordedEvent[]) => projection.applyBatch?.(entityManagerFor(dataSource, tx), events) ?? Promise.resolve() }
+      : {}),
   };
 }
 

@@ -12,6 +12,8 @@ import type { AttemptResult, DueDelivery, NewDelivery, WebhookStore } from './we
 
 const KIND_OF_TYPE = new Map<string, WebhookEventKind>(WEBHOOK_EVENT_KINDS.flatMap((kind) => WEBHOOK_EVENT_TYPES[kind].map((type) => [type, kind] as const)));
 const CLAIM_BATCH = 16;
+/** A batch that makes no delivery moves the checkpoint in memory; the row follows this long after (or with the next delivery, or at stop). */
+const CHECKPOINT_DELAY_MS = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -20,7 +22,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Dispatch: a subscription from the dispatcher's own checkpoint; per batch, once the registry read
  * model has reached the batch, one delivery per (subscribed webhook, event) is inserted together with
  * the new checkpoint (one transaction; a delivery's id is derived from webhook and event, so doing a
- * batch twice adds nothing). Sending: due deliveries are claimed with a lease, POSTed with the
+ * batch twice adds nothing); a batch that makes no delivery moves the checkpoint in memory only, the
+ * row following within a second, with the next delivery or at stop. Sending: due deliveries are claimed with a lease, POSTed with the
  * signature, and settled (delivered, due again after back-off, or failed after the last attempt). A
  * restart resumes from the checkpoint and the pending rows.
  */
@@ -32,6 +35,12 @@ export class WebhookDispatcher {
   private again = false;
   private stopped = false;
   private readonly inFlight = new Set<AbortController>();
+  /** The checkpoint row as written, and the position dispatched so far (ahead of it after batches that made no delivery). */
+  private written = 0;
+  private dispatched = 0;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  /** Checkpoint writes, one at a time and in order. */
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: EventStore,
@@ -44,6 +53,7 @@ export class WebhookDispatcher {
 
   async start(): Promise<void> {
     const after = await this.deliveries.checkpoint();
+    this.written = this.dispatched = after;
     this.subscription = this.store.subscribe({ after, onError: (error) => this.logger.error(`webhook dispatch stopped: ${String(error)}`) }, (events) => this.dispatch(events));
     this.schedule(0);
   }
@@ -54,14 +64,14 @@ export class WebhookDispatcher {
     for (const controller of this.inFlight) controller.abort();
     await this.subscription?.stop();
     await this.pumping;
+    await this.writeCheckpoint().catch((error: unknown) => this.logger.error(`webhook dispatch checkpoint not written at stop: ${String(error)}`));
   }
 
   /** Retried until it succeeds (or the process stops): the subscription must not move past a batch not recorded. */
   private async dispatch(events: readonly RecordedEvent[]): Promise<void> {
     for (let delay = 100; !this.stopped; delay = Math.min(delay * 2, 10_000)) {
       try {
-        await this.record(events);
-        this.schedule(0);
+        if ((await this.record(events)) > 0) this.schedule(0);
         return;
       } catch (error) {
         this.logger.error(`webhook dispatch failed, retrying: ${String(error)}`);
@@ -70,13 +80,18 @@ export class WebhookDispatcher {
     }
   }
 
-  private async record(events: readonly RecordedEvent[]): Promise<void> {
+  /**
+   * The batch's deliveries, recorded with the checkpoint; how many were made. A batch that makes none
+   * (most of the log) writes nothing now: a restart before the row follows dispatches those events
+   * again, which makes nothing again.
+   */
+  private async record(events: readonly RecordedEvent[]): Promise<number> {
     const last = events[events.length - 1];
-    if (!last) return;
+    if (!last) return 0;
     const relevant = events.filter((e) => KIND_OF_TYPE.has(e.type) && e.metadata.projectId);
     if (relevant.length > 0) {
       while (!(await this.projections.waitFor(last.position, { names: [webhooksProjection.name], timeoutMs: 5000 }))) {
-        if (this.stopped) return;
+        if (this.stopped) return 0;
       }
     }
     const made: NewDelivery[] = [];
@@ -98,7 +113,43 @@ export class WebhookDispatcher {
         made.push({ id, webhookId: hook.id, projectId, kind, eventId: event.id, eventPosition: event.position, payload: JSON.stringify(payload), createdAt: now.toISOString(), dueAt: now.getTime() });
       }
     }
-    await this.deliveries.record(made, last.position);
+    this.dispatched = Math.max(this.dispatched, last.position);
+    if (made.length === 0) {
+      this.scheduleCheckpoint();
+      return 0;
+    }
+    await this.serially(async () => {
+      await this.deliveries.record(made, last.position);
+      this.written = Math.max(this.written, last.position);
+    });
+    return made.length;
+  }
+
+  private scheduleCheckpoint(): void {
+    if (this.checkpointTimer || this.stopped) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      this.writeCheckpoint().catch((error: unknown) => this.logger.error(`webhook dispatch checkpoint not written: ${String(error)}`));
+    }, CHECKPOINT_DELAY_MS);
+    this.checkpointTimer.unref?.();
+  }
+
+  /** Writes the dispatched position to the checkpoint row if it is ahead. */
+  private writeCheckpoint(): Promise<void> {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = null;
+    return this.serially(async () => {
+      const position = this.dispatched;
+      if (position <= this.written) return;
+      await this.deliveries.record([], position);
+      this.written = Math.max(this.written, position);
+    });
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.chain.then(work);
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   private schedule(delayMs: number): void {

@@ -1,0 +1,3 @@
+import { parallelSignInSuite } from '../testing/parallel-sign-in.suite';
+
+describe('50 simultaneous sign-ins of new users on SQLite (embedded default)', () => parallelSignInSuite('sqlite'));
