@@ -296,6 +296,9 @@ describe.each(ENGINES)('ProjectionRunner on %s', (engine) => {
     const more = await appendMany(store, 2, 1);
     expect(await resumed.waitFor(more, { timeoutMs: 10_000 })).toBe(true);
     expect(await counts(other)).toEqual(expected(2, 3));
+    // A batch can end before the last Ignored event (a page or a read held back at the xmin horizon):
+    // the checkpoint of a skipped tail follows within checkpointDelayMs.
+    while ((await checkpointOf(store)) < more) await sleep(10);
     expect(await checkpointOf(store)).toBe(more);
     expect(await counts(store)).toEqual(expected(2, 3));
   });
