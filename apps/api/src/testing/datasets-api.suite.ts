@@ -1,6 +1,6 @@
 import { CAMEL_TASK_DONE, LIVE_EVENTS_PATH, type DatasetAccepted, type RecordedEvent, type DatasetPreview, type DatasetVersionView, type LogEntryDetail, type LogEntryView, type RunView } from '@camel/contracts';
 import { promptText } from '@camel/datasets';
-import { adjudicateQueueItem, appendAnnotation, completeQueueItem, reviseAnnotation, withdrawAnnotation } from '@camel/datasets/server/testing';
+import { adjudicateQueueItem, appendAnnotation, completeQueueItem, createQueue, reviseAnnotation, withdrawAnnotation } from '@camel/datasets/server/testing';
 import type { Engine } from '@camel/event-store/testing';
 import type { ProjectionRunner } from '@camel/event-store';
 import { PROJECTION_RUNNER } from '@camel/server';
@@ -171,6 +171,7 @@ export function datasetsApiSuite(engine: Engine): void {
 
     it('takes a queue’s completed items; an adjudication replaces the annotators’ answers', async () => {
       const queueId = randomUUID();
+      await createQueue(api.store, { queueId, projectId });
       const disagree = [
         await appendAnnotation(api.store, { projectId, entryId: r1.turn, queueId, itemId: 'i1', value: { preference: { alternativeEntryId: r1.alternative, choice: 'A' } } }),
         await appendAnnotation(api.store, { projectId, entryId: r1.turn, queueId, itemId: 'i1', value: { preference: { alternativeEntryId: r1.alternative, choice: 'B' } } }),
@@ -194,6 +195,29 @@ export function datasetsApiSuite(engine: Engine): void {
       expect(JSON.stringify(got)).not.toContain('extra, never counted');
       expect(JSON.stringify(got)).not.toContain('pending');
       void extra;
+    });
+
+    it('refuses a queue selection naming no queue of the project (404, or 400 when not a UUID) instead of an empty dataset, and a missing version names it', async () => {
+      const before = await head();
+      const cases = [
+        [{ kind: 'queue', queueId: randomUUID() }, 404, 'queue.not-found'],
+        [{ kind: 'queue', queueId: 'not-a-uuid' }, 400, 'dataset.selection.queue'],
+      ] as const;
+      for (const [selection, status, code] of cases) {
+        const refused = await snapshot({ name: 'nowhere', selection });
+        expect([refused.status, refused.body.code, refused.body.fields?.[0]?.field]).toEqual([status, code, 'selection.queueId']);
+      }
+      // A queue of another project is not found either.
+      const elsewhere = randomUUID();
+      expect(await head()).toBe(before);
+      const queued = await createQueue(api.store, { queueId: elsewhere, projectId: randomUUID() });
+      const foreign = await snapshot({ name: 'nowhere', selection: { kind: 'queue', queueId: elsewhere } });
+      expect([foreign.status, foreign.body.code]).toEqual([404, 'queue.not-found']);
+      expect(await head()).toBe(queued);
+      const made = await created({ name: 'one-version', selection: { kind: 'filter', filter: { workflow: 'trading' } } });
+      const missing = await api.request('GET', `${base()}/datasets/${made.id}/versions/99/export`);
+      expect([missing.status, missing.body.code, missing.body.fields?.[0]?.field]).toEqual([404, 'dataset.version-not-found', 'version']);
+      expect((await api.request('GET', `${base()}/datasets/${randomUUID()}/versions/1/export`)).body.code).toBe('dataset.not-found');
     });
 
     it('versions a name; a version never changes, exports byte-identically, and is rebuilt identically from the log; the seed fixes the split', async () => {

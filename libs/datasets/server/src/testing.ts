@@ -3,5 +3,5 @@
  * contract events (libs/contracts/src/lib/annotations.ts), on top of real runs, until tests can
  * make them through that context's API.
  */
-export { appendAnnotation, reviseAnnotation, withdrawAnnotation, completeQueueItem, adjudicateQueueItem, type AnnotationFixture } from './testing/annotation-fixtures';
+export { appendAnnotation, reviseAnnotation, withdrawAnnotation, createQueue, completeQueueItem, adjudicateQueueItem, type AnnotationFixture } from './testing/annotation-fixtures';
 export { collectGarbage, MemoryPeak, measureExport, syntheticPairs, type ExportMeasurement } from './testing/export-meter';

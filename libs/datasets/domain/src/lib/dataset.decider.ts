@@ -47,6 +47,8 @@ export function validSplit(raw: DatasetSplitSpec): DatasetSplitSpec {
 }
 
 /** A selection with only known fields; a filter is the logs filter (`validLogFilter`). */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function validSelection(raw: DatasetSelection): DatasetSelection {
   if (typeof raw !== 'object' || raw === null) throw DomainError.validation('dataset.selection.required', 'selection', 'selection must be an object');
   const allowed = raw.kind === 'queue' ? ['kind', 'queueId'] : ['kind', 'filter'];
@@ -54,6 +56,7 @@ export function validSelection(raw: DatasetSelection): DatasetSelection {
   if (unknown) throw DomainError.validation('validation', `selection.${unknown}`, `property selection.${unknown} should not exist`);
   if (raw.kind === 'queue') {
     if (typeof raw.queueId !== 'string' || raw.queueId === '') throw DomainError.validation('dataset.selection.queue', 'selection.queueId', 'selection.queueId is required');
+    if (!UUID.test(raw.queueId)) throw DomainError.validation('dataset.selection.queue', 'selection.queueId', 'selection.queueId must be a UUID');
     return { kind: 'queue', queueId: raw.queueId };
   }
   if (raw.kind !== 'filter') throw DomainError.validation('dataset.selection.kind', 'selection.kind', 'selection.kind must be filter or queue');

@@ -1,4 +1,5 @@
 import {
+  annotationQueueStreamId,
   DATASET_STREAM_TYPE,
   DEFAULT_DATASET_SPLIT,
   datasetStreamId,
@@ -70,6 +71,7 @@ export class CreateDatasetSnapshotHandler implements ICommandHandler<CreateDatas
     const name = validDatasetName(request.name);
     const selection = validSelection(request.selection);
     const split = validSplit(request.split ?? DEFAULT_DATASET_SPLIT);
+    if (selection.kind === 'queue') await this.queueOfProject(projectId, selection.queueId);
     const caughtUp = await this.projections.waitFor(await this.store.headPosition(), { names: [datasetsProjection.name], timeoutMs: this.config.projectionWaitMs });
     // Never a snapshot that silently misses answers recorded before the request.
     if (!caughtUp) throw DomainError.conflict('dataset.read-model-behind', 'the datasets read model is still catching up with the log: try again in a moment');
@@ -85,6 +87,13 @@ export class CreateDatasetSnapshotHandler implements ICommandHandler<CreateDatas
     } finally {
       snapshotHandoff.withdraw(key, materialized);
     }
+  }
+
+  /** A queue selection names a queue of this project (its stream's first event says which), else 404: not an empty dataset. */
+  private async queueOfProject(projectId: string, queueId: string): Promise<void> {
+    const [created] = await this.store.readStream(annotationQueueStreamId(queueId));
+    if (created?.type === 'AnnotationQueueCreated' && (created.data as { projectId?: string }).projectId === projectId) return;
+    throw DomainError.notFound('queue.not-found', `queue ${queueId} does not exist in this project`, 'selection.queueId');
   }
 }
 

@@ -39,13 +39,14 @@ export class ExportDataset extends Query<DatasetExport> {
   }
 }
 
-const notFound = (datasetId: string, version?: number) =>
-  DomainError.notFound('dataset.not-found', version === undefined ? `dataset ${datasetId} does not exist` : `dataset ${datasetId} has no version ${version}`);
+const notFound = (datasetId: string) => DomainError.notFound('dataset.not-found', `dataset ${datasetId} does not exist`);
 
+/** A version of a dataset of the project: 404 `dataset.not-found`, or `dataset.version-not-found` naming `version` (as a training launch names `datasetVersion`). */
 async function versionOf(datasets: DatasetsReadModel, query: { projectId: string; datasetId: string; version: number }): Promise<DatasetVersionView> {
   const found = await datasets.version(query.projectId, query.datasetId, query.version);
-  if (!found) throw notFound(query.datasetId, query.version);
-  return found;
+  if (found) return found;
+  if (!(await datasets.detail(query.projectId, query.datasetId))) throw notFound(query.datasetId);
+  throw DomainError.notFound('dataset.version-not-found', `dataset ${query.datasetId} has no version ${query.version}`, 'version');
 }
 
 @QueryHandler(ListDatasets)

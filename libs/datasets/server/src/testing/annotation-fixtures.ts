@@ -3,6 +3,7 @@ import {
   ANNOTATION_STREAM_TYPE,
   annotationQueueStreamId,
   annotationStreamId,
+  type AnnotationQueueCreated,
   type AnnotationRevised,
   type AnnotationSubmitted,
   type AnnotationValue,
@@ -68,6 +69,28 @@ export function reviseAnnotation(store: EventStore, projectId: string, annotatio
 export function withdrawAnnotation(store: EventStore, projectId: string, annotationId: string): Promise<number> {
   const event: AnnotationWithdrawn = { type: 'AnnotationWithdrawn', data: { annotationId, reason: null } };
   return append(store, annotationStreamId(annotationId), ANNOTATION_STREAM_TYPE, projectId, event);
+}
+
+/** The `AnnotationQueueCreated` that opens a queue's stream (a pairwise queue for every annotator, 2 answers per item). */
+export function createQueue(store: EventStore, data: { readonly queueId: string; readonly projectId: string; readonly name?: string }): Promise<number> {
+  const event: AnnotationQueueCreated = {
+    type: 'AnnotationQueueCreated',
+    data: {
+      queueId: data.queueId,
+      projectId: data.projectId,
+      createdBy: 'user:annotations-fixture',
+      name: data.name ?? `queue ${data.queueId.slice(0, 8)}`,
+      description: null,
+      kind: 'pairwise',
+      ratingScale: { min: 1, max: 5 },
+      responsesRequired: 2,
+      reservationSeconds: 300,
+      blind: true,
+      assignees: { kind: 'role' },
+      suggestions: null,
+    },
+  };
+  return append(store, annotationQueueStreamId(data.queueId), ANNOTATION_QUEUE_STREAM_TYPE, data.projectId, event);
 }
 
 export function completeQueueItem(store: EventStore, data: QueueItemCompleted['data']): Promise<number> {
