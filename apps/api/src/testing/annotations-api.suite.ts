@@ -187,6 +187,11 @@ export function annotationsApiSuite(engine: Engine): void {
       // A pairwise answer needs the preference, against the item's alternative.
       const [first] = items;
       await refusesWithField(() => respond(people.ann1, queueId, first.id, { rating: 3 }), 400, 'value.preference');
+      // The item names its alternative: the choice alone is an answer, recorded against that alternative.
+      const chose = await respond(people.ann1, queueId, first.id, { preference: { choice: 'A' } });
+      expect(chose.status).toBe(201);
+      const recorded = (await as(people.eng, 'GET', `/annotations?itemId=${first.id}`)).body as AnnotationList;
+      expect(recorded.annotations.map((a) => a.value.preference)).toEqual([{ alternativeEntryId: first.alternativeEntryId, choice: 'A' }]);
     });
 
     it('completes an item at exactly N under concurrent submissions; the others are kept as extra', async () => {
@@ -212,6 +217,25 @@ export function annotationsApiSuite(engine: Engine): void {
       expect(progress).toMatchObject({ counts: { items: 1, completed: 1, responses: 2 }, fraction: 1 });
       expect(progress.annotators.reduce((sum, a) => sum + a.responses, 0)).toBe(2);
       expect(progress.annotators.reduce((sum, a) => sum + a.extra, 0)).toBe(1);
+    });
+
+    it('with N answers per item, next-item hands out what others started first, so items complete at N instead of all getting one answer', async () => {
+      const queueId = await createQueue({ name: 'Finish first', kind: 'single', responsesRequired: 2, blind: false, source: { entryIds: ['turn-1', 'turn-2', 'turn-3', 'turn-4', 'turn-5'].map(entry) } });
+      const answer = async (who: Member) => {
+        const work = await next(who, queueId);
+        expect((await respond(who, queueId, work?.item.id as string, { rating: 3 })).status).toBe(201);
+        return work?.item.id as string;
+      };
+      const firsts = [await answer(people.ann1), await answer(people.ann1)];
+      // ann2 holds one new item while ann3 asks: ann3 is offered a started item (answered, or held by ann2) before new ones.
+      const held = (await next(people.ann2, queueId))?.item.id as string;
+      expect(firsts).toContain(held);
+      const third = await answer(people.ann3);
+      expect(firsts).toContain(third);
+      expect(third).not.toBe(held);
+      expect((await respond(people.ann2, queueId, held, { rating: 4 })).status).toBe(201);
+      const progress = await until('the progress', async () => (await as(people.eng, 'GET', `/annotation-queues/${queueId}/progress`)).body as QueueProgress, (p) => p.counts.responses === 4);
+      expect(progress.counts).toMatchObject({ items: 5, completed: 2, responses: 4 });
     });
 
     it('the reservation race over HTTP: two annotators asking at once never get the same item; the loser gets another or none', async () => {

@@ -62,7 +62,12 @@ describe('annotation decider: each kind', () => {
     const pairwise = { ...rules, pairwiseWith: 'run:alt1' };
     spec.given([]).when(submit({ rating: 3 }, { rules: pairwise })).thenThrows({ kind: 'validation', field: 'value.preference' });
     spec.given([]).when(submit({ preference: { alternativeEntryId: 'run:alt2', choice: 'A' } }, { rules: pairwise })).thenThrows({ field: 'value.preference.alternativeEntryId' });
+    // The item names its alternative: the answer may leave it out, and records it.
+    spec.given([]).when(submit({ preference: { choice: 'A' } }, { rules: pairwise })).then([submitted({ preference: { alternativeEntryId: 'run:alt1', choice: 'A' } })]);
   });
+
+  it('outside a pairwise queue a preference without its alternative says it is required', () =>
+    spec.given([]).when(submit({ preference: { choice: 'A' } })).thenThrows({ kind: 'validation', code: 'annotation.preference.alternative-required', field: 'value.preference.alternativeEntryId' }));
 
   it('records the suggestion it started from; an unknown suggestion is refused', () => {
     spec.given([]).when(submit({ rating: 3 }, { fromSuggestion: 's1', suggestionId: 's1' })).then([submitted({ rating: 3 }, { fromSuggestion: 's1' })]);

@@ -79,7 +79,11 @@ export function validAnnotationValue(raw: unknown, rules: ValueRules, field = 'v
     if (!isRecord(preference)) throw invalid('preference.invalid', at, `${at} must be an object { alternativeEntryId, choice }`);
     const extra = Object.keys(preference).find((key) => key !== 'alternativeEntryId' && key !== 'choice');
     if (extra) throw invalid('preference.unknown-member', `${at}.${extra}`, `${at}.${extra} is not a preference member`);
-    const alternative = preference['alternativeEntryId'];
+    // In a pairwise queue the item names the alternative: an answer may leave it out.
+    const alternative = preference['alternativeEntryId'] ?? rules.pairwiseWith;
+    if (alternative === undefined || alternative === null) {
+      throw invalid('preference.alternative-required', `${at}.alternativeEntryId`, `${at}.alternativeEntryId is required: the alternative of the entry’s turn it is compared with`);
+    }
     if (typeof alternative !== 'string' || !rules.alternatives.includes(alternative)) {
       throw invalid('preference.not-an-alternative', `${at}.alternativeEntryId`, `${at}.alternativeEntryId must be an alternative of the entry’s turn`);
     }

@@ -68,6 +68,7 @@ export class QueueRecord {
 @Entity('annotation_queue_items')
 @Index('annotation_queue_items_next', ['queueId', 'status', 'seq'])
 @Index('annotation_queue_items_seq', ['queueId', 'seq'])
+@Index('annotation_queue_items_started', ['queueId', 'status', 'responses'])
 export class QueueItemRecord {
   @PrimaryColumn('text') id!: string;
   @Column('text', { name: 'queue_id' }) queueId!: string;

@@ -391,6 +391,24 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
     const held = await this.reads.heldBy(queueId, annotator.id, this.clock.now());
     if (held) return reserve(held);
     const tried = new Set<string>();
+    /** The first of these the annotator gets; null when others got every one first. */
+    const firstOf = async (candidates: readonly QueueItemRecord[]): Promise<TakenItem | null> => {
+      for (const candidate of candidates) {
+        tried.add(candidate.id);
+        try {
+          return await reserve(candidate);
+        } catch (error) {
+          // Lost the race (or the item completed meanwhile): the next candidate.
+          if (!(error instanceof DomainError) || error.kind !== 'conflict') throw error;
+        }
+      }
+      return null;
+    };
+    // N > 1 answers per item: finish what others started before opening new items.
+    if (queue.responsesRequired > 1) {
+      const taken = await firstOf(await this.reads.started(queueId, annotator.id, queue.responsesRequired, this.clock.now(), CANDIDATES));
+      if (taken) return taken;
+    }
     for (let round = 0; round < ROUNDS; round += 1) {
       const limit = CANDIDATES + tried.size;
       const read = await this.reads.candidates(queueId, annotator.id, queue.responsesRequired, this.clock.now(), limit);
@@ -401,15 +419,8 @@ export class TakeNextItemHandler implements ICommandHandler<TakeNextItem> {
         if (read.length < limit) return null;
         continue;
       }
-      for (const candidate of spread(fetched, annotator.id)) {
-        tried.add(candidate.id);
-        try {
-          return await reserve(candidate);
-        } catch (error) {
-          // Lost the race (or the item completed meanwhile): the next candidate.
-          if (!(error instanceof DomainError) || error.kind !== 'conflict') throw error;
-        }
-      }
+      const taken = await firstOf(spread(fetched, annotator.id));
+      if (taken) return taken;
     }
     // Every candidate went to someone else while we asked: open items remain, so not "nothing left".
     throw DomainError.conflict('queue.busy', 'every open item was just taken by other annotators; ask for the next item again');

@@ -183,7 +183,8 @@ const QUEUE_EVENTS = new Set(['AnnotationQueueCreated', 'AnnotationQueueUpdated'
 /** The annotations context's read model: label sets, annotations with history, queues, items, reservations, marks, suggestions. */
 export const annotationsProjection: ReadModelProjection = {
   name: 'annotations',
-  version: 2,
+  // 3: index annotation_queue_items_started (next-item finishes started items first).
+  version: 3,
   entities: ANNOTATION_ENTITIES,
   eventTypes: [...ANNOTATION_EVENT_TYPES, ...ANNOTATION_QUEUE_EVENT_TYPES, 'LabelSetDefined'],
 

@@ -176,11 +176,32 @@ export class AnnotationsReadModel {
   }
 
   /**
-   * Items the annotator could take now, in queue order: open, not answered or skipped by them, with a
-   * free slot (counted responses + others' live reservations < N). An index range scan on
+   * Items the annotator could take now, in queue order (see takeable). An index range scan on
    * (queue, status, seq) that stops after `limit` matches.
    */
   candidates(queueId: string, annotator: string, responsesRequired: number, now: Date, limit: number): Promise<QueueItemRecord[]> {
+    return this.takeable(queueId, annotator, responsesRequired, now).orderBy('i.seq', 'ASC').limit(limit).getMany();
+  }
+
+  /**
+   * With N > 1 answers per item: the takeable items others have started (a counted answer, or a live
+   * reservation of someone else), the most answered first, then in queue order, so items complete
+   * at N instead of every item getting one answer. Two small reads: by the (queue, status,
+   * responses) index, and by the queue's live reservations.
+   */
+  async started(queueId: string, annotator: string, responsesRequired: number, now: Date, limit: number): Promise<QueueItemRecord[]> {
+    const answered = await this.takeable(queueId, annotator, responsesRequired, now).andWhere('i.responses > 0').orderBy('i.responses', 'DESC').addOrderBy('i.seq', 'ASC').limit(limit).getMany();
+    const reserved = await this.takeable(queueId, annotator, responsesRequired, now)
+      .andWhere('i.responses = 0')
+      .andWhere('i.id IN (SELECT r2.item_id FROM annotation_reservations r2 WHERE r2.queue_id = :queueId AND r2."until" > :now AND r2.annotator <> :annotator)')
+      .orderBy('i.seq', 'ASC')
+      .limit(limit)
+      .getMany();
+    return [...answered, ...reserved].slice(0, limit);
+  }
+
+  /** Open, not answered or skipped by the annotator, with a free slot (counted responses + others' live reservations < N). */
+  private takeable(queueId: string, annotator: string, responsesRequired: number, now: Date) {
     return this.items
       .createQueryBuilder('i')
       .where('i.queueId = :queueId AND i.status = :open', { queueId, open: 'open' })
@@ -188,10 +209,7 @@ export class AnnotationsReadModel {
       .andWhere(
         'i.responses + (SELECT COUNT(*) FROM annotation_reservations r WHERE r.item_id = i.id AND r."until" > :now AND r.annotator <> :annotator) < :n',
         { now: now.toISOString(), n: responsesRequired },
-      )
-      .orderBy('i.seq', 'ASC')
-      .limit(limit)
-      .getMany();
+      );
   }
 
   async suggestion(itemId: string): Promise<SuggestionView | null> {

@@ -161,7 +161,7 @@ export class QueuesController {
   @Post(':queueId/next')
   @HttpCode(200)
   @RequiresProject(permissions.writeAnnotation)
-  @ApiOperation({ summary: 'Reserve the next item for you (the one you hold, else the first with a free slot) and return it' })
+  @ApiOperation({ summary: 'Reserve the next item for you (the one you hold, else one others started when items need several answers, else an open item with a free slot) and return it' })
   @ApiOkResponse({ type: NextItemResultDto })
   @ApiForbiddenResponse({ type: ApiErrorDto, description: 'Not assigned to this queue' })
   async next(@Param('id', project) projectId: string, @Param('queueId', queueParam) queueId: string, @CurrentPrincipal() principal: Principal): Promise<NextItemResult> {
