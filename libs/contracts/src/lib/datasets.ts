@@ -74,12 +74,22 @@ export interface DatasetAccepted {
 
 export type PairSource = 'pairwise' | 'correction' | 'import';
 
+/** Versions of the rule that turns answers into pairs (recorded in each snapshot so a rebuild makes the same pairs). */
+export type DatasetPairing = 1 | 2;
+export const DATASET_PAIRING: DatasetPairing = 2;
+
 export interface DatasetCounts {
   /** Pairs in the version (after ties and duplicates). */
   readonly pairs: number;
   /** Pairwise answers `equal` / `both_bad`: not pairs, counted. */
   readonly tiesSkipped: number;
   readonly duplicatesRemoved: number;
+  /**
+   * Pairs left out because the same prompt and responses were preferred the other way by as many
+   * answers or more (a disagreement nobody adjudicated): the majority's pair is kept, a tie keeps
+   * neither. Versions made before this rule (no `pairing` in their event) have no such count.
+   */
+  readonly conflictsSkipped?: number;
   readonly train: number;
   readonly test: number;
 }
@@ -211,6 +221,8 @@ export type DatasetSnapshotCreated = DomainEvent<
   DatasetVersionHeader & {
     readonly selection: DatasetSelection;
     readonly logPosition: number;
+    /** How answers became pairs: 2 settles contradictory pairs (see DatasetCounts.conflictsSkipped); absent: 1, every answer's pair (versions made before). */
+    readonly pairing?: DatasetPairing;
     readonly contentHash: string;
     readonly counts: DatasetCounts;
     readonly lineage: DatasetLineage;

@@ -29,7 +29,7 @@ const snapshot = (over: Partial<Extract<DatasetCommand, { type: 'CreateSnapshot'
 const header = { datasetId, projectId, name: 'prefs', description: null, split };
 const v1: DatasetSnapshotCreated = {
   type: 'DatasetSnapshotCreated',
-  data: { ...header, version: 1, selection: { kind: 'queue', queueId: '0190f1c2-0000-7000-8000-00000000000a' }, logPosition: 40, contentHash: pairs.contentHash, counts: pairs.counts, lineage: pairs.lineage },
+  data: { ...header, version: 1, selection: { kind: 'queue', queueId: '0190f1c2-0000-7000-8000-00000000000a' }, logPosition: 40, pairing: 2, contentHash: pairs.contentHash, counts: pairs.counts, lineage: pairs.lineage },
 };
 
 describe('dataset decider', () => {

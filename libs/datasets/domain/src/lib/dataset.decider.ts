@@ -1,5 +1,6 @@
 import {
   DATASET_IMPORT_CHUNK,
+  DATASET_PAIRING,
   DATASET_NAME_MAX,
   DomainError,
   type DatasetEvent,
@@ -112,7 +113,7 @@ export const datasetDecider: Decider<DatasetCommand, DatasetEvent, DatasetState>
       if (counts.pairs === 0) {
         throw DomainError.validation('dataset.empty', selection.kind === 'queue' ? 'selection.queueId' : 'selection.filter', 'the selection has no preference pairs');
       }
-      return [{ type: 'DatasetSnapshotCreated', data: { ...head, selection, logPosition: command.logPosition, contentHash, counts, lineage } }];
+      return [{ type: 'DatasetSnapshotCreated', data: { ...head, selection, logPosition: command.logPosition, pairing: DATASET_PAIRING, contentHash, counts, lineage } }];
     }
     const chunks: DatasetEvent[] = [];
     for (let offset = 0; offset < pairs.length; offset += DATASET_IMPORT_CHUNK) {

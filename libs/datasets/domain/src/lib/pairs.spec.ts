@@ -52,11 +52,27 @@ describe('preference pairs', () => {
     const forward = materialize(derivePairs(answers, facts), { testRatio: 0.5, seed: 1 });
     const backward = materialize(derivePairs([...answers].reverse(), facts), { testRatio: 0.5, seed: 1 });
     expect(forward).toEqual(backward);
-    expect(forward.counts).toEqual({ pairs: 2, tiesSkipped: 0, duplicatesRemoved: 1, train: forward.counts.train, test: forward.counts.test });
+    expect(forward.counts).toEqual({ pairs: 2, tiesSkipped: 0, duplicatesRemoved: 1, conflictsSkipped: 0, train: forward.counts.train, test: forward.counts.test });
     expect(forward.counts.train + forward.counts.test).toBe(2);
     expect(forward.pairs.find((p) => p.source === 'pairwise')?.annotationIds).toEqual(['a', 'b']);
     expect(forward.lineage).toEqual({ annotations: 3, runIds: ['r1'], configVersions: [3] });
     expect(forward.contentHash).toBe(contentHashOf(forward.pairs));
+  });
+
+  it('settles a disagreement: the majority’s pair stays, a tie keeps neither; pairing 1 (versions made before) keeps both', () => {
+    const split = { testRatio: 0, seed: 1 };
+    const tie = materialize(derivePairs([answer('a', pairwise('A')), answer('b', pairwise('B')), answer('c', { correction: 'better' })], facts), split);
+    expect(tie.pairs.map((p) => [p.chosen, p.rejected])).toEqual([['better', 'original']]);
+    expect(tie.counts).toMatchObject({ pairs: 1, conflictsSkipped: 2, duplicatesRemoved: 0 });
+    const majority = materialize(derivePairs([answer('a', pairwise('A')), answer('b', pairwise('B')), answer('c', pairwise('B'))], facts), split);
+    expect(majority.pairs.map((p) => [p.chosen, p.rejected, p.annotationIds])).toEqual([['alternative', 'original', ['b', 'c']]]);
+    expect(majority.counts).toMatchObject({ pairs: 1, conflictsSkipped: 1, duplicatesRemoved: 1 });
+    // A reviewer's decision beats any number of answers.
+    const decided = materialize(derivePairs([answer('a', pairwise('B')), answer('b', pairwise('B')), { ...answer('c', pairwise('A')), adjudicated: true }], facts), split);
+    expect(decided.pairs.map((p) => [p.chosen, p.rejected])).toEqual([['original', 'alternative']]);
+    const before = materialize(derivePairs([answer('a', pairwise('A')), answer('b', pairwise('B'))], facts), split, 1);
+    expect(before.pairs).toHaveLength(2);
+    expect(before.counts).not.toHaveProperty('conflictsSkipped');
   });
 
   it('splits by seed: the same seed the same split, the ratio roughly kept', () => {

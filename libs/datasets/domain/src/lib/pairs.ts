@@ -2,12 +2,14 @@ import type {
   AnnotationValue,
   ChatMessage,
   DatasetCounts,
+  DatasetPairing,
   DatasetLineage,
   DatasetSplit,
   DatasetSplitSpec,
   ImportedPair,
   PairSource,
 } from '@camel/contracts';
+import { DATASET_PAIRING } from '@camel/contracts';
 import { createHash } from 'node:crypto';
 import type { EntryFacts } from './entries';
 
@@ -21,6 +23,8 @@ export interface CountedAnswer {
   readonly runId: string;
   readonly annotationIds: readonly string[];
   readonly value: AnnotationValue;
+  /** A reviewer's decision: it wins a disagreement with annotators' answers (pairing 2). */
+  readonly adjudicated?: boolean;
 }
 
 export interface CandidatePair {
@@ -32,6 +36,7 @@ export interface CandidatePair {
   readonly annotationIds: readonly string[];
   readonly runIds: readonly string[];
   readonly configVersions: readonly number[];
+  readonly adjudicated?: boolean;
 }
 
 export interface DerivedPairs {
@@ -52,7 +57,7 @@ export function derivePairs(answers: readonly CountedAnswer[], entry: (entryId: 
   for (const answer of answers) {
     const a = entry(answer.entryId);
     if (!a) continue;
-    const base = { prompt: a.prompt, entryId: answer.entryId, annotationIds: answer.annotationIds };
+    const base = { prompt: a.prompt, entryId: answer.entryId, annotationIds: answer.annotationIds, ...(answer.adjudicated ? { adjudicated: true } : {}) };
     const preference = answer.value.preference;
     if (preference) {
       const b = entry(preference.alternativeEntryId);
@@ -125,20 +130,24 @@ export function contentHashOf(pairs: Iterable<Parameters<typeof hashLine>[0]>): 
  * one (their annotations kept in its lineage), ordered by content key, split by the seed.
  * Independent of the candidates' order, so the same answers always give the same bytes.
  */
-export function materialize(derived: DerivedPairs, split: DatasetSplitSpec): Materialized {
-  const byKey = new Map<string, { pair: CandidatePair; annotationIds: Set<string> }>();
+export function materialize(derived: DerivedPairs, split: DatasetSplitSpec, pairing: DatasetPairing = DATASET_PAIRING): Materialized {
+  const byKey = new Map<string, Merged>();
   const runIds = new Set<string>();
   const configVersions = new Set<number>();
   const annotations = new Set<string>();
   for (const pair of derived.candidates) {
     const key = pairKey(pair);
     const seen = byKey.get(key);
-    if (seen) pair.annotationIds.forEach((id) => seen.annotationIds.add(id));
-    else byKey.set(key, { pair, annotationIds: new Set(pair.annotationIds) });
+    if (seen) {
+      pair.annotationIds.forEach((id) => seen.annotationIds.add(id));
+      seen.adjudicated ||= pair.adjudicated === true;
+    } else byKey.set(key, { pair, annotationIds: new Set(pair.annotationIds), adjudicated: pair.adjudicated === true });
     pair.runIds.forEach((id) => runIds.add(id));
     pair.configVersions.forEach((v) => configVersions.add(v));
     pair.annotationIds.forEach((id) => annotations.add(id));
   }
+  const merged = byKey.size;
+  const conflictsSkipped = pairing >= 2 ? settleConflicts(byKey) : 0;
   const pairs = [...byKey.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, { pair, annotationIds }]): MaterializedPair => ({
@@ -155,15 +164,47 @@ export function materialize(derived: DerivedPairs, split: DatasetSplitSpec): Mat
   return {
     pairs,
     contentHash: contentHashOf(pairs),
-    counts: { pairs: pairs.length, tiesSkipped: derived.ties, duplicatesRemoved: derived.candidates.length - pairs.length, train: pairs.length - test, test },
+    counts: {
+      pairs: pairs.length,
+      tiesSkipped: derived.ties,
+      duplicatesRemoved: derived.candidates.length - merged,
+      ...(pairing >= 2 ? { conflictsSkipped } : {}),
+      train: pairs.length - test,
+      test,
+    },
     lineage: { annotations: annotations.size, runIds: [...runIds].sort(), configVersions: [...configVersions].sort((a, b) => a - b) },
   };
 }
 
-/** Imported pairs (no annotations, no runs) through the same deduplication, order and split. */
+interface Merged {
+  readonly pair: CandidatePair;
+  readonly annotationIds: Set<string>;
+  adjudicated: boolean;
+}
+
+/** Whether `a` loses to `b` in a disagreement: a reviewer's decision beats answers, else more answers win, a tie loses both. */
+const losesTo = (a: Merged, b: Merged): boolean => (a.adjudicated !== b.adjudicated ? b.adjudicated : a.annotationIds.size <= b.annotationIds.size);
+
+/**
+ * A pair and its reverse (same prompt, chosen and rejected swapped) are a disagreement nobody
+ * settled: see losesTo. Removes the losers; returns how many.
+ */
+function settleConflicts(byKey: Map<string, Merged>): number {
+  const losers = new Set<string>();
+  for (const [key, merged] of byKey) {
+    const { pair } = merged;
+    const reverse = byKey.get(pairKey({ prompt: pair.prompt, chosen: pair.rejected, rejected: pair.chosen }));
+    if (reverse && losesTo(merged, reverse)) losers.add(key);
+  }
+  for (const key of losers) byKey.delete(key);
+  return losers.size;
+}
+
+/** Imported pairs (no annotations, no runs) through the same deduplication, order and split; taken as given (no votes to settle a conflict with). */
 export function materializeImported(pairs: readonly Omit<ImportedPair, 'split'>[], split: DatasetSplitSpec): Materialized {
   return materialize(
     { candidates: pairs.map((p) => ({ ...p, source: 'import', entryId: null, annotationIds: [], runIds: [], configVersions: [] })), ties: 0 },
     split,
+    1,
   );
 }

@@ -1,4 +1,4 @@
-import { runStreamId, type AnnotationValue, type DatasetSelection, type DatasetSplitSpec, type RecordedEvent } from '@camel/contracts';
+import { DATASET_PAIRING, runStreamId, type AnnotationValue, type DatasetPairing, type DatasetSelection, type DatasetSplitSpec, type RecordedEvent } from '@camel/contracts';
 import { derivePairs, entryFactsOfRun, materialize, matchesFilter, type CountedAnswer, type EntryFacts, type Materialized } from '@camel/datasets';
 import type { EntityManager } from 'typeorm';
 import { DatasetAnnotationRecord, DatasetAnnotationValueRecord, DatasetQueueItemRecord } from './dataset.entities';
@@ -83,7 +83,7 @@ async function countedAnswers(manager: EntityManager, projectId: string, selecti
     if (value) answers.push({ entryId: a.entryId, runId: a.runId, annotationIds: [a.annotationId], value });
   }
   for (const [item, row] of adjudicated) {
-    if (row.value) answers.push({ entryId: row.entryId, runId: runIdOf(row.entryId), annotationIds: ofItem.get(item) ?? [], value: row.value });
+    if (row.value) answers.push({ entryId: row.entryId, runId: runIdOf(row.entryId), annotationIds: ofItem.get(item) ?? [], value: row.value, adjudicated: true });
   }
   return answers;
 }
@@ -111,12 +111,12 @@ async function entriesOf(manager: EntityManager, answers: readonly CountedAnswer
  * same pairs, hash and counts whenever and on whichever engine this runs (the command handler to
  * record them, the projection to materialize them).
  */
-export async function snapshotAt(manager: EntityManager, projectId: string, selection: DatasetSelection, at: number, split: DatasetSplitSpec): Promise<Materialized> {
+export async function snapshotAt(manager: EntityManager, projectId: string, selection: DatasetSelection, at: number, split: DatasetSplitSpec, pairing: DatasetPairing = DATASET_PAIRING): Promise<Materialized> {
   const answers = await countedAnswers(manager, projectId, selection, at);
   const entries = await entriesOf(manager, answers, at);
   const selected = selection.kind === 'filter' ? answers.filter((a) => {
     const entry = entries.get(a.entryId);
     return entry !== undefined && matchesFilter(entry, selection.filter);
   }) : answers;
-  return materialize(derivePairs(selected, (id) => entries.get(id)), split);
+  return materialize(derivePairs(selected, (id) => entries.get(id)), split, pairing);
 }

@@ -62,7 +62,7 @@ export class CreateDatasetSnapshotHandler implements ICommandHandler<CreateDatas
   ) {}
 
   /**
-   * The snapshot is taken at the datasets read model's checkpoint, after waiting (bounded) for it to
+   * The snapshot is taken at the log's head, after waiting (bounded) for the datasets read model to
    * reach the log's head, so every answer recorded before the request counts (409 when it does not
    * get there in time). The event records that position; the projection writes the pairs computed
    * here (handed over in this process) or, rebuilding, materializes the same pairs from it.
@@ -72,10 +72,13 @@ export class CreateDatasetSnapshotHandler implements ICommandHandler<CreateDatas
     const selection = validSelection(request.selection);
     const split = validSplit(request.split ?? DEFAULT_DATASET_SPLIT);
     if (selection.kind === 'queue') await this.queueOfProject(projectId, selection.queueId);
-    const caughtUp = await this.projections.waitFor(await this.store.headPosition(), { names: [datasetsProjection.name], timeoutMs: this.config.projectionWaitMs });
+    const head = await this.store.headPosition();
+    const caughtUp = await this.projections.waitFor(head, { names: [datasetsProjection.name], timeoutMs: this.config.projectionWaitMs });
     // Never a snapshot that silently misses answers recorded before the request.
     if (!caughtUp) throw DomainError.conflict('dataset.read-model-behind', 'the datasets read model is still catching up with the log: try again in a moment');
-    const logPosition = await this.datasets.position();
+    // The read model holds at least everything up to `head` (it may hold more: the snapshot reads as
+    // of `head`). Not its checkpoint row, which may trail the events it applied by up to a second.
+    const logPosition = head;
     const datasetId = datasetIdFor(projectId, name);
     const materialized = await this.datasets.snapshot(projectId, selection, logPosition, split);
     const projectStatus = await this.projects.standing(projectId);

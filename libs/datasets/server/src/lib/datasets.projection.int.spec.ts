@@ -18,7 +18,7 @@ import { DatasetPairRecord, DatasetVersionRecord } from './dataset.entities';
 import { datasetsProjection } from './datasets.projection';
 
 const P = 'p1';
-const Q = '0190a000-0000-7000-8000-0000000000q1';
+const Q = '0190a000-0000-7000-8000-0000000000a1';
 const SPLIT = { testRatio: 0, seed: 7 };
 /** Every position: the snapshots below are taken after everything the timeline records before them. */
 const ALL = Number.MAX_SAFE_INTEGER;

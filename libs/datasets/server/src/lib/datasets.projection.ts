@@ -117,7 +117,7 @@ export const datasetsProjection: ReadModelProjection = {
         const snapshot = event.type === 'DatasetSnapshotCreated' ? event.data : null;
         if (snapshot) {
           const key = { datasetId: d.datasetId, selection: snapshot.selection, logPosition: snapshot.logPosition, split: d.split };
-          const made = snapshotHandoff.take(key, d.contentHash) ?? (await snapshotAt(manager, d.projectId, snapshot.selection, snapshot.logPosition, d.split));
+          const made = snapshotHandoff.take(key, d.contentHash) ?? (await snapshotAt(manager, d.projectId, snapshot.selection, snapshot.logPosition, d.split, snapshot.pairing ?? 1));
           if (made.contentHash !== d.contentHash) {
             logger.error(`dataset ${d.datasetId} v${d.version}: materialized hash ${made.contentHash} differs from the recorded ${d.contentHash}`);
           }
