@@ -55,11 +55,16 @@ const EXPIRY_REASON: Record<string, AuthExpiredMessage['reason']> = {
 };
 
 /**
- * Never live: an import's chunks of up to 1000 pairs each (every client of the project would get
- * them whole); the `DatasetImported` that closes the import announces the version, whose pairs are
- * read over REST.
+ * What goes out live of an event. An import's chunks (`DatasetPairsImported`, up to 1000 pairs
+ * each) go without their pairs, which every client of the project would otherwise get whole: the
+ * event still shows where the audit shows it, and the pairs are read with the preview and export
+ * routes (`pairCount` says how many the chunk holds).
  */
-const NOT_LIVE: ReadonlySet<string> = new Set(['DatasetPairsImported']);
+export function liveForm(event: RecordedEvent): RecordedEvent {
+  if (event.type !== 'DatasetPairsImported') return event;
+  const { pairs, ...rest } = event.data as { pairs?: readonly unknown[] };
+  return { ...event, data: { ...rest, pairCount: pairs?.length ?? 0, pairsOmitted: true } };
+}
 
 /**
  * Events without a project (users, sessions) are visible to owners only. Blind mode: an annotation
@@ -68,7 +73,6 @@ const NOT_LIVE: ReadonlySet<string> = new Set(['DatasetPairsImported']);
  * (`webhook:manage`).
  */
 export function mayReceive(principal: Principal, event: RecordedEvent): boolean {
-  if (NOT_LIVE.has(event.type)) return false;
   if (isOwner(principal)) return true;
   const projectId = event.metadata.projectId;
   if (projectId === undefined || !can(principal, permissions.subscribeEvents, projectId)) return false;
@@ -200,7 +204,7 @@ export class LiveEventsGateway
       this.fanout,
       {
         send: (events, position, acknowledged) => {
-          const message = { subscriptionId, events, position };
+          const message = { subscriptionId, events: events.map(liveForm), position };
           if (!sendEventsFrame(socket, message, acknowledged)) socket.emit(LiveServerMessage.Events, message, acknowledged);
         },
         caughtUp: (position) => socket.emit(LiveServerMessage.CaughtUp, { subscriptionId, position }),
