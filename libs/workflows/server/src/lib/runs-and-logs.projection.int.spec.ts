@@ -148,6 +148,7 @@ describe.each(ENGINES)('runs projection on %s', (engine) => {
             turns: 2,
             tokensUsed: 120,
             awaiting: null,
+            regenerationsPending: 0,
             failure: null,
             ...meta,
             createdBy: 'user:u-alice',
