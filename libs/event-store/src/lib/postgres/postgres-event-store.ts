@@ -53,8 +53,25 @@ export class PostgresEventStore extends SqlEventStore {
    */
   private readonly versions = new Map<string, number>();
 
+  /**
+   * Server process ids of this store's own pool connections. Their NOTIFYs follow commits this
+   * process has already woken its subscribers for (every own commit wakes locally), so the listener
+   * drops them: a second wake-up would find nothing and send every subscriber into the back-off
+   * reads meant for a commit held back behind an open transaction.
+   */
+  private readonly ownBackends = new Set<number>();
+
   constructor(override readonly db: PostgresDatabase) {
     super(db);
+    const pid = (client: unknown) => (client as { processID?: number | null }).processID ?? null;
+    db.pool.on('connect', (client) => {
+      const id = pid(client);
+      if (id !== null) this.ownBackends.add(id);
+    });
+    db.pool.on('remove', (client) => {
+      const id = pid(client);
+      if (id !== null) this.ownBackends.delete(id);
+    });
   }
 
   /** Applies the migrations, then moves the position clock past the log if the database was restored elsewhere. */
@@ -268,7 +285,9 @@ export class PostgresEventStore extends SqlEventStore {
     if (this.listener || this.listenerStarting || this.closed) return this.listenerStarting ?? Promise.resolve();
     this.listenerStarting = (async () => {
       const client = new Client({ connectionString: this.db.connectionString, application_name: 'camel-listen' });
-      client.on('notification', () => this.wakes.wake());
+      client.on('notification', (message) => {
+        if (!this.ownBackends.has(message.processId)) this.wakes.wake();
+      });
       client.on('error', () => {
         this.listener = null;
         client.end().catch(() => undefined);

@@ -105,4 +105,26 @@ describe('PostgreSQL wake-ups: one transaction per append', () => {
     expect(received.map((e) => e.type).slice(-1)).toEqual(['Owned']);
     expect(new Set(received.map((e) => e.id)).size).toBe(82);
   });
+
+  it('wakes a process once per own commit: its own NOTIFY is dropped, another process’s is not', async () => {
+    const wakesOf = (store: PostgresEventStore) => (store as unknown as { wakes: { generation: number } }).wakes;
+    const subscriptions = [writer, reader].map((store) => store.subscribe({ after: 0, pollIntervalMs: 120_000, batchSize: 1000 }, async () => undefined));
+    for (let tries = 0; tries < 100; tries += 1) {
+      const [{ n }] = await writer.db.query<{ n: number }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'camel-listen' AND query LIKE 'LISTEN%'`);
+      if (Number(n) >= 2) break;
+      await sleep(20);
+    }
+    await sleep(200);
+    const settled = async () => {
+      await sleep(300);
+      return [wakesOf(writer).generation, wakesOf(reader).generation];
+    };
+    const [w0, r0] = await settled();
+    await writer.append('own-1', [makeEvent('Mine')], { expectedVersion: 'any' });
+    // The writer: its local wake-up only; the reader: the writer's NOTIFY.
+    expect(await settled()).toEqual([w0 + 1, r0 + 1]);
+    await reader.append('own-2', [makeEvent('Theirs')], { expectedVersion: 'any' });
+    expect(await settled()).toEqual([w0 + 2, r0 + 2]);
+    await Promise.all(subscriptions.map((s) => s.stop()));
+  });
 });
