@@ -252,7 +252,8 @@ describe.each(ENGINES)('ProjectionRunner on %s', (engine) => {
     const end = await ignored(store, 3);
     expect(await r.waitFor(end)).toBe(true);
     await r.stop();
-    expect(counted.state.transactions).toBe(2);
+    // One UPDATE of the row: autocommit on PostgreSQL; SQLite wraps every write in its own transaction.
+    expect(counted.state.transactions).toBe(engine === 'postgres' ? 1 : 2);
     expect(await checkpointOf(store)).toBe(end);
   });
 

@@ -274,19 +274,24 @@ export class ProjectionRunner {
   /** Applies `events` and moves the checkpoint row from `entry.persisted` to `last`, or refuses if another runner moved it. */
   private async commitBatch(entry: Entry, events: readonly RecordedEvent[], last: number): Promise<void> {
     const { projection } = entry;
-    await this.store.db.transaction(async (tx) => {
+    // Moving the row first checks that no other runner moved it and takes its lock, in one statement.
+    const move = async (tx: SqlExecutor) => {
+      const moved = await tx.query<{ name: string }>(
+        'UPDATE projection_checkpoints SET position = $2, updated_at = $3 WHERE name = $1 AND position = $4 AND version = $5 RETURNING name',
+        [projection.name, last, new Date().toISOString(), entry.persisted, projection.version],
+      );
+      if (moved.length > 0) return;
       const row = await this.lockCheckpoint(tx, projection.name);
-      if (!row || Number(row.position) !== entry.persisted || row.version !== projection.version) {
-        throw new CheckpointMovedError(projection.name, entry.persisted, row ? Number(row.position) : undefined);
-      }
-      if (projection.applyBatch && events.length > 0) await projection.applyBatch(tx, events);
-      else for (const event of events) await projection.apply(tx, event);
-      await tx.query('UPDATE projection_checkpoints SET position = $2, updated_at = $3 WHERE name = $1', [
-        projection.name,
-        last,
-        new Date().toISOString(),
-      ]);
-    });
+      throw new CheckpointMovedError(projection.name, entry.persisted, row ? Number(row.position) : undefined);
+    };
+    if (events.length === 0) await move(this.store.db);
+    else {
+      await this.store.db.transaction(async (tx) => {
+        await move(tx);
+        if (projection.applyBatch) await projection.applyBatch(tx, events);
+        else for (const event of events) await projection.apply(tx, event);
+      });
+    }
     // Skipped batches may have moved the position further meanwhile: the row is at `last`.
     entry.persisted = last;
     entry.position = Math.max(entry.position, last);
