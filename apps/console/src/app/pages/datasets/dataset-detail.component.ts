@@ -31,7 +31,7 @@ function saveFile(text: string, fileName: string, contentType: string): void {
       <table class="camel-grid" data-testid="dataset-versions">
         <caption class="camel-visually-hidden">Versions</caption>
         <thead>
-          <tr><th scope="col">Version</th><th scope="col">Origin</th><th scope="col">Pairs</th><th scope="col">Train / test</th><th scope="col">Ties skipped</th><th scope="col">Duplicates</th><th scope="col">Lineage</th><th scope="col">Hash</th><th scope="col">Created</th></tr>
+          <tr><th scope="col">Version</th><th scope="col">Origin</th><th scope="col">Pairs</th><th scope="col">Train / test</th><th scope="col">Ties skipped</th><th scope="col" title="Pairs left out because annotators preferred the other way as often or more, unadjudicated">Disagreements skipped</th><th scope="col">Duplicates</th><th scope="col">Lineage</th><th scope="col">Hash</th><th scope="col">Created</th></tr>
         </thead>
         <tbody>
           @for (v of d.versions; track v.version) {
@@ -51,6 +51,7 @@ function saveFile(text: string, fileName: string, contentType: string): void {
               <td>{{ v.counts.pairs | number }}</td>
               <td>{{ v.counts.train | number }} / {{ v.counts.test | number }} <span class="camel-muted">({{ v.split.testRatio * 100 }} % test, seed {{ v.split.seed }})</span></td>
               <td>{{ v.counts.tiesSkipped | number }}</td>
+              <td data-testid="dataset-conflicts">{{ v.counts.conflictsSkipped === undefined ? '—' : (v.counts.conflictsSkipped | number) }}</td>
               <td>{{ v.counts.duplicatesRemoved | number }}</td>
               <td>{{ v.lineage.annotations | number }} annotations · {{ v.lineage.runIds.length }} runs · config v{{ v.lineage.configVersions.join(', v') || '—' }}</td>
               <td><code [title]="v.contentHash">{{ v.contentHash.slice(0, 12) }}…</code></td>
