@@ -59,7 +59,8 @@ export const CAMEL_TASK_DONE = '<CAMEL_TASK_DONE>';
 
 export type AgentKind = 'ai' | 'human';
 /** Role-play turns are `user` or `assistant`; pipeline turns are `step` (with the step id and iteration). */
-export type TurnRole = 'user' | 'assistant' | 'step';
+export const TURN_ROLES = ['user', 'assistant', 'step'] as const;
+export type TurnRole = (typeof TURN_ROLES)[number];
 
 /** An agent as a run uses it: the config's agent with the run's overrides applied. */
 export interface RunAgent {

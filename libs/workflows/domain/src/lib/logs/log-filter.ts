@@ -1,6 +1,4 @@
-import { DomainError, LOG_FILTER_FIELDS, LOG_FILTER_TEXT_MAX, TERMINATION_REASONS, type LogFilter, type TerminationReason, type TurnRole } from '@camel/contracts';
-
-const TURN_ROLES: readonly TurnRole[] = ['user', 'assistant', 'step'];
+import { DomainError, LOG_FILTER_FIELDS, LOG_FILTER_TEXT_MAX, TERMINATION_REASONS, TURN_ROLES, type LogFilter, type TerminationReason, type TurnRole } from '@camel/contracts';
 
 /**
  * A logs filter (`LogFilter`: what selects a queue's items and a dataset snapshot's answers) with

@@ -4,6 +4,7 @@ import {
   RUN_STATUSES,
   RUN_TEXT_MAX_LENGTH,
   TERMINATION_REASONS,
+  TURN_ROLES,
   type ChooseCandidateRequest,
   type LogQuery,
   type LogSort,
@@ -79,7 +80,7 @@ export class LogQueryDto implements LogQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(NAME_MAX) workflow?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(NAME_MAX) runId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(NAME_MAX) agent?: string;
-  @ApiPropertyOptional({ enum: ['user', 'assistant', 'step'] }) @IsOptional() @IsIn(['user', 'assistant', 'step']) role?: TurnRole;
+  @ApiPropertyOptional({ enum: TURN_ROLES }) @IsOptional() @IsIn(TURN_ROLES) role?: TurnRole;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(NAME_MAX) model?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() from?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsISO8601() to?: string;
