@@ -6,6 +6,7 @@ import type { SqlExecutor } from '../sql/database';
 import { migrate } from '../sql/migrator';
 import type { PostgresDatabase } from '../sql/postgres-database';
 import { SqlEventStore } from '../sql-event-store';
+import { rememberHint } from '../stream-hints';
 import type { AppendOptions, AppendResult, NewEvent, SubscribeOptions, Subscription } from '../types';
 import { POSTGRES_EVENT_STORE_MIGRATIONS } from './migrations';
 import { NotifyCoalescer } from './notify-coalescer';
@@ -22,8 +23,6 @@ interface PgError {
 const OPTIMISTIC_VERSION_ATTEMPTS = 3;
 
 /** Streams whose version a process keeps as the first guess of a keyed 'any' append. */
-const VERSIONS_KEPT = 10_000;
-
 /** Attempts after a position collision, each after moving the position clock (es_rebase_positions). */
 const POSITION_ATTEMPTS = 2;
 
@@ -256,12 +255,8 @@ export class PostgresEventStore extends SqlEventStore {
     };
   }
 
-  /** Most recently used last; the oldest is dropped beyond VERSIONS_KEPT. */
   private rememberVersion(streamId: string, version: number): void {
-    if (!Number.isInteger(version)) return;
-    this.versions.delete(streamId);
-    this.versions.set(streamId, version);
-    if (this.versions.size > VERSIONS_KEPT) this.versions.delete(this.versions.keys().next().value as string);
+    if (Number.isInteger(version)) rememberHint(this.versions, streamId, version);
   }
 
   private async streamVersion(streamId: string): Promise<number> {

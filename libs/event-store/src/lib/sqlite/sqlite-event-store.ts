@@ -6,6 +6,7 @@ import type { SqlExecutor } from '../sql/database';
 import { migrate } from '../sql/migrator';
 import type { SqliteDatabase } from '../sql/sqlite-database';
 import { EVERY_POSITION, SqlEventStore } from '../sql-event-store';
+import { rememberHint } from '../stream-hints';
 import type { AppendOptions, AppendResult, ExpectedVersion, NewEvent, ReadStreamOptions } from '../types';
 import { SQLITE_EVENT_STORE_MIGRATIONS } from './migrations';
 
@@ -14,8 +15,6 @@ const INSERT_CHUNK = 500;
 /** Columns bound per row. */
 const COLUMNS = 10;
 const INSERT_COLUMNS = 'stream_id, stream_type, stream_version, event_id, event_type, schema_version, data, metadata, hash, mac';
-/** Streams whose head (version, hash) this process keeps for the one-statement append. */
-const HEADS_KEPT = 10_000;
 
 /** A stream's last version and hash, as this process last wrote or read it. */
 interface Head {
@@ -240,11 +239,8 @@ export class SqliteEventStore extends SqlEventStore {
     return { positions, lastPosition: positions[positions.length - 1], nextExpectedVersion: version, duplicate: false };
   }
 
-  /** Most recently used last, oldest evicted beyond HEADS_KEPT. */
   private remember(streamId: string, head: Head): void {
-    this.heads.delete(streamId);
-    this.heads.set(streamId, head);
-    if (this.heads.size > HEADS_KEPT) this.heads.delete(this.heads.keys().next().value as string);
+    rememberHint(this.heads, streamId, head);
   }
 
   async close(): Promise<void> {
